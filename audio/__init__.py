@@ -1,0 +1,1 @@
+"""Sound: Vietnamese text normalization, TTS engines, assembly, encoding, sinks."""

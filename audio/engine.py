@@ -1,0 +1,61 @@
+"""The speech engine interface, the audio clip it returns, and fallback across engines."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Protocol, Sequence
+
+from audio.errors import TtsError
+
+__all__ = ["Clip", "TtsEngine", "EngineChain"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Clip:
+    """Mono 16-bit PCM speech at the engine's native rate."""
+
+    pcm: bytes
+    sample_rate: int
+    engine: str
+    voice: str = ""
+
+    @property
+    def seconds(self) -> float:
+        return len(self.pcm) / 2 / self.sample_rate
+
+
+class TtsEngine(Protocol):
+    """Something that turns already-normalized Vietnamese text into speech."""
+
+    name: str
+
+    def synthesize(self, text: str, voice: str) -> Clip:
+        """Speak `text`; raise TtsError when it cannot."""
+        ...
+
+
+class EngineChain:
+    """Engines in configured order: when one fails, the next one speaks."""
+
+    def __init__(self, engines: Sequence[TtsEngine]) -> None:
+        if not engines:
+            raise ValueError("at least one engine is required")
+        self.engines = list(engines)
+
+    @property
+    def name(self) -> str:
+        return "+".join(e.name for e in self.engines)
+
+    def synthesize(self, text: str, voice: str) -> Clip:
+        reasons: list[str] = []
+        for engine in self.engines:
+            try:
+                return engine.synthesize(text, voice)
+            except TtsError as exc:
+                reason = exc.params.get("reason", exc.code)
+                log.warning("speech engine %s failed, trying the next: %s", engine.name, reason)
+                reasons.append(f"{engine.name}: {reason}")
+        raise TtsError("tts_all_failed", reasons="; ".join(reasons))

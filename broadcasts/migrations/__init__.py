@@ -1,0 +1,1 @@
+"""Alembic migrations of Loa's schema."""

@@ -1,0 +1,240 @@
+"""The data model: stations, plans, bulletins, slots, airings and the broadcast log.
+
+Instants are stored in UTC and come back timezone-aware on SQLite and
+PostgreSQL alike (`UTCDateTime`); recurring slots are local time plus a zone.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, Enum, ForeignKey, Index, Integer, MetaData, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+__all__ = [
+    "Base",
+    "Station",
+    "Plan",
+    "ContentItem",
+    "Bulletin",
+    "Slot",
+    "Airing",
+    "LogRecord",
+    "Priority",
+    "Approval",
+    "AiringStatus",
+    "Outcome",
+    "FINAL_OUTCOMES",
+]
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """An aware datetime stored as UTC; naive values are refused."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given where an aware UTC instant is required")
+        value = value.astimezone(timezone.utc)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+
+class Priority(str, enum.Enum):
+    """Thông tư 39/2020/TT-BTTTT priorities."""
+
+    normal = "normal"
+    priority = "priority"
+    emergency = "emergency"
+
+    @property
+    def rank(self) -> int:
+        return {"emergency": 0, "priority": 1, "normal": 2}[self.value]
+
+
+class Approval(str, enum.Enum):
+    draft = "draft"
+    approved = "approved"
+    rejected = "rejected"
+
+
+class AiringStatus(str, enum.Enum):
+    """Where an airing is in its life; `done` means a final log record exists."""
+
+    pending = "pending"
+    running = "running"
+    unknown = "unknown"
+    done = "done"
+    cancelled = "cancelled"
+
+
+class Outcome(str, enum.Enum):
+    aired = "aired"
+    posted = "posted"
+    failed = "failed"
+    missed = "missed"
+    skipped = "skipped"
+    dry_run = "dry_run"
+    unknown = "unknown"
+
+
+FINAL_OUTCOMES = frozenset(o for o in Outcome if o is not Outcome.unknown)
+
+
+def _enum(cls: type[enum.Enum]) -> Enum:
+    return Enum(cls, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e],
+                validate_strings=True, create_constraint=False)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON()}
+
+
+class Station(Base):
+    """Đài: one commune or ward station."""
+
+    __tablename__ = "stations"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    timezone: Mapped[str] = mapped_column(String(64), default="Asia/Ho_Chi_Minh")
+
+
+class Plan(Base):
+    """Kế hoạch: an imported communication plan."""
+
+    __tablename__ = "plans"
+    __table_args__ = (UniqueConstraint("station_id", "sha256"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    station_id: Mapped[int] = mapped_column(ForeignKey("stations.id"))
+    title: Mapped[str] = mapped_column(Text)
+    year: Mapped[int | None]
+    issuer: Mapped[str | None] = mapped_column(Text)
+    channels: Mapped[list[str]] = mapped_column(JSON, default=list)
+    source_name: Mapped[str] = mapped_column(String(255))
+    sha256: Mapped[str] = mapped_column(String(64))
+    imported_at: Mapped[datetime]
+    active: Mapped[bool] = mapped_column(default=True)
+    items: Mapped[list[ContentItem]] = relationship(back_populates="plan", order_by="ContentItem.position",
+                                                    cascade="all, delete-orphan")
+
+
+class ContentItem(Base):
+    """Nội dung tuyên truyền: one item of a plan's content section."""
+
+    __tablename__ = "content_items"
+    __table_args__ = (UniqueConstraint("plan_id", "ref"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"))
+    ref: Mapped[str] = mapped_column(String(32))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("content_items.id"))
+    label: Mapped[str | None] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(Text)
+    position: Mapped[int] = mapped_column(Integer)
+    plan: Mapped[Plan] = relationship(back_populates="items")
+
+
+class Bulletin(Base):
+    """Bản tin: a script to broadcast."""
+
+    __tablename__ = "bulletins"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    station_id: Mapped[int] = mapped_column(ForeignKey("stations.id"))
+    title: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
+    post_text: Mapped[str | None] = mapped_column(Text)
+    priority: Mapped[Priority] = mapped_column(_enum(Priority), default=Priority.normal)
+    approval: Mapped[Approval] = mapped_column(_enum(Approval), default=Approval.approved)
+    content_item_id: Mapped[int | None] = mapped_column(ForeignKey("content_items.id"))
+    origin: Mapped[str] = mapped_column(String(32), default="operator")
+    created_at: Mapped[datetime]
+    airings: Mapped[list[Airing]] = relationship(back_populates="bulletin")
+
+
+class Slot(Base):
+    """Khung giờ phát: a recurring air time, stored as local time plus zone."""
+
+    __tablename__ = "slots"
+    __table_args__ = (UniqueConstraint("station_id", "name"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    station_id: Mapped[int] = mapped_column(ForeignKey("stations.id"))
+    name: Mapped[str] = mapped_column(String(100))
+    local_time: Mapped[str] = mapped_column(String(5))
+    timezone: Mapped[str] = mapped_column(String(64))
+    weekdays: Mapped[str] = mapped_column(String(7), default="1234567")
+    max_seconds: Mapped[int]
+    channels: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+
+class Airing(Base):
+    """Lượt phát: one bulletin on one channel at one time; what the runner executes."""
+
+    __tablename__ = "airings"
+    __table_args__ = (
+        Index("ix_airings_status_due_at", "status", "due_at"),
+        Index("ix_airings_station_channel_status", "station_id", "channel", "status"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bulletin_id: Mapped[int] = mapped_column(ForeignKey("bulletins.id"), index=True)
+    station_id: Mapped[int] = mapped_column(ForeignKey("stations.id"))
+    channel: Mapped[str] = mapped_column(String(32))
+    due_at: Mapped[datetime]
+    slot_id: Mapped[int | None] = mapped_column(ForeignKey("slots.id"))
+    status: Mapped[AiringStatus] = mapped_column(_enum(AiringStatus), default=AiringStatus.pending)
+    outcome: Mapped[Outcome | None] = mapped_column(_enum(Outcome))
+    claimed_by: Mapped[str | None] = mapped_column(String(100))
+    claimed_at: Mapped[datetime | None]
+    lease_until: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime]
+    bulletin: Mapped[Bulletin] = relationship(back_populates="airings")
+
+
+class LogRecord(Base):
+    """Nhật ký phát sóng: an append-only record of what happened to an airing."""
+
+    __tablename__ = "log_records"
+    __table_args__ = (Index("ix_log_records_station_due_at", "station_id", "due_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    airing_id: Mapped[int] = mapped_column(ForeignKey("airings.id"), index=True)
+    bulletin_id: Mapped[int] = mapped_column(ForeignKey("bulletins.id"))
+    station_id: Mapped[int] = mapped_column(ForeignKey("stations.id"))
+    channel: Mapped[str] = mapped_column(String(32))
+    outcome: Mapped[Outcome] = mapped_column(_enum(Outcome))
+    due_at: Mapped[datetime]
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+    late_seconds: Mapped[float | None]
+    tts_engine: Mapped[str | None] = mapped_column(String(32))
+    audio_path: Mapped[str | None] = mapped_column(Text)
+    audio_sha256: Mapped[str | None] = mapped_column(String(64))
+    audio_seconds: Mapped[float | None]
+    external_id: Mapped[str | None] = mapped_column(String(255))
+    external_url: Mapped[str | None] = mapped_column(Text)
+    error_code: Mapped[str | None] = mapped_column(String(64))
+    error_message: Mapped[str | None] = mapped_column(Text)
+    detail: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    node: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime]

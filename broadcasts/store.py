@@ -1,0 +1,104 @@
+"""The database: engine setup, migrations and sessions.
+
+SQLite is the embedded default (WAL, busy timeout, foreign keys, and
+`BEGIN IMMEDIATE` for every transaction so concurrent writers queue instead of
+failing with "database is locked"); PostgreSQL is used by URL. The schema is
+kept by Alembic and brought to the newest revision when the store opens.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from broadcasts.errors import StoreError
+
+__all__ = ["open_store", "make_engine", "migrate", "redact_url", "MIGRATIONS"]
+
+MIGRATIONS = str(Path(__file__).with_name("migrations"))
+_migrate_lock = threading.Lock()
+
+
+def redact_url(url: str) -> str:
+    """The URL with its password hidden, for messages and logs."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "<invalid database URL>"
+
+
+def make_engine(url: str, *, busy_timeout_ms: int = 10_000) -> Engine:
+    """Create an engine; SQLite gets its pragmas in one connect hook."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise StoreError("db_unreachable", url=url, reason="URL không hợp lệ / invalid URL") from exc
+    options: dict[str, Any] = {}
+    if parsed.get_backend_name() == "sqlite":
+        database = parsed.database or ""
+        if database and database != ":memory:":
+            try:
+                Path(database).parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError("db_unreachable", url=url, reason=exc.strerror) from exc
+        options["connect_args"] = {"timeout": busy_timeout_ms / 1000, "check_same_thread": False}
+    else:
+        options.update(pool_pre_ping=True, connect_args={"connect_timeout": 10})
+    try:
+        engine = create_engine(parsed, **options)
+    except (NoSuchModuleError, ImportError) as exc:
+        raise StoreError("db_unreachable", url=redact_url(url), reason=str(exc)) from exc
+    if parsed.get_backend_name() == "sqlite":
+        _prepare_sqlite(engine, busy_timeout_ms)
+    return engine
+
+
+def _prepare_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # let SQLAlchemy's "begin" hook issue BEGIN
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema to the newest Alembic revision."""
+    from alembic import command
+    from alembic.config import Config as AlembicConfig
+
+    cfg = AlembicConfig()
+    cfg.set_main_option("script_location", MIGRATIONS)
+    with _migrate_lock, engine.begin() as connection:
+        cfg.attributes["connection"] = connection
+        command.upgrade(cfg, "head")
+
+
+def open_store(url: str, *, busy_timeout_ms: int = 10_000, upgrade: bool = True) -> tuple[Engine, sessionmaker[Session]]:
+    """Open the database, check it answers, migrate it and return engine and session factory."""
+    engine = make_engine(url, busy_timeout_ms=busy_timeout_ms)
+    try:
+        if upgrade:
+            migrate(engine)
+        else:
+            with engine.connect() as connection:
+                inspect(connection).get_table_names()
+    except (DBAPIError, SQLAlchemyError, OSError) as exc:
+        engine.dispose()
+        reason = getattr(exc, "orig", None) or exc
+        first_line = str(reason).strip().splitlines()[0] if str(reason).strip() else type(reason).__name__
+        raise StoreError("db_unreachable", url=redact_url(url), reason=first_line) from exc
+    return engine, sessionmaker(engine, expire_on_commit=False)

@@ -1,0 +1,1 @@
+"""Loa's time side: plan import, programme, runner, configuration and the CLI."""

@@ -1,0 +1,359 @@
+"""Configuration: TOML into frozen dataclasses, defaults in code, errors that name the key.
+
+`load_config(path)` reads the file, rejects unknown keys (a typo must not be
+silently ignored) and values of the wrong type, and resolves relative paths
+against the folder of the file. Secrets never live here: channels name the
+environment variables that hold them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+import tomllib
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from scheduler.errors import ConfigError
+
+__all__ = [
+    "Config",
+    "StationConfig",
+    "DatabaseConfig",
+    "PathsConfig",
+    "RunnerConfig",
+    "SpeechConfig",
+    "AudioConfig",
+    "SlotConfig",
+    "ChannelsConfig",
+    "RadioConfig",
+    "FolderSinkConfig",
+    "FacebookConfig",
+    "ZaloConfig",
+    "CHANNEL_NAMES",
+    "ENGINE_NAMES",
+    "load_config",
+    "default_config",
+    "config_path",
+]
+
+CHANNEL_NAMES = ("radio", "facebook", "zalo")
+ENGINE_NAMES = ("espeak",)
+_SECRET_WORDS = re.compile(r"token|secret|password|passwd|api_key|apikey", re.I)
+_HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+_DAYS = {"mon": 1, "tue": 2, "wed": 3, "thu": 4, "fri": 5, "sat": 6, "sun": 7}
+
+
+@dataclass(frozen=True, kw_only=True)
+class StationConfig:
+    name: str = "Đài truyền thanh xã"
+    code: str = "station"
+    timezone: str = "Asia/Ho_Chi_Minh"
+    language: str = "vi"
+
+
+@dataclass(frozen=True, kw_only=True)
+class DatabaseConfig:
+    url: str = "sqlite:///loa.db"
+    busy_timeout_ms: int = 10_000
+
+
+@dataclass(frozen=True, kw_only=True)
+class PathsConfig:
+    data_dir: str = "data"
+    secrets_file: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class RunnerConfig:
+    poll_seconds: float = 5.0
+    lease_seconds: int = 900
+    horizon_hours: int = 48
+    workers: int = 4
+
+
+@dataclass(frozen=True, kw_only=True)
+class SpeechConfig:
+    engines: tuple[str, ...] = ("espeak",)
+    voice: str = "vi"
+    rate: int = 150
+    dialect: str = "north"
+    abbreviations: Mapping[str, str] = field(default_factory=dict)
+    pronunciations: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, kw_only=True)
+class AudioConfig:
+    sample_rate: int = 44_100
+    bitrate: str = "128k"
+    target_lufs: float = -16.0
+    true_peak_db: float = -1.0
+    pause_ms: int = 700
+
+
+@dataclass(frozen=True, kw_only=True)
+class SlotConfig:
+    name: str
+    time: str
+    days: tuple[str, ...] = ("daily",)
+    max_minutes: int = 30
+    channels: tuple[str, ...] = ("radio",)
+
+    def weekdays(self) -> frozenset[int]:
+        """ISO weekdays (1 = Monday) this slot airs on."""
+        if "daily" in self.days:
+            return frozenset(range(1, 8))
+        return frozenset(_DAYS[d] for d in self.days)
+
+    def hour_minute(self) -> tuple[int, int]:
+        match = _HHMM.match(self.time)
+        assert match is not None  # checked at load
+        return int(match.group(1)), int(match.group(2))
+
+
+@dataclass(frozen=True, kw_only=True)
+class FolderSinkConfig:
+    outbox: str = "outbox"
+
+
+@dataclass(frozen=True, kw_only=True)
+class RadioConfig:
+    sink: str = "folder"
+    grace_minutes: float = 10.0
+    folder: FolderSinkConfig = field(default_factory=FolderSinkConfig)
+
+
+@dataclass(frozen=True, kw_only=True)
+class FacebookConfig:
+    dry_run: bool = True
+    page_id: str = ""
+    graph_url: str = "https://graph.facebook.com/v25.0"
+    token_env: str = "LOA_FACEBOOK_PAGE_TOKEN"
+    timeout_seconds: float = 20.0
+    grace_minutes: float = 120.0
+    hashtags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class ZaloConfig:
+    dry_run: bool = True
+    app_id: str = ""
+    api_url: str = "https://openapi.zalo.me"
+    oauth_url: str = "https://oauth.zaloapp.com/v4/oa/access_token"
+    app_secret_env: str = "LOA_ZALO_APP_SECRET"
+    refresh_token_env: str = "LOA_ZALO_REFRESH_TOKEN"
+    group_ids: tuple[str, ...] = ()
+    broadcast: bool = False
+    timeout_seconds: float = 20.0
+    grace_minutes: float = 120.0
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChannelsConfig:
+    enabled: tuple[str, ...] = CHANNEL_NAMES
+    radio: RadioConfig = field(default_factory=RadioConfig)
+    facebook: FacebookConfig = field(default_factory=FacebookConfig)
+    zalo: ZaloConfig = field(default_factory=ZaloConfig)
+
+
+def _default_slots() -> tuple[SlotConfig, ...]:
+    return (
+        SlotConfig(name="Buổi sáng", time="06:00"),
+        SlotConfig(name="Buổi chiều", time="17:00"),
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class Config:
+    station: StationConfig = field(default_factory=StationConfig)
+    database: DatabaseConfig = field(default_factory=DatabaseConfig)
+    paths: PathsConfig = field(default_factory=PathsConfig)
+    runner: RunnerConfig = field(default_factory=RunnerConfig)
+    speech: SpeechConfig = field(default_factory=SpeechConfig)
+    audio: AudioConfig = field(default_factory=AudioConfig)
+    slots: tuple[SlotConfig, ...] = field(default_factory=_default_slots)
+    channels: ChannelsConfig = field(default_factory=ChannelsConfig)
+    source: str = "<defaults>"
+    base_dir: str = "."
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.station.timezone)
+
+    @property
+    def lang(self) -> str:
+        return self.station.language
+
+    def path(self, value: str) -> Path:
+        """Resolve a configured path against the folder of the config file."""
+        p = Path(value).expanduser()
+        return p if p.is_absolute() else Path(self.base_dir) / p
+
+    @property
+    def data_dir(self) -> Path:
+        return self.path(self.paths.data_dir)
+
+    @property
+    def database_url(self) -> str:
+        """The database URL with a relative SQLite path made absolute."""
+        url = self.database.url
+        prefix = "sqlite:///"
+        if url.startswith(prefix) and not url.startswith(prefix + "/") and ":memory:" not in url:
+            return prefix + str(self.path(url[len(prefix):]).resolve())
+        return url
+
+    def channel(self, name: str) -> Any:
+        return getattr(self.channels, name)
+
+
+def config_path(explicit: str | None) -> Path:
+    """The config file to use: --config, else $LOA_CONFIG, else ./config.toml."""
+    return Path(explicit or os.environ.get("LOA_CONFIG") or "config.toml")
+
+
+def default_config(base_dir: Path | str = ".") -> Config:
+    """The embedded defaults, as if from an empty file in `base_dir`."""
+    return dataclasses.replace(Config(), base_dir=str(Path(base_dir).resolve()))
+
+
+def load_config(path: Path | str) -> Config:
+    """Read and check a TOML configuration file."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError("config_missing", path=str(path)) from None
+    except OSError as exc:
+        raise ConfigError("file_unreadable", path=str(path), reason=exc.strerror) from exc
+    try:
+        table = tomllib.loads(raw.decode("utf-8-sig"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError("config_syntax", path=str(path), reason=str(exc)) from exc
+    return parse_config(table, source=str(path), base_dir=path.resolve().parent)
+
+
+def parse_config(table: Mapping[str, Any], *, source: str, base_dir: Path | str) -> Config:
+    """Build a Config from a parsed TOML table."""
+    table = dict(table)
+    for reserved in ("source", "base_dir"):
+        if reserved in table:
+            _unknown(source, reserved, _field_names(Config))
+    config = _build(Config, table, source, "")
+    config = dataclasses.replace(config, source=source, base_dir=str(Path(base_dir).resolve()))
+    _check(config)
+    return config
+
+
+def _field_names(cls: type) -> list[str]:
+    return [f.name for f in dataclasses.fields(cls) if f.name not in ("source", "base_dir")]
+
+
+def _unknown(source: str, key: str, allowed: list[str]) -> typing.NoReturn:
+    leaf = key.rsplit(".", 1)[-1]
+    if _SECRET_WORDS.search(leaf):
+        raise ConfigError("config_secret_in_file", path=source, key=key, env="LOA_…")
+    raise ConfigError("config_unknown_key", path=source, key=key, allowed=", ".join(allowed))
+
+
+def _bad(source: str, key: str, expected: str, value: Any) -> typing.NoReturn:
+    raise ConfigError("config_bad_value", path=source, key=key, expected=expected, got=repr(value))
+
+
+def _build(cls: type, table: Any, source: str, prefix: str) -> Any:
+    if not isinstance(table, dict):
+        _bad(source, prefix.rstrip(".") or "(root)", "một bảng / a table", table)
+    hints = typing.get_type_hints(cls)
+    names = _field_names(cls)
+    for key in table:
+        if key not in names:
+            _unknown(source, prefix + key, names)
+    kwargs = {name: _coerce(hints[name], table[name], source, prefix + name) for name in names if name in table}
+    try:
+        return cls(**kwargs)
+    except TypeError:
+        missing = [f.name for f in dataclasses.fields(cls) if f.name not in kwargs
+                   and f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING]
+        _bad(source, prefix + (missing[0] if missing else "?"), "một giá trị / a value", None)
+
+
+def _coerce(hint: Any, value: Any, source: str, key: str) -> Any:
+    origin = typing.get_origin(hint)
+    args = typing.get_args(hint)
+    if dataclasses.is_dataclass(hint):
+        return _build(hint, value, source, key + ".")
+    if origin is tuple:
+        if not isinstance(value, list):
+            _bad(source, key, "một danh sách / a list", value)
+        return tuple(_coerce(args[0], v, source, f"{key}[{i}]") for i, v in enumerate(value))
+    if hint is Mapping[str, str] or origin in (Mapping, dict, typing.Mapping):
+        if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+            _bad(source, key, "một bảng chữ / a table of strings", value)
+        return dict(value)
+    if origin in (typing.Union, types.UnionType):
+        if value is None:
+            return None
+        return _coerce(next(a for a in args if a is not type(None)), value, source, key)
+    if hint is bool:
+        if not isinstance(value, bool):
+            _bad(source, key, "true/false", value)
+        return value
+    if hint is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            _bad(source, key, "một số nguyên / an integer", value)
+        return value
+    if hint is float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            _bad(source, key, "một số / a number", value)
+        return float(value)
+    if hint is str:
+        if not isinstance(value, str):
+            _bad(source, key, "một chuỗi / a string", value)
+        return value
+    raise AssertionError(f"unsupported config type {hint!r}")  # a programming error
+
+
+def _check(config: Config) -> None:
+    """Checks across values that types alone cannot express."""
+    src = config.source
+    try:
+        ZoneInfo(config.station.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        _bad(src, "station.timezone", "một múi giờ IANA như Asia/Ho_Chi_Minh / an IANA zone", config.station.timezone)
+    if config.station.language not in ("vi", "en"):
+        _bad(src, "station.language", '"vi" hoặc "en"', config.station.language)
+    if not re.fullmatch(r"[A-Za-z0-9_-]{1,40}", config.station.code):
+        _bad(src, "station.code", "chữ không dấu, số, - hoặc _ / letters, digits, - or _", config.station.code)
+    for i, name in enumerate(config.channels.enabled):
+        if name not in CHANNEL_NAMES:
+            raise ConfigError("config_unknown_channel", path=src, channel=name, known=", ".join(CHANNEL_NAMES))
+    if not config.speech.engines:
+        _bad(src, "speech.engines", "ít nhất một bộ đọc / at least one engine", [])
+    for i, name in enumerate(config.speech.engines):
+        if name not in ENGINE_NAMES:
+            _bad(src, f"speech.engines[{i}]", " | ".join(ENGINE_NAMES), name)
+    if config.speech.dialect not in ("north", "south"):
+        _bad(src, "speech.dialect", '"north" hoặc "south"', config.speech.dialect)
+    if config.channels.radio.sink not in ("folder",):
+        _bad(src, "channels.radio.sink", '"folder"', config.channels.radio.sink)
+    for name in ("facebook", "zalo"):
+        if not config.channel(name).dry_run:
+            raise ConfigError("config_live_unavailable", path=src, channel=name)
+    if config.runner.poll_seconds <= 0 or config.runner.lease_seconds <= 0 or config.runner.workers < 1:
+        _bad(src, "runner", "các số dương / positive numbers", dataclasses.asdict(config.runner))
+    for i, slot in enumerate(config.slots):
+        key = f"slots[{i}]"
+        if not _HHMM.match(slot.time):
+            _bad(src, f"{key}.time", "giờ dạng HH:MM / a time as HH:MM", slot.time)
+        for day in slot.days:
+            if day != "daily" and day not in _DAYS:
+                _bad(src, f"{key}.days", '"daily" hoặc / or mon, tue, wed, thu, fri, sat, sun', day)
+        for channel in slot.channels:
+            if channel not in CHANNEL_NAMES:
+                raise ConfigError("config_unknown_channel", path=src, channel=channel, known=", ".join(CHANNEL_NAMES))
+        if slot.max_minutes <= 0:
+            _bad(src, f"{key}.max_minutes", "một số dương / a positive number", slot.max_minutes)

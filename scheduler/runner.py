@@ -1,0 +1,314 @@
+"""The runner: turns due airings into deliveries and log records.
+
+The database is the source of truth. An airing is *claimed* by a conditional
+update (pending -> running, with this node's name and a lease) committed
+before any side effect; the final LogRecord and the status change are written
+in one transaction, so every airing ends with exactly one final record.
+APScheduler only keeps in-memory timers, rebuilt from the database at start
+and refreshed every `poll_seconds`. A claim left by a process that died is
+settled by asking the channel what happened (`Channel.recover`).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import random
+import socket
+import threading
+from datetime import datetime, timedelta, timezone
+from typing import Callable
+
+from sqlalchemy import select, update
+
+from audio.errors import LoaError
+from broadcasts.channel import Broadcast, Channel, Delivery
+from broadcasts.errors import ChannelError
+from broadcasts.models import (FINAL_OUTCOMES, Airing, AiringStatus, Approval, Bulletin, LogRecord, Outcome,
+                               Station)
+from scheduler.app import App
+from scheduler.messages import render, text
+
+__all__ = ["Runner"]
+
+log = logging.getLogger("loa.runner")
+Observer = Callable[[LogRecord], None]
+
+
+def _fire(runner: Runner, airing_id: int) -> None:
+    """APScheduler job target: a module-level function and an airing id."""
+    runner.execute(airing_id)
+
+
+def _claimant_dead(claimed_by: str | None) -> bool:
+    """True if the claim was made by a process on this host that no longer exists."""
+    if not claimed_by or os.name != "posix":
+        return False
+    host, _, rest = claimed_by.partition(":")
+    pid_text = rest.split(":", 1)[0]
+    if host != socket.gethostname() or not pid_text.isdigit():
+        return False
+    pid = int(pid_text)
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+class Runner:
+    """Executes due airings once each, on time, and records what happened."""
+
+    def __init__(self, app: App, *, max_attempts: int = 3, backoff_seconds: float = 2.0,
+                 observers: list[Observer] | None = None) -> None:
+        self.app = app
+        self.max_attempts = max_attempts
+        self.backoff_seconds = backoff_seconds
+        self.observers = list(observers or [])
+        self.stopped: dict[str, str] = {}
+        self._scheduler = None
+        self._sync_lock = threading.Lock()
+        channels = app.config.channels
+        self.grace = {name: timedelta(minutes=getattr(channels, name).grace_minutes)
+                      for name in ("radio", "facebook", "zalo")}
+
+    # ---- messages -----------------------------------------------------------------
+
+    def _say(self, code: str, **params: object) -> str:
+        return text(code, self.app.config.lang, **params)
+
+    # ---- one pass ----------------------------------------------------------------
+
+    def due_ids(self, now: datetime) -> list[int]:
+        """Pending, approved airings of this station due at `now`, in air order."""
+        with self.app.sessions() as session:
+            rows = session.execute(
+                select(Airing.id, Airing.due_at, Bulletin.priority)
+                .join(Bulletin, Bulletin.id == Airing.bulletin_id)
+                .where(Airing.station_id == self.app.station_id, Airing.status == AiringStatus.pending,
+                       Airing.due_at <= now, Bulletin.approval == Approval.approved)
+                .order_by(Airing.due_at, Airing.id)
+            ).all()
+        return [r.id for r in sorted(rows, key=lambda r: (r.due_at, r.priority.rank, r.id))]
+
+    def run_due(self, now: datetime | None = None) -> list[LogRecord]:
+        """Settle abandoned claims, then execute everything due; return the records written."""
+        now = now or self.app.clock.now()
+        records = self.recover(now)
+        for airing_id in self.due_ids(now):
+            record = self.execute(airing_id)
+            if record is not None:
+                records.append(record)
+        return records
+
+    # ---- one airing ---------------------------------------------------------------
+
+    def _broadcast(self, airing: Airing, bulletin: Bulletin, station: Station) -> Broadcast:
+        return Broadcast(airing_id=airing.id, bulletin_id=bulletin.id, channel=airing.channel,
+                         station_code=station.code, station_name=station.name, timezone=station.timezone,
+                         title=bulletin.title, body=bulletin.body, post_text=bulletin.post_text,
+                         priority=bulletin.priority.value, due_at=airing.due_at, attempt=airing.attempts)
+
+    def execute(self, airing_id: int) -> LogRecord | None:
+        """Claim, deliver and record one airing; None if it is not ours to run."""
+        now = self.app.clock.now()
+        with self.app.sessions.begin() as session:
+            airing = session.get(Airing, airing_id)
+            if airing is None or airing.status is not AiringStatus.pending:
+                return None
+            bulletin = session.get_one(Bulletin, airing.bulletin_id)
+            if bulletin.approval is not Approval.approved or airing.channel in self.stopped:
+                return None
+            late = now - airing.due_at
+            channel = self.app.channels.get(airing.channel)
+            grace = self.grace.get(airing.channel, timedelta(minutes=10))
+            claimed = session.execute(
+                update(Airing).where(Airing.id == airing_id, Airing.status == AiringStatus.pending)
+                .values(status=AiringStatus.running, claimed_by=self.app.node, claimed_at=now,
+                        lease_until=now + timedelta(seconds=self.app.config.runner.lease_seconds),
+                        attempts=Airing.attempts + 1)
+            ).rowcount
+            if claimed != 1:
+                return None
+            broadcast = self._broadcast(airing, bulletin, session.get_one(Station, airing.station_id))
+        late_seconds = max(late.total_seconds(), 0.0)
+        if channel is None:
+            delivery = Delivery(outcome=Outcome.skipped, error_code="unknown_channel",
+                                error_message=self._say("unknown_channel", channel=broadcast.channel,
+                                                        known=", ".join(self.app.channels)))
+        elif late > grace:
+            delivery = Delivery(outcome=Outcome.missed, error_code="missed",
+                                error_message=self._say("missed", late=_minutes(late), grace=_minutes(grace)))
+        else:
+            if late_seconds >= 1:
+                log.warning("airing %s on %s starts %.1f s late", airing_id, broadcast.channel, late_seconds)
+            delivery = self._deliver(channel, broadcast)
+        started = None if delivery.outcome is Outcome.missed else now
+        return self._finish(airing_id, delivery, started=started, late_seconds=late_seconds, claimant=self.app.node)
+
+    def _deliver(self, channel: Channel, broadcast: Broadcast) -> Delivery:
+        """Publish with retries for clear transient errors; never raises."""
+        for attempt in range(1, self.max_attempts + 1):
+            try:
+                return channel.publish(broadcast)
+            except ChannelError as exc:
+                message = render(exc, self.app.config.lang)
+                if exc.auth:
+                    self.stopped[channel.name] = message
+                    log.error("channel %s stopped: %s", channel.name, message)
+                    return Delivery(outcome=Outcome.failed, error_code=exc.code, error_message=message)
+                if exc.sent:
+                    log.error("airing %s on %s: outcome unclear: %s", broadcast.airing_id, channel.name, message)
+                    return Delivery(outcome=Outcome.unknown, error_code=exc.code, error_message=message)
+                if exc.retryable and attempt < self.max_attempts:
+                    wait = float(exc.params.get("retry_after") or self.backoff_seconds * 2 ** (attempt - 1))
+                    wait *= 1 + random.uniform(0, 0.25)
+                    log.warning("airing %s on %s: %s; retrying in %.1f s", broadcast.airing_id, channel.name,
+                                message, wait)
+                    self.app.clock.sleep(wait)
+                    continue
+                log.error("airing %s on %s failed: %s", broadcast.airing_id, channel.name, message)
+                return Delivery(outcome=Outcome.failed, error_code=exc.code, error_message=message)
+            except LoaError as exc:
+                message = render(exc, self.app.config.lang)
+                log.error("airing %s on %s failed: %s", broadcast.airing_id, channel.name, message)
+                return Delivery(outcome=Outcome.failed, error_code=exc.code, error_message=message)
+            except Exception as exc:  # a bug must not lose the record of the airing
+                log.exception("airing %s on %s: internal error", broadcast.airing_id, channel.name)
+                return Delivery(outcome=Outcome.failed, error_code="internal",
+                                error_message=self._say("internal", reason=f"{type(exc).__name__}: {exc}"))
+        raise AssertionError("unreachable")
+
+    def _finish(self, airing_id: int, delivery: Delivery, *, started: datetime | None,
+                late_seconds: float | None, claimant: str | None) -> LogRecord | None:
+        """Write the record and the airing's new status in one transaction, if the claim is still ours."""
+        finished = self.app.clock.now()
+        final = delivery.outcome in FINAL_OUTCOMES
+        message = delivery.error_message
+        if delivery.error_code and not message:
+            message = self._say(delivery.error_code)
+        with self.app.sessions.begin() as session:
+            changed = session.execute(
+                update(Airing).where(Airing.id == airing_id, Airing.status == AiringStatus.running,
+                                     Airing.claimed_by == claimant)
+                .values(status=AiringStatus.done if final else AiringStatus.unknown, outcome=delivery.outcome,
+                        lease_until=None)
+            ).rowcount
+            if changed != 1:
+                log.error("airing %s: claim lost before recording (another node took it over)", airing_id)
+                return None
+            airing = session.get_one(Airing, airing_id)
+            record = LogRecord(
+                airing_id=airing_id, bulletin_id=airing.bulletin_id, station_id=airing.station_id,
+                channel=airing.channel, outcome=delivery.outcome, due_at=airing.due_at, started_at=started,
+                finished_at=finished, late_seconds=late_seconds, tts_engine=delivery.tts_engine,
+                audio_path=delivery.audio_path, audio_sha256=delivery.audio_sha256,
+                audio_seconds=delivery.audio_seconds, external_id=delivery.external_id,
+                external_url=delivery.external_url, error_code=delivery.error_code, error_message=message,
+                detail=delivery.detail, node=self.app.node, created_at=finished,
+            )
+            session.add(record)
+        log.info("airing %s on %s: %s", airing_id, record.channel, record.outcome.value)
+        for observer in self.observers:
+            observer(record)
+        return record
+
+    # ---- abandoned claims ---------------------------------------------------------
+
+    def recover(self, now: datetime | None = None) -> list[LogRecord]:
+        """Settle airings left `running` by a process that died or whose lease expired."""
+        now = now or self.app.clock.now()
+        with self.app.sessions() as session:
+            rows = session.execute(
+                select(Airing, Bulletin, Station)
+                .join(Bulletin, Bulletin.id == Airing.bulletin_id).join(Station, Station.id == Airing.station_id)
+                .where(Airing.station_id == self.app.station_id, Airing.status == AiringStatus.running)
+            ).all()
+        records: list[LogRecord] = []
+        for airing, bulletin, station in rows:
+            expired = airing.lease_until is not None and airing.lease_until < now
+            if airing.claimed_by == self.app.node or not (expired or _claimant_dead(airing.claimed_by)):
+                continue
+            broadcast = self._broadcast(airing, bulletin, station)
+            channel = self.app.channels.get(airing.channel)
+            delivery = channel.recover(broadcast) if channel else Delivery(outcome=Outcome.unknown,
+                                                                          error_code="crashed_unclear")
+            if delivery is None:
+                with self.app.sessions.begin() as session:
+                    session.execute(update(Airing).where(Airing.id == airing.id, Airing.status == AiringStatus.running,
+                                                         Airing.claimed_by == airing.claimed_by)
+                                    .values(status=AiringStatus.pending, claimed_by=None, lease_until=None))
+                log.warning("airing %s on %s: the previous runner stopped before delivering; it will run again",
+                            airing.id, airing.channel)
+                continue
+            record = self._finish(airing.id, delivery, started=airing.claimed_at,
+                                  late_seconds=max((airing.claimed_at - airing.due_at).total_seconds(), 0.0)
+                                  if airing.claimed_at else None, claimant=airing.claimed_by)
+            if record is not None:
+                records.append(record)
+        return records
+
+    # ---- timers ---------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Start the in-memory timers, rebuilt from the database now and every poll."""
+        from apscheduler.executors.pool import ThreadPoolExecutor
+        from apscheduler.schedulers.background import BackgroundScheduler
+
+        scheduler = BackgroundScheduler(
+            timezone=timezone.utc,
+            executors={"default": ThreadPoolExecutor(self.app.config.runner.workers),
+                       "radio": ThreadPoolExecutor(1), "sync": ThreadPoolExecutor(1)},
+            job_defaults={"misfire_grace_time": None, "coalesce": False, "max_instances": 1},
+        )
+        scheduler.add_job(self.sync, "interval", seconds=self.app.config.runner.poll_seconds, id="sync",
+                          executor="sync", next_run_time=datetime.now(timezone.utc))
+        self._scheduler = scheduler
+        scheduler.start()
+
+    def sync(self) -> int:
+        """Add a timer for every pending airing within the horizon; return how many were added."""
+        scheduler = self._scheduler
+        if scheduler is None:
+            return 0
+        with self._sync_lock:
+            now = self.app.clock.now()
+            try:
+                self.recover(now)
+                horizon = now + timedelta(hours=self.app.config.runner.horizon_hours)
+                with self.app.sessions() as session:
+                    rows = session.execute(
+                        select(Airing.id, Airing.channel, Airing.due_at)
+                        .join(Bulletin, Bulletin.id == Airing.bulletin_id)
+                        .where(Airing.station_id == self.app.station_id, Airing.status == AiringStatus.pending,
+                               Airing.due_at <= horizon, Bulletin.approval == Approval.approved)
+                    ).all()
+            except Exception:  # the database may be briefly unreachable: try again at the next poll
+                log.exception("could not refresh the timers from the database")
+                return 0
+            added = 0
+            for row in rows:
+                job_id = f"airing:{row.id}"
+                if scheduler.get_job(job_id) is not None:
+                    continue
+                scheduler.add_job(_fire, "date", run_date=max(row.due_at, now), args=[self, row.id], id=job_id,
+                                  executor="radio" if row.channel == "radio" else "default")
+                added += 1
+            return added
+
+    def stop(self, wait: bool = True) -> None:
+        """Stop the timers; with `wait`, the airings in hand finish and are recorded."""
+        if self._scheduler is not None:
+            self._scheduler.shutdown(wait=wait)
+            self._scheduler = None
+
+
+def _minutes(delta: timedelta) -> str:
+    seconds = int(delta.total_seconds())
+    if seconds < 120:
+        return f"{seconds} s"
+    return f"{seconds // 60} min"

@@ -1,0 +1,209 @@
+"""Use cases shared by the CLI and the web console: queue bulletins, read the log.
+
+Each takes an App, does one unit of work in one transaction, and returns
+plain dataclasses or models.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Sequence
+
+from sqlalchemy import select
+
+from broadcasts.log import LogQuery, query_log
+from broadcasts.models import Airing, AiringStatus, Approval, Bulletin, ContentItem, LogRecord, Plan, Priority, Slot
+from scheduler.app import App
+from scheduler.documents import read_plan_text
+from scheduler.errors import NotFoundError, PlanError, UsageError
+from scheduler.plans import ParsedPlan, parse_plan
+from scheduler.times import next_air_time, parse_at
+
+__all__ = ["QueuedAiring", "Queued", "queue_bulletin", "read_log", "default_title", "Imported", "import_plan",
+           "list_plans", "get_plan"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class QueuedAiring:
+    id: int
+    channel: str
+    due_at: datetime
+
+
+@dataclass(frozen=True, kw_only=True)
+class Queued:
+    bulletin_id: int
+    airings: tuple[QueuedAiring, ...]
+
+    def as_json(self) -> dict[str, object]:
+        return {"bulletin_id": self.bulletin_id,
+                "airings": [{"id": a.id, "channel": a.channel, "due_at": a.due_at.isoformat()} for a in self.airings]}
+
+
+def default_title(text: str, limit: int = 80) -> str:
+    """A title from the first line or sentence of a text."""
+    first = text.strip().splitlines()[0].strip() if text.strip() else ""
+    for stop in (". ", "; ", ": "):
+        if stop in first:
+            first = first.split(stop, 1)[0]
+    if len(first) > limit:
+        first = first[:limit].rsplit(" ", 1)[0] + "…"
+    return first.rstrip(".")
+
+
+def _channels(app: App, requested: Sequence[str] | None) -> list[str]:
+    enabled = list(app.channels)
+    if not requested:
+        return enabled
+    chosen: list[str] = []
+    for name in requested:
+        name = name.strip().lower()
+        if not name:
+            continue
+        if name not in app.channels:
+            raise UsageError("unknown_channel", channel=name, known=", ".join(enabled))
+        if name not in chosen:
+            chosen.append(name)
+    if not chosen:
+        raise UsageError("unknown_channel", channel="", known=", ".join(enabled))
+    return chosen
+
+
+def _item_text(app: App, ref: str) -> tuple[int, str]:
+    with app.sessions() as session:
+        plan = session.scalar(select(Plan).where(Plan.station_id == app.station_id, Plan.active.is_(True))
+                              .order_by(Plan.imported_at.desc(), Plan.id.desc()))
+        if plan is None:
+            raise UsageError("no_active_plan")
+        item = session.scalar(select(ContentItem).where(ContentItem.plan_id == plan.id, ContentItem.ref == ref))
+        if item is None:
+            raise UsageError("plan_item_not_found", ref=ref)
+        return item.id, item.text
+
+
+def _next_slot(app: App, channel: str, after: datetime) -> tuple[int, datetime]:
+    with app.sessions() as session:
+        slots = list(session.scalars(select(Slot).where(Slot.station_id == app.station_id)))
+    candidates = []
+    for slot in slots:
+        hour, minute = (int(x) for x in slot.local_time.split(":"))
+        when = next_air_time((hour, minute), (int(d) for d in slot.weekdays), app.config.tz, after)
+        if when is not None:
+            candidates.append((channel not in slot.channels, when, slot.id))
+    if not candidates:
+        raise UsageError("no_slot", channel=channel)
+    _, when, slot_id = min(candidates)
+    return slot_id, when
+
+
+def queue_bulletin(app: App, *, text: str | None = None, item_ref: str | None = None, title: str | None = None,
+                   at: str = "next", channels: Sequence[str] | None = None, priority: str = "normal",
+                   origin: str = "operator") -> Queued:
+    """Create a bulletin and one airing per channel, at a time or in the next slot."""
+    content_item_id = None
+    if item_ref is not None:
+        content_item_id, text = _item_text(app, item_ref.strip())
+    body = (text or "").strip()
+    if not body:
+        raise UsageError("empty_text")
+    try:
+        level = Priority(priority)
+    except ValueError:
+        raise UsageError("usage", reason=f"priority: normal | priority | emergency ({priority!r})") from None
+    names = _channels(app, channels)
+    now = app.clock.now()
+    moment = now if level is Priority.emergency else parse_at(at, now=now, tz=app.config.tz)
+    plan: list[tuple[str, datetime, int | None]] = []
+    for name in names:
+        if moment is None:
+            slot_id, due = _next_slot(app, name, now)
+            plan.append((name, due, slot_id))
+        else:
+            plan.append((name, moment, None))
+    with app.sessions.begin() as session:
+        bulletin = Bulletin(station_id=app.station_id, title=(title or default_title(body)).strip(), body=body,
+                            priority=level, approval=Approval.approved, content_item_id=content_item_id,
+                            origin=origin, created_at=now)
+        session.add(bulletin)
+        session.flush()
+        airings = [Airing(bulletin_id=bulletin.id, station_id=app.station_id, channel=name, due_at=due,
+                          slot_id=slot_id, status=AiringStatus.pending, created_at=now)
+                   for name, due, slot_id in plan]
+        session.add_all(airings)
+        session.flush()
+        return Queued(bulletin_id=bulletin.id,
+                      airings=tuple(QueuedAiring(id=a.id, channel=a.channel, due_at=a.due_at) for a in airings))
+
+
+def read_log(app: App, query: LogQuery) -> list[LogRecord]:
+    """Log records of this station matching `query`, oldest first."""
+    with app.sessions() as session:
+        return query_log(session, app.station_id, query)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Imported:
+    """The result of a plan import: what was read and where it is stored."""
+
+    parsed: ParsedPlan
+    sha256: str
+    plan_id: int | None
+    duplicate: bool = False
+
+
+def import_plan(app: App, path: Path, *, dry_run: bool = False) -> Imported:
+    """Read a plan document and store it with its items; the same file twice is stored once."""
+    path = Path(path)
+    try:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    except FileNotFoundError:
+        raise PlanError("plan_unreadable", path=str(path), reason="không có tệp / no such file") from None
+    except OSError as exc:
+        raise PlanError("plan_unreadable", path=str(path), reason=exc.strerror or str(exc)) from exc
+    parsed = parse_plan(read_plan_text(path), source=str(path))
+    if dry_run:
+        return Imported(parsed=parsed, sha256=digest, plan_id=None)
+    with app.sessions.begin() as session:
+        existing = session.scalar(select(Plan).where(Plan.station_id == app.station_id, Plan.sha256 == digest))
+        if existing is not None:
+            return Imported(parsed=parsed, sha256=digest, plan_id=existing.id, duplicate=True)
+        plan = Plan(station_id=app.station_id, title=parsed.title, year=parsed.year, issuer=parsed.issuer,
+                    channels=list(parsed.channels), source_name=path.name, sha256=digest,
+                    imported_at=app.clock.now(), active=True)
+        session.add(plan)
+        session.flush()
+        by_ref: dict[str, ContentItem] = {}
+        for position, item in enumerate(parsed.items):
+            row = ContentItem(plan_id=plan.id, ref=item.ref, label=item.label, text=item.text, position=position,
+                              parent_id=by_ref[item.parent].id if item.parent in by_ref else None)
+            session.add(row)
+            session.flush()
+            by_ref[item.ref] = row
+        return Imported(parsed=parsed, sha256=digest, plan_id=plan.id)
+
+
+def list_plans(app: App) -> list[tuple[Plan, int]]:
+    """Stored plans of this station, newest first, with their item counts."""
+    from sqlalchemy import func
+
+    with app.sessions() as session:
+        rows = session.execute(
+            select(Plan, func.count(ContentItem.id)).outerjoin(ContentItem, ContentItem.plan_id == Plan.id)
+            .where(Plan.station_id == app.station_id).group_by(Plan.id)
+            .order_by(Plan.imported_at.desc(), Plan.id.desc())
+        ).all()
+        return [(plan, count) for plan, count in rows]
+
+
+def get_plan(app: App, plan_id: int) -> tuple[Plan, list[ContentItem]]:
+    """One stored plan and its items in document order."""
+    with app.sessions() as session:
+        plan = session.get(Plan, plan_id)
+        if plan is None or plan.station_id != app.station_id:
+            raise NotFoundError(kind="kế hoạch / plan", id=plan_id)
+        items = list(session.scalars(select(ContentItem).where(ContentItem.plan_id == plan_id)
+                                     .order_by(ContentItem.position)))
+        return plan, items

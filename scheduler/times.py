@@ -1,0 +1,83 @@
+"""Pure time arithmetic: reading `--at` and dates, and the next air time of a slot.
+
+Nothing here asks the clock; `now` is always passed in.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time, timedelta, timezone
+from typing import Iterable
+from zoneinfo import ZoneInfo
+
+from scheduler.errors import UsageError
+
+__all__ = ["parse_at", "parse_local_date", "day_range", "next_air_time", "format_local"]
+
+_RELATIVE = re.compile(r"^\+\s*(\d+(?:\.\d+)?)\s*(s|sec|m|min|h|giây|phút|giờ)?$", re.I)
+_HHMM = re.compile(r"^([01]?\d|2[0-3])[:h]([0-5]\d)$", re.I)
+_UNITS = {"s": 1, "sec": 1, "giây": 1, "m": 60, "min": 60, "phút": 60, "h": 3600, "giờ": 3600, None: 60}
+
+
+def parse_at(value: str, *, now: datetime, tz: ZoneInfo) -> datetime | None:
+    """Read a `--at` value as a UTC instant; None means "the next slot" (`next`)."""
+    text = value.strip()
+    low = text.lower()
+    if low in ("now", "ngay", "bây giờ"):
+        return now
+    if low in ("next", "tiếp"):
+        return None
+    match = _RELATIVE.match(low)
+    if match:
+        unit = match.group(2).lower() if match.group(2) else None
+        return now + timedelta(seconds=float(match.group(1)) * _UNITS[unit])
+    match = _HHMM.match(low)
+    if match:
+        local_now = now.astimezone(tz)
+        candidate = datetime.combine(local_now.date(), time(int(match.group(1)), int(match.group(2))), tz)
+        if candidate <= local_now:
+            candidate = datetime.combine(local_now.date() + timedelta(days=1), candidate.timetz())
+        return candidate.astimezone(timezone.utc)
+    try:
+        moment = datetime.fromisoformat(text.replace(" ", "T", 1) if " " in text and "T" not in text else text)
+    except ValueError:
+        raise UsageError("bad_time", value=value) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=tz)
+    return moment.astimezone(timezone.utc)
+
+
+def parse_local_date(value: str) -> date:
+    """Read YYYY-MM-DD (a station-local calendar date)."""
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise UsageError("bad_date", value=value) from None
+
+
+def day_range(first: date | None, last: date | None, tz: ZoneInfo) -> tuple[datetime | None, datetime | None]:
+    """UTC bounds [start, end) covering local days `first` to `last` inclusive."""
+    start = datetime.combine(first, time(), tz).astimezone(timezone.utc) if first else None
+    end = datetime.combine(last + timedelta(days=1), time(), tz).astimezone(timezone.utc) if last else None
+    return start, end
+
+
+def next_air_time(local_time: tuple[int, int], weekdays: Iterable[int], tz: ZoneInfo, after: datetime) -> datetime | None:
+    """The first instant strictly after `after` when a slot at `local_time` on ISO `weekdays` airs."""
+    days = frozenset(weekdays)
+    if not days:
+        return None
+    local_after = after.astimezone(tz)
+    for offset in range(0, 8):
+        day = local_after.date() + timedelta(days=offset)
+        if day.isoweekday() not in days:
+            continue
+        candidate = datetime.combine(day, time(*local_time), tz)
+        if candidate > local_after:
+            return candidate.astimezone(timezone.utc)
+    return None
+
+
+def format_local(moment: datetime | None, tz: ZoneInfo, fmt: str = "%Y-%m-%d %H:%M:%S") -> str:
+    """Show an instant in the station's timezone."""
+    return moment.astimezone(tz).strftime(fmt) if moment else ""

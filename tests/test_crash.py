@@ -1,0 +1,75 @@
+"""Crash safety with real processes: SIGKILL `loa run` mid-work, restart, lose nothing, air nothing twice."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.skipif(os.name != "posix", reason="SIGKILL crash tests need POSIX signals")
+
+LOA = [sys.executable, "-m", "scheduler"]
+
+
+def loa(config: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*LOA, "--config", str(config), *args], capture_output=True, text=True, timeout=timeout)
+
+
+def test_sigkill_while_airings_are_due_loses_nothing(tmp_path, db_url):
+    config = tmp_path / "config.toml"
+    config.write_text(f'[station]\nname = "Đài xã Thử"\ncode = "thu"\n[database]\nurl = "{db_url}"\n'
+                      '[runner]\npoll_seconds = 0.2\n', encoding="utf-8")
+    airing_ids = []
+    for i in range(8):
+        out = loa(config, "queue", "--text", f"Bản tin thử số {i}: UBND xã thông báo lịch tiếp công dân.",
+                  "--at", f"+{i * 0.4:.1f}s", "--json")
+        assert out.returncode == 0, out.stderr
+        airing_ids += [a["id"] for a in json.loads(out.stdout)["airings"]]
+
+    rng = random.Random(20261123)
+    for _ in range(4):
+        proc = subprocess.Popen([*LOA, "--config", str(config), "run"], stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0.8, 2.5))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=10)
+
+    settle = loa(config, "run", "--once")
+    assert settle.returncode == 0, settle.stderr
+    records = json.loads(loa(config, "log", "--format", "json").stdout)
+    per_airing = Counter(r["airing_id"] for r in records)
+    assert sorted(per_airing) == sorted(airing_ids), "an airing has no record"
+    assert set(per_airing.values()) == {1}, "an airing has more than one record"
+    radio = [r for r in records if r["channel"] == "radio"]
+    assert all(r["outcome"] in ("aired", "unknown") for r in radio)
+    assert all(r["error_code"] == "crashed_unclear" for r in radio if r["outcome"] == "unknown")
+    outbox = list((tmp_path / "outbox").glob("*.mp3"))
+    assert len(outbox) == len({Path(f).name for f in outbox})
+    assert len(outbox) == sum(r["outcome"] == "aired" for r in radio)  # each aired exactly once
+
+
+def test_sigterm_finishes_the_airing_in_hand(tmp_path):
+    config = tmp_path / "config.toml"
+    config.write_text('[station]\nname = "Đài xã Thử"\ncode = "thu"\n[runner]\npoll_seconds = 0.2\n'
+                      '[channels]\nenabled = ["radio"]\n', encoding="utf-8")
+    long_text = " ".join(["Ủy ban nhân dân xã thông báo lịch tiếp công dân trong tháng."] * 40)
+    assert loa(config, "queue", "--text", long_text, "--at", "now").returncode == 0
+    proc = subprocess.Popen([*LOA, "--config", str(config), "run"], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not list((tmp_path / "data" / "audio").rglob("*.mp3.part")) \
+            and not list((tmp_path / "data" / "audio").rglob("*.mp3")):
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err
+    records = json.loads(loa(config, "log", "--format", "json").stdout)
+    assert [r["outcome"] for r in records] == ["aired"]

@@ -1,0 +1,174 @@
+"""The runner on a fake clock, on SQLite and PostgreSQL: claim, deliver, record, recover."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select, update
+
+from broadcasts.channel import Delivery
+from broadcasts.errors import ChannelError
+from broadcasts.models import Airing, AiringStatus, LogRecord, Outcome
+from scheduler.runner import Runner
+from scheduler.services import queue_bulletin
+
+
+def records(app, airing_id=None):
+    with app.sessions() as session:
+        stmt = select(LogRecord).order_by(LogRecord.id)
+        if airing_id is not None:
+            stmt = stmt.where(LogRecord.airing_id == airing_id)
+        return list(session.scalars(stmt))
+
+
+def airing(app, airing_id):
+    with app.sessions() as session:
+        return session.get_one(Airing, airing_id)
+
+
+def test_due_airings_run_once_each_with_one_record(app, runner, clock, channels):
+    queued = queue_bulletin(app, text="Thông báo lịch tiếp công dân.", at="+1m")
+    assert [a.channel for a in queued.airings] == ["radio", "facebook", "zalo"]
+
+    assert runner.run_due() == []  # not due yet
+    clock.advance(minutes=1)
+    written = runner.run_due()
+    assert sorted(r.outcome.value for r in written) == ["aired", "posted", "posted"]
+    assert runner.run_due() == []  # nothing twice
+    for a in queued.airings:
+        assert len(records(app, a.id)) == 1
+        assert airing(app, a.id).status is AiringStatus.done
+    assert len(channels["radio"].published) == 1
+    rec = records(app, queued.airings[0].id)[0]
+    assert rec.due_at == queued.airings[0].due_at and rec.late_seconds == 0.0
+    assert rec.started_at == clock.now() and rec.due_at.tzinfo is not None
+
+
+def test_late_within_grace_airs_and_logs_lateness(app, runner, clock):
+    queued = queue_bulletin(app, text="Bản tin sáng.", at="now", channels=["radio"])
+    clock.advance(minutes=4)
+    [rec] = runner.run_due()
+    assert rec.outcome is Outcome.aired and rec.late_seconds == pytest.approx(240)
+
+
+def test_past_grace_is_missed_with_reason_never_dropped(app, runner, clock, channels):
+    queued = queue_bulletin(app, text="Bản tin sáng.", at="now", channels=["radio", "facebook"])
+    clock.advance(minutes=30)  # radio grace 10 min, facebook 120 min
+    by_channel = {r.channel: r for r in runner.run_due()}
+    assert by_channel["radio"].outcome is Outcome.missed
+    assert by_channel["radio"].error_code == "missed" and "30 min" in by_channel["radio"].error_message
+    assert by_channel["facebook"].outcome is Outcome.posted
+    assert channels["radio"].published == []
+
+
+def test_retryable_error_is_retried_with_backoff(app, runner, clock, channels):
+    channels["facebook"].then(ChannelError("channel_failed", channel="facebook", retryable=True, reason="429"),
+                              ChannelError("channel_failed", channel="facebook", retryable=True, reason="429"))
+    queue_bulletin(app, text="Tin.", at="now", channels=["facebook"])
+    [rec] = runner.run_due()
+    assert rec.outcome is Outcome.posted
+    assert len(channels["facebook"].published) == 3
+    assert len(clock.slept) == 2 and 1.0 <= clock.slept[0] <= 1.25 and 2.0 <= clock.slept[1] <= 2.5
+
+
+def test_retries_are_bounded_and_end_failed(app, runner, channels):
+    channels["zalo"].then(*[ChannelError("channel_failed", channel="zalo", retryable=True, reason="-32")] * 5)
+    queue_bulletin(app, text="Tin.", at="now", channels=["zalo"])
+    [rec] = runner.run_due()
+    assert rec.outcome is Outcome.failed and len(channels["zalo"].published) == 3
+    assert "-32" in rec.error_message
+
+
+def test_unclear_outcome_is_unknown_and_not_resent(app, runner, clock, channels):
+    channels["facebook"].then(ChannelError("channel_failed", channel="facebook", sent=True, reason="timeout"))
+    queued = queue_bulletin(app, text="Tin.", at="now", channels=["facebook"])
+    [rec] = runner.run_due()
+    assert rec.outcome is Outcome.unknown
+    assert airing(app, queued.airings[0].id).status is AiringStatus.unknown
+    clock.advance(minutes=5)
+    assert runner.run_due() == [] and len(channels["facebook"].published) == 1
+
+
+def test_revoked_token_stops_that_channel_only(app, runner, channels):
+    channels["facebook"].then(ChannelError("channel_failed", channel="facebook", auth=True, reason="190"))
+    first = queue_bulletin(app, text="Tin một.", at="now")
+    second = queue_bulletin(app, text="Tin hai.", at="now")
+    out = runner.run_due()
+    assert {(r.channel, r.outcome.value) for r in out} == {
+        ("radio", "aired"), ("facebook", "failed"), ("zalo", "posted")}
+    assert "facebook" in runner.stopped and "190" in runner.stopped["facebook"]
+    assert len([r for r in out if r.channel == "radio"]) == 2
+    held = next(a for a in second.airings if a.channel == "facebook")
+    assert airing(app, held.id).status is AiringStatus.pending  # held, not posted, not dropped
+
+
+def test_internal_error_is_recorded_as_failed(app, runner, channels):
+    channels["radio"].then(RuntimeError("boom"))
+    queue_bulletin(app, text="Tin.", at="now", channels=["radio"])
+    [rec] = runner.run_due()
+    assert rec.outcome is Outcome.failed and rec.error_code == "internal" and "boom" in rec.error_message
+
+
+def test_claim_is_exclusive_between_runners(app, clock, channels):
+    queued = queue_bulletin(app, text="Tin.", at="now", channels=["radio"])
+    first, second = Runner(app), Runner(app)
+    assert first.execute(queued.airings[0].id) is not None
+    assert second.execute(queued.airings[0].id) is None
+    assert len(channels["radio"].published) == 1 and len(records(app)) == 1
+
+
+def _abandon(app, airing_id, claimed_by, clock, lease_seconds=900):
+    with app.sessions.begin() as session:
+        session.execute(update(Airing).where(Airing.id == airing_id).values(
+            status=AiringStatus.running, claimed_by=claimed_by, claimed_at=clock.now(),
+            lease_until=clock.now() + timedelta(seconds=lease_seconds), attempts=1))
+
+
+def test_claim_of_dead_process_is_recovered_and_rerun_when_nothing_went_out(app, runner, clock, channels):
+    import socket
+    queued = queue_bulletin(app, text="Tin.", at="now", channels=["radio"])
+    _abandon(app, queued.airings[0].id, f"{socket.gethostname()}:999999:dead00", clock)
+    channels["radio"].recover_answer = None  # surely not delivered
+    [rec] = runner.run_due()
+    assert rec.outcome is Outcome.aired and len(channels["radio"].recovered) == 1
+    assert len(records(app)) == 1
+
+
+def test_claim_of_dead_process_that_delivered_is_recorded_not_rerun(app, runner, clock, channels):
+    import socket
+    queued = queue_bulletin(app, text="Tin.", at="now", channels=["radio"])
+    _abandon(app, queued.airings[0].id, f"{socket.gethostname()}:999999:dead00", clock)
+    channels["radio"].recover_answer = Delivery(outcome=Outcome.aired, detail={"recovered": True})
+    [rec] = runner.run_due()
+    assert rec.outcome is Outcome.aired and rec.detail == {"recovered": True}
+    assert channels["radio"].published == [] and len(records(app)) == 1
+
+
+def test_live_claim_of_another_node_is_left_alone_until_its_lease_expires(app, runner, clock, channels):
+    queued = queue_bulletin(app, text="Tin.", at="now", channels=["facebook"])
+    _abandon(app, queued.airings[0].id, "other-host:1234:abcdef", clock, lease_seconds=60)
+    assert runner.run_due() == []
+    clock.advance(seconds=61)
+    channels["facebook"].recover_answer = Delivery(outcome=Outcome.unknown, error_code="crashed_unclear")
+    [rec] = runner.run_due()
+    assert rec.outcome is Outcome.unknown and "kiểm tra" in rec.error_message
+
+
+def test_air_order_is_due_time_then_priority(app, runner, clock, channels):
+    queue_bulletin(app, text="Tin thường.", at="now", channels=["radio"])
+    queue_bulletin(app, text="Tin ưu tiên.", at="now", channels=["radio"], priority="priority")
+    runner.run_due()
+    assert [b.body for b in channels["radio"].published] == ["Tin ưu tiên.", "Tin thường."]
+
+
+def test_every_airing_has_exactly_one_final_record(app, runner, clock, channels):
+    for i in range(5):
+        queue_bulletin(app, text=f"Tin số {i}.", at=f"+{i}m")
+    for _ in range(6):
+        runner.run_due()
+        clock.advance(minutes=1)
+    with app.sessions() as session:
+        counts = session.execute(select(LogRecord.airing_id, func.count()).group_by(LogRecord.airing_id)).all()
+        total = session.scalar(select(func.count()).select_from(Airing))
+    assert total == 15 and len(counts) == 15 and all(n == 1 for _, n in counts)
