@@ -10,81 +10,16 @@ import sys
 import threading
 import traceback
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import click
 
 from audio.errors import LoaError
-from scheduler.config import Config, config_path, default_config, load_config
+from scheduler.cli_base import State, common_options, say
+from scheduler.cli_base import state as current_state
 from scheduler.messages import render, text
 
 __all__ = ["cli", "main"]
-
-
-class State:
-    """Options shared by every command, wherever they were given."""
-
-    def __init__(self) -> None:
-        self.config: str | None = None
-        self.lang: str | None = None
-        self.debug = False
-        self.loaded: Config | None = None
-
-    @property
-    def language(self) -> str:
-        if self.lang:
-            return self.lang
-        if self.loaded is not None:
-            return self.loaded.lang
-        return os.environ.get("LOA_LANG", "vi")
-
-    def config_or_defaults(self) -> Config:
-        """The config file if there is one; the embedded defaults when no file was asked for or found."""
-        path = config_path(self.config)
-        if self.config is None and not os.environ.get("LOA_CONFIG") and not path.exists():
-            self.loaded = default_config(Path.cwd())
-        else:
-            self.loaded = load_config(path)
-        return self.loaded
-
-    def load(self) -> Config:
-        self.loaded = load_config(config_path(self.config))
-        return self.loaded
-
-    def app(self, **overrides: Any) -> Any:
-        from scheduler.app import build_app
-        return build_app(self.load(), **overrides)
-
-
-def _state() -> State:
-    ctx = click.get_current_context()
-    root = ctx.find_root()
-    if not isinstance(root.obj, State):
-        root.obj = State()
-    return root.obj
-
-
-def _remember(name: str) -> Callable[[click.Context, click.Parameter, Any], None]:
-    def callback(ctx: click.Context, _param: click.Parameter, value: Any) -> None:
-        if value is not None and value is not False:
-            setattr(_state(), name, value)
-    return callback
-
-
-def common_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """--config, --lang and --debug, accepted before or after the command name."""
-    func = click.option("--debug", is_flag=True, default=False, expose_value=False, is_eager=True,
-                        callback=_remember("debug"), help="Hiện chi tiết lỗi (traceback) / show tracebacks.")(func)
-    func = click.option("--lang", type=click.Choice(["vi", "en"]), expose_value=False, is_eager=True,
-                        callback=_remember("lang"), help="Ngôn ngữ thông báo / message language.")(func)
-    func = click.option("--config", "config", metavar="PATH", expose_value=False, is_eager=True,
-                        callback=_remember("config"),
-                        help="Tệp cấu hình (mặc định ./config.toml hoặc $LOA_CONFIG) / config file.")(func)
-    return func
-
-
-def say(message: str, *, err: bool = False) -> None:
-    click.echo(message, err=err)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -107,7 +42,7 @@ def cli() -> None:
 def demo(directory: str, timeout: float) -> None:
     """Chạy thử toàn bộ, ngoại tuyến / run the whole flow offline on the embedded defaults."""
     from scheduler.demo import run_demo
-    state = _state()
+    state = current_state()
     ok = run_demo(Path(directory), lang=state.language, timeout=timeout, echo=say)
     if not ok:
         sys.exit(1)
@@ -130,7 +65,7 @@ def plan_import(path: str, dry_run: bool, as_json: bool) -> None:
     from scheduler.plans import import_json
     from scheduler.services import import_plan
 
-    state = _state()
+    state = current_state()
     if dry_run:
         from scheduler.documents import read_plan_text
         from scheduler.plans import parse_plan
@@ -172,7 +107,7 @@ def plan_list() -> None:
     from scheduler.services import list_plans
     from scheduler.times import format_local
 
-    state = _state()
+    state = current_state()
     app = state.app()
     try:
         rows = list_plans(app)
@@ -197,7 +132,7 @@ def plan_show(plan_id: int, as_json: bool) -> None:
     from scheduler.plans import ParsedItem, ParsedPlan, import_json
     from scheduler.services import get_plan
 
-    state = _state()
+    state = current_state()
     app = state.app()
     try:
         stored, items = get_plan(app, plan_id)
@@ -218,7 +153,7 @@ def plan_show(plan_id: int, as_json: bool) -> None:
 def normalize(text_arg: str) -> None:
     """In văn bản sẽ được đọc / print the speakable text."""
     from scheduler.app import build_speaker
-    config = _state().config_or_defaults()
+    config = current_state().config_or_defaults()
     source = sys.stdin.read() if text_arg == "-" else text_arg
     say(build_speaker(config, tts=_NoEngine()).speakable(source))
 
@@ -246,7 +181,7 @@ def say_command(text_arg: str, out: str, engine: str | None) -> None:
     from scheduler.config import ENGINE_NAMES
     from scheduler.errors import UsageError
 
-    state = _state()
+    state = current_state()
     config = state.config_or_defaults()
     if engine:
         if engine not in ENGINE_NAMES:
@@ -280,7 +215,7 @@ def queue(text_value: str | None, file_path: str | None, item_ref: str | None, t
     from scheduler.services import queue_bulletin
     from scheduler.times import format_local
 
-    state = _state()
+    state = current_state()
     given = [x for x in (text_value, file_path, item_ref) if x is not None]
     if len(given) != 1:
         raise UsageError("usage", reason=text("queue_one_source", state.language))
@@ -319,7 +254,7 @@ def run(once: bool) -> None:
     """Chạy đài (tiến trình nền) / run the station daemon."""
     from scheduler.runner import Runner
 
-    state = _state()
+    state = current_state()
     _setup_logging(state.debug)
     app = state.app()
     runner = Runner(app)
@@ -368,7 +303,7 @@ def log_command(since: str | None, until: str | None, channel: str | None, statu
     from scheduler.services import read_log
     from scheduler.times import day_range, parse_local_date
 
-    state = _state()
+    state = current_state()
     app = state.app()
     try:
         tz = app.config.tz

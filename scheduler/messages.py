@@ -241,6 +241,25 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 
+def _merge_area_messages() -> None:
+    """Add the messages that an area keeps in its own module (scheduler/messages_<area>.py)."""
+    import importlib
+    import pkgutil
+
+    import scheduler
+
+    for info in pkgutil.iter_modules(scheduler.__path__):
+        if info.name.startswith("messages_"):
+            module = importlib.import_module(f"scheduler.{info.name}")
+            for code, pair in module.MESSAGES.items():
+                if code in MESSAGES and MESSAGES[code] != pair:
+                    raise AssertionError(f"message code {code!r} is defined twice")
+                MESSAGES[code] = pair
+
+
+_merge_area_messages()
+
+
 def text(code: str, lang: str = "vi", **params: Any) -> str:
     """Format the message for `code` in `lang` ("vi" or "en")."""
     templates = MESSAGES.get(code)

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from scheduler.cli import cli, main
-from tests.conftest import make_config
 
 CONTRACT = {"id", "airing_id", "bulletin_id", "channel", "outcome", "due_at", "started_at", "finished_at",
             "tts_engine", "audio_path", "audio_sha256", "audio_seconds", "external_id", "external_url",

@@ -46,14 +46,14 @@ def test_due_airings_run_once_each_with_one_record(app, runner, clock, channels)
 
 
 def test_late_within_grace_airs_and_logs_lateness(app, runner, clock):
-    queued = queue_bulletin(app, text="Bản tin sáng.", at="now", channels=["radio"])
+    queue_bulletin(app, text="Bản tin sáng.", at="now", channels=["radio"])
     clock.advance(minutes=4)
     [rec] = runner.run_due()
     assert rec.outcome is Outcome.aired and rec.late_seconds == pytest.approx(240)
 
 
 def test_past_grace_is_missed_with_reason_never_dropped(app, runner, clock, channels):
-    queued = queue_bulletin(app, text="Bản tin sáng.", at="now", channels=["radio", "facebook"])
+    queue_bulletin(app, text="Bản tin sáng.", at="now", channels=["radio", "facebook"])
     clock.advance(minutes=30)  # radio grace 10 min, facebook 120 min
     by_channel = {r.channel: r for r in runner.run_due()}
     assert by_channel["radio"].outcome is Outcome.missed
@@ -92,7 +92,7 @@ def test_unclear_outcome_is_unknown_and_not_resent(app, runner, clock, channels)
 
 def test_revoked_token_stops_that_channel_only(app, runner, channels):
     channels["facebook"].then(ChannelError("channel_failed", channel="facebook", auth=True, reason="190"))
-    first = queue_bulletin(app, text="Tin một.", at="now")
+    queue_bulletin(app, text="Tin một.", at="now")
     second = queue_bulletin(app, text="Tin hai.", at="now")
     out = runner.run_due()
     assert {(r.channel, r.outcome.value) for r in out} == {

@@ -7,7 +7,6 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import text
 
 from broadcasts.errors import StoreError
 from broadcasts.models import Base, Station
