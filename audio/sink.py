@@ -29,3 +29,8 @@ class Sink(Protocol):
     def was_played(self, key: str) -> bool | None:
         """After a crash: True if `key` went out, False if surely not, None if unclear."""
         ...
+
+    def stop(self) -> None:
+        """Interrupt what is playing now (an emergency); the interrupted `play` raises
+        AudioError("sink_interrupted"). A sink that hands over instantly does nothing."""
+        ...

@@ -153,6 +153,8 @@ class ContentItem(Base):
     label: Mapped[str | None] = mapped_column(String(16))
     text: Mapped[str] = mapped_column(Text)
     position: Mapped[int] = mapped_column(Integer)
+    rotation: Mapped[str] = mapped_column(String(16), default="normal", server_default="normal")
+    rotation_order: Mapped[int | None]
     plan: Mapped[Plan] = relationship(back_populates="items")
 
 
@@ -160,6 +162,7 @@ class Bulletin(Base):
     """Bản tin: a script to broadcast."""
 
     __tablename__ = "bulletins"
+    __table_args__ = (UniqueConstraint("station_id", "origin_key"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     station_id: Mapped[int] = mapped_column(ForeignKey("stations.id"))
     title: Mapped[str] = mapped_column(Text)
@@ -169,6 +172,7 @@ class Bulletin(Base):
     approval: Mapped[Approval] = mapped_column(_enum(Approval), default=Approval.approved)
     content_item_id: Mapped[int | None] = mapped_column(ForeignKey("content_items.id"))
     origin: Mapped[str] = mapped_column(String(32), default="operator")
+    origin_key: Mapped[str | None] = mapped_column(String(120))
     created_at: Mapped[datetime]
     airings: Mapped[list[Airing]] = relationship(back_populates="bulletin")
 
@@ -202,6 +206,7 @@ class Airing(Base):
     channel: Mapped[str] = mapped_column(String(32))
     due_at: Mapped[datetime]
     slot_id: Mapped[int | None] = mapped_column(ForeignKey("slots.id"))
+    slot_at: Mapped[datetime | None]
     status: Mapped[AiringStatus] = mapped_column(_enum(AiringStatus), default=AiringStatus.pending)
     outcome: Mapped[Outcome | None] = mapped_column(_enum(Outcome))
     claimed_by: Mapped[str | None] = mapped_column(String(100))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from pathlib import Path
@@ -39,24 +40,48 @@ class RadioChannel:
         """Where an airing's MP3 is kept: archive/YYYY/MM/DD/<key>.mp3 (station-local date)."""
         return self.archive_dir / f"{broadcast.local_due:%Y/%m/%d}" / f"{broadcast.key}.mp3"
 
-    def render(self, broadcast: Broadcast) -> Rendered:
-        """Render the bulletin to its archive path, with a sidecar describing it."""
+    def _fingerprint(self, broadcast: Broadcast) -> str:
+        """What the audio depends on: the spoken parts, the voice and the engines."""
+        material = json.dumps([spoken_parts(broadcast), self.speaker.voice, getattr(self.speaker.engine, "name", ""),
+                               self.settings.target_lufs, self.settings.bitrate], ensure_ascii=False)
+        return hashlib.sha256(material.encode("utf-8")).hexdigest()
+
+    def _prepared(self, broadcast: Broadcast) -> Rendered | None:
+        path = self.archive_path(broadcast)
+        try:
+            meta = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if meta.get("fingerprint") != self._fingerprint(broadcast) or not path.exists():
+            return None
+        return Rendered(path=path, sha256=meta["sha256"], seconds=meta["seconds"], engine=meta["engine"])
+
+    def prepare(self, broadcast: Broadcast) -> Rendered:
+        """Render the bulletin to its archive path (with a sidecar), unless it is already rendered as is."""
+        ready = self._prepared(broadcast)
+        if ready is not None:
+            return ready
         path = self.archive_path(broadcast)
         rendered = render_script(spoken_parts(broadcast), self.speaker, path,
                                  settings=self.settings, pause_ms=self.pause_ms)
         sidecar = path.with_suffix(".json")
         tmp = sidecar.with_suffix(".json.part")
-        tmp.write_text(json.dumps({"sha256": rendered.sha256, "seconds": rendered.seconds,
-                                   "engine": rendered.engine, "airing_id": broadcast.airing_id}), encoding="utf-8")
+        tmp.write_text(json.dumps({"sha256": rendered.sha256, "seconds": rendered.seconds, "engine": rendered.engine,
+                                   "airing_id": broadcast.airing_id, "fingerprint": self._fingerprint(broadcast)}),
+                       encoding="utf-8")
         os.replace(tmp, sidecar)
         return rendered
 
     def publish(self, broadcast: Broadcast) -> Delivery:
-        rendered = self.render(broadcast)
+        rendered = self.prepare(broadcast)
         played = self.sink.play(rendered.path, key=broadcast.key)
         return Delivery(outcome=Outcome.aired, tts_engine=rendered.engine, audio_path=str(rendered.path),
                         audio_sha256=rendered.sha256, audio_seconds=rendered.seconds,
                         external_id=played.target, detail={"sink": played.sink})
+
+    def interrupt(self) -> None:
+        """Cut what is playing now, for an emergency."""
+        self.sink.stop()
 
     def recover(self, broadcast: Broadcast) -> Delivery | None:
         played = self.sink.was_played(broadcast.key)

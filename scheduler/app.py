@@ -73,14 +73,31 @@ def encode_settings(config: Config) -> EncodeSettings:
                           target_lufs=a.target_lufs, true_peak_db=a.true_peak_db)
 
 
+def build_sink(config: Config) -> Sink:
+    """The configured radio playout sink; each keeps its hand-over ledger under the data dir."""
+    radio = config.channels.radio
+    ledger = config.data_dir / "ledger"
+    if radio.sink == "device":
+        from audio.device import DeviceSink
+        return DeviceSink(player=radio.device.player, device=radio.device.device, ledger=ledger)
+    if radio.sink == "icecast":
+        from audio.icecast import IcecastSink
+        return IcecastSink(url=radio.icecast.url, user=radio.icecast.user,
+                           password=os.environ.get(radio.icecast.password_env, ""),
+                           timeout=radio.icecast.timeout_seconds, ledger=ledger)
+    if radio.sink == "command":
+        from audio.command import CommandSink
+        return CommandSink(command=radio.command.command, timeout=radio.command.timeout_seconds, ledger=ledger)
+    return FolderSink(config.path(radio.folder.outbox), ledger)
+
+
 def build_channels(config: Config, speaker: Speaker, sink: Sink | None = None) -> dict[str, Channel]:
     built: dict[str, Channel] = {}
     for name in config.channels.enabled:
         if name == "radio":
-            radio = config.channels.radio
             built[name] = RadioChannel(
                 speaker=speaker,
-                sink=sink or FolderSink(config.path(radio.folder.outbox), config.data_dir / "ledger"),
+                sink=sink or build_sink(config),
                 archive_dir=config.data_dir / "audio",
                 settings=encode_settings(config),
                 pause_ms=config.audio.pause_ms,

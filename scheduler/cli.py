@@ -237,6 +237,9 @@ def queue(text_value: str | None, file_path: str | None, item_ref: str | None, t
     say(text("queued", state.language, id=queued.bulletin_id))
     for airing in queued.airings:
         say(f"  #{airing.id}  {airing.channel:<9} {format_local(airing.due_at, app.config.tz)}")
+    for notice in queued.notices:
+        say("  ! " + text(notice.code, state.language, channel=notice.channel, airing=notice.airing_id,
+                          at=format_local(notice.due_at, app.config.tz, "%Y-%m-%d %H:%M:%S")))
 
 
 # ---- run ----------------------------------------------------------------------------------
@@ -319,6 +322,20 @@ def log_command(since: str | None, until: str | None, channel: str | None, statu
         click.echo(log_csv(records, tz), nl=False)
     else:
         say(log_table(records, tz, state.language))
+
+
+# ---- commands kept in their own modules ---------------------------------------------------
+
+def _register() -> None:
+    from scheduler import cli_programme
+
+    for command in cli_programme.COMMANDS:
+        cli.add_command(command)
+    for command in cli_programme.PLAN_COMMANDS:
+        plan.add_command(command)
+
+
+_register()
 
 
 # ---- entry point --------------------------------------------------------------------------

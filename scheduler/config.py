@@ -30,9 +30,14 @@ __all__ = [
     "SpeechConfig",
     "AudioConfig",
     "SlotConfig",
+    "ProgrammeConfig",
     "ChannelsConfig",
     "RadioConfig",
     "FolderSinkConfig",
+    "DeviceSinkConfig",
+    "IcecastSinkConfig",
+    "CommandSinkConfig",
+    "SINK_NAMES",
     "FacebookConfig",
     "ZaloConfig",
     "CHANNEL_NAMES",
@@ -44,6 +49,8 @@ __all__ = [
 
 CHANNEL_NAMES = ("radio", "facebook", "zalo")
 ENGINE_NAMES = ("espeak",)
+SINK_NAMES = ("folder", "device", "icecast", "command")
+_QUIET = re.compile(r"^([01]?\d|2[0-3]):[0-5]\d\s*-\s*([01]?\d|2[0-3]):[0-5]\d$")
 _SECRET_WORDS = re.compile(r"token|secret|password|passwd|api_key|apikey", re.I)
 _HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 _DAYS = {"mon": 1, "tue": 2, "wed": 3, "thu": 4, "fri": 5, "sat": 6, "sun": 7}
@@ -122,10 +129,36 @@ class FolderSinkConfig:
 
 
 @dataclass(frozen=True, kw_only=True)
+class DeviceSinkConfig:
+    player: str = "auto"
+    device: str = "default"
+
+
+@dataclass(frozen=True, kw_only=True)
+class IcecastSinkConfig:
+    url: str = "http://127.0.0.1:8000/loa.mp3"
+    user: str = "source"
+    password_env: str = "LOA_ICECAST_PASSWORD"
+    timeout_seconds: float = 10.0
+
+
+@dataclass(frozen=True, kw_only=True)
+class CommandSinkConfig:
+    command: str = ""
+    timeout_seconds: float = 3600.0
+
+
+@dataclass(frozen=True, kw_only=True)
 class RadioConfig:
     sink: str = "folder"
     grace_minutes: float = 10.0
+    render_lead_seconds: float = 120.0
+    quiet_hours: str = ""
+    on_interrupt: str = "requeue"
     folder: FolderSinkConfig = field(default_factory=FolderSinkConfig)
+    device: DeviceSinkConfig = field(default_factory=DeviceSinkConfig)
+    icecast: IcecastSinkConfig = field(default_factory=IcecastSinkConfig)
+    command: CommandSinkConfig = field(default_factory=CommandSinkConfig)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -161,6 +194,16 @@ class ChannelsConfig:
     zalo: ZaloConfig = field(default_factory=ZaloConfig)
 
 
+@dataclass(frozen=True, kw_only=True)
+class ProgrammeConfig:
+    rotate_plan: bool = False
+    rotation_slots: tuple[str, ...] = ()
+    rotation_template: str = "Tuyên truyền cải cách hành chính. {text}"
+    announcements: bool = False
+    opening: str = "{station} xin kính chào quý vị và các bạn. Hôm nay là {weekday}, ngày {date}."
+    closing: str = "{station} vừa kết thúc chương trình phát thanh {slot}. Xin cảm ơn quý vị và các bạn đã lắng nghe."
+
+
 def _default_slots() -> tuple[SlotConfig, ...]:
     return (
         SlotConfig(name="Buổi sáng", time="06:00"),
@@ -177,6 +220,7 @@ class Config:
     speech: SpeechConfig = field(default_factory=SpeechConfig)
     audio: AudioConfig = field(default_factory=AudioConfig)
     slots: tuple[SlotConfig, ...] = field(default_factory=_default_slots)
+    programme: ProgrammeConfig = field(default_factory=ProgrammeConfig)
     channels: ChannelsConfig = field(default_factory=ChannelsConfig)
     source: str = "<defaults>"
     base_dir: str = "."
@@ -338,13 +382,36 @@ def _check(config: Config) -> None:
             _bad(src, f"speech.engines[{i}]", " | ".join(ENGINE_NAMES), name)
     if config.speech.dialect not in ("north", "south"):
         _bad(src, "speech.dialect", '"north" hoặc "south"', config.speech.dialect)
-    if config.channels.radio.sink not in ("folder",):
-        _bad(src, "channels.radio.sink", '"folder"', config.channels.radio.sink)
+    radio = config.channels.radio
+    if radio.sink not in SINK_NAMES:
+        _bad(src, "channels.radio.sink", " | ".join(SINK_NAMES), radio.sink)
+    if radio.sink == "command" and "{file}" not in radio.command.command:
+        _bad(src, "channels.radio.command.command", "một lệnh có {file} / a command containing {file}",
+             radio.command.command)
+    if radio.quiet_hours and not _QUIET.match(radio.quiet_hours):
+        _bad(src, "channels.radio.quiet_hours", '"HH:MM-HH:MM" hoặc "" / or ""', radio.quiet_hours)
+    if radio.on_interrupt not in ("requeue", "drop"):
+        _bad(src, "channels.radio.on_interrupt", '"requeue" | "drop"', radio.on_interrupt)
+    if radio.render_lead_seconds < 0:
+        _bad(src, "channels.radio.render_lead_seconds", "một số không âm / a non-negative number",
+             radio.render_lead_seconds)
     for name in ("facebook", "zalo"):
         if not config.channel(name).dry_run:
             raise ConfigError("config_live_unavailable", path=src, channel=name)
     if config.runner.poll_seconds <= 0 or config.runner.lease_seconds <= 0 or config.runner.workers < 1:
         _bad(src, "runner", "các số dương / positive numbers", dataclasses.asdict(config.runner))
+    names = [slot.name for slot in config.slots]
+    for i, name in enumerate(config.programme.rotation_slots):
+        if name not in names:
+            _bad(src, f"programme.rotation_slots[{i}]", " | ".join(names) or "(không có khung giờ / no slots)", name)
+    for key in ("rotation_template", "opening", "closing"):
+        template = getattr(config.programme, key)
+        try:
+            template.format(text="", station="", weekday="", date="", slot="", time="")
+        except (KeyError, IndexError, ValueError):
+            _bad(src, f"programme.{key}", "{text} {station} {weekday} {date} {slot} {time}", template)
+    if len(set(names)) != len(names):
+        _bad(src, "slots", "tên khung giờ không trùng nhau / unique slot names", names)
     for i, slot in enumerate(config.slots):
         key = f"slots[{i}]"
         if not _HHMM.match(slot.time):

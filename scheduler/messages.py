@@ -64,6 +64,27 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Còn {left} lượt phát chưa xong sau {timeout} giây.",
         "{left} airings were not finished after {timeout} s.",
     ),
+    "quiet_hours_wait": (
+        "Đang trong giờ yên lặng của loa: lượt phát {channel} chờ đến khung giờ {at}.",
+        "Inside the radio's quiet hours: the {channel} airing waits for the slot at {at}.",
+    ),
+    "slot_full_moved": (
+        "Khung giờ đã đầy: bản tin được chuyển sang {at}.",
+        "The slot is full: the bulletin moves to {at}.",
+    ),
+    "slot_pushed_other": (
+        "Bản tin ưu tiên hơn chen trước: lượt phát #{airing} chuyển sang {at}.",
+        "A higher-priority bulletin goes first: airing #{airing} moves to {at}.",
+    ),
+    "programme_empty": (
+        "Không có gì trong chương trình {days} ngày tới.",
+        "Nothing in the programme for the next {days} days.",
+    ),
+    "programme_no_slot": ("(ngoài khung giờ)", "(outside the slots)"),
+    "rotation_set": (
+        "Nội dung {ref}: xoay vòng = {mode}, thứ tự = {order}.",
+        "Item {ref}: rotation = {mode}, order = {order}.",
+    ),
     "plan_summary": (
         "{title}\nNăm: {year} · Cơ quan ban hành: {issuer} · Kênh: {channels} · {items} nội dung",
         "{title}\nYear: {year} · Issuer: {issuer} · Channels: {channels} · {items} items",
@@ -208,6 +229,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "sink_failed": (
         "Không phát được qua {sink}: {reason}",
         "Playout through {sink} failed: {reason}",
+    ),
+    "sink_interrupted": (
+        "Bị ngắt giữa chừng để phát tin khẩn cấp.",
+        "Interrupted to air an emergency bulletin.",
     ),
     # channels and delivery
     "channel_failed": (

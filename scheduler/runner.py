@@ -16,8 +16,9 @@ import os
 import random
 import socket
 import threading
+from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
-from typing import Callable
+from typing import Callable, Iterator
 
 from sqlalchemy import select, update
 
@@ -25,7 +26,8 @@ from audio.errors import LoaError
 from broadcasts.channel import Broadcast, Channel, Delivery
 from broadcasts.errors import ChannelError
 from broadcasts.models import (FINAL_OUTCOMES, Airing, AiringStatus, Approval, Bulletin, LogRecord, Outcome,
-                               Station)
+                               Priority, Station)
+from scheduler import planner
 from scheduler.app import App
 from scheduler.messages import render, text
 
@@ -38,6 +40,11 @@ Observer = Callable[[LogRecord], None]
 def _fire(runner: Runner, airing_id: int) -> None:
     """APScheduler job target: a module-level function and an airing id."""
     runner.execute(airing_id)
+
+
+def _prepare(runner: Runner, airing_id: int) -> None:
+    """APScheduler job target: render a radio airing ahead of its air time."""
+    runner.prepare(airing_id)
 
 
 def _claimant_dead(claimed_by: str | None) -> bool:
@@ -72,6 +79,12 @@ class Runner:
         self.stopped: dict[str, str] = {}
         self._scheduler = None
         self._sync_lock = threading.Lock()
+        self._radio = threading.Condition()
+        self._radio_busy = False
+        self._emergencies = 0
+        self._prepared: set[int] = set()
+        self._materialized_at: datetime | None = None
+        self.quiet = planner.quiet_hours(app)
         channels = app.config.channels
         self.grace = {name: timedelta(minutes=getattr(channels, name).grace_minutes)
                       for name in ("radio", "facebook", "zalo")}
@@ -126,6 +139,11 @@ class Runner:
             late = now - airing.due_at
             channel = self.app.channels.get(airing.channel)
             grace = self.grace.get(airing.channel, timedelta(minutes=10))
+            emergency = bulletin.priority is Priority.emergency
+            if (airing.channel == "radio" and not emergency and late <= grace
+                    and self.quiet.contains(now, self.app.config.tz)):
+                self._wait_for_slot(session, airing, now)
+                return None
             claimed = session.execute(
                 update(Airing).where(Airing.id == airing_id, Airing.status == AiringStatus.pending)
                 .values(status=AiringStatus.running, claimed_by=self.app.node, claimed_at=now,
@@ -144,11 +162,83 @@ class Runner:
             delivery = Delivery(outcome=Outcome.missed, error_code="missed",
                                 error_message=self._say("missed", late=_minutes(late), grace=_minutes(grace)))
         else:
-            if late_seconds >= 1:
-                log.warning("airing %s on %s starts %.1f s late", airing_id, broadcast.channel, late_seconds)
-            delivery = self._deliver(channel, broadcast)
+            with self._radio_turn(channel, emergency):
+                started_at = self.app.clock.now()
+                late_seconds = max((started_at - broadcast.due_at).total_seconds(), 0.0)
+                if late_seconds >= 1:
+                    log.warning("airing %s on %s starts %.1f s late", airing_id, broadcast.channel, late_seconds)
+                delivery = self._deliver(channel, broadcast)
+            now = started_at
         started = None if delivery.outcome is Outcome.missed else now
-        return self._finish(airing_id, delivery, started=started, late_seconds=late_seconds, claimant=self.app.node)
+        record = self._finish(airing_id, delivery, started=started, late_seconds=late_seconds,
+                              claimant=self.app.node)
+        if record is not None and delivery.error_code == "sink_interrupted" \
+                and self.app.config.channels.radio.on_interrupt == "requeue":
+            self._requeue(record)
+        return record
+
+    @contextmanager
+    def _radio_turn(self, channel: Channel, emergency: bool) -> Iterator[None]:
+        """The radio is exclusive: one airing at a time; an emergency interrupts and goes first."""
+        if channel.name != "radio":
+            yield
+            return
+        interrupt = getattr(channel, "interrupt", None)
+        with self._radio:
+            if emergency:
+                self._emergencies += 1
+                while self._radio_busy:
+                    if interrupt is not None:
+                        interrupt()
+                    self._radio.wait(0.2)
+                self._emergencies -= 1
+            else:
+                while self._radio_busy or self._emergencies:
+                    self._radio.wait()
+            self._radio_busy = True
+        try:
+            yield
+        finally:
+            with self._radio:
+                self._radio_busy = False
+                self._radio.notify_all()
+
+    def _wait_for_slot(self, session: object, airing: Airing, now: datetime) -> None:
+        """Quiet hours: move a normal or priority radio airing to the next slot outside them."""
+        occurrence = planner.first_occurrence(self.app, session, "radio", now)  # type: ignore[arg-type]
+        if occurrence is None:
+            return
+        airing.due_at, airing.slot_id, airing.slot_at = occurrence.start, occurrence.slot.id, occurrence.start
+        log.info("airing %s: quiet hours, waits for the slot at %s", airing.id, occurrence.start.isoformat())
+
+    def _requeue(self, record: LogRecord) -> None:
+        """Air an interrupted bulletin again, right after what interrupted it."""
+        now = self.app.clock.now()
+        with self.app.sessions.begin() as session:
+            session.add(Airing(bulletin_id=record.bulletin_id, station_id=record.station_id, channel=record.channel,
+                               due_at=now, status=AiringStatus.pending, created_at=now))
+        log.info("airing %s was interrupted; bulletin %s queued again", record.airing_id, record.bulletin_id)
+
+    def prepare(self, airing_id: int) -> None:
+        """Render a radio airing's audio ahead of air time; a failure here is retried at air time."""
+        with self.app.sessions() as session:
+            airing = session.get(Airing, airing_id)
+            if airing is None or airing.status is not AiringStatus.pending:
+                return
+            broadcast = self._broadcast(airing, session.get_one(Bulletin, airing.bulletin_id),
+                                        session.get_one(Station, airing.station_id))
+        channel = self.app.channels.get(broadcast.channel)
+        prepare = getattr(channel, "prepare", None)
+        if prepare is None:
+            return
+        try:
+            prepare(broadcast)
+            self._prepared.add(airing_id)
+        except LoaError as exc:
+            log.warning("airing %s: rendering ahead failed (%s); will try again at air time",
+                        airing_id, render(exc, self.app.config.lang))
+        except Exception:
+            log.exception("airing %s: rendering ahead failed; will try again at air time", airing_id)
 
     def _deliver(self, channel: Channel, broadcast: Broadcast) -> Delivery:
         """Publish with retries for clear transient errors; never raises."""
@@ -175,6 +265,9 @@ class Runner:
                 return Delivery(outcome=Outcome.failed, error_code=exc.code, error_message=message)
             except LoaError as exc:
                 message = render(exc, self.app.config.lang)
+                if exc.code == "sink_interrupted":
+                    log.warning("airing %s on %s interrupted for an emergency", broadcast.airing_id, channel.name)
+                    return Delivery(outcome=Outcome.skipped, error_code=exc.code, error_message=message)
                 log.error("airing %s on %s failed: %s", broadcast.airing_id, channel.name, message)
                 return Delivery(outcome=Outcome.failed, error_code=exc.code, error_message=message)
             except Exception as exc:  # a bug must not lose the record of the airing
@@ -262,7 +355,8 @@ class Runner:
         scheduler = BackgroundScheduler(
             timezone=timezone.utc,
             executors={"default": ThreadPoolExecutor(self.app.config.runner.workers),
-                       "radio": ThreadPoolExecutor(1), "sync": ThreadPoolExecutor(1)},
+                       "radio": ThreadPoolExecutor(1), "emergency": ThreadPoolExecutor(1),
+                       "render": ThreadPoolExecutor(1), "sync": ThreadPoolExecutor(1)},
             job_defaults={"misfire_grace_time": None, "coalesce": False, "max_instances": 1},
         )
         scheduler.add_job(self.sync, "interval", seconds=self.app.config.runner.poll_seconds, id="sync",
@@ -280,9 +374,12 @@ class Runner:
             try:
                 self.recover(now)
                 horizon = now + timedelta(hours=self.app.config.runner.horizon_hours)
+                if self._materialized_at is None or now - self._materialized_at >= timedelta(seconds=60):
+                    planner.materialize(self.app, now, horizon)
+                    self._materialized_at = now
                 with self.app.sessions() as session:
                     rows = session.execute(
-                        select(Airing.id, Airing.channel, Airing.due_at)
+                        select(Airing.id, Airing.channel, Airing.due_at, Bulletin.priority)
                         .join(Bulletin, Bulletin.id == Airing.bulletin_id)
                         .where(Airing.station_id == self.app.station_id, Airing.status == AiringStatus.pending,
                                Airing.due_at <= horizon, Bulletin.approval == Approval.approved)
@@ -291,12 +388,21 @@ class Runner:
                 log.exception("could not refresh the timers from the database")
                 return 0
             added = 0
+            lead = timedelta(seconds=self.app.config.channels.radio.render_lead_seconds)
             for row in rows:
+                if row.channel == "radio" and row.id not in self._prepared and row.due_at > now \
+                        and scheduler.get_job(f"render:{row.id}") is None:
+                    scheduler.add_job(_prepare, "date", run_date=max(row.due_at - lead, now), args=[self, row.id],
+                                      id=f"render:{row.id}", executor="render")
                 job_id = f"airing:{row.id}"
                 if scheduler.get_job(job_id) is not None:
                     continue
+                if row.channel != "radio":
+                    executor = "default"
+                else:
+                    executor = "emergency" if row.priority is Priority.emergency else "radio"
                 scheduler.add_job(_fire, "date", run_date=max(row.due_at, now), args=[self, row.id], id=job_id,
-                                  executor="radio" if row.channel == "radio" else "default")
+                                  executor=executor)
                 added += 1
             return added
 

@@ -15,14 +15,15 @@ from typing import Sequence
 from sqlalchemy import select
 
 from broadcasts.log import LogQuery, query_log
-from broadcasts.models import Airing, AiringStatus, Approval, Bulletin, ContentItem, LogRecord, Plan, Priority, Slot
+from broadcasts.models import Airing, AiringStatus, Approval, Bulletin, ContentItem, LogRecord, Plan, Priority
+from scheduler import planner
 from scheduler.app import App
 from scheduler.documents import read_plan_text
 from scheduler.errors import NotFoundError, PlanError, UsageError
 from scheduler.plans import ParsedPlan, parse_plan
-from scheduler.times import next_air_time, parse_at
+from scheduler.times import parse_at
 
-__all__ = ["QueuedAiring", "Queued", "queue_bulletin", "read_log", "default_title", "Imported", "import_plan",
+__all__ = ["QueuedAiring", "Queued", "Notice", "queue_bulletin", "read_log", "default_title", "Imported", "import_plan",
            "list_plans", "get_plan"]
 
 
@@ -34,13 +35,26 @@ class QueuedAiring:
 
 
 @dataclass(frozen=True, kw_only=True)
+class Notice:
+    """Something the operator should be told about a queued bulletin (a message code and where it went)."""
+
+    code: str
+    channel: str
+    due_at: datetime
+    airing_id: int | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
 class Queued:
     bulletin_id: int
     airings: tuple[QueuedAiring, ...]
+    notices: tuple[Notice, ...] = ()
 
     def as_json(self) -> dict[str, object]:
         return {"bulletin_id": self.bulletin_id,
-                "airings": [{"id": a.id, "channel": a.channel, "due_at": a.due_at.isoformat()} for a in self.airings]}
+                "airings": [{"id": a.id, "channel": a.channel, "due_at": a.due_at.isoformat()} for a in self.airings],
+                "notices": [{"code": n.code, "channel": n.channel, "due_at": n.due_at.isoformat(),
+                             "airing_id": n.airing_id} for n in self.notices]}
 
 
 def default_title(text: str, limit: int = 80) -> str:
@@ -84,25 +98,15 @@ def _item_text(app: App, ref: str) -> tuple[int, str]:
         return item.id, item.text
 
 
-def _next_slot(app: App, channel: str, after: datetime) -> tuple[int, datetime]:
-    with app.sessions() as session:
-        slots = list(session.scalars(select(Slot).where(Slot.station_id == app.station_id)))
-    candidates = []
-    for slot in slots:
-        hour, minute = (int(x) for x in slot.local_time.split(":"))
-        when = next_air_time((hour, minute), (int(d) for d in slot.weekdays), app.config.tz, after)
-        if when is not None:
-            candidates.append((channel not in slot.channels, when, slot.id))
-    if not candidates:
-        raise UsageError("no_slot", channel=channel)
-    _, when, slot_id = min(candidates)
-    return slot_id, when
-
-
 def queue_bulletin(app: App, *, text: str | None = None, item_ref: str | None = None, title: str | None = None,
                    at: str = "next", channels: Sequence[str] | None = None, priority: str = "normal",
                    origin: str = "operator") -> Queued:
-    """Create a bulletin and one airing per channel, at a time or in the next slot."""
+    """Create a bulletin and one airing per channel, at a time or in the next slot with room.
+
+    Emergency bulletins are due at once. A normal or priority radio airing
+    asked for inside quiet hours waits for the next slot. Radio airings in
+    slots are placed in running order; one pushed to a later slot is noted.
+    """
     content_item_id = None
     if item_ref is not None:
         content_item_id, text = _item_text(app, item_ref.strip())
@@ -116,25 +120,40 @@ def queue_bulletin(app: App, *, text: str | None = None, item_ref: str | None = 
     names = _channels(app, channels)
     now = app.clock.now()
     moment = now if level is Priority.emergency else parse_at(at, now=now, tz=app.config.tz)
-    plan: list[tuple[str, datetime, int | None]] = []
-    for name in names:
-        if moment is None:
-            slot_id, due = _next_slot(app, name, now)
-            plan.append((name, due, slot_id))
-        else:
-            plan.append((name, moment, None))
+    quiet = planner.quiet_hours(app)
+    notices: list[Notice] = []
     with app.sessions.begin() as session:
         bulletin = Bulletin(station_id=app.station_id, title=(title or default_title(body)).strip(), body=body,
                             priority=level, approval=Approval.approved, content_item_id=content_item_id,
                             origin=origin, created_at=now)
         session.add(bulletin)
         session.flush()
-        airings = [Airing(bulletin_id=bulletin.id, station_id=app.station_id, channel=name, due_at=due,
-                          slot_id=slot_id, status=AiringStatus.pending, created_at=now)
-                   for name, due, slot_id in plan]
+        airings = []
+        for name in names:
+            due, slot_id, slot_at = moment, None, None
+            wait = name == "radio" and level is not Priority.emergency and moment is not None \
+                and quiet.contains(moment, app.config.tz)
+            if moment is None or wait:
+                occurrence = planner.first_occurrence(app, session, name, now if moment is None else moment)
+                if occurrence is None:
+                    raise UsageError("no_slot", channel=name)
+                due, slot_id, slot_at = occurrence.start, occurrence.slot.id, occurrence.start
+                if wait:
+                    notices.append(Notice(code="quiet_hours_wait", channel=name, due_at=due))
+            airings.append(Airing(bulletin_id=bulletin.id, station_id=app.station_id, channel=name, due_at=due,
+                                  slot_id=slot_id, slot_at=slot_at, status=AiringStatus.pending, created_at=now))
         session.add_all(airings)
         session.flush()
-        return Queued(bulletin_id=bulletin.id,
+        if any(a.channel == "radio" and a.slot_at is not None for a in airings):
+            for move in planner.replan(app, session, now):
+                if not move.carried:
+                    continue
+                if move.bulletin_id == bulletin.id:
+                    notices.append(Notice(code="slot_full_moved", channel="radio", due_at=move.new))
+                else:
+                    notices.append(Notice(code="slot_pushed_other", channel="radio", due_at=move.new,
+                                          airing_id=move.airing_id))
+        return Queued(bulletin_id=bulletin.id, notices=tuple(notices),
                       airings=tuple(QueuedAiring(id=a.id, channel=a.channel, due_at=a.due_at) for a in airings))
 
 

@@ -35,7 +35,7 @@ def test_queue_json_and_log_json_follow_the_contract(tmp_path, db_url, capsys):
                          "--at", "now", "--json")
     assert code == 0, err
     queued = json.loads(out)
-    assert set(queued) == {"bulletin_id", "airings"}
+    assert {"bulletin_id", "airings"} <= set(queued) and queued["notices"] == []
     assert [a["channel"] for a in queued["airings"]] == ["facebook", "zalo"]
     assert queued["airings"][0]["due_at"].endswith("+00:00")
 
@@ -131,3 +131,26 @@ def test_say_unwritable_output_is_one_line(tmp_path, monkeypatch, capsys):
     (tmp_path / "blocker").write_text("x")
     code, _, err = run(capsys, "say", "Xin chào.", "--out", str(tmp_path / "blocker" / "x.mp3"))
     assert code == 1 and err.count("\n") == 1 and "blocker" in err
+
+
+def test_programme_shows_slots_rotation_and_announcements(tmp_path, capsys):
+    config = write_config(tmp_path, f"sqlite:///{tmp_path / 'loa.db'}",
+                          "[programme]\nannouncements = true\n[channels]\nenabled = ['radio', 'facebook']\n")
+    code, out, err = run(capsys, "--config", str(config), "queue", "--text", "Tin khẩn: bão số 9.", "--at", "next",
+                         "--priority", "priority")
+    assert code == 0, err
+    code, out, err = run(capsys, "--config", str(config), "programme", "--days", "2")
+    assert code == 0, err
+    assert "Buổi sáng" in out and "Buổi chiều" in out and "[ƯU TIÊN]" in out and "mở đầu" in out
+    code, out, err = run(capsys, "--config", str(config), "programme", "--json")
+    rows = json.loads(out)
+    assert {r["origin"] for r in rows} >= {"opening", "closing", "operator"}
+    first_slot = [r for r in rows if r["slot"] == rows[0]["slot"] and r["due_at"][:10] == rows[0]["due_at"][:10]
+                  and r["channel"] == "radio"]
+    assert [r["origin"] for r in first_slot][0] == "opening" and first_slot[-1]["origin"] == "closing"
+
+
+def test_rotation_controls_need_a_plan(tmp_path, capsys):
+    config = write_config(tmp_path, f"sqlite:///{tmp_path / 'loa.db'}")
+    code, _, err = run(capsys, "--config", str(config), "plan", "item", "1", "--pin")
+    assert code == 1 and "kế hoạch" in err

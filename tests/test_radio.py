@@ -66,7 +66,7 @@ def test_recover_tells_what_happened_after_a_crash(tmp_path):
 
 def test_crash_between_pending_and_rename_is_unclear_or_not_delivered(tmp_path):
     sink = FolderSink(tmp_path / "outbox", tmp_path / "ledger")
-    sink._mark("k1", "pending")
+    sink.ledger.mark("k1", "pending")
     assert sink.was_played("k1") is None  # copied and taken, or never copied: an operator must look
     (tmp_path / "outbox").mkdir()
     (tmp_path / "outbox" / ".k1.mp3.part").write_bytes(b"half")
