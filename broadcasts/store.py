@@ -1,8 +1,9 @@
 """The database: engine setup, migrations and sessions.
 
 SQLite is the embedded default (WAL, busy timeout, foreign keys, and
-`BEGIN IMMEDIATE` for every transaction so concurrent writers queue instead of
-failing with "database is locked"); PostgreSQL is used by URL. The schema is
+`BEGIN IMMEDIATE` for every writing transaction so concurrent writers queue
+instead of failing with "database is locked"; `read_sessions` only read and
+use a plain BEGIN, so readers never wait for writers); PostgreSQL is used by URL. The schema is
 kept by Alembic and brought to the newest revision when the store opens.
 """
 
@@ -19,7 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from broadcasts.errors import StoreError
 
-__all__ = ["open_store", "make_engine", "migrate", "redact_url", "MIGRATIONS"]
+__all__ = ["open_store", "make_engine", "migrate", "redact_url", "read_sessions", "MIGRATIONS"]
 
 MIGRATIONS = str(Path(__file__).with_name("migrations"))
 _migrate_lock = threading.Lock()
@@ -72,7 +73,8 @@ def _prepare_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        readonly = connection.get_execution_options().get("loa_readonly", False)
+        connection.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
 
 
 def migrate(engine: Engine) -> None:
@@ -102,3 +104,8 @@ def open_store(url: str, *, busy_timeout_ms: int = 10_000, upgrade: bool = True)
         first_line = str(reason).strip().splitlines()[0] if str(reason).strip() else type(reason).__name__
         raise StoreError("db_unreachable", url=redact_url(url), reason=first_line) from exc
     return engine, sessionmaker(engine, expire_on_commit=False)
+
+
+def read_sessions(engine: Engine) -> sessionmaker[Session]:
+    """Sessions for reading only: on SQLite they do not take the write lock (plain BEGIN)."""
+    return sessionmaker(engine.execution_options(loa_readonly=True), expire_on_commit=False)

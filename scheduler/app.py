@@ -26,7 +26,7 @@ from broadcasts.channel import Channel
 from broadcasts.facebook import FacebookChannel, FacebookSettings
 from broadcasts.models import Slot, Station
 from broadcasts.radio import RadioChannel
-from broadcasts.store import open_store
+from broadcasts.store import open_store, read_sessions
 from broadcasts.zalo import ZaloChannel, ZaloSettings
 from scheduler.clock import Clock, SystemClock
 from scheduler.config import Config
@@ -44,6 +44,7 @@ class App:
     config: Config
     engine: Engine
     sessions: sessionmaker[Session]
+    reads: sessionmaker[Session]
     clock: Clock
     channels: dict[str, Channel]
     speaker: Speaker
@@ -146,5 +147,6 @@ def build_app(config: Config, *, clock: Clock | None = None, tts: TtsEngine | No
     built = build_channels(config, speaker, sink)
     if channels:
         built.update(channels)
-    return App(config=config, engine=engine, sessions=sessions, clock=clock or SystemClock(),
+    return App(config=config, engine=engine, sessions=sessions, reads=read_sessions(engine),
+               clock=clock or SystemClock(),
                channels=built, speaker=speaker, station_id=station_id)

@@ -62,7 +62,7 @@ def _queue_demo(app: App, echo: Echo, lang: str) -> list[int]:
 
 
 def _pending(app: App, airing_ids: list[int]) -> int:
-    with app.sessions() as session:
+    with app.reads() as session:
         return len(session.scalars(select(Airing.id).where(
             Airing.id.in_(airing_ids), Airing.status.in_([AiringStatus.pending, AiringStatus.running]))).all())
 

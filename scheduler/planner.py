@@ -228,7 +228,7 @@ class ProgrammeLine:
 
 def upcoming(app: App, now: datetime, days: int) -> list[ProgrammeLine]:
     """Pending and running airings of the next `days` days, in air order."""
-    with app.sessions() as session:
+    with app.reads() as session:
         names = {s.id: s.name for s in session.scalars(select(Slot).where(Slot.station_id == app.station_id))}
         rows = session.execute(
             select(Airing, Bulletin).join(Bulletin, Bulletin.id == Airing.bulletin_id)

@@ -39,7 +39,10 @@ Observer = Callable[[LogRecord], None]
 
 def _fire(runner: Runner, airing_id: int) -> None:
     """APScheduler job target: a module-level function and an airing id."""
-    runner.execute(airing_id)
+    try:
+        runner.execute(airing_id)
+    finally:
+        runner.done_with(airing_id)
 
 
 def _prepare(runner: Runner, airing_id: int) -> None:
@@ -83,6 +86,7 @@ class Runner:
         self._radio_busy = False
         self._emergencies = 0
         self._prepared: set[int] = set()
+        self._inflight: set[int] = set()
         self._materialized_at: datetime | None = None
         self.quiet = planner.quiet_hours(app)
         channels = app.config.channels
@@ -98,7 +102,7 @@ class Runner:
 
     def due_ids(self, now: datetime) -> list[int]:
         """Pending, approved airings of this station due at `now`, in air order."""
-        with self.app.sessions() as session:
+        with self.app.reads() as session:
             rows = session.execute(
                 select(Airing.id, Airing.due_at, Bulletin.priority)
                 .join(Bulletin, Bulletin.id == Airing.bulletin_id)
@@ -129,30 +133,39 @@ class Runner:
     def execute(self, airing_id: int) -> LogRecord | None:
         """Claim, deliver and record one airing; None if it is not ours to run."""
         now = self.app.clock.now()
+        with self.app.reads() as session:
+            row = session.execute(
+                select(Airing, Bulletin, Station).join(Bulletin, Bulletin.id == Airing.bulletin_id)
+                .join(Station, Station.id == Airing.station_id).where(Airing.id == airing_id)
+            ).first()
+        if row is None:
+            return None
+        airing, bulletin, station = row
+        if airing.status is not AiringStatus.pending or bulletin.approval is not Approval.approved \
+                or airing.channel in self.stopped:
+            return None
+        late = now - airing.due_at
+        channel = self.app.channels.get(airing.channel)
+        grace = self.grace.get(airing.channel, timedelta(minutes=10))
+        emergency = bulletin.priority is Priority.emergency
+        if (airing.channel == "radio" and not emergency and late <= grace
+                and self.quiet.contains(now, self.app.config.tz)):
+            with self.app.sessions.begin() as session:
+                held = session.get(Airing, airing_id)
+                if held is not None and held.status is AiringStatus.pending:
+                    self._wait_for_slot(session, held, now)
+            return None
         with self.app.sessions.begin() as session:
-            airing = session.get(Airing, airing_id)
-            if airing is None or airing.status is not AiringStatus.pending:
-                return None
-            bulletin = session.get_one(Bulletin, airing.bulletin_id)
-            if bulletin.approval is not Approval.approved or airing.channel in self.stopped:
-                return None
-            late = now - airing.due_at
-            channel = self.app.channels.get(airing.channel)
-            grace = self.grace.get(airing.channel, timedelta(minutes=10))
-            emergency = bulletin.priority is Priority.emergency
-            if (airing.channel == "radio" and not emergency and late <= grace
-                    and self.quiet.contains(now, self.app.config.tz)):
-                self._wait_for_slot(session, airing, now)
-                return None
             claimed = session.execute(
                 update(Airing).where(Airing.id == airing_id, Airing.status == AiringStatus.pending)
                 .values(status=AiringStatus.running, claimed_by=self.app.node, claimed_at=now,
                         lease_until=now + timedelta(seconds=self.app.config.runner.lease_seconds),
                         attempts=Airing.attempts + 1)
             ).rowcount
-            if claimed != 1:
-                return None
-            broadcast = self._broadcast(airing, bulletin, session.get_one(Station, airing.station_id))
+        if claimed != 1:
+            return None
+        airing.attempts += 1
+        broadcast = self._broadcast(airing, bulletin, station)
         late_seconds = max(late.total_seconds(), 0.0)
         if channel is None:
             delivery = Delivery(outcome=Outcome.skipped, error_code="unknown_channel",
@@ -170,7 +183,7 @@ class Runner:
                 delivery = self._deliver(channel, broadcast)
             now = started_at
         started = None if delivery.outcome is Outcome.missed else now
-        record = self._finish(airing_id, delivery, started=started, late_seconds=late_seconds,
+        record = self._finish(airing, delivery, started=started, late_seconds=late_seconds,
                               claimant=self.app.node)
         if record is not None and delivery.error_code == "sink_interrupted" \
                 and self.app.config.channels.radio.on_interrupt == "requeue":
@@ -221,7 +234,7 @@ class Runner:
 
     def prepare(self, airing_id: int) -> None:
         """Render a radio airing's audio ahead of air time; a failure here is retried at air time."""
-        with self.app.sessions() as session:
+        with self.app.reads() as session:
             airing = session.get(Airing, airing_id)
             if airing is None or airing.status is not AiringStatus.pending:
                 return
@@ -276,7 +289,7 @@ class Runner:
                                 error_message=self._say("internal", reason=f"{type(exc).__name__}: {exc}"))
         raise AssertionError("unreachable")
 
-    def _finish(self, airing_id: int, delivery: Delivery, *, started: datetime | None,
+    def _finish(self, airing: Airing, delivery: Delivery, *, started: datetime | None,
                 late_seconds: float | None, claimant: str | None) -> LogRecord | None:
         """Write the record and the airing's new status in one transaction, if the claim is still ours."""
         finished = self.app.clock.now()
@@ -286,17 +299,16 @@ class Runner:
             message = self._say(delivery.error_code)
         with self.app.sessions.begin() as session:
             changed = session.execute(
-                update(Airing).where(Airing.id == airing_id, Airing.status == AiringStatus.running,
+                update(Airing).where(Airing.id == airing.id, Airing.status == AiringStatus.running,
                                      Airing.claimed_by == claimant)
                 .values(status=AiringStatus.done if final else AiringStatus.unknown, outcome=delivery.outcome,
                         lease_until=None)
             ).rowcount
             if changed != 1:
-                log.error("airing %s: claim lost before recording (another node took it over)", airing_id)
+                log.error("airing %s: claim lost before recording (another node took it over)", airing.id)
                 return None
-            airing = session.get_one(Airing, airing_id)
             record = LogRecord(
-                airing_id=airing_id, bulletin_id=airing.bulletin_id, station_id=airing.station_id,
+                airing_id=airing.id, bulletin_id=airing.bulletin_id, station_id=airing.station_id,
                 channel=airing.channel, outcome=delivery.outcome, due_at=airing.due_at, started_at=started,
                 finished_at=finished, late_seconds=late_seconds, tts_engine=delivery.tts_engine,
                 audio_path=delivery.audio_path, audio_sha256=delivery.audio_sha256,
@@ -305,7 +317,7 @@ class Runner:
                 detail=delivery.detail, node=self.app.node, created_at=finished,
             )
             session.add(record)
-        log.info("airing %s on %s: %s", airing_id, record.channel, record.outcome.value)
+        log.info("airing %s on %s: %s", airing.id, record.channel, record.outcome.value)
         for observer in self.observers:
             observer(record)
         return record
@@ -315,7 +327,7 @@ class Runner:
     def recover(self, now: datetime | None = None) -> list[LogRecord]:
         """Settle airings left `running` by a process that died or whose lease expired."""
         now = now or self.app.clock.now()
-        with self.app.sessions() as session:
+        with self.app.reads() as session:
             rows = session.execute(
                 select(Airing, Bulletin, Station)
                 .join(Bulletin, Bulletin.id == Airing.bulletin_id).join(Station, Station.id == Airing.station_id)
@@ -338,7 +350,7 @@ class Runner:
                 log.warning("airing %s on %s: the previous runner stopped before delivering; it will run again",
                             airing.id, airing.channel)
                 continue
-            record = self._finish(airing.id, delivery, started=airing.claimed_at,
+            record = self._finish(airing, delivery, started=airing.claimed_at,
                                   late_seconds=max((airing.claimed_at - airing.due_at).total_seconds(), 0.0)
                                   if airing.claimed_at else None, claimant=airing.claimed_by)
             if record is not None:
@@ -377,7 +389,7 @@ class Runner:
                 if self._materialized_at is None or now - self._materialized_at >= timedelta(seconds=60):
                     planner.materialize(self.app, now, horizon)
                     self._materialized_at = now
-                with self.app.sessions() as session:
+                with self.app.reads() as session:
                     rows = session.execute(
                         select(Airing.id, Airing.channel, Airing.due_at, Bulletin.priority)
                         .join(Bulletin, Bulletin.id == Airing.bulletin_id)
@@ -394,17 +406,22 @@ class Runner:
                         and scheduler.get_job(f"render:{row.id}") is None:
                     scheduler.add_job(_prepare, "date", run_date=max(row.due_at - lead, now), args=[self, row.id],
                                       id=f"render:{row.id}", executor="render")
-                job_id = f"airing:{row.id}"
-                if scheduler.get_job(job_id) is not None:
+                if row.id in self._inflight:  # a timer exists or its job waits in an executor queue
                     continue
                 if row.channel != "radio":
                     executor = "default"
                 else:
                     executor = "emergency" if row.priority is Priority.emergency else "radio"
-                scheduler.add_job(_fire, "date", run_date=max(row.due_at, now), args=[self, row.id], id=job_id,
-                                  executor=executor)
+                scheduler.add_job(_fire, "date", run_date=max(row.due_at, now), args=[self, row.id],
+                                  id=f"airing:{row.id}", executor=executor)
+                self._inflight.add(row.id)
                 added += 1
             return added
+
+    def done_with(self, airing_id: int) -> None:
+        """A timer's airing has been handled (or was not ours): forget it."""
+        with self._sync_lock:
+            self._inflight.discard(airing_id)
 
     def stop(self, wait: bool = True) -> None:
         """Stop the timers; with `wait`, the airings in hand finish and are recorded."""

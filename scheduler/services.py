@@ -87,7 +87,7 @@ def _channels(app: App, requested: Sequence[str] | None) -> list[str]:
 
 
 def _item_text(app: App, ref: str) -> tuple[int, str]:
-    with app.sessions() as session:
+    with app.reads() as session:
         plan = session.scalar(select(Plan).where(Plan.station_id == app.station_id, Plan.active.is_(True))
                               .order_by(Plan.imported_at.desc(), Plan.id.desc()))
         if plan is None:
@@ -159,7 +159,7 @@ def queue_bulletin(app: App, *, text: str | None = None, item_ref: str | None = 
 
 def read_log(app: App, query: LogQuery) -> list[LogRecord]:
     """Log records of this station matching `query`, oldest first."""
-    with app.sessions() as session:
+    with app.reads() as session:
         return query_log(session, app.station_id, query)
 
 
@@ -208,7 +208,7 @@ def list_plans(app: App) -> list[tuple[Plan, int]]:
     """Stored plans of this station, newest first, with their item counts."""
     from sqlalchemy import func
 
-    with app.sessions() as session:
+    with app.reads() as session:
         rows = session.execute(
             select(Plan, func.count(ContentItem.id)).outerjoin(ContentItem, ContentItem.plan_id == Plan.id)
             .where(Plan.station_id == app.station_id).group_by(Plan.id)
@@ -219,7 +219,7 @@ def list_plans(app: App) -> list[tuple[Plan, int]]:
 
 def get_plan(app: App, plan_id: int) -> tuple[Plan, list[ContentItem]]:
     """One stored plan and its items in document order."""
-    with app.sessions() as session:
+    with app.reads() as session:
         plan = session.get(Plan, plan_id)
         if plan is None or plan.station_id != app.station_id:
             raise NotFoundError(kind="kế hoạch / plan", id=plan_id)

@@ -73,3 +73,50 @@ def test_sigterm_finishes_the_airing_in_hand(tmp_path):
     assert proc.returncode == 0, err
     records = json.loads(loa(config, "log", "--format", "json").stdout)
     assert [r["outcome"] for r in records] == ["aired"]
+
+
+@pytest.mark.slow
+def test_fifty_random_sigkills_never_lose_or_repeat_a_radio_airing(tmp_path):
+    """Issue 5: kill `loa run` at random moments across 50 runs; check after every restart."""
+    from sqlalchemy import func, select
+
+    from broadcasts.models import Airing, LogRecord
+    from scheduler.app import build_app
+    from scheduler.config import load_config
+    from scheduler.services import queue_bulletin
+
+    config = tmp_path / "config.toml"
+    config.write_text('[station]\nname = "Đài xã Thử"\ncode = "thu"\n[runner]\npoll_seconds = 0.1\n'
+                      '[channels]\nenabled = ["radio"]\n', encoding="utf-8")
+    app = build_app(load_config(config))
+    rng = random.Random(5)
+    outbox = tmp_path / "outbox"
+
+    def check() -> None:
+        with app.sessions() as session:
+            per_airing = session.execute(select(LogRecord.airing_id, func.count()).group_by(LogRecord.airing_id)).all()
+            aired = session.scalar(select(func.count()).select_from(LogRecord).where(LogRecord.outcome == "aired"))
+        assert all(n == 1 for _, n in per_airing), "an airing got two records"
+        assert len(list(outbox.glob("*.mp3"))) == aired, "the outbox and the log disagree"
+
+    try:
+        for run in range(50):
+            for i in range(2):
+                queue_bulletin(app, text=f"Lượt {run}, bản tin {i}: UBND xã thông báo.", at=f"+{0.3 + 0.5 * i}s",
+                               channels=["radio"])
+            proc = subprocess.Popen([*LOA, "--config", str(config), "run"], stdout=subprocess.DEVNULL,
+                                    stderr=subprocess.DEVNULL)
+            time.sleep(rng.uniform(0.2, 2.2))
+            proc.send_signal(signal.SIGKILL)
+            proc.wait(timeout=10)
+            check()
+        settle = loa(config, "run", "--once")
+        assert settle.returncode == 0, settle.stderr
+        check()
+        with app.sessions() as session:
+            airings = session.scalar(select(func.count()).select_from(Airing))
+            records = session.execute(select(LogRecord.outcome, LogRecord.error_code)).all()
+        assert len(records) == airings == 100
+        assert all(o.value == "aired" or (o.value == "unknown" and code == "crashed_unclear") for o, code in records)
+    finally:
+        app.close()
