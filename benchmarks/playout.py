@@ -6,7 +6,7 @@ lateness (playout start minus due time) at p50/p99/max, the time to rebuild
 the timers from the database at start, and the runner's CPU while idle.
 Prints a JSON line last.
 
-    python benchmarks/playout.py [--airings 10000] [--spread 120] [--url sqlite:///...]
+    python benchmarks/playout.py [--airings 10000] [--spread 600] [--url sqlite:///...]
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ def percentile(values: list[float], q: float) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--airings", type=int, default=10_000)
-    parser.add_argument("--spread", type=float, default=120.0, help="seconds over which the airings are due")
+    parser.add_argument("--spread", type=float, default=600.0, help="seconds over which the airings are due")
     parser.add_argument("--lead", type=float, default=15.0, help="seconds before the first is due")
     parser.add_argument("--url", default=None)
     parser.add_argument("--idle", type=float, default=10.0, help="seconds of idle CPU measurement")

@@ -178,7 +178,7 @@ class Runner:
             with self._radio_turn(channel, emergency):
                 started_at = self.app.clock.now()
                 late_seconds = max((started_at - broadcast.due_at).total_seconds(), 0.0)
-                if late_seconds >= 1:
+                if late_seconds >= (1 if broadcast.channel == "radio" else 60):
                     log.warning("airing %s on %s starts %.1f s late", airing_id, broadcast.channel, late_seconds)
                 delivery = self._deliver(channel, broadcast)
             now = started_at
