@@ -175,7 +175,7 @@ class Runner:
             delivery = Delivery(outcome=Outcome.missed, error_code="missed",
                                 error_message=self._say("missed", late=_minutes(late), grace=_minutes(grace)))
         else:
-            with self._radio_turn(channel, emergency):
+            with self._radio_turn(channel, emergency), self._lease_kept(airing_id):
                 started_at = self.app.clock.now()
                 late_seconds = max((started_at - broadcast.due_at).total_seconds(), 0.0)
                 if late_seconds >= (1 if broadcast.channel == "radio" else 60):
@@ -189,6 +189,30 @@ class Runner:
                 and self.app.config.channels.radio.on_interrupt == "requeue":
             self._requeue(record)
         return record
+
+    @contextmanager
+    def _lease_kept(self, airing_id: int) -> Iterator[None]:
+        """Renew this node's lease on an airing in hand every third of the lease, until it is done."""
+        lease = self.app.config.runner.lease_seconds
+        done = threading.Event()
+
+        def renew() -> None:
+            while not done.wait(lease / 3):
+                try:
+                    with self.app.sessions.begin() as session:
+                        session.execute(update(Airing).where(Airing.id == airing_id, Airing.claimed_by == self.app.node,
+                                                             Airing.status == AiringStatus.running)
+                                        .values(lease_until=self.app.clock.now() + timedelta(seconds=lease)))
+                except Exception:  # the next renewal tries again; the lease is long
+                    log.exception("airing %s: could not renew the lease", airing_id)
+
+        keeper = threading.Thread(target=renew, name=f"lease-{airing_id}", daemon=True)
+        keeper.start()
+        try:
+            yield
+        finally:
+            done.set()
+            keeper.join(timeout=5)
 
     @contextmanager
     def _radio_turn(self, channel: Channel, emergency: bool) -> Iterator[None]:

@@ -172,3 +172,49 @@ def test_every_airing_has_exactly_one_final_record(app, runner, clock, channels)
         counts = session.execute(select(LogRecord.airing_id, func.count()).group_by(LogRecord.airing_id)).all()
         total = session.scalar(select(func.count()).select_from(Airing))
     assert total == 15 and len(counts) == 15 and all(n == 1 for _, n in counts)
+
+
+def test_lease_is_renewed_while_a_long_delivery_is_in_hand(tmp_path, db_url, clock):
+    import threading
+
+    from broadcasts.channel import Delivery as D
+    from scheduler.app import build_app
+    from tests.conftest import make_config
+    from tests.fakes.tts import ToneEngine
+
+    config = make_config(tmp_path, db_url, runner={"lease_seconds": 1}, channels={"enabled": ["facebook"]})
+    seen: list = []
+    release = threading.Event()
+
+    class Slow:
+        name = "facebook"
+
+        def publish(self, broadcast):
+            release.wait(5)  # a long real-time playout, in miniature
+            return D(outcome=Outcome.posted)
+
+        def recover(self, broadcast):
+            return None
+
+    app = build_app(config, clock=clock, tts=ToneEngine(), channels={"facebook": Slow()})
+    try:
+        queued = queue_bulletin(app, text="Tin.", at="now", channels=["facebook"])
+        runner = Runner(app)
+        worker = threading.Thread(target=runner.execute, args=(queued.airings[0].id,))
+        worker.start()
+        first = None
+        for _ in range(100):
+            lease = airing(app, queued.airings[0].id).lease_until
+            if lease is not None:
+                first = first or lease
+                clock.advance(seconds=1)
+                if lease > first:
+                    seen.append(lease)
+                    break
+            release.wait(0.05)
+        release.set()
+        worker.join(5)
+        assert seen, "the lease was never renewed"
+        assert airing(app, queued.airings[0].id).status is AiringStatus.done
+    finally:
+        app.close()
