@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from typing import Callable, Iterator
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 
 from audio.errors import LoaError
 from broadcasts.channel import Broadcast, Channel, Delivery
@@ -35,6 +35,16 @@ __all__ = ["Runner"]
 
 log = logging.getLogger("loa.runner")
 Observer = Callable[[LogRecord], None]
+
+# The hot statements, built once: an airing with its bulletin and station; the claim; the finish.
+_LOAD = (select(Airing, Bulletin, Station).join(Bulletin, Bulletin.id == Airing.bulletin_id)
+         .join(Station, Station.id == Airing.station_id).where(Airing.id == bindparam("airing_id")))
+_CLAIM = (update(Airing).where(Airing.id == bindparam("airing_id"), Airing.status == AiringStatus.pending)
+          .values(status=AiringStatus.running, claimed_by=bindparam("node"), claimed_at=bindparam("now"),
+                  lease_until=bindparam("lease_until"), attempts=Airing.attempts + 1))
+_FINISH = (update(Airing).where(Airing.id == bindparam("airing_id"), Airing.status == AiringStatus.running,
+                                Airing.claimed_by == bindparam("claimant"))
+           .values(status=bindparam("status"), outcome=bindparam("outcome"), lease_until=None))
 
 
 def _fire(runner: Runner, airing_id: int) -> None:
@@ -134,10 +144,7 @@ class Runner:
         """Claim, deliver and record one airing; None if it is not ours to run."""
         now = self.app.clock.now()
         with self.app.reads() as session:
-            row = session.execute(
-                select(Airing, Bulletin, Station).join(Bulletin, Bulletin.id == Airing.bulletin_id)
-                .join(Station, Station.id == Airing.station_id).where(Airing.id == airing_id)
-            ).first()
+            row = session.execute(_LOAD, {"airing_id": airing_id}).first()
         if row is None:
             return None
         airing, bulletin, station = row
@@ -156,12 +163,9 @@ class Runner:
                     self._wait_for_slot(session, held, now)
             return None
         with self.app.sessions.begin() as session:
-            claimed = session.execute(
-                update(Airing).where(Airing.id == airing_id, Airing.status == AiringStatus.pending)
-                .values(status=AiringStatus.running, claimed_by=self.app.node, claimed_at=now,
-                        lease_until=now + timedelta(seconds=self.app.config.runner.lease_seconds),
-                        attempts=Airing.attempts + 1)
-            ).rowcount
+            claimed = session.execute(_CLAIM, {
+                "airing_id": airing_id, "node": self.app.node, "now": now,
+                "lease_until": now + timedelta(seconds=self.app.config.runner.lease_seconds)}).rowcount
         if claimed != 1:
             return None
         airing.attempts += 1
@@ -322,12 +326,9 @@ class Runner:
         if delivery.error_code and not message:
             message = self._say(delivery.error_code)
         with self.app.sessions.begin() as session:
-            changed = session.execute(
-                update(Airing).where(Airing.id == airing.id, Airing.status == AiringStatus.running,
-                                     Airing.claimed_by == claimant)
-                .values(status=AiringStatus.done if final else AiringStatus.unknown, outcome=delivery.outcome,
-                        lease_until=None)
-            ).rowcount
+            changed = session.execute(_FINISH, {
+                "airing_id": airing.id, "claimant": claimant, "outcome": delivery.outcome,
+                "status": AiringStatus.done if final else AiringStatus.unknown}).rowcount
             if changed != 1:
                 log.error("airing %s: claim lost before recording (another node took it over)", airing.id)
                 return None
