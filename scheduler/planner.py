@@ -20,7 +20,7 @@ from scheduler.app import App
 from scheduler.programme import Entry, Occurrence, QuietHours, SlotSpec, estimate_seconds, fill_slots, \
     next_rotation_item, occurrences
 
-__all__ = ["Moved", "slot_specs", "radio_chain", "first_occurrence", "replan", "materialize", "quiet_hours",
+__all__ = ["Moved", "active_plan", "plan_item", "slot_specs", "radio_chain", "first_occurrence", "replan", "materialize", "quiet_hours",
            "OPENING_RANK", "CLOSING_RANK", "rank_of", "spoken_date"]
 
 PLAN_DAYS = 14
@@ -175,8 +175,7 @@ def materialize(app: App, now: datetime, until: datetime) -> int:
         kinds = [k for k, on in (("opening", programme.announcements), ("closing", programme.announcements),
                                  ("rotation", programme.rotate_plan)) if on]
         existing = _existing_keys(session, app.station_id, [_key(k, o) for o in chain for k in kinds])
-        plan = session.scalar(select(Plan).where(Plan.station_id == app.station_id, Plan.active.is_(True))
-                              .order_by(Plan.imported_at.desc(), Plan.id.desc()))
+        plan = active_plan(session, app.station_id)
         eligible, pinned = _rotation_order(session, plan.id) if plan is not None else ([], [])
         by_id = {i.id: i for i in eligible}
         last_id = _last_rotated(session, app.station_id, chain[0].start)
@@ -242,18 +241,29 @@ def upcoming(app: App, now: datetime, days: int) -> list[ProgrammeLine]:
             for a, b in rows]
 
 
-def set_rotation(app: App, ref: str, *, mode: str | None = None, order: int | None = None) -> ContentItem:
-    """Pin, skip or reorder a content item of the active plan in the rotation."""
+def active_plan(session: Session, station_id: int) -> Plan | None:
+    """The plan the station works from: the newest active one."""
+    return session.scalar(select(Plan).where(Plan.station_id == station_id, Plan.active.is_(True))
+                          .order_by(Plan.imported_at.desc(), Plan.id.desc()))
+
+
+def plan_item(session: Session, station_id: int, ref: str) -> ContentItem:
+    """Content item `ref` of the active plan, or a clear error."""
     from scheduler.errors import UsageError
 
+    plan = active_plan(session, station_id)
+    if plan is None:
+        raise UsageError("no_active_plan")
+    item = session.scalar(select(ContentItem).where(ContentItem.plan_id == plan.id, ContentItem.ref == ref))
+    if item is None:
+        raise UsageError("plan_item_not_found", ref=ref)
+    return item
+
+
+def set_rotation(app: App, ref: str, *, mode: str | None = None, order: int | None = None) -> ContentItem:
+    """Pin, skip or reorder a content item of the active plan in the rotation."""
     with app.sessions.begin() as session:
-        plan = session.scalar(select(Plan).where(Plan.station_id == app.station_id, Plan.active.is_(True))
-                              .order_by(Plan.imported_at.desc(), Plan.id.desc()))
-        if plan is None:
-            raise UsageError("no_active_plan")
-        item = session.scalar(select(ContentItem).where(ContentItem.plan_id == plan.id, ContentItem.ref == ref))
-        if item is None:
-            raise UsageError("plan_item_not_found", ref=ref)
+        item = plan_item(session, app.station_id, ref)
         if mode is not None:
             item.rotation = mode
         if order is not None:

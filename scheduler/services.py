@@ -88,13 +88,7 @@ def _channels(app: App, requested: Sequence[str] | None) -> list[str]:
 
 def _item_text(app: App, ref: str) -> tuple[int, str]:
     with app.reads() as session:
-        plan = session.scalar(select(Plan).where(Plan.station_id == app.station_id, Plan.active.is_(True))
-                              .order_by(Plan.imported_at.desc(), Plan.id.desc()))
-        if plan is None:
-            raise UsageError("no_active_plan")
-        item = session.scalar(select(ContentItem).where(ContentItem.plan_id == plan.id, ContentItem.ref == ref))
-        if item is None:
-            raise UsageError("plan_item_not_found", ref=ref)
+        item = planner.plan_item(session, app.station_id, ref)
         return item.id, item.text
 
 
