@@ -36,6 +36,8 @@ __all__ = ["Runner"]
 log = logging.getLogger("loa.runner")
 Observer = Callable[[LogRecord], None]
 
+EARLY_TOLERANCE = timedelta(milliseconds=500)  # a timer may fire this much before the due time
+
 # The hot statements, built once: an airing with its bulletin and station; the claim; the finish.
 _LOAD = (select(Airing, Bulletin, Station).join(Bulletin, Bulletin.id == Airing.bulletin_id)
          .join(Station, Station.id == Airing.station_id).where(Airing.id == bindparam("airing_id")))
@@ -96,7 +98,7 @@ class Runner:
         self._radio_busy = False
         self._emergencies = 0
         self._prepared: set[int] = set()
-        self._inflight: set[int] = set()
+        self._inflight: dict[int, datetime] = {}  # airing id -> the due time its timer was set for
         self._materialized_at: datetime | None = None
         self.quiet = planner.quiet_hours(app)
         channels = app.config.channels
@@ -150,6 +152,8 @@ class Runner:
         airing, bulletin, station = row
         if airing.status is not AiringStatus.pending or bulletin.approval is not Approval.approved \
                 or airing.channel in self.stopped:
+            return None
+        if airing.due_at - now > EARLY_TOLERANCE:  # moved later since its timer was set: not yet
             return None
         late = now - airing.due_at
         channel = self.app.channels.get(airing.channel)
@@ -292,18 +296,20 @@ class Runner:
                     self.stopped[channel.name] = message
                     log.error("channel %s stopped: %s", channel.name, message)
                     return Delivery(outcome=Outcome.failed, error_code=exc.code, error_message=message)
+                links = {"external_id": exc.params.get("external_id"), "external_url": exc.params.get("external_url")}
                 if exc.sent:
                     log.error("airing %s on %s: outcome unclear: %s", broadcast.airing_id, channel.name, message)
-                    return Delivery(outcome=Outcome.unknown, error_code=exc.code, error_message=message)
+                    return Delivery(outcome=Outcome.unknown, error_code=exc.code, error_message=message, **links)
                 if exc.retryable and attempt < self.max_attempts:
                     wait = float(exc.params.get("retry_after") or self.backoff_seconds * 2 ** (attempt - 1))
                     wait *= 1 + random.uniform(0, 0.25)
                     log.warning("airing %s on %s: %s; retrying in %.1f s", broadcast.airing_id, channel.name,
                                 message, wait)
+                    self._extend_lease(broadcast.airing_id, wait)
                     self.app.clock.sleep(wait)
                     continue
                 log.error("airing %s on %s failed: %s", broadcast.airing_id, channel.name, message)
-                return Delivery(outcome=Outcome.failed, error_code=exc.code, error_message=message)
+                return Delivery(outcome=Outcome.failed, error_code=exc.code, error_message=message, **links)
             except LoaError as exc:
                 message = render(exc, self.app.config.lang)
                 if exc.code == "sink_interrupted":
@@ -316,6 +322,13 @@ class Runner:
                 return Delivery(outcome=Outcome.failed, error_code="internal",
                                 error_message=self._say("internal", reason=f"{type(exc).__name__}: {exc}"))
         raise AssertionError("unreachable")
+
+    def _extend_lease(self, airing_id: int, wait: float) -> None:
+        """Before waiting to retry, keep the claim for the wait plus a whole lease."""
+        until = self.app.clock.now() + timedelta(seconds=wait + self.app.config.runner.lease_seconds)
+        with self.app.sessions.begin() as session:
+            session.execute(update(Airing).where(Airing.id == airing_id, Airing.status == AiringStatus.running,
+                                                 Airing.claimed_by == self.app.node).values(lease_until=until))
 
     def _finish(self, airing: Airing, delivery: Delivery, *, started: datetime | None,
                 late_seconds: float | None, claimant: str | None) -> LogRecord | None:
@@ -432,6 +445,11 @@ class Runner:
                     scheduler.add_job(_prepare, "date", run_date=max(row.due_at - lead, now), args=[self, row.id],
                                       id=f"render:{row.id}", executor="render")
                 if row.id in self._inflight:  # a timer exists or its job waits in an executor queue
+                    if self._inflight[row.id] != row.due_at:  # re-planned since: move the timer
+                        job = scheduler.get_job(f"airing:{row.id}")
+                        if job is not None:
+                            job.reschedule("date", run_date=max(row.due_at, now))
+                            self._inflight[row.id] = row.due_at
                     continue
                 if row.channel != "radio":
                     executor = "default"
@@ -439,14 +457,14 @@ class Runner:
                     executor = "emergency" if row.priority is Priority.emergency else "radio"
                 scheduler.add_job(_fire, "date", run_date=max(row.due_at, now), args=[self, row.id],
                                   id=f"airing:{row.id}", executor=executor)
-                self._inflight.add(row.id)
+                self._inflight[row.id] = row.due_at
                 added += 1
             return added
 
     def done_with(self, airing_id: int) -> None:
         """A timer's airing has been handled (or was not ours): forget it."""
         with self._sync_lock:
-            self._inflight.discard(airing_id)
+            self._inflight.pop(airing_id, None)
 
     def stop(self, wait: bool = True) -> None:
         """Stop the timers; with `wait`, the airings in hand finish and are recorded."""

@@ -218,3 +218,14 @@ def test_lease_is_renewed_while_a_long_delivery_is_in_hand(tmp_path, db_url, clo
         assert airing(app, queued.airings[0].id).status is AiringStatus.done
     finally:
         app.close()
+
+
+def test_a_timer_that_fires_before_a_replanned_due_time_does_nothing(app, runner, clock, channels):
+    queued = queue_bulletin(app, text="Tin.", at="+10m", channels=["radio"])
+    with app.sessions.begin() as session:  # as if re-planning had pushed it later after its timer was set
+        session.get_one(Airing, queued.airings[0].id).due_at = clock.now() + timedelta(minutes=20)
+    clock.advance(minutes=10)
+    assert runner.execute(queued.airings[0].id) is None  # the old timer fires: not yet
+    assert channels["radio"].published == [] and airing(app, queued.airings[0].id).status is AiringStatus.pending
+    clock.advance(minutes=10)
+    assert runner.execute(queued.airings[0].id).outcome is Outcome.aired
