@@ -1,0 +1,135 @@
+"""SIGKILL a real `loa run` 50 times while it posts to local Graph and Zalo servers: nothing posted twice, nothing lost."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from broadcasts.models import Airing, AiringStatus, LogRecord, Outcome
+from scheduler.app import build_app
+from scheduler.config import load_config
+from scheduler.services import queue_bulletin
+from scheduler.social import reconcile
+from tests.fakes.graph_server import PAGE_ID, GraphServer
+from tests.fakes.social import close_app, seed_zalo_token
+from tests.fakes.zalo_server import APP_ID, APP_SECRET, REFRESH_TOKEN, ZaloServer
+
+pytestmark = [pytest.mark.slow,
+              pytest.mark.skipif(os.name != "posix", reason="SIGKILL crash tests need POSIX signals")]
+
+KILLS = 50
+LOA = [sys.executable, "-m", "scheduler"]
+
+
+def write_config(tmp_path: Path, db_url: str, graph: GraphServer, zalo: ZaloServer) -> Path:
+    path = tmp_path / "config.toml"
+    path.write_text(
+        f'[station]\nname = "Đài xã Thử"\ncode = "thu"\n[database]\nurl = "{db_url}"\n'
+        '[runner]\npoll_seconds = 0.2\nworkers = 4\n'
+        '[channels]\nenabled = ["facebook", "zalo"]\n'
+        f'[channels.facebook]\ndry_run = false\npage_id = "{PAGE_ID}"\ngraph_url = "{graph.base}"\n'
+        'timeout_seconds = 3.0\n'
+        f'[channels.zalo]\ndry_run = false\napp_id = "{APP_ID}"\napi_url = "{zalo.url}"\n'
+        f'oauth_url = "{zalo.url}/v4/oa/access_token"\ncover_url = "https://cdn.example.invalid/c.jpg"\n'
+        'group_ids = ["g-an-phu-1"]\ntimeout_seconds = 3.0\nverify_interval_seconds = 0.05\n',
+        encoding="utf-8")
+    return path
+
+
+def wait_until_running(proc: subprocess.Popen, timeout: float = 20.0) -> None:
+    """Read the runner's stderr until it says it is running (or the timeout passes)."""
+    import select
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([proc.stderr], [], [], 0.1)
+        if ready:
+            line = proc.stderr.readline()
+            if not line or "Ctrl+C" in line:
+                return
+
+
+def pending(app) -> int:
+    with app.sessions() as session:
+        return session.scalar(select(func.count()).select_from(Airing).where(Airing.status == AiringStatus.pending))
+
+
+def test_sigkill_while_posting_never_posts_twice_and_loses_nothing(tmp_path, db_url):
+    graph, zalo = GraphServer(post_delay=0.04), ZaloServer(post_delay=0.04)
+    graph.start()
+    zalo.start()
+    try:
+        config_path = write_config(tmp_path, db_url, graph, zalo)
+        config = load_config(config_path)
+        access = zalo.issue_access_token()
+        zalo.refresh_tokens = {"zalo-refresh-crash-1"}
+        seed_zalo_token(config, access, refresh_token="zalo-refresh-crash-1")
+        env = {**os.environ, "PYTHONPATH": os.getcwd(), "LOA_FACEBOOK_PAGE_TOKEN": graph_token(graph),
+               "LOA_ZALO_APP_SECRET": APP_SECRET, "LOA_ZALO_REFRESH_TOKEN": REFRESH_TOKEN}
+        app = build_app(config)
+        rng = random.Random(20261123)
+        bulletins = 0
+        try:
+            for _ in range(KILLS):
+                while pending(app) < 4:
+                    bulletins += 1
+                    queue_bulletin(app, text=f"Bản tin số {bulletins}: UBND xã thông báo lịch tiếp công dân.",
+                                   at="now", channels=["facebook", "zalo"])
+                proc = subprocess.Popen([*LOA, "--config", str(config_path), "run"], env=env,
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                wait_until_running(proc)  # kill while it works, not while it starts (slow on a busy machine)
+                time.sleep(rng.uniform(0.1, 0.8))
+                proc.send_signal(signal.SIGKILL)
+                proc.wait(timeout=10)
+                proc.stderr.close()
+            settle = subprocess.run([*LOA, "--config", str(config_path), "run", "--once"], env=env,
+                                    capture_output=True, text=True, timeout=120)
+            assert settle.returncode == 0, settle.stderr
+            reconcile(app)
+            with app.sessions() as session:
+                airings = {a.id: a for a in session.scalars(select(Airing))}
+                logged = list(session.scalars(select(LogRecord).order_by(LogRecord.id)))
+        finally:
+            close_app(app)
+        keys = {a.id: f"thu-{a.due_at.astimezone(config.tz):%Y%m%d-%H%M}-a{a.id}" for a in airings.values()}
+        on_server = {"facebook": graph.per_key(), "zalo": zalo.articles_per_key()}
+        # never two posts of one airing, on the page, on the OA, or in a group
+        assert max(on_server["facebook"].values(), default=0) <= 1, on_server["facebook"]
+        assert max(on_server["zalo"].values(), default=0) <= 1, on_server["zalo"]
+        assert max(zalo.groups_per_key().values(), default=0) <= 1
+        # every airing ends with one final record, or awaits reconcile as unknown
+        per_airing: dict[int, list[Outcome]] = {}
+        for record in logged:
+            per_airing.setdefault(record.airing_id, []).append(record.outcome)
+        statuses = Counter(a.status for a in airings.values())
+        assert set(statuses) <= {AiringStatus.done, AiringStatus.unknown}, statuses
+        for airing_id, airing in airings.items():
+            outcomes = per_airing.get(airing_id, [])
+            finals = [o for o in outcomes if o is not Outcome.unknown]
+            if airing.status is AiringStatus.done:
+                assert len(finals) == 1 and outcomes[-1] is finals[0], (airing_id, outcomes)
+            else:
+                assert outcomes and not finals, (airing_id, outcomes)
+            posts = on_server[airing.channel].get(keys[airing_id], 0)
+            if finals and finals[0] is Outcome.posted:
+                assert posts == 1, (airing_id, outcomes)
+            elif finals:
+                assert posts == 0, (airing_id, outcomes)
+        assert statuses[AiringStatus.done] >= KILLS // 2, statuses  # the runs did real work between kills
+    finally:
+        graph.stop()
+        zalo.stop()
+
+
+def graph_token(graph: GraphServer) -> str:
+    [token] = graph.tokens
+    return token
