@@ -1,0 +1,90 @@
+"""Use cases over the broadcast log: a page of the log, and the periodic report.
+
+Both only read; each takes an App and returns dataclasses (the CLI and the
+web console print or render them).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from datetime import date
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from broadcasts.log import LogPage, LogQuery, read_page
+from broadcasts.models import ContentItem, Plan
+from broadcasts.report import Period, Report, active_plan, build_report
+from scheduler.app import App
+from scheduler.errors import NotFoundError, UsageError
+
+__all__ = ["read_log_page", "make_report", "parse_month", "choose_period"]
+
+_MONTH = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
+
+
+def parse_month(value: str) -> Period:
+    """Read YYYY-MM as the period of that month."""
+    match = _MONTH.match(value)
+    if not match or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < 1900:
+        raise UsageError("bad_month", value=value)
+    return Period.month(int(match.group(1)), int(match.group(2)))
+
+
+def choose_period(*, month: str | None = None, year: int | None = None, first: date | None = None,
+                  last: date | None = None, today: date) -> Period:
+    """The report period from exactly one of a month, a year, or a first day (to `last`, else today)."""
+    given = sum(x is not None for x in (month, year, first if first is not None else last))
+    if given == 0:
+        raise UsageError("report_period_missing")
+    if given > 1:
+        raise UsageError("report_period_conflict")
+    if month is not None:
+        return parse_month(month)
+    if year is not None:
+        if not 1900 <= year <= 9999:
+            raise UsageError("bad_year", value=year)
+        return Period.year(year)
+    if first is None:
+        raise UsageError("report_period_missing")
+    last = last or max(today, first)
+    if first > last:
+        raise UsageError("report_period_order", first=first.isoformat(), last=last.isoformat())
+    return Period(first=first, last=last)
+
+
+def _check_plan(session: Session, station_id: int, plan_id: int | None) -> Plan | None:
+    """The plan asked for (or the active one); a plan id of another station is not found."""
+    if plan_id is None:
+        return active_plan(session, station_id)
+    plan = session.get(Plan, plan_id)
+    if plan is None or plan.station_id != station_id:
+        raise NotFoundError(kind="kế hoạch / plan", id=plan_id)
+    return plan
+
+
+def read_log_page(app: App, query: LogQuery) -> LogPage:
+    """One page of this station's log; `item_ref` is read in `plan_id`, else in the active plan."""
+    with app.reads() as session:
+        if query.plan_id is not None or query.item_ref:
+            plan = _check_plan(session, app.station_id, query.plan_id)
+            if plan is None:
+                raise UsageError("no_active_plan")
+            if query.item_ref:
+                ref = query.item_ref.strip()
+                found = session.scalar(select(ContentItem.id).where(
+                    ContentItem.plan_id == plan.id,
+                    or_(ContentItem.ref == ref, ContentItem.ref.startswith(ref + ".", autoescape=True))).limit(1))
+                if found is None:
+                    raise UsageError("plan_item_not_found", ref=ref)
+            query = dataclasses.replace(query, plan_id=plan.id)
+        return read_page(session, app.station_id, query)
+
+
+def make_report(app: App, period: Period, *, plan_id: int | None = None) -> Report:
+    """The periodic report of this station for `period`, over the active plan (or `plan_id`), as of now."""
+    with app.reads() as session:
+        _check_plan(session, app.station_id, plan_id)
+        return build_report(session, app.station_id, period, now=app.clock.now(),
+                            channels=app.config.channels.enabled, plan_id=plan_id)
