@@ -8,7 +8,7 @@ from typing import Protocol, Sequence
 
 from audio.errors import TtsError
 
-__all__ = ["Clip", "TtsEngine", "EngineChain"]
+__all__ = ["Clip", "TtsEngine", "EngineChain", "identity"]
 
 log = logging.getLogger(__name__)
 
@@ -30,11 +30,19 @@ class Clip:
 class TtsEngine(Protocol):
     """Something that turns already-normalized Vietnamese text into speech."""
 
-    name: str
+    @property
+    def name(self) -> str:
+        """Who speaks, as the broadcast log records it ("espeak", "gtts", ...)."""
+        ...
 
     def synthesize(self, text: str, voice: str) -> Clip:
         """Speak `text`; raise TtsError when it cannot."""
         ...
+
+
+def identity(engine: TtsEngine) -> str:
+    """What makes an engine's audio what it is (name and settings such as the rate), for cache keys."""
+    return str(getattr(engine, "identity", "") or engine.name)
 
 
 class EngineChain:
@@ -49,8 +57,14 @@ class EngineChain:
     def name(self) -> str:
         return "+".join(e.name for e in self.engines)
 
+    @property
+    def identity(self) -> str:
+        return "+".join(identity(e) for e in self.engines)
+
     def synthesize(self, text: str, voice: str) -> Clip:
         reasons: list[str] = []
+        if len(self.engines) == 1:  # nothing to fall back to: its own error says most
+            return self.engines[0].synthesize(text, voice)
         for engine in self.engines:
             try:
                 return engine.synthesize(text, voice)

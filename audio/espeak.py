@@ -94,6 +94,10 @@ class EspeakEngine:
             raise ValueError("espeak rate must be between 80 and 450 words per minute")
         self.rate = rate
 
+    @property
+    def identity(self) -> str:
+        return f"espeak:rate={self.rate}"
+
     def synthesize(self, text: str, voice: str) -> Clip:
         language = VOICES.get(voice)
         if language is None:

@@ -49,12 +49,18 @@ class Speaker:
                 for sentence in split_sentences(spoken) if is_speakable(sentence)]
 
 
-def render_script(parts: Sequence[str], speaker: Speaker, out_path: Path, *,
+def render_script(parts: Sequence[str | Clip], speaker: Speaker, out_path: Path, *,
                   settings: EncodeSettings, pause_ms: int = 700) -> Rendered:
-    """Speak each non-empty part with a pause between parts and encode the whole as MP3."""
+    """Speak each non-empty text part (a Clip, such as a jingle, plays as is) with pauses between, then encode."""
     pieces: list[Clip | int] = []
     engines: list[str] = []
+    spoken = False
     for part in parts:
+        if isinstance(part, Clip):
+            if pieces:
+                pieces.append(pause_ms)
+            pieces.append(part)
+            continue
         if not part.strip():
             continue
         if pieces:
@@ -63,9 +69,10 @@ def render_script(parts: Sequence[str], speaker: Speaker, out_path: Path, *,
             if index:
                 pieces.append(SENTENCE_PAUSE_MS)
             pieces.append(clip)
+            spoken = True
             if clip.engine not in engines:
                 engines.append(clip.engine)
-    if not pieces:
+    if not spoken:
         raise TtsError("empty_text")
     encoded: Encoded = encode_mp3(assemble(pieces), out_path, settings)
     return Rendered(path=encoded.path, sha256=encoded.sha256, seconds=encoded.seconds, engine="+".join(engines))

@@ -1,0 +1,94 @@
+"""One suite over every speech engine available offline, bare and behind Loa's wrappers.
+
+Piper runs when piper-tts is installed and LOA_PIPER_VOICE names a voice file
+(no voice ships with Loa); gTTS runs against the local fake of its service.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+
+from audio.breaker import BreakerEngine
+from audio.cache import CachedEngine
+from audio.engine import Clip, EngineChain, TtsEngine, identity
+from audio.errors import TtsError
+from audio.espeak import EspeakEngine
+from audio.gtts import GttsEngine
+from audio.mix import EncodeSettings, ffmpeg_exe
+from audio.piper import PiperEngine
+from audio.speech import Speaker, render_script
+from tests.fakes.gtts_server import GttsServer, refused_url
+
+SHORT = "Xin kính chào bà con."
+LONG = "Xin kính chào bà con. Ủy ban nhân dân xã thông báo lịch tiếp công dân vào sáng thứ Năm hằng tuần."
+ENGINES = ["espeak", "gtts", "piper", "cached-espeak", "breaker-gtts", "chain"]
+
+
+def _piper() -> TtsEngine:
+    voice = os.environ.get("LOA_PIPER_VOICE", "")
+    try:
+        import piper  # noqa: F401
+    except ImportError:
+        pytest.skip("piper-tts is not installed (pip install 'loa[piper]')")
+    if not voice or not Path(voice).is_file():
+        pytest.skip("set LOA_PIPER_VOICE to a Piper .onnx voice file to run Piper")
+    return PiperEngine(model=voice)
+
+
+@pytest.fixture(params=ENGINES)
+def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
+    with GttsServer() as server:
+        kind = request.param
+        if kind == "espeak":
+            yield EspeakEngine()
+        elif kind == "gtts":
+            yield GttsEngine(base_url=server.url, timeout=5)
+        elif kind == "piper":
+            yield _piper()
+        elif kind == "cached-espeak":
+            yield CachedEngine(EspeakEngine(), tmp_path / "tts", 50_000_000)
+        elif kind == "breaker-gtts":
+            yield BreakerEngine(GttsEngine(base_url=server.url, timeout=5), failures=2, cooldown=60)
+        else:
+            yield EngineChain([BreakerEngine(GttsEngine(base_url=refused_url(), timeout=0.5)),
+                               EspeakEngine()])
+
+
+def test_is_an_engine_with_a_name_and_an_identity(engine):
+    typed: TtsEngine = engine
+    assert typed.name and callable(typed.synthesize)
+    assert identity(engine).startswith(engine.name.split("+")[0])
+
+
+def test_speaks_vietnamese_as_mono_16_bit_pcm(engine):
+    clip = engine.synthesize(SHORT, "vi")
+    assert isinstance(clip, Clip) and clip.voice == "vi"
+    assert clip.engine in engine.name.split("+")
+    assert 8_000 <= clip.sample_rate <= 48_000 and len(clip.pcm) % 2 == 0
+    assert 0.3 < clip.seconds < 15
+    assert max(clip.pcm[1::2]) > 0  # not silence
+
+
+def test_more_text_is_more_speech(engine):
+    assert engine.synthesize(LONG, "vi").seconds > engine.synthesize(SHORT, "vi").seconds
+
+
+def test_failure_is_a_tts_error_never_another_exception(engine):
+    try:
+        engine.synthesize("", "vi")
+    except TtsError:
+        pass
+
+
+def test_renders_a_bulletin_mp3_through_the_engine(engine, tmp_path):
+    rendered = render_script(["Lịch tiếp công dân", LONG], Speaker(engine), tmp_path / "out.mp3",
+                             settings=EncodeSettings())
+    assert rendered.path.stat().st_size > 1000 and rendered.engine in engine.name.split("+")
+    info = subprocess.run([ffmpeg_exe(), "-hide_banner", "-i", str(rendered.path)], capture_output=True,
+                          text=True, check=False).stderr
+    assert "mp3" in info and "44100 Hz" in info and "mono" in info
