@@ -1,0 +1,117 @@
+"""The web console: a Flask app on the same services as the CLI (pages in Vietnamese first, and a JSON API)."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+from typing import Any
+
+from flask import Flask, g, render_template, request, session
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter
+
+from audio.errors import LoaError
+from broadcasts.errors import ChannelError, NotFoundError, StoreError
+from scheduler.app import App
+from scheduler.errors import ConfigError, PlanError, UsageError
+from scheduler.messages import render, text
+from scheduler.users import AccessError, AuthError
+
+__all__ = ["create_app", "status_for"]
+
+
+def status_for(error: LoaError) -> int:
+    """The HTTP status of a Loa error."""
+    for kind, status in ((AuthError, 401), (AccessError, 403), (NotFoundError, 404), (UsageError, 400),
+                         (ConfigError, 400), (PlanError, 400), (StoreError, 503), (ChannelError, 502)):
+        if isinstance(error, kind):
+            return status
+    return 500
+
+
+def lang() -> str:
+    """The language of this request: the session's choice, else the station's."""
+    chosen = session.get("lang")
+    return str(chosen) if chosen in ("vi", "en") else str(g.loa.config.lang)
+
+
+def t(code: str, **params: Any) -> str:
+    """A console message in the request's language."""
+    return text(code, lang(), **params)
+
+
+class IdConverter(IntegerConverter):
+    """A database id in a URL: 1 to 2**31 - 1 (anything else is a 404, never a database error)."""
+
+    def __init__(self, url_map: Any) -> None:
+        super().__init__(url_map, min=1, max=2**31 - 1)
+
+
+def create_app(app: App, *, secret_key: str | None = None, testing: bool = False) -> Flask:
+    """Build the console for `app`; without a key, sessions end when the process does."""
+    web = app.config.web
+    flask = Flask(__name__)
+    flask.config.update(
+        SECRET_KEY=secret_key or secrets.token_hex(32),
+        TESTING=testing,
+        SESSION_COOKIE_NAME="loa_session",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=web.secure_cookies,
+        PERMANENT_SESSION_LIFETIME=timedelta(minutes=web.session_minutes),
+        MAX_CONTENT_LENGTH=20 * 1024 * 1024,
+        JSON_AS_ASCII=False,
+    )
+    flask.json.ensure_ascii = False  # type: ignore[attr-defined]
+    flask.extensions["loa"] = app
+    flask.url_map.converters["id"] = IdConverter
+    init_app(flask)
+    return flask
+
+
+def init_app(flask: Flask) -> None:
+    """Register the blueprints, the language switch and the error pages."""
+    from scheduler.web import api, auth, pages
+
+    @flask.before_request
+    def _bind() -> None:
+        g.loa = flask.extensions["loa"]
+        if request.args.get("lang") in ("vi", "en"):
+            session["lang"] = request.args["lang"]
+
+    @flask.after_request
+    def _headers(response: Any) -> Any:
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("Content-Security-Policy", "default-src 'self'; media-src 'self'; "
+                                    "img-src 'self' data:; frame-ancestors 'none'")
+        return response
+
+    @flask.context_processor
+    def _helpers() -> dict[str, Any]:
+        return {"t": t, "lang": lang(), "actor": g.get("actor"), "csrf_token": auth.csrf_token,
+                "can": auth.actor_can, "local": pages.local}
+
+    @flask.errorhandler(LoaError)
+    def _loa_error(error: LoaError) -> Any:
+        status = status_for(error)
+        if request.path.startswith("/api/"):
+            return {"error": error.code, "message": render(error, lang()), "params": _plain(error.params)}, status
+        return render_template("error.html", message=render(error, lang()), status=status), status
+
+    @flask.errorhandler(HTTPException)
+    def _http_error(error: HTTPException) -> Any:
+        if request.path.startswith("/api/"):
+            return {"error": error.name.lower().replace(" ", "_"), "message": error.description or error.name}, \
+                error.code or 500
+        return error
+
+    auth.init_app(flask)
+    flask.register_blueprint(auth.bp)
+    flask.register_blueprint(pages.bp)
+    flask.register_blueprint(api.bp)
+
+
+def _plain(params: dict[str, Any]) -> dict[str, Any]:
+    return {k: v if isinstance(v, (str, int, float, bool, type(None))) else str(v) for k, v in params.items()}

@@ -1,0 +1,145 @@
+"""The JSON REST API under /api: the console's actions for integrations, with bearer tokens and OpenAPI."""
+
+from __future__ import annotations
+
+import functools
+from typing import Any, Callable
+
+from flask import Blueprint, g, request
+
+from broadcasts.log import record_dict
+from scheduler import approval, console, services, users
+from scheduler.errors import UsageError
+from scheduler.users import AuthError
+from scheduler.web.openapi import OPENAPI
+
+__all__ = ["bp"]
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+
+def token_required(right: str = "view") -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Accept only `Authorization: Bearer <token>` of a user whose role grants `right`."""
+    def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            header = request.headers.get("Authorization", "")
+            if not header.startswith("Bearer ") or not header[7:].strip():
+                raise AuthError("auth_required")
+            g.actor = users.actor_for_token(g.loa, header[7:].strip())
+            users.require(g.actor, right)
+            return view(*args, **kwargs)
+        return wrapped
+    return decorate
+
+
+def _body() -> dict[str, Any]:
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise UsageError("usage", reason="JSON object body")
+    return data
+
+
+def _text(data: dict[str, Any], key: str, default: str = "") -> str:
+    value = data.get(key, default)
+    if not isinstance(value, str):
+        raise UsageError("usage", reason=f"{key}: string")
+    return value
+
+
+def _channels(data: dict[str, Any]) -> list[str] | None:
+    value = data.get("channels")
+    if value is None:
+        return None
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise UsageError("usage", reason="channels: list of strings")
+    return value
+
+
+@bp.get("/openapi.json")
+def openapi() -> Any:
+    return OPENAPI
+
+
+@bp.get("/programme")
+@token_required()
+def programme() -> Any:
+    days = request.args.get("days", "1")
+    if not days.isdigit() or not 1 <= int(days) <= 31:
+        raise UsageError("usage", reason="days: 1-31")
+    today = console.today(g.loa, int(days))
+    return {"now": today.now.isoformat(),
+            "airings": [{"airing_id": x.airing_id, "channel": x.channel, "due_at": x.due_at.isoformat(),
+                         "slot": x.slot, "priority": x.priority, "origin": x.origin, "title": x.title,
+                         "status": x.status} for x in today.lines]}
+
+
+@bp.post("/preview")
+@token_required("draft")
+def preview() -> Any:
+    return {"reading": g.loa.speaker.speakable(_text(_body(), "text"))}
+
+
+@bp.post("/bulletins")
+@token_required("draft")
+def create_bulletin() -> Any:
+    data = _body()
+    title = data.get("title")
+    done = approval.submit_bulletin(g.loa, g.actor, text=_text(data, "text"),
+                                    title=title if isinstance(title, str) and title else None,
+                                    at=_text(data, "at", "next") or "next", channels=_channels(data),
+                                    priority=_text(data, "priority", "normal"))
+    return done.as_json(), 201
+
+
+@bp.get("/bulletins/<id:bulletin_id>")
+@token_required()
+def get_bulletin(bulletin_id: int) -> Any:
+    return approval.get_bulletin(g.loa, bulletin_id).as_json()
+
+
+@bp.get("/approvals")
+@token_required()
+def approvals() -> Any:
+    return {"drafts": [v.as_json() for v in approval.pending(g.loa)]}
+
+
+@bp.post("/bulletins/<id:bulletin_id>/approve")
+@token_required("approve")
+def approve(bulletin_id: int) -> Any:
+    data = request.get_json(silent=True) or {}
+    comment = data.get("comment", "") if isinstance(data, dict) else ""
+    return approval.approve(g.loa, g.actor, bulletin_id, comment if isinstance(comment, str) else "").as_json()
+
+
+@bp.post("/bulletins/<id:bulletin_id>/reject")
+@token_required("approve")
+def reject(bulletin_id: int) -> Any:
+    return approval.reject(g.loa, g.actor, bulletin_id, _text(_body(), "comment")).as_json()
+
+
+@bp.post("/emergency")
+@token_required("emergency")
+def emergency() -> Any:
+    data = _body()
+    if data.get("confirm") is not True:
+        raise UsageError("emergency_confirm")
+    return approval.send_emergency(g.loa, g.actor, text=_text(data, "text"), channels=_channels(data)).as_json(), 201
+
+
+@bp.get("/log")
+@token_required()
+def log() -> Any:
+    from scheduler.web.pages import log_query
+    query, _ = log_query(request.args)
+    tz = g.loa.config.tz
+    return {"records": [record_dict(r, tz) for r in services.read_log(g.loa, query)]}
+
+
+@bp.get("/channels")
+@token_required()
+def channels() -> Any:
+    return {"channels": [{"name": s.name, "enabled": s.enabled,
+                          "last_outcome": s.last.outcome.value if s.last else None,
+                          "last_due_at": s.last.due_at.isoformat() if s.last else None}
+                         for s in console.channel_status(g.loa)]}

@@ -1,0 +1,95 @@
+"""The OpenAPI 3.0 document of the /api routes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["OPENAPI"]
+
+
+def _json(schema: dict[str, Any], description: str = "OK") -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+_OBJECT: dict[str, Any] = {"type": "object"}
+_ERROR = _json({"$ref": "#/components/schemas/Error"}, "Error")
+_ERRORS = {"400": _ERROR, "401": _ERROR, "403": _ERROR, "404": _ERROR}
+
+
+def _op(summary: str, response: dict[str, Any], *, body: dict[str, Any] | None = None, status: str = "200",
+        params: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    op: dict[str, Any] = {"summary": summary, "responses": {status: response, **_ERRORS}}
+    if body is not None:
+        op["requestBody"] = {"required": True, "content": {"application/json": {"schema": body}}}
+    if params:
+        op["parameters"] = params
+    return op
+
+
+def _query(name: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {"name": name, "in": "query", "required": False, "schema": schema}
+
+
+_ID = [{"name": "bulletin_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1,
+                                                                               "maximum": 2147483647}}]
+_CHANNELS = {"type": "array", "items": {"type": "string", "enum": ["radio", "facebook", "zalo"]}}
+_BULLETIN = {"$ref": "#/components/schemas/Bulletin"}
+_QUEUED = {"$ref": "#/components/schemas/Queued"}
+_DATE = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+
+OPENAPI: dict[str, Any] = {
+    "openapi": "3.0.3",
+    "info": {"title": "Loa API", "version": "1",
+             "description": "Bản tin, duyệt tin, phát khẩn cấp và nhật ký / bulletins, approvals, emergency, log."},
+    "security": [{"bearer": []}],
+    "components": {
+        "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+        "schemas": {
+            "Error": {"type": "object", "required": ["error", "message"],
+                      "properties": {"error": {"type": "string"}, "message": {"type": "string"},
+                                     "params": {"type": "object"}}},
+            "Queued": {"type": "object", "required": ["bulletin_id", "airings", "approval"],
+                       "properties": {"bulletin_id": {"type": "integer"}, "approval": {"type": "string"},
+                                      "airings": {"type": "array", "items": _OBJECT},
+                                      "notices": {"type": "array", "items": _OBJECT}}},
+            "Bulletin": {"type": "object", "required": ["id", "title", "body", "approval", "airings"],
+                         "properties": {"id": {"type": "integer"}, "title": {"type": "string"},
+                                        "body": {"type": "string"}, "priority": {"type": "string"},
+                                        "approval": {"type": "string", "enum": ["draft", "approved", "rejected"]},
+                                        "origin": {"type": "string"}, "created_at": {"type": "string"},
+                                        "airings": {"type": "array", "items": _OBJECT}}},
+        },
+    },
+    "paths": {
+        "/api/openapi.json": {"get": {**_op("Tài liệu này / this document", _json(_OBJECT)), "security": []}},
+        "/api/programme": {"get": _op("Chương trình / programme", _json(_OBJECT),
+                                      params=[_query("days", {"type": "integer", "minimum": 1, "maximum": 31})])},
+        "/api/preview": {"post": _op("Cách đọc / normalized reading", _json(_OBJECT),
+                                     body={"type": "object", "required": ["text"],
+                                           "properties": {"text": {"type": "string"}}})},
+        "/api/bulletins": {"post": _op("Soạn bản tin / draft or queue a bulletin", _json(_QUEUED, "Created"),
+                                       status="201",
+                                       body={"type": "object", "required": ["text"],
+                                             "properties": {"text": {"type": "string"}, "title": {"type": "string"},
+                                                            "at": {"type": "string"}, "channels": _CHANNELS,
+                                                            "priority": {"type": "string", "enum": [
+                                                                "normal", "priority", "emergency"]}}})},
+        "/api/bulletins/{bulletin_id}": {"get": _op("Một bản tin / one bulletin", _json(_BULLETIN), params=_ID)},
+        "/api/approvals": {"get": _op("Chờ duyệt / drafts waiting", _json(_OBJECT))},
+        "/api/bulletins/{bulletin_id}/approve": {
+            "post": _op("Duyệt / approve", _json(_BULLETIN), params=_ID,
+                        body={"type": "object", "properties": {"comment": {"type": "string"}}})},
+        "/api/bulletins/{bulletin_id}/reject": {
+            "post": _op("Từ chối / reject", _json(_BULLETIN), params=_ID,
+                        body={"type": "object", "required": ["comment"],
+                              "properties": {"comment": {"type": "string", "minLength": 1}}})},
+        "/api/emergency": {"post": _op("Phát khẩn cấp / emergency", _json(_QUEUED, "Created"), status="201",
+                                       body={"type": "object", "required": ["text", "confirm"],
+                                             "properties": {"text": {"type": "string"}, "channels": _CHANNELS,
+                                                            "confirm": {"type": "boolean", "enum": [True]}}})},
+        "/api/log": {"get": _op("Nhật ký / broadcast log", _json(_OBJECT), params=[
+            _query("since", _DATE), _query("until", _DATE), _query("channel", {"type": "string"}),
+            _query("outcome", {"type": "string"})])},
+        "/api/channels": {"get": _op("Kênh / channels", _json(_OBJECT))},
+    },
+}

@@ -1,0 +1,197 @@
+"""The console pages: Today, New bulletin, Approvals, Plans, Log, Channels, Users and the audit trail."""
+
+from __future__ import annotations
+
+import io
+import tempfile
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, flash, g, redirect, render_template, request, send_file, url_for
+from werkzeug.utils import secure_filename
+
+from broadcasts.accounts import ROLES
+from broadcasts.log import LogQuery
+from broadcasts.models import Outcome
+from scheduler import approval, console, services, users
+from scheduler.errors import UsageError
+from scheduler.messages import render
+from scheduler.times import day_range, format_local, parse_local_date
+from scheduler.web.auth import current, login_required
+
+__all__ = ["bp", "local"]
+
+bp = Blueprint("pages", __name__)
+OUTCOMES = [o.value for o in Outcome]
+
+
+def local(moment: datetime | None, fmt: str = "%d/%m %H:%M") -> str:
+    """An instant in the station's time zone."""
+    return format_local(moment, g.loa.config.tz, fmt)
+
+
+def _lang() -> str:
+    from scheduler.web import lang
+    return lang()
+
+
+def _t(code: str, **params: Any) -> str:
+    from scheduler.web import t
+    return t(code, **params)
+
+
+@bp.route("/")
+@login_required()
+def today() -> Any:
+    return render_template("today.html", today=console.today(g.loa), channels=list(g.loa.channels),
+                           slots=sorted(g.loa.config.slots, key=lambda s: s.time))
+
+
+@bp.route("/emergency", methods=["POST"])
+@login_required("emergency")
+def emergency() -> Any:
+    if request.form.get("confirm") != "yes":
+        raise UsageError("emergency_confirm")
+    sent = approval.send_emergency(g.loa, current(), text=request.form.get("text", ""),
+                                   channels=request.form.getlist("channels") or None)
+    flash(_t("w_emergency_sent", id=sent.queued.bulletin_id))
+    return redirect(url_for("pages.today"))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required("draft")
+def new() -> Any:
+    form: dict[str, Any] = {"text": "", "title": "", "at": "next", "priority": "normal",
+                            "channels": list(g.loa.channels)}
+    error = None
+    if request.method == "POST":
+        form = {"text": request.form.get("text", ""), "title": request.form.get("title", ""),
+                "at": request.form.get("at", "next") or "next", "priority": request.form.get("priority", "normal"),
+                "channels": request.form.getlist("channels")}
+        try:
+            done = approval.submit_bulletin(g.loa, current(), text=form["text"], title=form["title"] or None,
+                                            at=form["at"], channels=form["channels"] or None,
+                                            priority=form["priority"])
+        except UsageError as exc:
+            error = render(exc, _lang())
+        else:
+            code = "w_drafted" if done.approval == "draft" else "w_queued"
+            flash(_t(code, id=done.queued.bulletin_id))
+            for notice in done.queued.notices:
+                flash(_t(notice.code, channel=notice.channel, at=local(notice.due_at), airing=notice.airing_id))
+            return redirect(url_for("pages.new"))
+    preview = g.loa.speaker.speakable(form["text"]) if form["text"].strip() else ""
+    return render_template("new.html", form=form, error=error, preview=preview, channels=list(g.loa.channels),
+                           recent=approval.recent_bulletins(g.loa, 10)), 400 if error else 200
+
+
+@bp.route("/preview", methods=["POST"])
+@login_required("draft")
+def preview() -> Any:
+    return {"reading": g.loa.speaker.speakable(request.form.get("text", ""))}
+
+
+@bp.route("/approvals")
+@login_required()
+def approvals() -> Any:
+    return render_template("approvals.html", drafts=approval.pending(g.loa),
+                           recent=approval.recent_bulletins(g.loa, 20))
+
+
+@bp.route("/approvals/<id:bulletin_id>", methods=["POST"])
+@login_required("approve")
+def decide(bulletin_id: int) -> Any:
+    comment = request.form.get("comment", "")
+    if request.form.get("decision") == "reject":
+        approval.reject(g.loa, current(), bulletin_id, comment)
+        flash(_t("w_rejected", id=bulletin_id))
+    else:
+        approval.approve(g.loa, current(), bulletin_id, comment)
+        flash(_t("w_approved", id=bulletin_id))
+    return redirect(url_for("pages.approvals"))
+
+
+@bp.route("/plans", methods=["GET", "POST"])
+@login_required()
+def plans() -> Any:
+    if request.method == "POST":
+        users.require(current(), "draft")
+        upload = request.files.get("file")
+        if upload is None or not upload.filename:
+            raise UsageError("usage", reason="file")
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / (secure_filename(upload.filename) or "plan.txt")
+            upload.save(path)
+            imported = services.import_plan(g.loa, path)
+        users.audit(g.loa, current(), "plan_import", f"plan:{imported.plan_id}", file=upload.filename)
+        flash(_t("w_imported", id=imported.plan_id, items=len(imported.parsed.items)))
+        return redirect(url_for("pages.plan", plan_id=imported.plan_id))
+    return render_template("plans.html", plans=services.list_plans(g.loa))
+
+
+@bp.route("/plans/<id:plan_id>")
+@login_required()
+def plan(plan_id: int) -> Any:
+    stored, items = services.get_plan(g.loa, plan_id)
+    return render_template("plan.html", plan=stored, items=items)
+
+
+def log_query(args: Any) -> tuple[LogQuery, dict[str, str]]:
+    """A LogQuery from the filters of a request."""
+    filters = {k: (args.get(k) or "").strip() for k in ("since", "until", "channel", "outcome")}
+    start, end = day_range(parse_local_date(filters["since"]) if filters["since"] else None,
+                           parse_local_date(filters["until"]) if filters["until"] else None, g.loa.config.tz)
+    if filters["outcome"] and filters["outcome"] not in OUTCOMES:
+        raise UsageError("usage", reason=f"outcome: {' | '.join(OUTCOMES)}")
+    return LogQuery(since=start, until=end, channel=filters["channel"] or None,
+                    outcome=Outcome(filters["outcome"]) if filters["outcome"] else None), filters
+
+
+@bp.route("/log")
+@login_required()
+def log() -> Any:
+    query, filters = log_query(request.args)
+    records = list(reversed(services.read_log(g.loa, query)))[:300]
+    return render_template("log.html", records=records, filters=filters, outcomes=OUTCOMES,
+                           channels=list(dict.fromkeys([*g.loa.config.channels.enabled, *g.loa.channels])))
+
+
+@bp.route("/audio/<id:record_id>")
+@login_required()
+def audio(record_id: int) -> Any:
+    path = console.audio_file(g.loa, record_id)
+    # From memory: an aborted range request then leaves no open file behind (bulletins are a few MB at most).
+    return send_file(io.BytesIO(path.read_bytes()), mimetype="audio/mpeg", conditional=True, download_name=path.name,
+                     last_modified=path.stat().st_mtime, max_age=3600)
+
+
+@bp.route("/channels")
+@login_required()
+def channels() -> Any:
+    return render_template("channels.html", statuses=console.channel_status(g.loa))
+
+
+@bp.route("/users", methods=["GET", "POST"])
+@login_required("admin")
+def users_page() -> Any:
+    if request.method == "POST":
+        name, role = request.form.get("username", ""), request.form.get("role", "")
+        users.add_user(g.loa, name, request.form.get("password", ""), role, by=current().username)
+        flash(_t("user_added", username=name, role=role))
+        return redirect(url_for("pages.users_page"))
+    return render_template("users.html", users=users.list_users(g.loa), roles=ROLES)
+
+
+@bp.route("/users/<username>", methods=["POST"])
+@login_required("admin")
+def change_user(username: str) -> Any:
+    users.set_role(g.loa, current(), username, request.form.get("role", ""),
+                   active=request.form.get("active") == "yes")
+    return redirect(url_for("pages.users_page"))
+
+
+@bp.route("/audit")
+@login_required("approve")
+def audit() -> Any:
+    return render_template("audit.html", entries=users.read_audit(g.loa))

@@ -1,0 +1,274 @@
+"""The web console in process: login, roles, CSRF, lockout, drafting, approval, airing and the log's audio."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+
+from broadcasts.models import Approval, Bulletin
+from scheduler import users
+from scheduler.runner import Runner
+from scheduler.web import create_app
+from tests.web_support import PASSWORD, build_web_app, csrf, login
+
+
+@pytest.fixture
+def app(tmp_path: Any, db_url: str, clock: Any) -> Iterator[Any]:
+    application = build_web_app(tmp_path, db_url, clock)
+    yield application
+    application.close()
+
+
+@pytest.fixture
+def web(app: Any) -> Any:
+    return create_app(app, secret_key="test-secret", testing=True)
+
+
+@pytest.fixture
+def client(web: Any) -> Any:
+    return web.test_client()
+
+
+def _draft(client: Any, text: str = "Thông báo họp dân lúc 14h ngày 25/11.", **extra: Any) -> Any:
+    data = {"text": text, "at": "now", "priority": "normal", "channels": ["radio"], "csrf_token": csrf(client, "/new")}
+    data.update(extra)
+    return client.post("/new", data=data, follow_redirects=True)
+
+
+def _latest(app: Any) -> Bulletin:
+    with app.reads() as session:
+        return session.query(Bulletin).order_by(Bulletin.id.desc()).first()
+
+
+def test_pages_need_a_login(client):
+    for path in ("/", "/new", "/approvals", "/plans", "/log", "/channels", "/users", "/audit"):
+        response = client.get(path)
+        assert response.status_code == 302 and "/login" in response.headers["Location"], path
+
+
+def test_login_page_is_vietnamese_first_and_english_on_request(client):
+    page = client.get("/login").get_data(as_text=True)
+    assert "Đăng nhập" in page and 'lang="vi"' in page
+    assert "Log in" in client.get("/login?lang=en").get_data(as_text=True)
+
+
+def test_session_cookie_is_httponly_and_samesite(client):
+    response = login(client, "an")
+    assert response.status_code == 302
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_every_page_renders_for_an_admin(client):
+    login(client, "chi")
+    for path in ("/", "/new", "/approvals", "/plans", "/log", "/channels", "/users", "/audit",
+                 "/log?since=2026-11-01&until=2026-11-30&channel=radio&outcome=aired"):
+        response = client.get(path)
+        assert response.status_code == 200, (path, response.get_data(as_text=True)[:300])
+
+
+def test_a_form_without_the_csrf_token_is_refused(client, app):
+    login(client, "an")
+    response = client.post("/new", data={"text": "Không có mã CSRF", "at": "now"})
+    assert response.status_code == 400 and "CSRF" not in _latest_title(app)
+    assert "biểu mẫu" in response.get_data(as_text=True)
+    assert client.post("/login", data={"username": "an", "password": PASSWORD}).status_code == 400
+
+
+def _latest_title(app: Any) -> str:
+    latest = _latest(app)
+    return latest.title if latest else ""
+
+
+def test_wrong_password_then_lockout(client, app, clock):
+    response = login(client, "an", "sai-mat-khau")
+    assert response.status_code == 401 and "Sai tên đăng nhập" in response.get_data(as_text=True)
+    for _ in range(4):
+        login(client, "an", "sai-mat-khau")
+    locked = login(client, "an")  # the right password no longer helps
+    assert locked.status_code == 401 and "tạm khóa" in locked.get_data(as_text=True)
+    clock.advance(minutes=16)
+    assert login(client, "an").status_code == 302
+
+
+def test_unknown_user_is_refused_like_a_wrong_password(client):
+    response = login(client, "khong-co", "x")
+    assert response.status_code == 401 and "Sai tên đăng nhập" in response.get_data(as_text=True)
+
+
+def test_preview_shows_the_normalized_reading(client, app):
+    login(client, "an")
+    token = csrf(client, "/new")
+    text = "Họp lúc 14h ngày 25/11"
+    reading = client.post("/preview", data={"text": text, "csrf_token": token}).get_json()["reading"]
+    assert reading == app.speaker.speakable(text) and "mười bốn" in reading
+    assert client.post("/preview", data={"text": text}).status_code == 400
+
+
+def test_operator_drafts_and_cannot_approve(client, app):
+    login(client, "an")
+    page = _draft(client).get_data(as_text=True)
+    assert "chờ lãnh đạo duyệt" in page
+    bulletin = _latest(app)
+    assert bulletin.approval is Approval.draft
+    approvals = client.get("/approvals").get_data(as_text=True)
+    assert f"draft-{bulletin.id}" in approvals and 'value="approve"' not in approvals
+    response = client.post(f"/approvals/{bulletin.id}", data={"decision": "approve",
+                                                               "csrf_token": csrf(client, "/approvals")})
+    assert response.status_code == 403
+    assert _latest(app).approval is Approval.draft
+    assert client.post("/emergency", data={"text": "x", "confirm": "yes",
+                                           "csrf_token": csrf(client, "/")}).status_code == 403
+    assert client.get("/users").status_code == 403
+
+
+def test_operator_cannot_draft_an_emergency(client, app):
+    login(client, "an")
+    assert _draft(client, priority="emergency").status_code == 403
+
+
+def test_bad_input_keeps_the_form_and_says_why(client):
+    login(client, "an")
+    response = _draft(client, text="   ")
+    assert response.status_code == 400
+    response = _draft(client, at="ngày mai")
+    assert response.status_code == 400 and "ngày mai" in response.get_data(as_text=True)
+
+
+def test_draft_airs_only_after_approval_with_playable_audio(client, app):
+    login(client, "an")
+    _draft(client)
+    bulletin_id = _latest(app).id
+    runner = Runner(app, backoff_seconds=1.0)
+    assert runner.run_due() == []  # a draft never airs
+    client.post("/logout", data={"csrf_token": csrf(client, "/")})
+    login(client, "binh")
+    page = client.post(f"/approvals/{bulletin_id}", data={"decision": "approve", "comment": "Đồng ý",
+                                                          "csrf_token": csrf(client, "/approvals")},
+                       follow_redirects=True).get_data(as_text=True)
+    assert f"Đã duyệt bản tin số {bulletin_id}" in page
+    records = runner.run_due()
+    assert [r.outcome.value for r in records] == ["aired"]
+    log = client.get("/log").get_data(as_text=True)
+    assert f"/audio/{records[0].id}" in log
+    audio = client.get(f"/audio/{records[0].id}")
+    assert audio.status_code == 200 and audio.mimetype == "audio/mpeg" and len(audio.data) > 1000
+    audio.close()
+    assert client.get("/audio/999999").status_code == 404
+    trail = client.get("/audit").get_data(as_text=True)
+    assert "approved" in trail and "Đồng ý" in trail and "draft" in trail
+
+
+def test_reject_needs_a_comment_and_cancels(client, app):
+    login(client, "an")
+    _draft(client)
+    bulletin_id = _latest(app).id
+    client.post("/logout", data={"csrf_token": csrf(client, "/")})
+    login(client, "binh")
+    token = csrf(client, "/approvals")
+    assert client.post(f"/approvals/{bulletin_id}", data={"decision": "reject", "csrf_token": token}).status_code == 400
+    client.post(f"/approvals/{bulletin_id}", data={"decision": "reject", "comment": "Sai ngày", "csrf_token": token})
+    assert _latest(app).approval is Approval.rejected
+    assert Runner(app).run_due() == []
+    again = client.post(f"/approvals/{bulletin_id}", data={"decision": "approve", "csrf_token": token})
+    assert again.status_code == 400
+
+
+def test_approver_sends_an_emergency_only_when_confirmed(client, app):
+    login(client, "binh")
+    token = csrf(client, "/")
+    assert client.post("/emergency", data={"text": "Bão số 5 đổ bộ", "csrf_token": token}).status_code == 400
+    response = client.post("/emergency", data={"text": "Bão số 5 đổ bộ", "confirm": "yes", "channels": ["radio"],
+                                               "csrf_token": token}, follow_redirects=True)
+    assert "Đã phát lệnh khẩn cấp" in response.get_data(as_text=True)
+    latest = _latest(app)
+    assert latest.approval is Approval.approved and latest.priority.value == "emergency"
+    assert [r.outcome.value for r in Runner(app).run_due()] == ["aired"]
+
+
+def test_approver_drafts_are_approved_at_once(client, app):
+    login(client, "binh")
+    assert "Đã xếp lịch" in _draft(client).get_data(as_text=True)
+    assert _latest(app).approval is Approval.approved
+
+
+def test_without_require_approval_operators_queue_directly(tmp_path, db_url, clock):
+    app = build_web_app(tmp_path, db_url, clock, require_approval=False)
+    try:
+        client = create_app(app, secret_key="k", testing=True).test_client()
+        login(client, "an")
+        _draft(client)
+        assert _latest(app).approval is Approval.approved
+    finally:
+        app.close()
+
+
+def test_today_shows_the_programme_and_the_next_airing(client, app):
+    login(client, "an")
+    _draft(client, at="06:00", text="Lịch tiêm phòng cho trẻ em.")
+    page = client.get("/").get_data(as_text=True)
+    assert "Lượt phát tiếp theo" in page and "Lịch tiêm phòng cho trẻ em" in page
+    assert "06:00 · Buổi sáng" in page and "17:00 · Buổi chiều" in page
+    _draft(client, at="05:58", text="Tin lúc năm giờ năm mươi tám.")  # outside the slots
+    assert "Tin lúc năm giờ năm mươi tám" in client.get("/").get_data(as_text=True)
+    assert "Phát khẩn cấp" not in page  # operators do not get the button
+    login(client, "binh")
+    assert "Phát khẩn cấp" in client.get("/").get_data(as_text=True)
+
+
+def test_channels_page_lists_each_channel(client):
+    login(client, "an")
+    page = client.get("/channels").get_data(as_text=True)
+    for name in ("radio", "facebook", "zalo"):
+        assert name in page
+
+
+def test_admin_adds_a_user_who_can_log_in(client):
+    login(client, "chi")
+    client.post("/users", data={"username": "dung", "password": "mot-mat-khau-moi", "role": "operator",
+                                "csrf_token": csrf(client, "/users")})
+    client.post("/logout", data={"csrf_token": csrf(client, "/")})
+    assert login(client, "dung", "mot-mat-khau-moi").status_code == 302
+
+
+def test_admin_changes_a_role_and_disables_a_user(client, app):
+    login(client, "chi")
+    token = csrf(client, "/users")
+    client.post("/users/an", data={"role": "approver", "active": "yes", "csrf_token": token})
+    assert {u.username: u.role for u in users.list_users(app)}["an"] == "approver"
+    other = app_client(app)
+    login(other, "binh")
+    client.post("/users/binh", data={"role": "approver", "csrf_token": token})  # unticked: disabled
+    assert other.get("/").status_code == 302  # a disabled user's session ends at once
+    assert login(other, "binh").status_code == 401
+
+
+def app_client(app: Any) -> Any:
+    return create_app(app, secret_key="test-secret", testing=True).test_client()
+
+
+def test_plan_upload_and_browse(client):
+    sample = Path(__file__).resolve().parents[1] / "scheduler" / "data" / "sample_plan.txt"
+    login(client, "an")
+    response = client.post("/plans", data={"csrf_token": csrf(client, "/plans"),
+                                           "file": (io.BytesIO(sample.read_bytes()), "ke-hoach.txt")},
+                           content_type="multipart/form-data", follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Đã nhập kế hoạch" in page and "ke-hoach.txt" in page
+    assert client.get("/plans").status_code == 200
+    assert client.get("/plans/999").status_code == 404
+
+
+def test_logout_ends_the_session(client):
+    login(client, "an")
+    client.post("/logout", data={"csrf_token": csrf(client, "/")})
+    assert client.get("/").status_code == 302
+
+
+def test_security_headers(client):
+    response = client.get("/login")
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert "default-src 'self'" in response.headers["Content-Security-Policy"]
