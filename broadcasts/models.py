@@ -213,6 +213,7 @@ class Airing(Base):
     claimed_at: Mapped[datetime | None]
     lease_until: Mapped[datetime | None]
     attempts: Mapped[int] = mapped_column(default=0)
+    retry_of: Mapped[int | None] = mapped_column(ForeignKey("airings.id"))
     created_at: Mapped[datetime]
     bulletin: Mapped[Bulletin] = relationship(back_populates="airings")
 
@@ -243,3 +244,5 @@ class LogRecord(Base):
     detail: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     node: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime]
+
+from broadcasts import accounts as _accounts  # noqa: E402,F401  (complete Base.metadata: users, tokens, audit)

@@ -8,28 +8,33 @@ from __future__ import annotations
 
 import os
 import socket
+import time
 import uuid
 from dataclasses import dataclass, field
-from typing import Mapping
+from typing import Callable, Mapping
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from audio.breaker import BreakerEngine
+from audio.cache import CachedEngine, LruFolder
 from audio.engine import EngineChain, TtsEngine
 from audio.espeak import EspeakEngine
+from audio.gtts import GttsEngine
 from audio.folder import FolderSink
 from audio.mix import EncodeSettings
+from audio.piper import PiperEngine
 from audio.sink import Sink
 from audio.speech import Speaker
 from audio.text import ReadingOptions
 from broadcasts.channel import Channel
-from broadcasts.facebook import FacebookChannel, FacebookSettings
 from broadcasts.models import Slot, Station
-from broadcasts.radio import RadioChannel
+from broadcasts.radio import RadioChannel, Script
 from broadcasts.store import open_store, read_sessions
-from broadcasts.zalo import ZaloChannel, ZaloSettings
 from scheduler.clock import Clock, SystemClock
 from scheduler.config import Config
+from scheduler.secrets import Secrets, load_secrets
+from scheduler.social_channels import facebook_channel, zalo_channel
 
 __all__ = ["App", "build_app", "build_speaker", "node_name"]
 
@@ -52,13 +57,46 @@ class App:
     node: str = field(default_factory=node_name)
 
     def close(self) -> None:
+        """Close the channels that hold connections, then the database pool."""
+        for channel in self.channels.values():
+            close = getattr(channel, "close", None)
+            if close is not None:
+                close()
         self.engine.dispose()
 
 
-def build_engines(config: Config) -> TtsEngine:
-    """The configured speech engines, in order, with fallback."""
-    factories = {"espeak": lambda: EspeakEngine(rate=config.speech.rate)}
-    return EngineChain([factories[name]() for name in config.speech.engines])
+MB = 1024 * 1024
+
+
+def build_engines(config: Config, *, monotonic: Callable[[], float] = time.monotonic) -> TtsEngine:
+    """The configured speech engines in order, with fallback: online ones behind a breaker, each behind the cache."""
+    speech = config.speech
+
+    def online(engine: TtsEngine) -> TtsEngine:
+        return BreakerEngine(engine, failures=speech.breaker_failures, cooldown=speech.breaker_cooldown_seconds,
+                             clock=monotonic)
+
+    factories: dict[str, Callable[[], TtsEngine]] = {
+        "espeak": lambda: EspeakEngine(rate=speech.rate),
+        "gtts": lambda: online(GttsEngine(base_url=speech.gtts_url, lang=speech.gtts_lang,
+                                          timeout=speech.gtts_timeout_seconds)),
+        # Piper's speed is a length scale: the configured rate against espeak's default 150 words a minute
+        "piper": lambda: PiperEngine(model=config.path(speech.piper_voice) if speech.piper_voice.strip() else "",
+                                     length_scale=round(150 / speech.rate, 3)),
+    }
+    engines = [factories[name]() for name in speech.engines]
+    if speech.cache_mb > 0:
+        folder = config.data_dir / "cache" / "tts"
+        engines = [CachedEngine(engine, folder, speech.cache_mb * MB) for engine in engines]
+    return EngineChain(engines)
+
+
+def radio_script(config: Config) -> Script:
+    """How the radio frames each bulletin; with programme announcements the slot has its own greeting."""
+    audio = config.audio
+    framed = not config.programme.announcements
+    return Script(greeting=audio.greeting if framed else "", closing=audio.closing if framed else "",
+                  jingle=audio.jingle, lunar_date=audio.lunar_date, base_dir=config.base_dir)
 
 
 def build_speaker(config: Config, tts: TtsEngine | None = None) -> Speaker:
@@ -92,7 +130,8 @@ def build_sink(config: Config) -> Sink:
     return FolderSink(config.path(radio.folder.outbox), ledger)
 
 
-def build_channels(config: Config, speaker: Speaker, sink: Sink | None = None) -> dict[str, Channel]:
+def build_channels(config: Config, speaker: Speaker, sink: Sink | None = None, *, clock: Clock | None = None,
+                   secrets: Secrets | None = None) -> dict[str, Channel]:
     built: dict[str, Channel] = {}
     for name in config.channels.enabled:
         if name == "radio":
@@ -102,16 +141,16 @@ def build_channels(config: Config, speaker: Speaker, sink: Sink | None = None) -
                 archive_dir=config.data_dir / "audio",
                 settings=encode_settings(config),
                 pause_ms=config.audio.pause_ms,
+                script=radio_script(config),
+                render_cache=LruFolder(config.data_dir / "cache" / "bulletins", config.audio.bulletin_cache_mb * MB)
+                if config.audio.bulletin_cache_mb > 0 else None,
             )
-        elif name == "facebook":
-            fb = config.channels.facebook
-            built[name] = FacebookChannel(FacebookSettings(page_id=fb.page_id, graph_url=fb.graph_url,
-                                                           dry_run=fb.dry_run, timeout_seconds=fb.timeout_seconds,
-                                                           hashtags=fb.hashtags))
-        elif name == "zalo":
-            zl = config.channels.zalo
-            built[name] = ZaloChannel(ZaloSettings(api_url=zl.api_url, dry_run=zl.dry_run, group_ids=zl.group_ids,
-                                                   broadcast=zl.broadcast, timeout_seconds=zl.timeout_seconds))
+        elif name == "facebook" and config.channels.facebook.enabled:
+            secrets = secrets or load_secrets(config)
+            built[name] = facebook_channel(config, secrets)
+        elif name == "zalo" and config.channels.zalo.enabled:
+            secrets = secrets or load_secrets(config)
+            built[name] = zalo_channel(config, secrets, clock)
     return built
 
 
@@ -144,9 +183,9 @@ def build_app(config: Config, *, clock: Clock | None = None, tts: TtsEngine | No
     engine, sessions = open_store(config.database_url, busy_timeout_ms=config.database.busy_timeout_ms)
     station_id = _ensure_station(sessions, config)
     speaker = build_speaker(config, tts)
-    built = build_channels(config, speaker, sink)
+    clock = clock or SystemClock()
+    built = build_channels(config, speaker, sink, clock=clock)
     if channels:
         built.update(channels)
-    return App(config=config, engine=engine, sessions=sessions, reads=read_sessions(engine),
-               clock=clock or SystemClock(),
+    return App(config=config, engine=engine, sessions=sessions, reads=read_sessions(engine), clock=clock,
                channels=built, speaker=speaker, station_id=station_id)

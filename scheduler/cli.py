@@ -290,10 +290,11 @@ def run(once: bool) -> None:
 # ---- commands kept in their own modules ---------------------------------------------------
 
 def _register() -> None:
-    from scheduler import cli_log, cli_programme
+    from scheduler import cli_channels, cli_log, cli_programme, cli_report, cli_web
 
-    for command in cli_log.COMMANDS + cli_programme.COMMANDS:
-        cli.add_command(command)
+    for module in (cli_log, cli_programme, cli_channels, cli_report, cli_web):
+        for command in module.COMMANDS:
+            cli.add_command(command)
     for command in cli_programme.PLAN_COMMANDS:
         plan.add_command(command)
 

@@ -26,6 +26,7 @@ __all__ = [
     "StationConfig",
     "DatabaseConfig",
     "PathsConfig",
+    "ArchiveConfig",
     "RunnerConfig",
     "SpeechConfig",
     "AudioConfig",
@@ -40,6 +41,7 @@ __all__ = [
     "SINK_NAMES",
     "FacebookConfig",
     "ZaloConfig",
+    "WebConfig",
     "CHANNEL_NAMES",
     "ENGINE_NAMES",
     "load_config",
@@ -48,7 +50,7 @@ __all__ = [
 ]
 
 CHANNEL_NAMES = ("radio", "facebook", "zalo")
-ENGINE_NAMES = ("espeak",)
+ENGINE_NAMES = ("espeak", "gtts", "piper")
 SINK_NAMES = ("folder", "device", "icecast", "command")
 _QUIET = re.compile(r"^([01]?\d|2[0-3]):[0-5]\d\s*-\s*([01]?\d|2[0-3]):[0-5]\d$")
 _SECRET_WORDS = re.compile(r"token|secret|password|passwd|api_key|apikey", re.I)
@@ -77,6 +79,11 @@ class PathsConfig:
 
 
 @dataclass(frozen=True, kw_only=True)
+class ArchiveConfig:
+    keep_days: int = 730
+
+
+@dataclass(frozen=True, kw_only=True)
 class RunnerConfig:
     poll_seconds: float = 5.0
     lease_seconds: int = 900
@@ -90,6 +97,13 @@ class SpeechConfig:
     voice: str = "vi"
     rate: int = 150
     dialect: str = "north"
+    gtts_url: str = "https://translate.google.com"
+    gtts_lang: str = "vi"
+    gtts_timeout_seconds: float = 10.0
+    piper_voice: str = ""
+    breaker_failures: int = 3
+    breaker_cooldown_seconds: float = 300.0
+    cache_mb: int = 200
     abbreviations: Mapping[str, str] = field(default_factory=dict)
     pronunciations: Mapping[str, str] = field(default_factory=dict)
 
@@ -101,6 +115,11 @@ class AudioConfig:
     target_lufs: float = -16.0
     true_peak_db: float = -1.0
     pause_ms: int = 700
+    jingle: str = ""
+    greeting: str = "{station} xin kính chào quý vị và các bạn. Hôm nay là {weekday}, ngày {date}{lunar}."
+    closing: str = "Bản tin của {station} đến đây là kết thúc. Xin cảm ơn quý vị và các bạn đã lắng nghe."
+    lunar_date: bool = False
+    bulletin_cache_mb: int = 500
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -161,8 +180,13 @@ class RadioConfig:
     command: CommandSinkConfig = field(default_factory=CommandSinkConfig)
 
 
+# The default post template of the social channels (the same as broadcasts.posts.DEFAULT_TEMPLATE).
+POST_TEMPLATE = "{text}\n\n{link}\n\n{hashtags}\n\n{station} · {key}"
+
+
 @dataclass(frozen=True, kw_only=True)
 class FacebookConfig:
+    enabled: bool = True
     dry_run: bool = True
     page_id: str = ""
     graph_url: str = "https://graph.facebook.com/v25.0"
@@ -170,18 +194,30 @@ class FacebookConfig:
     timeout_seconds: float = 20.0
     grace_minutes: float = 120.0
     hashtags: tuple[str, ...] = ()
+    link: str = ""
+    template: str = POST_TEMPLATE
+    max_wait_seconds: float = 300.0
 
 
 @dataclass(frozen=True, kw_only=True)
 class ZaloConfig:
+    enabled: bool = True
     dry_run: bool = True
     app_id: str = ""
     api_url: str = "https://openapi.zalo.me"
     oauth_url: str = "https://oauth.zaloapp.com/v4/oa/access_token"
     app_secret_env: str = "LOA_ZALO_APP_SECRET"
     refresh_token_env: str = "LOA_ZALO_REFRESH_TOKEN"
+    token_file: str = "zalo-token.json"
     group_ids: tuple[str, ...] = ()
     broadcast: bool = False
+    author: str = ""
+    cover_url: str = ""
+    link: str = ""
+    template: str = POST_TEMPLATE
+    hashtags: tuple[str, ...] = ()
+    verify_attempts: int = 5
+    verify_interval_seconds: float = 2.0
     timeout_seconds: float = 20.0
     grace_minutes: float = 120.0
 
@@ -204,6 +240,17 @@ class ProgrammeConfig:
     closing: str = "{station} vừa kết thúc chương trình phát thanh {slot}. Xin cảm ơn quý vị và các bạn đã lắng nghe."
 
 
+@dataclass(frozen=True, kw_only=True)
+class WebConfig:
+    host: str = "127.0.0.1"
+    port: int = 8080
+    secret_key_env: str = "LOA_WEB_SECRET_KEY"
+    session_minutes: int = 480
+    lockout_threshold: int = 5
+    lockout_minutes: int = 15
+    secure_cookies: bool = False
+
+
 def _default_slots() -> tuple[SlotConfig, ...]:
     return (
         SlotConfig(name="Buổi sáng", time="06:00"),
@@ -216,12 +263,15 @@ class Config:
     station: StationConfig = field(default_factory=StationConfig)
     database: DatabaseConfig = field(default_factory=DatabaseConfig)
     paths: PathsConfig = field(default_factory=PathsConfig)
+    archive: ArchiveConfig = field(default_factory=ArchiveConfig)
     runner: RunnerConfig = field(default_factory=RunnerConfig)
     speech: SpeechConfig = field(default_factory=SpeechConfig)
     audio: AudioConfig = field(default_factory=AudioConfig)
     slots: tuple[SlotConfig, ...] = field(default_factory=_default_slots)
     programme: ProgrammeConfig = field(default_factory=ProgrammeConfig)
     channels: ChannelsConfig = field(default_factory=ChannelsConfig)
+    require_approval: bool = False
+    web: WebConfig = field(default_factory=WebConfig)
     source: str = "<defaults>"
     base_dir: str = "."
 
@@ -382,6 +432,7 @@ def _check(config: Config) -> None:
             _bad(src, f"speech.engines[{i}]", " | ".join(ENGINE_NAMES), name)
     if config.speech.dialect not in ("north", "south"):
         _bad(src, "speech.dialect", '"north" hoặc "south"', config.speech.dialect)
+    _check_speech(config)
     radio = config.channels.radio
     if radio.sink not in SINK_NAMES:
         _bad(src, "channels.radio.sink", " | ".join(SINK_NAMES), radio.sink)
@@ -395,9 +446,12 @@ def _check(config: Config) -> None:
     if radio.render_lead_seconds < 0:
         _bad(src, "channels.radio.render_lead_seconds", "một số không âm / a non-negative number",
              radio.render_lead_seconds)
-    for name in ("facebook", "zalo"):
-        if not config.channel(name).dry_run:
-            raise ConfigError("config_live_unavailable", path=src, channel=name)
+    _check_social(config)
+    if config.archive.keep_days <= 0:
+        _bad(src, "archive.keep_days", "một số ngày dương / a positive number of days", config.archive.keep_days)
+    web = config.web
+    if not 0 < web.port < 65536 or web.session_minutes <= 0 or web.lockout_threshold < 1 or web.lockout_minutes < 0:
+        _bad(src, "web", "cổng 1–65535 và các số dương / a port 1-65535 and positive numbers", dataclasses.asdict(web))
     if config.runner.poll_seconds <= 0 or config.runner.lease_seconds <= 0 or config.runner.workers < 1:
         _bad(src, "runner", "các số dương / positive numbers", dataclasses.asdict(config.runner))
     names = [slot.name for slot in config.slots]
@@ -424,3 +478,73 @@ def _check(config: Config) -> None:
                 raise ConfigError("config_unknown_channel", path=src, channel=channel, known=", ".join(CHANNEL_NAMES))
         if slot.max_minutes <= 0:
             _bad(src, f"{key}.max_minutes", "một số dương / a positive number", slot.max_minutes)
+
+
+def _check_speech(config: Config) -> None:
+    """The [speech] engines and the [audio] bulletin framing."""
+    src, speech, audio = config.source, config.speech, config.audio
+    if not re.match(r"^https?://", speech.gtts_url):
+        _bad(src, "speech.gtts_url", "một địa chỉ http(s):// / an http(s):// URL", speech.gtts_url)
+    if speech.gtts_timeout_seconds <= 0:
+        _bad(src, "speech.gtts_timeout_seconds", "một số dương / a positive number", speech.gtts_timeout_seconds)
+    if "piper" in speech.engines and not speech.piper_voice.strip():
+        _bad(src, "speech.piper_voice", "tệp giọng .onnx khi dùng piper / a .onnx voice file when piper is used",
+             speech.piper_voice)
+    if speech.breaker_failures < 1 or speech.breaker_cooldown_seconds < 0:
+        _bad(src, "speech.breaker_failures", "số lần lỗi >= 1, thời gian nghỉ >= 0 / failures >= 1, cool-down >= 0",
+             [speech.breaker_failures, speech.breaker_cooldown_seconds])
+    for key, value in (("speech.cache_mb", speech.cache_mb), ("audio.bulletin_cache_mb", audio.bulletin_cache_mb),
+                       ("audio.pause_ms", audio.pause_ms)):
+        if value < 0:
+            _bad(src, key, "một số không âm / a non-negative number", value)
+    if not -70 <= audio.target_lufs <= -5 or not -20 <= audio.true_peak_db <= 0:
+        _bad(src, "audio.target_lufs", "LUFS -70..-5, dBTP -20..0", [audio.target_lufs, audio.true_peak_db])
+    for key in ("greeting", "closing"):
+        template = getattr(audio, key)
+        try:
+            template.format(station="", weekday="", date="", time="", lunar="", lunar_date="")
+        except (KeyError, IndexError, ValueError):
+            _bad(src, f"audio.{key}", "{station} {weekday} {date} {time} {lunar} {lunar_date}", template)
+    jingle = audio.jingle.strip()
+    if jingle and jingle.lower() != "none" and not config.path(jingle).is_file():
+        _bad(src, "audio.jingle", '"" (tiếng chuông), "none" hoặc một tệp âm thanh có thật / '
+             '"" (chime), "none" or an existing sound file', audio.jingle)
+
+
+def _check_social(config: Config) -> None:
+    """The Facebook and Zalo tables: templates, endpoints, and what posting for real needs."""
+    from broadcasts.posts import check_template
+
+    src = config.source
+    for name in ("facebook", "zalo"):
+        table = config.channel(name)
+        key = f"channels.{name}"
+        problem = check_template(table.template)
+        if problem:
+            _bad(src, f"{key}.template", "{text} {title} {body} {hashtags} {link} {station} {date} và / and {key}"
+                 f" ({problem})", table.template)
+        if table.timeout_seconds <= 0:
+            _bad(src, f"{key}.timeout_seconds", "một số dương / a positive number", table.timeout_seconds)
+        urls = ("graph_url",) if name == "facebook" else ("api_url", "oauth_url")
+        for field_name in urls:
+            if not re.match(r"^https?://", getattr(table, field_name)):
+                _bad(src, f"{key}.{field_name}", "một địa chỉ http(s):// / an http(s):// URL",
+                     getattr(table, field_name))
+        live = table.enabled and not table.dry_run and name in config.channels.enabled
+        if live and name == "facebook" and not table.page_id.strip():
+            _bad(src, f"{key}.page_id", "mã Trang Facebook khi dry_run = false / the Page id when dry_run = false",
+                 table.page_id)
+        if live and name == "zalo":
+            if not table.app_id.strip():
+                _bad(src, f"{key}.app_id", "mã ứng dụng Zalo khi dry_run = false / the app id when dry_run = false",
+                     table.app_id)
+            if not re.match(r"^https?://", table.cover_url):
+                _bad(src, f"{key}.cover_url", "ảnh bìa http(s):// (Zalo bắt buộc) / a cover image URL (required)",
+                     table.cover_url)
+    zalo = config.channels.zalo
+    if zalo.verify_attempts < 1 or zalo.verify_interval_seconds < 0:
+        _bad(src, "channels.zalo.verify_attempts", "một số dương / a positive number",
+             [zalo.verify_attempts, zalo.verify_interval_seconds])
+    if config.channels.facebook.max_wait_seconds < 0:
+        _bad(src, "channels.facebook.max_wait_seconds", "một số không âm / a non-negative number",
+             config.channels.facebook.max_wait_seconds)

@@ -247,14 +247,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Tiến trình phát bị dừng giữa chừng; không xác định được đã phát hay chưa. Cần người trực kiểm tra.",
         "The runner stopped mid-delivery; whether it went out is unclear. An operator must check.",
     ),
-    "channel_live_unavailable": (
-        "Kênh {channel} chưa hỗ trợ đăng thật trong phiên bản này; hãy để dry_run = true.",
-        "Channel {channel} cannot post for real in this version; keep dry_run = true.",
-    ),
-    "config_live_unavailable": (
-        "Tệp cấu hình {path}: kênh {channel} chưa hỗ trợ đăng thật trong phiên bản này; đặt channels.{channel}.dry_run = true.",
-        "Configuration file {path}: channel {channel} cannot post for real in this version; set channels.{channel}.dry_run = true.",
-    ),
     "channel_stopped": (
         "Kênh {channel} đang dừng: {reason}",
         "Channel {channel} is stopped: {reason}",

@@ -94,8 +94,10 @@ def _item_text(app: App, ref: str) -> tuple[int, str]:
 
 def queue_bulletin(app: App, *, text: str | None = None, item_ref: str | None = None, title: str | None = None,
                    at: str = "next", channels: Sequence[str] | None = None, priority: str = "normal",
-                   origin: str = "operator") -> Queued:
+                   origin: str = "operator", approval: Approval = Approval.approved) -> Queued:
     """Create a bulletin and one airing per channel, at a time or in the next slot with room.
+
+    A bulletin created as a `draft` waits for approval: the runner airs approved ones only.
 
     Emergency bulletins are due at once. A normal or priority radio airing
     asked for inside quiet hours waits for the next slot. Radio airings in
@@ -118,7 +120,7 @@ def queue_bulletin(app: App, *, text: str | None = None, item_ref: str | None = 
     notices: list[Notice] = []
     with app.sessions.begin() as session:
         bulletin = Bulletin(station_id=app.station_id, title=(title or default_title(body)).strip(), body=body,
-                            priority=level, approval=Approval.approved, content_item_id=content_item_id,
+                            priority=level, approval=approval, content_item_id=content_item_id,
                             origin=origin, created_at=now)
         session.add(bulletin)
         session.flush()

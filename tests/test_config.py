@@ -85,7 +85,9 @@ def test_defaults_without_a_file():
     ("[[slots]]\nname = 'x'\ntime = '25:00'", "config_bad_value", ["slots[0].time"]),
     ("[[slots]]\ntime = '06:00'", "config_bad_value", ["slots[0].name"]),
     ("[speech]\nengines = ['espeak', 'sapi']", "config_bad_value", ["speech.engines[1]"]),
-    ("[channels.facebook]\ndry_run = false", "config_live_unavailable", ["facebook"]),
+    ("[channels.facebook]\ndry_run = false", "config_bad_value", ["channels.facebook.page_id"]),
+    ("[channels.zalo]\ndry_run = false\napp_id = '1'", "config_bad_value", ["channels.zalo.cover_url"]),
+    ("[channels.facebook]\ntemplate = '{text}'", "config_bad_value", ["channels.facebook.template", "{key}"]),
 ])
 def test_bad_config_gives_one_clear_error_naming_file_and_key(tmp_path, body, code, words):
     path = tmp_path / "config.toml"
