@@ -112,7 +112,7 @@ def encode_settings(config: Config) -> EncodeSettings:
                           target_lufs=a.target_lufs, true_peak_db=a.true_peak_db)
 
 
-def build_sink(config: Config) -> Sink:
+def build_sink(config: Config, secrets: Secrets | None = None) -> Sink:
     """The configured radio playout sink; each keeps its hand-over ledger under the data dir."""
     radio = config.channels.radio
     ledger = config.data_dir / "ledger"
@@ -122,7 +122,7 @@ def build_sink(config: Config) -> Sink:
     if radio.sink == "icecast":
         from audio.icecast import IcecastSink
         return IcecastSink(url=radio.icecast.url, user=radio.icecast.user,
-                           password=os.environ.get(radio.icecast.password_env, ""),
+                           password=(secrets or load_secrets(config)).get(radio.icecast.password_env) or "",
                            timeout=radio.icecast.timeout_seconds, ledger=ledger)
     if radio.sink == "command":
         from audio.command import CommandSink
@@ -133,11 +133,12 @@ def build_sink(config: Config) -> Sink:
 def build_channels(config: Config, speaker: Speaker, sink: Sink | None = None, *, clock: Clock | None = None,
                    secrets: Secrets | None = None) -> dict[str, Channel]:
     built: dict[str, Channel] = {}
+    secrets = secrets or load_secrets(config)  # lazy: the secrets file is read only if a secret is asked for
     for name in config.channels.enabled:
         if name == "radio":
             built[name] = RadioChannel(
                 speaker=speaker,
-                sink=sink or build_sink(config),
+                sink=sink or build_sink(config, secrets),
                 archive_dir=config.data_dir / "audio",
                 settings=encode_settings(config),
                 pause_ms=config.audio.pause_ms,
@@ -146,10 +147,8 @@ def build_channels(config: Config, speaker: Speaker, sink: Sink | None = None, *
                 if config.audio.bulletin_cache_mb > 0 else None,
             )
         elif name == "facebook" and config.channels.facebook.enabled:
-            secrets = secrets or load_secrets(config)
             built[name] = facebook_channel(config, secrets)
         elif name == "zalo" and config.channels.zalo.enabled:
-            secrets = secrets or load_secrets(config)
             built[name] = zalo_channel(config, secrets, clock)
     return built
 

@@ -191,3 +191,17 @@ def test_the_stream_ends_with_enough_silence_to_flush_icecasts_last_block(short)
     assert marks[-1][0] == len(payload) and [end for end, _ in marks] == sorted(end for end, _ in marks)
     tail = scan(payload[len(audio):])  # the tail is valid MPEG audio
     assert len(tail) == len(marks) - len(mp3.frames)
+
+
+def test_the_icecast_password_comes_from_the_secrets_file(tmp_path, monkeypatch):
+    """Like every secret, the source password may live in the 0600 secrets file, not only the environment."""
+    from scheduler.app import build_sink
+    from scheduler.config import parse_config
+
+    monkeypatch.delenv("LOA_ICECAST_PASSWORD", raising=False)
+    secrets = tmp_path / "secrets"
+    secrets.write_text("LOA_ICECAST_PASSWORD=hackme-from-file\n", encoding="utf-8")
+    secrets.chmod(0o600)
+    config = parse_config({"paths": {"secrets_file": str(secrets)}, "channels": {"radio": {"sink": "icecast"}}},
+                          source=str(tmp_path / "config.toml"), base_dir=tmp_path)
+    assert build_sink(config).password == "hackme-from-file"
