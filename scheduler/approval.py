@@ -7,16 +7,17 @@ this module decides whether the result is a draft waiting for an approver.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Sequence
 
 from sqlalchemy import select
 
 from broadcasts.errors import NotFoundError
 from broadcasts.models import Airing, AiringStatus, Approval, Bulletin, Priority
+from scheduler import planner
 from scheduler.app import App
 from scheduler.errors import UsageError
-from scheduler.services import Queued, queue_bulletin
+from scheduler.services import Notice, Queued, queue_bulletin
 from scheduler.users import Actor, audit, can, require
 
 __all__ = ["Submitted", "BulletinView", "submit_bulletin", "send_emergency", "approve", "reject", "pending",
@@ -46,18 +47,53 @@ class BulletinView:
     origin: str
     created_at: datetime
     airings: tuple[tuple[int, str, datetime, str], ...]
+    notices: tuple[Notice, ...] = ()
 
     def as_json(self) -> dict[str, Any]:
         return {"id": self.id, "title": self.title, "body": self.body, "priority": self.priority,
                 "approval": self.approval, "origin": self.origin, "created_at": self.created_at.isoformat(),
                 "airings": [{"id": i, "channel": c, "due_at": d.isoformat(), "status": s}
-                            for i, c, d, s in self.airings]}
+                            for i, c, d, s in self.airings],
+                "notices": [{"code": n.code, "channel": n.channel, "due_at": n.due_at.isoformat(),
+                             "airing_id": n.airing_id} for n in self.notices]}
 
 
-def _view(bulletin: Bulletin, airings: Sequence[Airing]) -> BulletinView:
+def _view(bulletin: Bulletin, airings: Sequence[Airing], notices: Sequence[Notice] = ()) -> BulletinView:
     return BulletinView(id=bulletin.id, title=bulletin.title, body=bulletin.body, priority=bulletin.priority.value,
                         approval=bulletin.approval.value, origin=bulletin.origin, created_at=bulletin.created_at,
-                        airings=tuple((a.id, a.channel, a.due_at, a.status.value) for a in airings))
+                        airings=tuple((a.id, a.channel, a.due_at, a.status.value) for a in airings),
+                        notices=tuple(notices))
+
+
+def _take_slot_room(app: App, session: Any, bulletin: Bulletin, airings: Sequence[Airing],
+                    now: datetime) -> list[Notice]:
+    """An approved draft now counts in its slot's running order: re-place the radio slots.
+
+    A draft whose slot went by while it waited takes the next slot (outside quiet
+    hours); one that no longer fits is carried on, and so may others of lower rank.
+    """
+    notices: list[Notice] = []
+    in_slots = [a for a in airings if a.status is AiringStatus.pending and a.channel == "radio"
+                and a.slot_at is not None]
+    if not in_slots:
+        return notices
+    chain = planner.radio_chain(app, session, now - timedelta(seconds=1))
+    if not chain:
+        return notices
+    for airing in in_slots:
+        if airing.slot_at < chain[0].start:
+            airing.due_at, airing.slot_id, airing.slot_at = chain[0].start, chain[0].slot.id, chain[0].start
+            notices.append(Notice(code="slot_passed_moved", channel="radio", due_at=chain[0].start))
+    session.flush()
+    for move in planner.replan(app, session, now):
+        if not move.carried:
+            continue
+        if move.bulletin_id == bulletin.id:
+            notices.append(Notice(code="slot_full_moved", channel="radio", due_at=move.new))
+        else:
+            notices.append(Notice(code="slot_pushed_other", channel="radio", due_at=move.new,
+                                  airing_id=move.airing_id))
+    return notices
 
 
 def submit_bulletin(app: App, actor: Actor, *, text: str, title: str | None = None, at: str = "next",
@@ -101,7 +137,8 @@ def _decide(app: App, actor: Actor, bulletin_id: int, decision: Approval, commen
                 airing.status = AiringStatus.cancelled
             elif airing.slot_at is None and airing.due_at < now:
                 airing.due_at = now  # a timed bulletin approved after its time airs at once
-        view = _view(bulletin, airings)
+        notices = _take_slot_room(app, session, bulletin, airings, now) if decision is Approval.approved else []
+        view = _view(bulletin, airings, notices)
     audit(app, actor, decision.value, f"bulletin:{bulletin_id}", comment=comment.strip())
     return view
 

@@ -72,6 +72,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Khung giờ đã đầy: bản tin được chuyển sang {at}.",
         "The slot is full: the bulletin moves to {at}.",
     ),
+    "slot_passed_moved": (
+        "Khung giờ của bản nháp đã qua khi được duyệt: bản tin chuyển sang {at}.",
+        "The draft's slot went by before it was approved: the bulletin moves to {at}.",
+    ),
     "slot_pushed_other": (
         "Bản tin ưu tiên hơn chen trước: lượt phát #{airing} chuyển sang {at}.",
         "A higher-priority bulletin goes first: airing #{airing} moves to {at}.",

@@ -248,3 +248,32 @@ def test_rotation_needs_a_plan_and_radio(tmp_path, db_url, clock):
         assert planner.materialize(app, clock.now(), clock.now() + timedelta(days=2)) == 0
     finally:
         app.close()
+
+
+def test_an_approved_draft_takes_its_room_in_the_slot(slots_app):
+    from scheduler import approval
+    from scheduler.users import Actor
+
+    boss = Actor(id=1, username="lanh-dao", role="approver")
+    draft = queue_bulletin(slots_app, text=LONG, at="next", channels=["radio"], approval=approval.Approval.draft)
+    queued = [queue_bulletin(slots_app, text=LONG, at="next", channels=["radio"]) for _ in range(2)]
+    assert all(q.airings[0].due_at < local(23, 17) for q in queued)  # the draft took no room
+    view = approval.approve(slots_app, boss, draft.bulletin_id)
+    # running order is queue order: the draft was queued first, so the last one queued is carried on
+    assert [(n.code, n.airing_id) for n in view.notices] == [("slot_pushed_other", queued[1].airings[0].id)]
+    with slots_app.sessions() as session:
+        assert session.get_one(Airing, draft.airings[0].id).due_at == local(23, 6)
+        assert session.get_one(Airing, queued[1].airings[0].id).due_at == local(23, 17)
+
+
+def test_a_draft_approved_after_its_slot_takes_the_next_one(slots_app, clock):
+    from scheduler import approval
+    from scheduler.users import Actor
+
+    draft = queue_bulletin(slots_app, text="Tin ngắn.", at="next", channels=["radio"],
+                           approval=approval.Approval.draft)
+    assert draft.airings[0].due_at == local(23, 6)
+    clock.set(local(23, 9))
+    view = approval.approve(slots_app, Actor(id=1, username="lanh-dao", role="approver"), draft.bulletin_id)
+    assert [n.code for n in view.notices] == ["slot_passed_moved"]
+    assert view.airings[0][2] == local(23, 17)

@@ -107,8 +107,10 @@ def decide(bulletin_id: int) -> Any:
         approval.reject(g.loa, current(), bulletin_id, comment)
         flash(_t("w_rejected", id=bulletin_id))
     else:
-        approval.approve(g.loa, current(), bulletin_id, comment)
+        view = approval.approve(g.loa, current(), bulletin_id, comment)
         flash(_t("w_approved", id=bulletin_id))
+        for notice in view.notices:
+            flash(_t(notice.code, channel=notice.channel, at=local(notice.due_at), airing=notice.airing_id))
     return redirect(url_for("pages.approvals"))
 
 
