@@ -85,10 +85,10 @@ def main() -> None:
     runner = Runner(app)
     started = time.perf_counter()
     runner.start()
-    while runner._scheduler is not None and len(runner._scheduler.get_jobs()) < args.airings:
-        time.sleep(0.01)
+    runner.ready.wait()  # the first sync: recover, materialize, timers for the near future
     rebuild_s = time.perf_counter() - started
-    print(f"timers rebuilt in {rebuild_s:.2f} s", flush=True)
+    print(f"timers rebuilt in {rebuild_s:.2f} s (airings due within {runner.timer_window().total_seconds():.0f} s"
+          " get a timer; the rest as they come near)", flush=True)
 
     deadline = time.monotonic() + args.lead + args.spread + 120
     while time.monotonic() < deadline:

@@ -18,9 +18,9 @@ import socket
 import threading
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterator
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import and_, bindparam, or_, select, update
 
 from audio.errors import LoaError
 from broadcasts.channel import Broadcast, Channel, Delivery
@@ -97,8 +97,10 @@ class Runner:
         self._radio = threading.Condition()
         self._radio_busy = False
         self._emergencies = 0
-        self._prepared: set[int] = set()
+        self._rendering: set[int] = set()  # radio airings given a render-ahead job
         self._inflight: dict[int, datetime] = {}  # airing id -> the due time its timer was set for
+        self._timers_lock = threading.Lock()  # guards _inflight/_rendering; held for dict updates only
+        self.ready = threading.Event()  # set once the first sync has rebuilt the timers
         self._materialized_at: datetime | None = None
         self.quiet = planner.quiet_hours(app)
         channels = app.config.channels
@@ -278,7 +280,6 @@ class Runner:
             return
         try:
             prepare(broadcast)
-            self._prepared.add(airing_id)
         except LoaError as exc:
             log.warning("airing %s: rendering ahead failed (%s); will try again at air time",
                         airing_id, render(exc, self.app.config.lang))
@@ -397,74 +398,105 @@ class Runner:
 
     # ---- timers ---------------------------------------------------------------------
 
-    def start(self) -> None:
-        """Start the in-memory timers, rebuilt from the database now and every poll."""
-        from apscheduler.executors.pool import ThreadPoolExecutor
-        from apscheduler.schedulers.background import BackgroundScheduler
+    def start(self, scheduler: Any = None) -> None:
+        """Start the in-memory timers, rebuilt from the database now and every poll.
 
-        scheduler = BackgroundScheduler(
-            timezone=timezone.utc,
-            executors={"default": ThreadPoolExecutor(self.app.config.runner.workers),
-                       "radio": ThreadPoolExecutor(1), "emergency": ThreadPoolExecutor(1),
-                       "render": ThreadPoolExecutor(1), "sync": ThreadPoolExecutor(1)},
-            job_defaults={"misfire_grace_time": None, "coalesce": False, "max_instances": 1},
-        )
+        `scheduler` replaces APScheduler's BackgroundScheduler (tests pass one
+        driven by a fake clock); it needs add_job, get_job, start and shutdown.
+        """
+        if scheduler is None:
+            from apscheduler.executors.pool import ThreadPoolExecutor
+            from apscheduler.schedulers.background import BackgroundScheduler
+
+            scheduler = BackgroundScheduler(
+                timezone=timezone.utc,
+                executors={"default": ThreadPoolExecutor(self.app.config.runner.workers),
+                           "radio": ThreadPoolExecutor(1), "emergency": ThreadPoolExecutor(1),
+                           "render": ThreadPoolExecutor(1), "sync": ThreadPoolExecutor(1)},
+                job_defaults={"misfire_grace_time": None, "coalesce": False, "max_instances": 1},
+            )
         scheduler.add_job(self.sync, "interval", seconds=self.app.config.runner.poll_seconds, id="sync",
                           executor="sync", next_run_time=datetime.now(timezone.utc))
         self._scheduler = scheduler
         scheduler.start()
 
+    def timer_window(self) -> timedelta:
+        """How far ahead airings get a timer: a few polls, so a late poll never makes one late."""
+        return timedelta(seconds=3 * self.app.config.runner.poll_seconds + 10)
+
     def sync(self) -> int:
-        """Add a timer for every pending airing within the horizon; return how many were added."""
+        """Refresh the timers from the database; return how many airing timers were added.
+
+        Only the near future gets timers (`timer_window`; radio airings also a
+        render job `render_lead` ahead), so each poll reads a few rows however
+        much is queued, and every change made by other processes (a queue, an
+        approval, a replan) is seen before its airing is due.
+        """
         scheduler = self._scheduler
         if scheduler is None:
             return 0
         with self._sync_lock:
             now = self.app.clock.now()
+            near = now + self.timer_window()
+            radio = self.app.channels.get("radio")
+            renders = getattr(radio, "prepare", None) is not None
+            lead = timedelta(seconds=self.app.config.channels.radio.render_lead_seconds)
+            ahead = max(near, now + lead + timedelta(seconds=self.app.config.runner.poll_seconds)) if renders else near
             try:
                 self.recover(now)
-                horizon = now + timedelta(hours=self.app.config.runner.horizon_hours)
                 if self._materialized_at is None or now - self._materialized_at >= timedelta(seconds=60):
-                    planner.materialize(self.app, now, horizon)
+                    planner.materialize(self.app, now, now + timedelta(hours=self.app.config.runner.horizon_hours))
                     self._materialized_at = now
                 with self.app.reads() as session:
                     rows = session.execute(
                         select(Airing.id, Airing.channel, Airing.due_at, Bulletin.priority)
                         .join(Bulletin, Bulletin.id == Airing.bulletin_id)
                         .where(Airing.station_id == self.app.station_id, Airing.status == AiringStatus.pending,
-                               Airing.due_at <= horizon, Bulletin.approval == Approval.approved)
+                               Bulletin.approval == Approval.approved,
+                               or_(Airing.due_at <= near, and_(Airing.channel == "radio", Airing.due_at <= ahead)))
                     ).all()
             except Exception:  # the database may be briefly unreachable: try again at the next poll
                 log.exception("could not refresh the timers from the database")
                 return 0
             added = 0
-            lead = timedelta(seconds=self.app.config.channels.radio.render_lead_seconds)
             for row in rows:
-                if row.channel == "radio" and row.id not in self._prepared and row.due_at > now \
-                        and scheduler.get_job(f"render:{row.id}") is None:
+                if renders and row.channel == "radio" and row.due_at > now and row.id not in self._rendering:
+                    self._rendering.add(row.id)  # once: a render that fails is tried again at air time
                     scheduler.add_job(_prepare, "date", run_date=max(row.due_at - lead, now), args=[self, row.id],
-                                      id=f"render:{row.id}", executor="render")
-                if row.id in self._inflight:  # a timer exists or its job waits in an executor queue
-                    if self._inflight[row.id] != row.due_at:  # re-planned since: move the timer
+                                      id=f"render:{row.id}", executor="render", replace_existing=True)
+                if row.due_at > near:
+                    continue
+                with self._timers_lock:
+                    timer_due = self._inflight.get(row.id)
+                    if timer_due is None:
+                        self._inflight[row.id] = row.due_at
+                if timer_due is not None:  # a timer exists or its job waits in an executor queue
+                    if timer_due != row.due_at:  # re-planned since: move the timer
                         job = scheduler.get_job(f"airing:{row.id}")
                         if job is not None:
                             job.reschedule("date", run_date=max(row.due_at, now))
-                            self._inflight[row.id] = row.due_at
+                            with self._timers_lock:
+                                self._inflight[row.id] = row.due_at
                     continue
                 if row.channel != "radio":
                     executor = "default"
                 else:
                     executor = "emergency" if row.priority is Priority.emergency else "radio"
                 scheduler.add_job(_fire, "date", run_date=max(row.due_at, now), args=[self, row.id],
-                                  id=f"airing:{row.id}", executor=executor)
-                self._inflight[row.id] = row.due_at
+                                  id=f"airing:{row.id}", executor=executor, replace_existing=True)
                 added += 1
+            with self._timers_lock:  # forget render jobs of airings no longer pending here
+                self._rendering.intersection_update(row.id for row in rows)
+            if not self.ready.is_set():
+                self.ready.set()
+                log.info("timers rebuilt: %d airings due within %d s", added, self.timer_window().total_seconds())
             return added
 
     def done_with(self, airing_id: int) -> None:
         """A timer's airing has been handled (or was not ours): forget it."""
-        with self._sync_lock:
+        with self._timers_lock:
             self._inflight.pop(airing_id, None)
+            self._rendering.discard(airing_id)
 
     def stop(self, wait: bool = True) -> None:
         """Stop the timers; with `wait`, the airings in hand finish and are recorded."""
