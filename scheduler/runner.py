@@ -112,6 +112,11 @@ class Runner:
     def _say(self, code: str, **params: object) -> str:
         return text(code, self.app.config.lang, **params)
 
+    def _log(self, level: int, code: str, *, exc_info: bool = False, **params: object) -> None:
+        """Log in the station's language: the operator reads `loa run`'s output."""
+        if log.isEnabledFor(level):
+            log.log(level, "%s", self._say(code, **params), exc_info=exc_info)
+
     # ---- one pass ----------------------------------------------------------------
 
     def due_ids(self, now: datetime) -> list[int]:
@@ -189,7 +194,7 @@ class Runner:
                 started_at = self.app.clock.now()
                 late_seconds = max((started_at - broadcast.due_at).total_seconds(), 0.0)
                 if late_seconds >= (1 if broadcast.channel == "radio" else 60):
-                    log.warning("airing %s on %s starts %.1f s late", airing_id, broadcast.channel, late_seconds)
+                    self._log(logging.WARNING, "log_late", airing=airing_id, channel=broadcast.channel, seconds=late_seconds)
                 delivery = self._deliver(channel, broadcast)
             now = started_at
         started = None if delivery.outcome is Outcome.missed else now
@@ -214,7 +219,7 @@ class Runner:
                                                              Airing.status == AiringStatus.running)
                                         .values(lease_until=self.app.clock.now() + timedelta(seconds=lease)))
                 except Exception:  # the next renewal tries again; the lease is long
-                    log.exception("airing %s: could not renew the lease", airing_id)
+                    self._log(logging.ERROR, "log_lease_renew_failed", exc_info=True, airing=airing_id)
 
         keeper = threading.Thread(target=renew, name=f"lease-{airing_id}", daemon=True)
         keeper.start()
@@ -256,7 +261,7 @@ class Runner:
         if occurrence is None:
             return
         airing.due_at, airing.slot_id, airing.slot_at = occurrence.start, occurrence.slot.id, occurrence.start
-        log.info("airing %s: quiet hours, waits for the slot at %s", airing.id, occurrence.start.isoformat())
+        self._log(logging.INFO, "log_quiet_wait", airing=airing.id, at=occurrence.start.isoformat())
 
     def _requeue(self, record: LogRecord) -> None:
         """Air an interrupted bulletin again, right after what interrupted it."""
@@ -264,7 +269,7 @@ class Runner:
         with self.app.sessions.begin() as session:
             session.add(Airing(bulletin_id=record.bulletin_id, station_id=record.station_id, channel=record.channel,
                                due_at=now, status=AiringStatus.pending, created_at=now))
-        log.info("airing %s was interrupted; bulletin %s queued again", record.airing_id, record.bulletin_id)
+        self._log(logging.INFO, "log_requeued", airing=record.airing_id, bulletin=record.bulletin_id)
 
     def prepare(self, airing_id: int) -> None:
         """Render a radio airing's audio ahead of air time; a failure here is retried at air time."""
@@ -281,10 +286,10 @@ class Runner:
         try:
             prepare(broadcast)
         except LoaError as exc:
-            log.warning("airing %s: rendering ahead failed (%s); will try again at air time",
-                        airing_id, render(exc, self.app.config.lang))
-        except Exception:
-            log.exception("airing %s: rendering ahead failed; will try again at air time", airing_id)
+            self._log(logging.WARNING, "log_render_failed", airing=airing_id, reason=render(exc, self.app.config.lang))
+        except Exception as exc:  # a bug here must not stop the timers; air time renders again
+            self._log(logging.WARNING, "log_render_failed", exc_info=True, airing=airing_id,
+                      reason=f"{type(exc).__name__}: {exc}")
 
     def _deliver(self, channel: Channel, broadcast: Broadcast) -> Delivery:
         """Publish with retries for clear transient errors; never raises."""
@@ -295,31 +300,31 @@ class Runner:
                 message = render(exc, self.app.config.lang)
                 if exc.auth:
                     self.stopped[channel.name] = message
-                    log.error("channel %s stopped: %s", channel.name, message)
+                    self._log(logging.ERROR, "log_channel_stopped", channel=channel.name, reason=message)
                     return Delivery(outcome=Outcome.failed, error_code=exc.code, error_message=message)
                 links = {"external_id": exc.params.get("external_id"), "external_url": exc.params.get("external_url")}
                 if exc.sent:
-                    log.error("airing %s on %s: outcome unclear: %s", broadcast.airing_id, channel.name, message)
+                    self._log(logging.ERROR, "log_unclear", airing=broadcast.airing_id, channel=channel.name, reason=message)
                     return Delivery(outcome=Outcome.unknown, error_code=exc.code, error_message=message, **links)
                 if exc.retryable and attempt < self.max_attempts:
                     wait = float(exc.params.get("retry_after") or self.backoff_seconds * 2 ** (attempt - 1))
                     wait *= 1 + random.uniform(0, 0.25)
-                    log.warning("airing %s on %s: %s; retrying in %.1f s", broadcast.airing_id, channel.name,
-                                message, wait)
+                    self._log(logging.WARNING, "log_retrying", airing=broadcast.airing_id, channel=channel.name,
+                              reason=message, seconds=wait)
                     self._extend_lease(broadcast.airing_id, wait)
                     self.app.clock.sleep(wait)
                     continue
-                log.error("airing %s on %s failed: %s", broadcast.airing_id, channel.name, message)
+                self._log(logging.ERROR, "log_failed", airing=broadcast.airing_id, channel=channel.name, reason=message)
                 return Delivery(outcome=Outcome.failed, error_code=exc.code, error_message=message, **links)
             except LoaError as exc:
                 message = render(exc, self.app.config.lang)
                 if exc.code == "sink_interrupted":
-                    log.warning("airing %s on %s interrupted for an emergency", broadcast.airing_id, channel.name)
+                    self._log(logging.WARNING, "log_interrupted", airing=broadcast.airing_id, channel=channel.name)
                     return Delivery(outcome=Outcome.skipped, error_code=exc.code, error_message=message)
-                log.error("airing %s on %s failed: %s", broadcast.airing_id, channel.name, message)
+                self._log(logging.ERROR, "log_failed", airing=broadcast.airing_id, channel=channel.name, reason=message)
                 return Delivery(outcome=Outcome.failed, error_code=exc.code, error_message=message)
             except Exception as exc:  # a bug must not lose the record of the airing
-                log.exception("airing %s on %s: internal error", broadcast.airing_id, channel.name)
+                self._log(logging.ERROR, "log_internal", exc_info=True, airing=broadcast.airing_id, channel=channel.name)
                 return Delivery(outcome=Outcome.failed, error_code="internal",
                                 error_message=self._say("internal", reason=f"{type(exc).__name__}: {exc}"))
         raise AssertionError("unreachable")
@@ -344,7 +349,7 @@ class Runner:
                 "airing_id": airing.id, "claimant": claimant, "outcome": delivery.outcome,
                 "status": AiringStatus.done if final else AiringStatus.unknown}).rowcount
             if changed != 1:
-                log.error("airing %s: claim lost before recording (another node took it over)", airing.id)
+                self._log(logging.ERROR, "log_claim_lost", airing=airing.id)
                 return None
             record = LogRecord(
                 airing_id=airing.id, bulletin_id=airing.bulletin_id, station_id=airing.station_id,
@@ -356,7 +361,8 @@ class Runner:
                 detail=delivery.detail, node=self.app.node, created_at=finished,
             )
             session.add(record)
-        log.info("airing %s on %s: %s", airing.id, record.channel, record.outcome.value)
+        self._log(logging.INFO, "log_outcome", airing=airing.id, channel=record.channel,
+                  outcome=record.outcome.value)
         for observer in self.observers:
             observer(record)
         return record
@@ -386,8 +392,7 @@ class Runner:
                     session.execute(update(Airing).where(Airing.id == airing.id, Airing.status == AiringStatus.running,
                                                          Airing.claimed_by == airing.claimed_by)
                                     .values(status=AiringStatus.pending, claimed_by=None, lease_until=None))
-                log.warning("airing %s on %s: the previous runner stopped before delivering; it will run again",
-                            airing.id, airing.channel)
+                self._log(logging.WARNING, "log_rerun", airing=airing.id, channel=airing.channel)
                 continue
             record = self._finish(airing, delivery, started=airing.claimed_at,
                                   late_seconds=max((airing.claimed_at - airing.due_at).total_seconds(), 0.0)
@@ -456,7 +461,7 @@ class Runner:
                                or_(Airing.due_at <= near, and_(Airing.channel == "radio", Airing.due_at <= ahead)))
                     ).all()
             except Exception:  # the database may be briefly unreachable: try again at the next poll
-                log.exception("could not refresh the timers from the database")
+                self._log(logging.ERROR, "log_sync_failed", exc_info=True)
                 return 0
             added = 0
             for row in rows:
@@ -489,7 +494,7 @@ class Runner:
                 self._rendering.intersection_update(row.id for row in rows)
             if not self.ready.is_set():
                 self.ready.set()
-                log.info("timers rebuilt: %d airings due within %d s", added, self.timer_window().total_seconds())
+                self._log(logging.INFO, "log_timers_ready", count=added, seconds=self.timer_window().total_seconds())
             return added
 
     def done_with(self, airing_id: int) -> None:

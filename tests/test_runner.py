@@ -80,6 +80,19 @@ def test_retries_are_bounded_and_end_failed(app, runner, channels):
     assert "-32" in rec.error_message
 
 
+def test_the_runner_log_speaks_the_station_language(app, runner, clock, channels, caplog):
+    channels["zalo"].then(*[ChannelError("channel_failed", channel="zalo", retryable=True, reason="-32")] * 3)
+    queued = queue_bulletin(app, text="Tin.", at="now", channels=["radio", "zalo"])
+    clock.advance(seconds=90)
+    with caplog.at_level("INFO", logger="loa.runner"):
+        runner.run_due()
+    lines = [r.getMessage() for r in caplog.records if r.name == "loa.runner"]
+    radio_id, zalo_id = (a.id for a in queued.airings)
+    assert f"Lượt phát #{radio_id} trên radio bắt đầu trễ 90.0 giây." in lines
+    assert any(line.startswith(f"Lượt phát #{zalo_id} trên zalo: ") and "thử lại sau" in line for line in lines)
+    assert any(line.startswith(f"Lượt phát #{zalo_id} trên zalo không thành: ") and "-32" in line for line in lines)
+
+
 def test_unclear_outcome_is_unknown_and_not_resent(app, runner, clock, channels):
     channels["facebook"].then(ChannelError("channel_failed", channel="facebook", sent=True, reason="timeout"))
     queued = queue_bulletin(app, text="Tin.", at="now", channels=["facebook"])

@@ -1,0 +1,73 @@
+"""What the runner writes to its log while it airs, in Vietnamese and English (the operator reads it)."""
+
+from __future__ import annotations
+
+__all__ = ["MESSAGES"]
+
+# code -> (Vietnamese, English)
+MESSAGES: dict[str, tuple[str, str]] = {
+    "log_late": (
+        "Lượt phát #{airing} trên {channel} bắt đầu trễ {seconds:.1f} giây.",
+        "Airing #{airing} on {channel} starts {seconds:.1f} s late.",
+    ),
+    "log_lease_renew_failed": (
+        "Lượt phát #{airing}: chưa gia hạn được quyền giữ việc trong cơ sở dữ liệu; sẽ thử lại.",
+        "Airing #{airing}: could not renew its lease in the database; trying again.",
+    ),
+    "log_quiet_wait": (
+        "Lượt phát #{airing}: đang giờ yên lặng của loa, chờ đến khung giờ {at}.",
+        "Airing #{airing}: inside the radio's quiet hours, waits for the slot at {at}.",
+    ),
+    "log_requeued": (
+        "Lượt phát #{airing} bị cắt ngang; bản tin #{bulletin} được xếp phát lại ngay sau.",
+        "Airing #{airing} was interrupted; bulletin #{bulletin} is queued again right after.",
+    ),
+    "log_render_failed": (
+        "Lượt phát #{airing}: dựng âm thanh trước không được ({reason}); sẽ dựng lại lúc phát.",
+        "Airing #{airing}: rendering ahead failed ({reason}); it is rendered again at air time.",
+    ),
+    "log_channel_stopped": (
+        "Kênh {channel} tạm dừng: {reason}",
+        "Channel {channel} stopped: {reason}",
+    ),
+    "log_unclear": (
+        "Lượt phát #{airing} trên {channel}: chưa rõ kết quả, cần đối soát: {reason}",
+        "Airing #{airing} on {channel}: the outcome is unclear and needs reconciling: {reason}",
+    ),
+    "log_retrying": (
+        "Lượt phát #{airing} trên {channel}: {reason}; thử lại sau {seconds:.1f} giây.",
+        "Airing #{airing} on {channel}: {reason}; retrying in {seconds:.1f} s.",
+    ),
+    "log_failed": (
+        "Lượt phát #{airing} trên {channel} không thành: {reason}",
+        "Airing #{airing} on {channel} failed: {reason}",
+    ),
+    "log_interrupted": (
+        "Lượt phát #{airing} trên {channel} bị cắt ngang để phát tin khẩn cấp.",
+        "Airing #{airing} on {channel} was interrupted for an emergency.",
+    ),
+    "log_internal": (
+        "Lượt phát #{airing} trên {channel}: lỗi nội bộ của Loa (chi tiết bên dưới); đã ghi nhật ký là không thành.",
+        "Airing #{airing} on {channel}: internal error in Loa (details below); logged as failed.",
+    ),
+    "log_claim_lost": (
+        "Lượt phát #{airing}: mất quyền giữ việc trước khi ghi nhật ký (một máy khác đã nhận nó).",
+        "Airing #{airing}: the claim was lost before recording (another node took it over).",
+    ),
+    "log_outcome": (
+        "Lượt phát #{airing} trên {channel}: {outcome}.",
+        "Airing #{airing} on {channel}: {outcome}.",
+    ),
+    "log_rerun": (
+        "Lượt phát #{airing} trên {channel}: lần chạy trước dừng khi chưa gửi gì; sẽ phát lại.",
+        "Airing #{airing} on {channel}: the previous runner stopped before delivering; it runs again.",
+    ),
+    "log_sync_failed": (
+        "Không đọc được lịch từ cơ sở dữ liệu; sẽ thử lại ở lần đọc sau.",
+        "Could not refresh the timers from the database; trying again at the next poll.",
+    ),
+    "log_timers_ready": (
+        "Đã hẹn giờ {count} lượt phát trong {seconds:.0f} giây tới; các lượt sau được hẹn dần khi đến gần.",
+        "Timers set for {count} airings due within {seconds:.0f} s; later ones are timed as they come near.",
+    ),
+}
