@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from broadcasts.models import Airing, AiringStatus, Bulletin, ContentItem, LogRecord, Outcome, Plan, Station
 
 __all__ = ["Period", "ChannelTotal", "ItemRow", "DayRow", "Problem", "Lateness", "Report", "build_report",
-           "active_plan", "SUCCESS", "PROBLEM_OUTCOMES", "CHANNEL_ORDER", "LATE_SECONDS"]
+           "active_plan", "report_json", "SUCCESS", "PROBLEM_OUTCOMES", "CHANNEL_ORDER", "LATE_SECONDS"]
 
 SUCCESS = frozenset({Outcome.aired.value, Outcome.posted.value})
 PROBLEM_OUTCOMES = (Outcome.failed.value, Outcome.missed.value, Outcome.unknown.value, Outcome.skipped.value)
@@ -325,3 +325,37 @@ def build_report(session: Session, station_id: int, period: Period, *, now: date
         plan_id=plan.id if plan else None, plan_title=plan.title if plan else None,
         plan_year=plan.year if plan else None, plan_issuer=plan.issuer if plan else None,
     )
+
+
+def _iso(moment: datetime | None, tz: ZoneInfo) -> str | None:
+    return moment.astimezone(tz).isoformat() if moment is not None else None
+
+
+def report_json(report: Report) -> dict[str, Any]:
+    """The report as plain JSON values (instants ISO-8601 in the station's zone), for the API."""
+    tz = ZoneInfo(report.timezone)
+    return {
+        "station": {"name": report.station_name, "code": report.station_code, "timezone": report.timezone},
+        "period": {"first": report.period.first.isoformat(), "last": report.period.last.isoformat(),
+                   "kind": report.period.kind},
+        "issued_at": _iso(report.issued_at, tz),
+        "plan": {"id": report.plan_id, "title": report.plan_title, "year": report.plan_year,
+                 "issuer": report.plan_issuer} if report.plan_id is not None else None,
+        "channels": list(report.channels),
+        "summary": {"airings": report.airings, "done": report.done, "problems": report.airings - report.done,
+                    "radio_minutes": round(report.radio_minutes, 2), "items": len(report.items),
+                    "items_covered": report.items_covered,
+                    "items_not_aired": [i.ref for i in report.items if not i.covered]},
+        "totals": [{"channel": t.channel, "counts": dict(t.counts), "done": t.done, "airings": t.airings,
+                    "records": t.records} for t in report.totals],
+        "items": [{"ref": i.ref, "text": i.text, "depth": i.depth, "rotation": i.rotation, "counts": dict(i.counts),
+                   "total": i.total, "covered": i.covered, "last_at": _iso(i.last_at, tz)} for i in report.items],
+        "other": {key: dict(counts) for key, counts in report.other.items()},
+        "days": [{"day": d.day.isoformat(), "minutes": d.minutes, "airings": d.airings} for d in report.days],
+        "problems": [{"airing_id": p.airing_id, "channel": p.channel, "outcome": p.outcome,
+                      "due_at": _iso(p.due_at, tz), "title": p.title, "record_id": p.record_id,
+                      "error_code": p.error_code, "error_message": p.error_message, "retried_as": p.retried_as,
+                      "retry_outcome": p.retry_outcome} for p in report.problems],
+        "lateness": [{"channel": x.channel, "count": x.count, "late": x.late, "mean": x.mean, "median": x.median,
+                      "p95": x.p95, "max": x.max} for x in report.lateness],
+    }

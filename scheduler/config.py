@@ -249,6 +249,12 @@ class WebConfig:
     lockout_threshold: int = 5
     lockout_minutes: int = 15
     secure_cookies: bool = False
+    threads: int = 8
+    trusted_proxies: int = 0
+    login_attempts: int = 10
+    login_window_seconds: int = 300
+    api_requests: int = 120
+    api_window_seconds: int = 60
 
 
 def _default_slots() -> tuple[SlotConfig, ...]:
@@ -452,6 +458,17 @@ def _check(config: Config) -> None:
     web = config.web
     if not 0 < web.port < 65536 or web.session_minutes <= 0 or web.lockout_threshold < 1 or web.lockout_minutes < 0:
         _bad(src, "web", "cổng 1–65535 và các số dương / a port 1-65535 and positive numbers", dataclasses.asdict(web))
+    if not 1 <= web.threads <= 256:
+        _bad(src, "web.threads", "1–256", web.threads)
+    if not 0 <= web.trusted_proxies <= 5:
+        _bad(src, "web.trusted_proxies", "0–5 (số proxy phía trước / proxies in front)", web.trusted_proxies)
+    for key in ("login_attempts", "api_requests"):
+        if getattr(web, key) < 0:
+            _bad(src, f"web.{key}", "một số không âm (0 = không giới hạn) / a non-negative number (0 = no limit)",
+                 getattr(web, key))
+    for key in ("login_window_seconds", "api_window_seconds"):
+        if getattr(web, key) <= 0:
+            _bad(src, f"web.{key}", "một số giây dương / a positive number of seconds", getattr(web, key))
     if config.runner.poll_seconds <= 0 or config.runner.lease_seconds <= 0 or config.runner.workers < 1:
         _bad(src, "runner", "các số dương / positive numbers", dataclasses.asdict(config.runner))
     names = [slot.name for slot in config.slots]

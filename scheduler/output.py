@@ -14,7 +14,7 @@ from broadcasts.log import CONTRACT_FIELDS, record_dict
 from broadcasts.models import LogRecord
 from scheduler.times import format_local
 
-__all__ = ["OUTCOME_LABELS", "CHANNEL_LABELS", "log_table", "log_csv", "log_json", "table", "short_duration",
+__all__ = ["OUTCOME_LABELS", "STATUS_LABELS", "CHANNEL_LABELS", "log_table", "log_csv", "log_json", "table", "short_duration",
            "clock_duration"]
 
 OUTCOME_LABELS = {
@@ -22,6 +22,12 @@ OUTCOME_LABELS = {
            "dry_run": "chạy thử", "unknown": "chưa rõ"},
     "en": {"aired": "aired", "posted": "posted", "failed": "failed", "missed": "missed", "skipped": "skipped",
            "dry_run": "dry run", "unknown": "unknown"},
+}
+STATUS_LABELS = {  # an airing's status (broadcasts.models.AiringStatus)
+    "vi": {"pending": "chờ phát", "running": "đang phát", "unknown": "chưa rõ", "done": "đã xong",
+           "cancelled": "đã hủy"},
+    "en": {"pending": "pending", "running": "running", "unknown": "unknown", "done": "done",
+           "cancelled": "cancelled"},
 }
 CHANNEL_LABELS = {
     "vi": {"radio": "Truyền thanh", "facebook": "Facebook", "zalo": "Zalo"},

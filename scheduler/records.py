@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -19,7 +19,7 @@ from broadcasts.report import Period, Report, active_plan, build_report
 from scheduler.app import App
 from scheduler.errors import NotFoundError, UsageError
 
-__all__ = ["read_log_page", "make_report", "parse_month", "choose_period"]
+__all__ = ["read_log_page", "make_report", "parse_month", "choose_period", "last_full_month", "month_period"]
 
 _MONTH = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
 
@@ -27,9 +27,20 @@ _MONTH = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
 def parse_month(value: str) -> Period:
     """Read YYYY-MM as the period of that month."""
     match = _MONTH.match(value)
-    if not match or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < 1900:
+    if not match or not 1 <= int(match.group(2)) <= 12 or not 1900 <= int(match.group(1)) <= 9998:
         raise UsageError("bad_month", value=value)
     return Period.month(int(match.group(1)), int(match.group(2)))
+
+
+def last_full_month(today: date) -> str:
+    """The month before `today`'s, as YYYY-MM: the one a monthly report is usually filed for."""
+    first = today.replace(day=1) - timedelta(days=1)
+    return f"{first:%Y-%m}"
+
+
+def month_period(month: str | None, today: date) -> Period:
+    """The period of `month` (YYYY-MM), or of the last full month when none is given."""
+    return parse_month(month if month and month.strip() else last_full_month(today))
 
 
 def choose_period(*, month: str | None = None, year: int | None = None, first: date | None = None,
@@ -43,7 +54,7 @@ def choose_period(*, month: str | None = None, year: int | None = None, first: d
     if month is not None:
         return parse_month(month)
     if year is not None:
-        if not 1900 <= year <= 9999:
+        if not 1900 <= year <= 9998:  # the instant after the period must still be a datetime
             raise UsageError("bad_year", value=year)
         return Period.year(year)
     if first is None:

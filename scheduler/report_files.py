@@ -18,9 +18,11 @@ from scheduler.errors import UsageError
 from scheduler.output import CHANNEL_LABELS, OUTCOME_LABELS
 from scheduler.report_labels import WEEKDAYS, issue_line, label, local, period_text
 
-__all__ = ["Section", "sections", "write_report", "write_xlsx", "write_csv", "SUFFIXES"]
+__all__ = ["Section", "sections", "write_report", "write_xlsx", "write_csv", "report_bytes", "SUFFIXES", "MEDIA_TYPES"]
 
 SUFFIXES = (".xlsx", ".csv")
+MEDIA_TYPES = {".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+               ".csv": "text/csv; charset=utf-8"}
 OUTCOME_COLUMNS = ("aired", "posted", "failed", "missed", "skipped", "dry_run", "unknown")
 
 
@@ -180,3 +182,12 @@ def write_report(report: Report, path: Path, lang: str = "vi") -> Path:
     if suffix == ".csv":
         return write_csv(report, path, lang)
     raise UsageError("report_out_type", path=str(path))
+
+
+def report_bytes(report: Report, suffix: str, lang: str = "vi") -> bytes:
+    """The file `write_report` writes, as bytes (for a download), by suffix .xlsx or .csv."""
+    if suffix.lower() not in SUFFIXES:
+        raise UsageError("report_out_type", path=f"*{suffix}")
+    with tempfile.TemporaryDirectory(prefix="loa-report-") as folder:
+        path = write_report(report, Path(folder) / f"report{suffix.lower()}", lang)
+        return path.read_bytes()

@@ -5,20 +5,22 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from audio.errors import LoaError
 from broadcasts.accounts import ROLES, ApiToken, AuditEntry, User
+from broadcasts.errors import NotFoundError
 from scheduler.app import App
 from scheduler.errors import UsageError
 
-__all__ = ["Actor", "AuthError", "AccessError", "ROLES", "add_user", "authenticate", "list_users", "set_role",
-           "create_token", "actor_for_token", "audit", "read_audit", "require", "can", "get_actor"]
+__all__ = ["Actor", "AuthError", "AccessError", "ROLES", "TokenView", "add_user", "authenticate", "list_users",
+           "set_role", "create_token", "list_tokens", "revoke_token", "actor_for_token", "audit", "read_audit",
+           "require", "can", "get_actor"]
 
 _hasher = PasswordHasher()
 # What each role may do; an admin may do everything.
@@ -28,6 +30,7 @@ _RIGHTS = {
     "admin": {"draft", "view", "approve", "emergency", "admin"},
 }
 _DUMMY_HASH = _hasher.hash("loa-timing-equalizer")
+TOKEN_USE_RESOLUTION = timedelta(minutes=1)  # last_used_at is written at most this often per token
 
 
 class AuthError(LoaError):
@@ -167,15 +170,71 @@ def create_token(app: App, username: str, name: str, *, by: str = "cli") -> str:
     return token
 
 
-def actor_for_token(app: App, token: str) -> Actor:
-    """The active user a bearer token belongs to."""
+@dataclass(frozen=True, kw_only=True)
+class TokenView:
+    """An API token as the admin sees it: never the token itself, which only its owner was shown."""
+
+    id: int
+    name: str
+    username: str
+    created_at: datetime
+    last_used_at: datetime | None
+    revoked: bool
+    revoked_at: datetime | None
+
+    def as_json(self, tz: tzinfo | None = None) -> dict[str, Any]:
+        """Plain JSON values; instants ISO-8601 in `tz` (the station's zone), else UTC."""
+        def iso(moment: datetime | None) -> str | None:
+            return moment.astimezone(tz).isoformat() if moment is not None else None
+        return {"id": self.id, "name": self.name, "username": self.username, "created_at": iso(self.created_at),
+                "last_used_at": iso(self.last_used_at), "revoked": self.revoked, "revoked_at": iso(self.revoked_at)}
+
+
+def _token_view(token: ApiToken, username: str) -> TokenView:
+    return TokenView(id=token.id, name=token.name, username=username, created_at=token.created_at,
+                     last_used_at=token.last_used_at, revoked=token.revoked, revoked_at=token.revoked_at)
+
+
+def list_tokens(app: App) -> list[TokenView]:
+    """Every API token, newest first: in use ones before revoked ones."""
     with app.reads() as session:
-        row = session.execute(select(User).join(ApiToken, ApiToken.user_id == User.id)
+        rows = session.execute(select(ApiToken, User.username).join(User, User.id == ApiToken.user_id)
+                               .order_by(ApiToken.revoked, ApiToken.created_at.desc(), ApiToken.id.desc())).all()
+        return [_token_view(token, username) for token, username in rows]
+
+
+def revoke_token(app: App, token_id: int, *, by: str) -> TokenView:
+    """Revoke one API token at once (its next request is refused); revoking it again changes nothing."""
+    now = app.clock.now()
+    with app.sessions.begin() as session:
+        row = session.execute(select(ApiToken, User.username).join(User, User.id == ApiToken.user_id)
+                              .where(ApiToken.id == token_id)).one_or_none()
+        if row is None:
+            raise NotFoundError(kind="mã truy cập API / API token", id=token_id)
+        token, username = row
+        if not token.revoked:
+            token.revoked, token.revoked_at = True, now
+            session.add(AuditEntry(at=now, username=by[:64], action="token_revoke", target=username,
+                                   detail={"token_id": token.id, "name": token.name}))
+        return _token_view(token, username)
+
+
+def actor_for_token(app: App, token: str) -> Actor:
+    """The active user a bearer token belongs to; the token's last use is noted (to the minute)."""
+    now = app.clock.now()
+    with app.reads() as session:
+        row = session.execute(select(User, ApiToken.id, ApiToken.last_used_at)
+                              .join(ApiToken, ApiToken.user_id == User.id)
                               .where(ApiToken.token_sha256 == _digest(token), ApiToken.revoked.is_(False),
-                                     User.active.is_(True))).scalar_one_or_none()
+                                     User.active.is_(True))).one_or_none()
         if row is None:
             raise AuthError("auth_token")
-        return _actor(row)
+        user, token_id, last_used = row
+        actor = _actor(user)
+    if last_used is None or now - last_used >= TOKEN_USE_RESOLUTION:
+        with app.sessions.begin() as session:  # a write only once a minute per token, not on every request
+            session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now))
+    return actor
 
 
 def audit(app: App, actor: Actor, action: str, target: str | None = None, **detail: Any) -> None:

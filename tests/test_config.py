@@ -88,6 +88,10 @@ def test_defaults_without_a_file():
     ("[channels.facebook]\ndry_run = false", "config_bad_value", ["channels.facebook.page_id"]),
     ("[channels.zalo]\ndry_run = false\napp_id = '1'", "config_bad_value", ["channels.zalo.cover_url"]),
     ("[channels.facebook]\ntemplate = '{text}'", "config_bad_value", ["channels.facebook.template", "{key}"]),
+    ("[web]\nthreads = 0", "config_bad_value", ["web.threads"]),
+    ("[web]\nlogin_attempts = -1", "config_bad_value", ["web.login_attempts"]),
+    ("[web]\napi_window_seconds = 0", "config_bad_value", ["web.api_window_seconds"]),
+    ("[web]\nrate_limit = 5", "config_unknown_key", ["web.rate_limit", "api_requests"]),
 ])
 def test_bad_config_gives_one_clear_error_naming_file_and_key(tmp_path, body, code, words):
     path = tmp_path / "config.toml"

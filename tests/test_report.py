@@ -245,3 +245,38 @@ def test_bad_report_input_is_one_line(tmp_path, capsys, args, words):
     assert len(lines) == 1 and lines[0].startswith("Lỗi: "), err
     for word in words:
         assert word in err
+
+
+@pytest.mark.parametrize("top, ticks", [(0, [0.0, 1.0]), (8, [0, 2, 4, 6, 8]), (11, [0, 5, 10, 15]),
+                                        (15.0, [0, 5, 10, 15]), (0.7, [0, 0.2, 0.4, 0.6, 0.8])])
+def test_chart_axis_ticks_are_round(top, ticks):
+    from scheduler.report_svg import nice_ticks
+    assert nice_ticks(top) == pytest.approx(ticks)
+
+
+def test_svg_charts_are_drawn_from_the_report(app):
+    import xml.etree.ElementTree as ET
+
+    from scheduler.report_svg import report_charts
+    november(app)
+    report = make_report(app, Period.month(2026, 11))
+    charts = dict(report_charts(report))
+    assert list(charts) == ["Số lượt thành công theo kênh", "Số phút phát thanh mỗi ngày",
+                            "Số lượt tuyên truyền theo nội dung và kênh"]
+    ns = {"s": "http://www.w3.org/2000/svg"}
+    bars = {title: [float(r.get("data-value")) for r in ET.fromstring(svg).iterfind(".//s:rect[@class='bar']", ns)]
+            for title, svg in charts.items()}
+    assert bars["Số lượt thành công theo kênh"] == [8, 2, 1]  # done: radio, facebook, zalo
+    assert bars["Số phút phát thanh mỗi ngày"] == [d.minutes for d in report.days] and len(report.days) == 30
+    assert len(bars["Số lượt tuyên truyền theo nội dung và kênh"]) == 5 * 3  # item x channel
+    for svg in charts.values():
+        assert "<script" not in svg and "style=" not in svg  # the console's CSP allows neither
+
+
+def test_svg_chart_text_is_escaped():
+    import xml.etree.ElementTree as ET
+
+    from scheduler.report_svg import Series, column_chart
+    svg = column_chart("<b>&", ["<script>alert(1)</script>"], [Series(name='"x"', color="#000", values=(3.0,))])
+    assert "<script>" not in svg and "&lt;script&gt;" in svg
+    assert ET.fromstring(svg).get("aria-label") == "<b>&"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 from typing import Any, Iterator
 
@@ -108,3 +109,88 @@ def test_unknown_routes_and_methods_answer_json(client, tokens):
 def test_an_id_too_large_for_the_database_is_not_found(client, tokens):
     assert client.get("/api/bulletins/9223372036854775808", headers=tokens["an"]).status_code == 404
     assert client.get("/api/bulletins/0", headers=tokens["an"]).status_code == 404
+
+
+def test_report_as_json_and_as_files(client, app, tokens):
+    from openpyxl import load_workbook
+
+    from tests.test_report import november
+    november(app)
+    report = client.get("/api/report?month=2026-11", headers=tokens["an"])
+    assert report.status_code == 200, report.get_json()
+    body = report.get_json()
+    assert body["period"] == {"first": "2026-11-01", "last": "2026-11-30", "kind": "month"}
+    assert body["summary"]["airings"] == 16 and body["summary"]["done"] == 11
+    assert body["summary"]["items_not_aired"] == ["3"] and body["summary"]["radio_minutes"] == 15.0
+    radio = next(t for t in body["totals"] if t["channel"] == "radio")
+    assert radio["counts"]["aired"] == 8 and radio["done"] == 8
+    assert len(body["days"]) == 30 and body["problems"][0]["outcome"] == "missed"
+    assert body["issued_at"].endswith("+07:00")
+    default = client.get("/api/report", headers=tokens["an"]).get_json()
+    assert default["period"]["first"] == "2026-10-01" and default["summary"]["airings"] == 1  # 31/10 23:30 station time
+    xlsx = client.get("/api/report.xlsx?month=2026-11", headers=tokens["an"])
+    assert xlsx.status_code == 200 and xlsx.mimetype.endswith("spreadsheetml.sheet")
+    assert load_workbook(io.BytesIO(xlsx.data)).sheetnames[0] == "Tổng hợp"
+    csv_file = client.get("/api/report.csv?month=2026-11", headers=tokens["an"])
+    assert csv_file.mimetype == "text/csv" and "I. KẾT QUẢ CHUNG" in csv_file.data.decode("utf-8-sig")
+    for bad in ("2026-13", "tháng-11", "9999-12"):
+        answer = client.get(f"/api/report?month={bad}", headers=tokens["an"])
+        assert answer.status_code == 400 and answer.get_json()["error"] == "bad_month", bad
+    assert client.get("/api/report.xlsx").status_code == 401
+
+
+def test_tokens_are_listed_and_revoked_by_admins_only(client, app, tokens, clock):
+    admin = {"Authorization": f"Bearer {create_token(app, 'chi', 'quan-tri')}"}
+    assert client.get("/api/tokens", headers=tokens["an"]).status_code == 403
+    clock.advance(minutes=5)
+    listed = client.get("/api/tokens", headers=admin).get_json()["tokens"]
+    assert {(k["username"], k["name"]) for k in listed} == {("an", "test"), ("binh", "test"), ("chi", "quan-tri")}
+    assert all("token" not in k for k in listed)
+    mine = next(k for k in listed if k["username"] == "chi")
+    assert mine["last_used_at"].startswith("2026-11-23T06:00")  # noted when it was used
+    assert next(k for k in listed if k["username"] == "an")["last_used_at"].startswith("2026-11-23T05:55")
+    unused = next(k for k in listed if k["username"] == "binh")
+    assert unused["last_used_at"] is None
+    revoked = client.post(f"/api/tokens/{unused['id']}/revoke", headers=admin)
+    assert revoked.status_code == 200 and revoked.get_json()["revoked"] is True
+    assert client.get("/api/channels", headers=tokens["binh"]).status_code == 401
+    assert client.get("/api/channels", headers=tokens["an"]).status_code == 200
+    again = client.post(f"/api/tokens/{unused['id']}/revoke", headers=admin)
+    assert again.status_code == 200 and again.get_json()["revoked_at"] == revoked.get_json()["revoked_at"]
+    assert client.post("/api/tokens/4242/revoke", headers=admin).status_code == 404
+
+
+def test_api_requests_are_throttled_per_address(tmp_path, db_url, clock):
+    app = build_web_app(tmp_path, db_url, clock, web={"api_requests": 5, "api_window_seconds": 10})
+    try:
+        client = create_app(app, secret_key="k", testing=True).test_client()
+        header = {"Authorization": f"Bearer {create_token(app, 'an', 'test')}"}
+        statuses = [client.get("/api/channels", headers=header).status_code for _ in range(5)]
+        assert statuses == [200] * 5
+        refused = client.get("/api/channels", headers=header)
+        assert refused.status_code == 429 and refused.headers["Retry-After"] == "10"
+        body = refused.get_json()
+        assert body["error"] == "too_many_requests" and "thử lại sau 10 giây" in body["message"]
+        assert client.get("/api/programme").status_code == 429  # per address, whoever asks
+        assert client.get("/api/openapi.json").status_code == 200  # the document is never throttled
+        other = client.get("/api/channels", headers=header, environ_base={"REMOTE_ADDR": "192.0.2.7"})
+        assert other.status_code == 200
+        clock.advance(seconds=10)
+        assert client.get("/api/channels", headers=header).status_code == 200
+    finally:
+        app.close()
+
+
+def test_forwarded_addresses_count_only_behind_a_trusted_proxy(tmp_path, db_url, clock):
+    import dataclasses
+    app = build_web_app(tmp_path, db_url, clock, web={"api_requests": 1})
+    try:
+        for proxies, second in ((0, 429), (1, 401)):
+            web = dataclasses.replace(app.config.web, trusted_proxies=proxies)
+            client = create_app(dataclasses.replace(app, config=dataclasses.replace(app.config, web=web)),
+                                secret_key="k", testing=True).test_client()
+            assert client.get("/api/channels", headers={"X-Forwarded-For": "198.51.100.1"}).status_code == 401
+            answer = client.get("/api/channels", headers={"X-Forwarded-For": "198.51.100.2"})
+            assert answer.status_code == second, proxies  # 401: another address, let through to the token check
+    finally:
+        app.close()

@@ -272,3 +272,129 @@ def test_security_headers(client):
     response = client.get("/login")
     assert response.headers["X-Frame-Options"] == "DENY"
     assert "default-src 'self'" in response.headers["Content-Security-Policy"]
+
+
+def test_log_and_recent_bulletins_show_localized_outcomes_and_statuses(client, app):
+    login(client, "binh")
+    _draft(client)  # approved at once: its airing is pending
+    page = client.get("/new").get_data(as_text=True)
+    assert "(chờ phát)" in page and "(pending)" not in page
+    records = Runner(app, backoff_seconds=1.0).run_due()
+    assert [r.outcome.value for r in records] == ["aired"]
+    log = client.get("/log").get_data(as_text=True)
+    assert 'data-outcome="aired">đã phát</span>' in log
+    assert '<option value="dry_run" >chạy thử</option>' in log and '<option value="unknown" >chưa rõ</option>' in log
+    assert "đã phát" in client.get("/channels").get_data(as_text=True)
+    assert "(đã xong)" in client.get("/new").get_data(as_text=True)
+    english = client.get("/log?lang=en").get_data(as_text=True)
+    assert 'data-outcome="aired">aired</span>' in english and ">dry run</option>" in english
+
+
+def test_reports_page_shows_the_figures_charts_and_downloads(client, app):
+    from openpyxl import load_workbook
+
+    from tests.test_report import november
+    november(app)
+    login(client, "an")  # an operator may read the report
+    default = client.get("/reports")
+    page = default.get_data(as_text=True)
+    assert default.status_code == 200 and "Tháng 10 năm 2026" in page  # the last full month
+    assert 'value="2026-10"' in page and "month=2026-11" in page  # the current month is one click away
+    page = client.get("/reports?month=2026-11").get_data(as_text=True)
+    assert "Tháng 11 năm 2026" in page and "I. KẾT QUẢ CHUNG" in page
+    assert "<dd>16</dd>" in page and "<dd>11</dd>" in page and "<dd>4/5</dd>" in page  # airings, done, items
+    assert page.count("<svg") == 3 and "<script" not in page.split("<main>")[1]
+    assert 'class="chart chart-channels"' in page and 'data-value="8"' in page  # radio: 8 aired
+    assert "Số phút phát thanh mỗi ngày" in page and 'class="flagged"' in page  # item 3 was not aired
+    xlsx = client.get("/reports/download.xlsx?month=2026-11")
+    assert xlsx.status_code == 200 and "bao-cao-thu-nghiem-2026-11.xlsx" in xlsx.headers["Content-Disposition"]
+    book = load_workbook(io.BytesIO(xlsx.data))
+    rows = {r[0]: r for r in book["Tổng hợp"].iter_rows(values_only=True) if r[0]}
+    assert rows["Tổng cộng"][8] == 11 and rows["Tổng cộng"][9] == 16
+    csv_file = client.get("/reports/download.csv?month=2026-11")
+    assert csv_file.data.startswith(b"\xef\xbb\xbf") and "II. SỐ LƯỢT THEO KÊNH VÀ KẾT QUẢ" in csv_file.data.decode()
+    english = client.get("/reports?month=2026-11&lang=en").get_data(as_text=True)
+    assert "November 2026" in english and "Radio minutes per day" in english
+    bad = client.get("/reports?month=2026-13")
+    assert bad.status_code == 400 and "2026-13" in bad.get_data(as_text=True)
+    assert client.get("/reports/download.pdf?month=2026-11").status_code == 404
+
+
+def test_listen_renders_the_text_with_the_station_voice(client, app):
+    login(client, "an")
+    token = csrf(client, "/new")
+    text = "Họp dân lúc 14h ngày 25/11."
+    answer = client.post("/listen", data={"text": text, "csrf_token": token})
+    assert answer.status_code == 200, answer.get_data(as_text=True)
+    body = answer.get_json()
+    assert body["url"].startswith("/listen/") and body["seconds"] > 0.5 and body["engine"] == "tone"
+    assert "Bản nghe thử" in body["message"]
+    audio = client.get(body["url"])
+    assert audio.status_code == 200 and audio.mimetype == "audio/mpeg" and audio.data[:3] in (b"ID3", b"\xff\xfb")
+    audio.close()
+    spoken = list(app.speaker.engine.calls)
+    assert "mười bốn giờ" in " ".join(spoken)  # the normalized reading, as the radio would speak it
+    again = client.post("/listen", data={"text": text, "csrf_token": token}).get_json()
+    assert again["url"] == body["url"] and again["engine"] == "cache" and app.speaker.engine.calls == spoken
+    assert client.post("/listen", data={"text": text}).status_code == 400  # CSRF
+    empty = client.post("/listen", data={"text": "  ", "csrf_token": token})
+    assert empty.status_code == 400 and "Chưa có nội dung" in empty.get_json()["message"]
+    assert client.get("/listen/../../loa.db").status_code == 404
+    assert client.get("/listen/" + "0" * 32 + ".mp3").status_code == 404
+    # without JavaScript the form's Listen button shows the player on the page
+    page = client.post("/new", data={"text": text, "action": "listen", "csrf_token": token,
+                                     "channels": ["radio"]}).get_data(as_text=True)
+    assert f'src="{body["url"]}"' in page and _latest(app) is None  # nothing was queued
+
+
+def test_listen_says_in_vietnamese_when_speech_fails(client, app):
+    login(client, "an")
+    app.speaker.engine.fail = True
+    answer = client.post("/listen", data={"text": "Thông báo.", "csrf_token": csrf(client, "/new")})
+    assert answer.status_code == 503
+    message = answer.get_json()["message"]
+    assert message.startswith("Không đọc thử được bản tin") and "told to fail" in message
+
+
+def test_admin_lists_and_revokes_api_tokens(client, app, clock):
+    token = users.create_token(app, "an", "cong-thong-tin")
+    header = {"Authorization": f"Bearer {token}"}
+    assert client.get("/api/channels", headers=header).status_code == 200
+    login(client, "an")
+    assert client.get("/tokens").status_code == 403
+    login(client, "chi")
+    page = client.get("/tokens").get_data(as_text=True)
+    assert "cong-thong-tin" in page and "23/11/2026 05:55" in page and token not in page
+    token_id = users.list_tokens(app)[0].id
+    assert client.post(f"/tokens/{token_id}/revoke").status_code == 400  # CSRF
+    done = client.post(f"/tokens/{token_id}/revoke", data={"csrf_token": csrf(client, "/tokens")},
+                       follow_redirects=True).get_data(as_text=True)
+    assert f"Đã thu hồi mã truy cập API số {token_id}" in done and "Đã thu hồi 23/11/2026" in done
+    assert client.get("/api/channels", headers=header).status_code == 401
+    entry = users.read_audit(app)[0]
+    assert (entry.username, entry.action, entry.target) == ("chi", "token_revoke", "an")
+    assert client.post("/tokens/999/revoke", data={"csrf_token": csrf(client, "/tokens")}).status_code == 404
+
+
+def test_login_attempts_are_throttled_per_address(tmp_path, db_url, clock):
+    app = build_web_app(tmp_path, db_url, clock, web={"login_attempts": 3, "login_window_seconds": 60})
+    try:
+        web = create_app(app, secret_key="k", testing=True)
+        client = web.test_client()
+        for _ in range(3):
+            assert login(client, "khong-co", "x").status_code == 401
+        refused = login(client, "an")  # even the right password waits: the address is throttled
+        assert refused.status_code == 429 and refused.headers["Retry-After"] == "60"
+        assert "Quá nhiều yêu cầu" in refused.get_data(as_text=True)
+        other = web.test_client()
+        assert login(other, "an").status_code == 429  # the same address
+        elsewhere = other.post("/login", data={"username": "an", "password": PASSWORD,
+                                               "csrf_token": csrf(other)}, environ_base={"REMOTE_ADDR": "10.0.0.9"})
+        assert elsewhere.status_code == 302
+        assert client.get("/login").status_code == 200  # reading the page is not an attempt
+        clock.advance(seconds=30)
+        assert login(client, "an").headers["Retry-After"] == "30"
+        clock.advance(seconds=31)
+        assert login(client, "an").status_code == 302
+    finally:
+        app.close()

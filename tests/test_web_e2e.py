@@ -1,4 +1,5 @@
-"""End to end in real headless Chromium: draft as an operator, approve as an approver, hear it in the log.
+"""End to end in real headless Chromium: draft as an operator, approve as an approver, hear it in the log;
+every page at phone and desktop width, the report's download and the Listen button.
 
 Needs Debian's `chromium` and the `playwright` package (never `playwright install`);
 skipped with the reason when either is missing, except under CI where it fails.
@@ -56,9 +57,10 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture
 def served(tmp_path: Path, clock: Any) -> Iterator[tuple[str, Any]]:
-    """The console on a free local port, on its own SQLite file."""
+    """The console on a free local port, on its own SQLite file, with a plan, last month's log and a token."""
     from werkzeug.serving import make_server
     app = build_web_app(tmp_path, f"sqlite:///{tmp_path / 'loa.db'}", clock)
+    _last_month(app)
     server = make_server("127.0.0.1", 0, create_app(app, secret_key="e2e"), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -69,6 +71,25 @@ def served(tmp_path: Path, clock: Any) -> Iterator[tuple[str, Any]]:
         server.server_close()
         thread.join(5)
         app.close()
+
+
+def _last_month(app: Any) -> None:
+    """October 2026 (the last full month at the test clock): the plan's items aired, posted, one missed."""
+    from scheduler import services
+    from scheduler.users import create_token
+    from tests.log_builder import LogBuilder, local
+
+    imported = services.import_plan(app, Path(__file__).resolve().parents[1] / "scheduler" / "data" /
+                                    "sample_plan.txt")
+    log = LogBuilder(app.sessions, app.station_id)
+    log.items = {item.ref: item.id for item in services.get_plan(app, imported.plan_id)[1]}
+    for day in range(1, 32, 2):
+        log.record("radio", "aired", local(2026, 10, day, 6), item="1" if day % 4 else "3.1", seconds=150 + day * 5)
+    log.record("facebook", "posted", local(2026, 10, 3, 6), item="1", url="https://facebook.com/1_1")
+    log.record("zalo", "posted", local(2026, 10, 4, 17), item="5")
+    log.record("radio", "missed", local(2026, 10, 9, 17), item="7", late=None, error_code="missed",
+               error_message="Quá giờ 2 giờ (cho phép 10 phút).")
+    create_token(app, "chi", "cong-thong-tin-dien-tu")
 
 
 def _login(page: Any, base: str, username: str) -> None:
@@ -100,7 +121,7 @@ def test_draft_approve_air_and_play(browser, served):
     for name in ("facebook", "zalo"):
         page.uncheck(f"input[name=channels][value={name}]")
     _shots(page, "02-new-bulletin")
-    page.click("form#bulletin button[type=submit]")
+    page.click("form#bulletin button#submit")
     assert "chờ lãnh đạo duyệt" in page.text_content(".flash")
     page.goto(f"{base}/approvals")
     assert page.locator("button[value=approve]").count() == 0  # an operator cannot approve
@@ -129,3 +150,55 @@ def test_draft_approve_air_and_play(browser, served):
     assert duration > 0.5
     _shots(page, "04-log")
     approver.close()
+
+
+PAGES = [("05-today", "/"), ("06-new", "/new"), ("07-approvals", "/approvals"), ("08-plans", "/plans"),
+         ("09-plan", "/plans/1"), ("10-log", "/log"), ("11-reports", "/reports"), ("12-channels", "/channels"),
+         ("13-users", "/users"), ("14-tokens", "/tokens"), ("15-audit", "/audit")]
+
+
+def test_every_page_the_report_download_and_listen(browser, served, tmp_path):
+    from openpyxl import load_workbook
+
+    base, app = served
+    context = browser.new_context(viewport=DESKTOP, locale="vi-VN", accept_downloads=True)
+    page = context.new_page()
+    page.goto(f"{base}/login")
+    _shots(page, "00-login")
+    _login(page, base, "chi")
+    for name, path in PAGES:
+        response = page.goto(f"{base}{path}")
+        assert response is not None and response.status == 200, path
+        assert page.locator("[role=alert]").count() == 0, path
+        _shots(page, name)
+        assert ARTIFACTS.joinpath(f"{name}-phone.png").stat().st_size > 5_000
+    page.set_viewport_size(DESKTOP)
+
+    page.goto(f"{base}/reports")
+    assert "Tháng 10 năm 2026" in page.text_content("h1")
+    assert page.locator("svg.chart").count() == 3
+    assert page.locator("svg.chart-channels rect.bar").first.bounding_box()["height"] > 10
+    with page.expect_download() as info:
+        page.click("#download-xlsx")
+    download = info.value
+    assert download.suggested_filename == "bao-cao-thu-nghiem-2026-10.xlsx"
+    saved = tmp_path / download.suggested_filename
+    download.save_as(saved)
+    book = load_workbook(saved)
+    rows = {r[0]: r for r in book["Tổng hợp"].iter_rows(values_only=True) if r[0]}
+    assert rows["Truyền thanh"][1] == 16 and rows["Tổng cộng"][9] == 19  # 16 aired + 1 missed, 2 posts
+    page.fill("input[name=month]", "2026-11")
+    page.click("#report-month button[type=submit]")
+    page.wait_for_url("**/reports?month=2026-11")
+    assert "Tháng 11 năm 2026" in page.text_content("h1")
+
+    page.goto(f"{base}/new")
+    page.fill("textarea#text", "Loa phát thử: họp dân lúc 14h ngày 25/11.")
+    page.click("#listen")
+    page.wait_for_function("() => { const a = document.getElementById('listen-audio');"
+                           " return a && !a.hidden && a.duration > 0.5; }", timeout=30_000)
+    assert "Bản nghe thử" in page.text_content("#listen-status")
+    assert page.get_attribute("#listen-audio", "src").startswith("/listen/")
+    _shots(page, "16-new-listen")
+    assert "/new" in page.url  # nothing was submitted
+    context.close()

@@ -10,20 +10,22 @@ from flask import Flask, g, render_template, request, session
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
-from audio.errors import LoaError
+from audio.errors import AudioError, LoaError, TtsError
 from broadcasts.errors import ChannelError, NotFoundError, StoreError
 from scheduler.app import App
 from scheduler.errors import ConfigError, PlanError, UsageError
 from scheduler.messages import render, text
+from scheduler.output import OUTCOME_LABELS, STATUS_LABELS
 from scheduler.users import AccessError, AuthError
 
-__all__ = ["create_app", "status_for"]
+__all__ = ["create_app", "status_for", "outcome_label", "status_label"]
 
 
 def status_for(error: LoaError) -> int:
     """The HTTP status of a Loa error."""
     for kind, status in ((AuthError, 401), (AccessError, 403), (NotFoundError, 404), (UsageError, 400),
-                         (ConfigError, 400), (PlanError, 400), (StoreError, 503), (ChannelError, 502)):
+                         (ConfigError, 400), (PlanError, 400), (StoreError, 503), (ChannelError, 502),
+                         (TtsError, 503), (AudioError, 503)):
         if isinstance(error, kind):
             return status
     return 500
@@ -38,6 +40,16 @@ def lang() -> str:
 def t(code: str, **params: Any) -> str:
     """A console message in the request's language."""
     return text(code, lang(), **params)
+
+
+def outcome_label(value: str) -> str:
+    """A log outcome (aired, failed, dry_run, ...) in the request's language."""
+    return OUTCOME_LABELS.get(lang(), OUTCOME_LABELS["vi"]).get(value, value)
+
+
+def status_label(value: str) -> str:
+    """An airing status (pending, running, done, ...) in the request's language."""
+    return STATUS_LABELS.get(lang(), STATUS_LABELS["vi"]).get(value, value)
 
 
 class IdConverter(IntegerConverter):
@@ -71,7 +83,7 @@ def create_app(app: App, *, secret_key: str | None = None, testing: bool = False
 
 def init_app(flask: Flask) -> None:
     """Register the blueprints, the language switch and the error pages."""
-    from scheduler.web import api, auth, pages
+    from scheduler.web import api, auth, pages, throttle
 
     @flask.before_request
     def _bind() -> None:
@@ -91,7 +103,8 @@ def init_app(flask: Flask) -> None:
     @flask.context_processor
     def _helpers() -> dict[str, Any]:
         return {"t": t, "lang": lang(), "actor": g.get("actor"), "csrf_token": auth.csrf_token,
-                "can": auth.actor_can, "local": pages.local}
+                "can": auth.actor_can, "local": pages.local, "outcome_label": outcome_label,
+                "status_label": status_label}
 
     @flask.errorhandler(LoaError)
     def _loa_error(error: LoaError) -> Any:
@@ -107,6 +120,7 @@ def init_app(flask: Flask) -> None:
                 error.code or 500
         return error
 
+    throttle.init_app(flask)
     auth.init_app(flask)
     flask.register_blueprint(auth.bp)
     flask.register_blueprint(pages.bp)

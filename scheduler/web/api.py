@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import functools
+import io
 from typing import Any, Callable
 
-from flask import Blueprint, g, request
+from flask import Blueprint, g, request, send_file
 
 from broadcasts.log import record_dict
-from scheduler import approval, console, services, users
+from broadcasts.report import report_json
+from scheduler import approval, console, records, services, users
 from scheduler.errors import UsageError
+from scheduler.report_files import MEDIA_TYPES, report_bytes
+from scheduler.report_labels import default_report_name
 from scheduler.users import AuthError
 from scheduler.web.openapi import OPENAPI
 
@@ -143,3 +147,45 @@ def channels() -> Any:
                           "last_outcome": s.last.outcome.value if s.last else None,
                           "last_due_at": s.last.due_at.isoformat() if s.last else None}
                          for s in console.channel_status(g.loa)]}
+
+
+def _report() -> Any:
+    today = g.loa.clock.now().astimezone(g.loa.config.tz).date()
+    return records.make_report(g.loa, records.month_period(request.args.get("month"), today))
+
+
+@bp.get("/report")
+@token_required()
+def report() -> Any:
+    return report_json(_report())
+
+
+@bp.get("/report.xlsx")
+@token_required()
+def report_xlsx() -> Any:
+    return _report_file(".xlsx")
+
+
+@bp.get("/report.csv")
+@token_required()
+def report_csv() -> Any:
+    return _report_file(".csv")
+
+
+def _report_file(suffix: str) -> Any:
+    from scheduler.web import lang
+    made = _report()
+    return send_file(io.BytesIO(report_bytes(made, suffix, lang())), mimetype=MEDIA_TYPES[suffix],
+                     as_attachment=True, download_name=default_report_name(made, suffix))
+
+
+@bp.get("/tokens")
+@token_required("admin")
+def tokens() -> Any:
+    return {"tokens": [k.as_json(g.loa.config.tz) for k in users.list_tokens(g.loa)]}
+
+
+@bp.post("/tokens/<id:token_id>/revoke")
+@token_required("admin")
+def revoke_token(token_id: int) -> Any:
+    return users.revoke_token(g.loa, token_id, by=g.actor.username).as_json(g.loa.config.tz)

@@ -13,7 +13,8 @@ def _json(schema: dict[str, Any], description: str = "OK") -> dict[str, Any]:
 
 _OBJECT: dict[str, Any] = {"type": "object"}
 _ERROR = _json({"$ref": "#/components/schemas/Error"}, "Error")
-_ERRORS = {"400": _ERROR, "401": _ERROR, "403": _ERROR, "404": _ERROR}
+_ERRORS = {"400": _ERROR, "401": _ERROR, "403": _ERROR, "404": _ERROR,
+           "429": {**_ERROR, "description": "Quá nhiều yêu cầu / too many requests (see Retry-After)"}}
 
 
 def _op(summary: str, response: dict[str, Any], *, body: dict[str, Any] | None = None, status: str = "200",
@@ -36,6 +37,15 @@ _CHANNELS = {"type": "array", "items": {"type": "string", "enum": ["radio", "fac
 _BULLETIN = {"$ref": "#/components/schemas/Bulletin"}
 _QUEUED = {"$ref": "#/components/schemas/Queued"}
 _DATE = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+_MONTH = [_query("month", {"type": "string", "pattern": r"^\d{4}-\d{2}$",
+                           "description": "YYYY-MM; mặc định tháng trước / default: the last full month"})]
+_TOKEN_ID = [{"name": "token_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1,
+                                                                             "maximum": 2147483647}}]
+_TOKEN = {"$ref": "#/components/schemas/Token"}
+
+
+def _file(media: str, description: str) -> dict[str, Any]:
+    return {"description": description, "content": {media: {"schema": {"type": "string", "format": "binary"}}}}
 
 OPENAPI: dict[str, Any] = {
     "openapi": "3.0.3",
@@ -52,6 +62,22 @@ OPENAPI: dict[str, Any] = {
                        "properties": {"bulletin_id": {"type": "integer"}, "approval": {"type": "string"},
                                       "airings": {"type": "array", "items": _OBJECT},
                                       "notices": {"type": "array", "items": _OBJECT}}},
+            "Token": {"type": "object", "required": ["id", "name", "username", "created_at", "revoked"],
+                      "properties": {"id": {"type": "integer"}, "name": {"type": "string"},
+                                     "username": {"type": "string"}, "created_at": {"type": "string"},
+                                     "last_used_at": {"type": "string", "nullable": True},
+                                     "revoked": {"type": "boolean"},
+                                     "revoked_at": {"type": "string", "nullable": True}}},
+            "Report": {"type": "object",
+                       "required": ["station", "period", "summary", "totals", "items", "days", "problems", "lateness"],
+                       "properties": {"station": _OBJECT, "period": _OBJECT, "issued_at": {"type": "string"},
+                                      "plan": {"type": "object", "nullable": True},
+                                      "channels": {"type": "array", "items": {"type": "string"}},
+                                      "summary": _OBJECT, "totals": {"type": "array", "items": _OBJECT},
+                                      "items": {"type": "array", "items": _OBJECT}, "other": _OBJECT,
+                                      "days": {"type": "array", "items": _OBJECT},
+                                      "problems": {"type": "array", "items": _OBJECT},
+                                      "lateness": {"type": "array", "items": _OBJECT}}},
             "Bulletin": {"type": "object", "required": ["id", "title", "body", "approval", "airings"],
                          "properties": {"id": {"type": "integer"}, "title": {"type": "string"},
                                         "body": {"type": "string"}, "priority": {"type": "string"},
@@ -91,5 +117,17 @@ OPENAPI: dict[str, Any] = {
             _query("since", _DATE), _query("until", _DATE), _query("channel", {"type": "string"}),
             _query("outcome", {"type": "string"})])},
         "/api/channels": {"get": _op("Kênh / channels", _json(_OBJECT))},
+        "/api/report": {"get": _op("Báo cáo tháng (số liệu) / the monthly report's figures",
+                                   _json({"$ref": "#/components/schemas/Report"}), params=_MONTH)},
+        "/api/report.xlsx": {"get": _op("Báo cáo tháng (.xlsx, như loa report) / the monthly workbook",
+                                        _file("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                                              "Workbook"), params=_MONTH)},
+        "/api/report.csv": {"get": _op("Báo cáo tháng (.csv) / the monthly report as CSV",
+                                       _file("text/csv", "CSV"), params=_MONTH)},
+        "/api/tokens": {"get": _op("Mã truy cập API (quản trị) / API tokens (admin)",
+                                   _json({"type": "object", "required": ["tokens"],
+                                          "properties": {"tokens": {"type": "array", "items": _TOKEN}}}))},
+        "/api/tokens/{token_id}/revoke": {"post": _op("Thu hồi mã / revoke a token (admin)", _json(_TOKEN),
+                                                      params=_TOKEN_ID)},
     },
 }

@@ -1,22 +1,27 @@
-"""The console pages: Today, New bulletin, Approvals, Plans, Log, Channels, Users and the audit trail."""
+"""The console pages: Today, New bulletin (with Listen), Approvals, Plans, Log, Reports, Channels, Users,
+API tokens and the audit trail."""
 
 from __future__ import annotations
 
 import io
 import tempfile
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, flash, g, redirect, render_template, request, send_file, url_for
 from werkzeug.utils import secure_filename
 
+from audio.errors import LoaError
 from broadcasts.accounts import ROLES
 from broadcasts.log import LogQuery
 from broadcasts.models import Outcome
-from scheduler import approval, console, services, users
+from scheduler import approval, console, listen as listening, records, services, users
 from scheduler.errors import UsageError
 from scheduler.messages import render
+from scheduler.report_files import MEDIA_TYPES, report_bytes, sections
+from scheduler.report_labels import default_report_name, period_text
+from scheduler.report_svg import report_charts
 from scheduler.times import day_range, format_local, parse_local_date
 from scheduler.web.auth import current, login_required
 
@@ -64,11 +69,17 @@ def emergency() -> Any:
 def new() -> Any:
     form: dict[str, Any] = {"text": "", "title": "", "at": "next", "priority": "normal",
                             "channels": list(g.loa.channels)}
-    error = None
+    error = heard = None
     if request.method == "POST":
         form = {"text": request.form.get("text", ""), "title": request.form.get("title", ""),
                 "at": request.form.get("at", "next") or "next", "priority": request.form.get("priority", "normal"),
                 "channels": request.form.getlist("channels")}
+    if request.method == "POST" and request.form.get("action") == "listen":  # without JavaScript
+        try:
+            heard = listening.render_preview(g.loa, form["text"])
+        except LoaError as exc:
+            error = render(exc, _lang())
+    elif request.method == "POST":
         try:
             done = approval.submit_bulletin(g.loa, current(), text=form["text"], title=form["title"] or None,
                                             at=form["at"], channels=form["channels"] or None,
@@ -83,13 +94,34 @@ def new() -> Any:
             return redirect(url_for("pages.new"))
     preview = g.loa.speaker.speakable(form["text"]) if form["text"].strip() else ""
     return render_template("new.html", form=form, error=error, preview=preview, channels=list(g.loa.channels),
-                           recent=approval.recent_bulletins(g.loa, 10)), 400 if error else 200
+                           heard=heard, recent=approval.recent_bulletins(g.loa, 10)), 400 if error else 200
 
 
 @bp.route("/preview", methods=["POST"])
 @login_required("draft")
 def preview() -> Any:
     return {"reading": g.loa.speaker.speakable(request.form.get("text", ""))}
+
+
+@bp.route("/listen", methods=["POST"])
+@login_required("draft")
+def listen() -> Any:
+    from scheduler.web import status_for
+    try:
+        heard = listening.render_preview(g.loa, request.form.get("text", ""))
+    except LoaError as exc:
+        return {"error": exc.code, "message": render(exc, _lang())}, status_for(exc)
+    seconds = round(heard.seconds, 1)
+    return {"url": url_for("pages.listen_file", name=heard.name), "seconds": seconds, "engine": heard.engine,
+            "message": _t("w_listen_ready", seconds=seconds)}
+
+
+@bp.route("/listen/<name>")
+@login_required("draft")
+def listen_file(name: str) -> Any:
+    path = listening.preview_file(g.loa, name)
+    return send_file(io.BytesIO(path.read_bytes()), mimetype="audio/mpeg", conditional=True, download_name=name,
+                     max_age=600)
 
 
 @bp.route("/approvals")
@@ -168,6 +200,44 @@ def audio(record_id: int) -> Any:
                      last_modified=path.stat().st_mtime, max_age=3600)
 
 
+def _today() -> date:
+    return g.loa.clock.now().astimezone(g.loa.config.tz).date()
+
+
+@bp.app_template_filter("cell")
+def cell(value: Any, fmt: str | None = None) -> str:
+    """A report table cell as text: dates as dd/mm/yyyy (with the time when the column has one)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
+
+
+@bp.route("/reports")
+@login_required()
+def reports() -> Any:
+    today = _today()
+    period = records.month_period(request.args.get("month"), today)
+    report = records.make_report(g.loa, period)
+    lang = _lang()
+    return render_template("reports.html", report=report, month=f"{period.first:%Y-%m}",
+                           heading=period_text(period, lang), parts=sections(report, lang),
+                           charts=report_charts(report, lang), last_month=records.last_full_month(today),
+                           this_month=f"{today:%Y-%m}")
+
+
+@bp.route("/reports/download.<any(xlsx, csv):kind>")
+@login_required()
+def report_download(kind: str) -> Any:
+    suffix = "." + kind
+    report = records.make_report(g.loa, records.month_period(request.args.get("month"), _today()))
+    return send_file(io.BytesIO(report_bytes(report, suffix, _lang())), mimetype=MEDIA_TYPES[suffix],
+                     as_attachment=True, download_name=default_report_name(report, suffix))
+
+
 @bp.route("/channels")
 @login_required()
 def channels() -> Any:
@@ -191,6 +261,20 @@ def change_user(username: str) -> Any:
     users.set_role(g.loa, current(), username, request.form.get("role", ""),
                    active=request.form.get("active") == "yes")
     return redirect(url_for("pages.users_page"))
+
+
+@bp.route("/tokens")
+@login_required("admin")
+def tokens() -> Any:
+    return render_template("tokens.html", tokens=users.list_tokens(g.loa))
+
+
+@bp.route("/tokens/<id:token_id>/revoke", methods=["POST"])
+@login_required("admin")
+def revoke_token(token_id: int) -> Any:
+    revoked = users.revoke_token(g.loa, token_id, by=current().username)
+    flash(_t("token_revoked", id=revoked.id, name=revoked.name, username=revoked.username))
+    return redirect(url_for("pages.tokens"))
 
 
 @bp.route("/audit")
