@@ -30,6 +30,7 @@ from broadcasts.models import (FINAL_OUTCOMES, Airing, AiringStatus, Approval, B
 from scheduler import planner
 from scheduler.app import App
 from scheduler.messages import render, text
+from scheduler.output import OUTCOME_LABELS
 
 __all__ = ["Runner"]
 
@@ -361,8 +362,9 @@ class Runner:
                 detail=delivery.detail, node=self.app.node, created_at=finished,
             )
             session.add(record)
+        lang = "en" if self.app.config.lang == "en" else "vi"
         self._log(logging.INFO, "log_outcome", airing=airing.id, channel=record.channel,
-                  outcome=record.outcome.value)
+                  outcome=OUTCOME_LABELS[lang].get(record.outcome.value, record.outcome.value))
         for observer in self.observers:
             observer(record)
         return record

@@ -89,6 +89,7 @@ def test_the_runner_log_speaks_the_station_language(app, runner, clock, channels
     lines = [r.getMessage() for r in caplog.records if r.name == "loa.runner"]
     radio_id, zalo_id = (a.id for a in queued.airings)
     assert f"Lượt phát #{radio_id} trên radio bắt đầu trễ 90.0 giây." in lines
+    assert f"Lượt phát #{radio_id} trên radio: đã phát." in lines
     assert any(line.startswith(f"Lượt phát #{zalo_id} trên zalo: ") and "thử lại sau" in line for line in lines)
     assert any(line.startswith(f"Lượt phát #{zalo_id} trên zalo không thành: ") and "-32" in line for line in lines)
 
