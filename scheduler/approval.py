@@ -17,7 +17,7 @@ from broadcasts.models import Airing, AiringStatus, Approval, Bulletin, Priority
 from scheduler import planner
 from scheduler.app import App
 from scheduler.errors import UsageError
-from scheduler.services import Notice, Queued, queue_bulletin
+from scheduler.services import Notice, Queued, queue_bulletin, replan_with_notices
 from scheduler.users import Actor, audit, can, require
 
 __all__ = ["Submitted", "BulletinView", "submit_bulletin", "send_emergency", "approve", "reject", "pending",
@@ -85,15 +85,7 @@ def _take_slot_room(app: App, session: Any, bulletin: Bulletin, airings: Sequenc
             airing.due_at, airing.slot_id, airing.slot_at = chain[0].start, chain[0].slot.id, chain[0].start
             notices.append(Notice(code="slot_passed_moved", channel="radio", due_at=chain[0].start))
     session.flush()
-    for move in planner.replan(app, session, now):
-        if not move.carried:
-            continue
-        if move.bulletin_id == bulletin.id:
-            notices.append(Notice(code="slot_full_moved", channel="radio", due_at=move.new))
-        else:
-            notices.append(Notice(code="slot_pushed_other", channel="radio", due_at=move.new,
-                                  airing_id=move.airing_id))
-    return notices
+    return notices + replan_with_notices(app, session, now, bulletin.id)
 
 
 def submit_bulletin(app: App, actor: Actor, *, text: str, title: str | None = None, at: str = "next",

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Sequence
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from broadcasts.log import LogQuery, query_log
 from broadcasts.models import Airing, AiringStatus, Approval, Bulletin, ContentItem, LogRecord, Plan, Priority
@@ -23,8 +24,8 @@ from scheduler.errors import NotFoundError, PlanError, UsageError
 from scheduler.plans import ParsedPlan, parse_plan
 from scheduler.times import parse_at
 
-__all__ = ["QueuedAiring", "Queued", "Notice", "queue_bulletin", "read_log", "default_title", "Imported", "import_plan",
-           "list_plans", "get_plan"]
+__all__ = ["QueuedAiring", "Queued", "Notice", "queue_bulletin", "replan_with_notices", "read_log", "default_title",
+           "Imported", "import_plan", "list_plans", "get_plan"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -92,6 +93,20 @@ def _item_text(app: App, ref: str) -> tuple[int, str]:
         return item.id, item.text
 
 
+def replan_with_notices(app: App, session: Session, now: datetime, bulletin_id: int) -> list[Notice]:
+    """Re-place the radio slots after `bulletin_id` joined them; say who was carried to a later slot."""
+    notices = []
+    for move in planner.replan(app, session, now):
+        if not move.carried:
+            continue
+        if move.bulletin_id == bulletin_id:
+            notices.append(Notice(code="slot_full_moved", channel="radio", due_at=move.new))
+        else:
+            notices.append(Notice(code="slot_pushed_other", channel="radio", due_at=move.new,
+                                  airing_id=move.airing_id))
+    return notices
+
+
 def queue_bulletin(app: App, *, text: str | None = None, item_ref: str | None = None, title: str | None = None,
                    at: str = "next", channels: Sequence[str] | None = None, priority: str = "normal",
                    origin: str = "operator", approval: Approval = Approval.approved) -> Queued:
@@ -141,14 +156,7 @@ def queue_bulletin(app: App, *, text: str | None = None, item_ref: str | None = 
         session.add_all(airings)
         session.flush()
         if any(a.channel == "radio" and a.slot_at is not None for a in airings):
-            for move in planner.replan(app, session, now):
-                if not move.carried:
-                    continue
-                if move.bulletin_id == bulletin.id:
-                    notices.append(Notice(code="slot_full_moved", channel="radio", due_at=move.new))
-                else:
-                    notices.append(Notice(code="slot_pushed_other", channel="radio", due_at=move.new,
-                                          airing_id=move.airing_id))
+            notices += replan_with_notices(app, session, now, bulletin.id)
         return Queued(bulletin_id=bulletin.id, notices=tuple(notices),
                       airings=tuple(QueuedAiring(id=a.id, channel=a.channel, due_at=a.due_at) for a in airings))
 
