@@ -35,7 +35,7 @@ def test_openapi_document_lists_every_api_route(client, app):
     document = client.get("/api/openapi.json").get_json()
     assert document["openapi"].startswith("3.")
     web = create_app(app, secret_key="k")
-    routes = {re.sub(r"<[^:>]+:(\w+)>", r"{\1}", r.rule) for r in web.url_map.iter_rules()
+    routes = {re.sub(r"<(?:[^:>]+:)?(\w+)>", r"{\1}", r.rule) for r in web.url_map.iter_rules()
               if r.rule.startswith("/api/")}
     assert routes == set(document["paths"])
 
@@ -194,3 +194,25 @@ def test_forwarded_addresses_count_only_behind_a_trusted_proxy(tmp_path, db_url,
             assert answer.status_code == second, proxies  # 401: another address, let through to the token check
     finally:
         app.close()
+
+
+def test_listen_renders_the_text_and_serves_the_audio(client, tokens):
+    heard = client.post("/api/listen", json={"text": "UBND xã thông báo lịch tiếp dân ngày 30/7."},
+                        headers=tokens["an"])
+    assert heard.status_code == 200, heard.get_data(as_text=True)
+    body = heard.get_json()
+    assert body["seconds"] > 0.5 and body["url"] == f"/api/listen/{body['name']}"
+    audio = client.get(body["url"], headers=tokens["an"])
+    assert audio.status_code == 200 and audio.mimetype == "audio/mpeg"
+    assert audio.data[:3] == b"ID3" or audio.data[0] == 0xFF
+    again = client.post("/api/listen", json={"text": "UBND xã thông báo lịch tiếp dân ngày 30/7."},
+                        headers=tokens["an"]).get_json()
+    assert again["name"] == body["name"] and again["engine"] == "cache"  # the same text renders once
+
+
+def test_listen_refuses_empty_text_unknown_files_and_no_token(client, tokens):
+    empty = client.post("/api/listen", json={"text": "   "}, headers=tokens["an"])
+    assert empty.status_code == 400 and empty.get_json()["error"] == "listen_empty"
+    assert client.get("/api/listen/../../loa.db", headers=tokens["an"]).status_code == 404
+    assert client.get(f"/api/listen/{'0' * 32}.mp3", headers=tokens["an"]).status_code == 404
+    assert client.post("/api/listen", json={"text": "Tin."}).status_code == 401

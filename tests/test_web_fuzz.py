@@ -66,4 +66,4 @@ def test_api_never_answers_a_server_error(case: Any, api: tuple[Any, Any]) -> No
 def test_every_api_route_is_fuzzed() -> None:
     paths = {operation.path for operation in (result.ok() for result in schema.get_all_operations())}
     assert {"/api/report", "/api/report.xlsx", "/api/report.csv", "/api/tokens",
-            "/api/tokens/{token_id}/revoke"} <= paths
+            "/api/tokens/{token_id}/revoke", "/api/listen", "/api/listen/{name}"} <= paths

@@ -10,7 +10,7 @@ from flask import Blueprint, g, request, send_file
 
 from broadcasts.log import record_dict
 from broadcasts.report import report_json
-from scheduler import approval, console, records, services, users
+from scheduler import approval, console, listen as listening, records, services, users
 from scheduler.errors import UsageError
 from scheduler.report_files import MEDIA_TYPES, report_bytes
 from scheduler.report_labels import default_report_name
@@ -82,6 +82,21 @@ def programme() -> Any:
 @token_required("draft")
 def preview() -> Any:
     return {"reading": g.loa.speaker.speakable(_text(_body(), "text"))}
+
+
+@bp.post("/listen")
+@token_required("draft")
+def listen() -> Any:
+    heard = listening.render_preview(g.loa, _text(_body(), "text"))
+    return {"name": heard.name, "url": f"/api/listen/{heard.name}", "seconds": round(heard.seconds, 1),
+            "engine": heard.engine}
+
+
+@bp.get("/listen/<name>")
+@token_required("draft")
+def listen_file(name: str) -> Any:
+    path = listening.preview_file(g.loa, name)
+    return send_file(io.BytesIO(path.read_bytes()), mimetype="audio/mpeg", download_name=name, max_age=600)
 
 
 @bp.post("/bulletins")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from scheduler.listen import MAX_CHARS
+
 __all__ = ["OPENAPI"]
 
 
@@ -18,8 +20,10 @@ _ERRORS = {"400": _ERROR, "401": _ERROR, "403": _ERROR, "404": _ERROR,
 
 
 def _op(summary: str, response: dict[str, Any], *, body: dict[str, Any] | None = None, status: str = "200",
-        params: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+        params: list[dict[str, Any]] | None = None, unavailable: bool = False) -> dict[str, Any]:
     op: dict[str, Any] = {"summary": summary, "responses": {status: response, **_ERRORS}}
+    if unavailable:  # the speech engine failed: said in words, the request can be tried again
+        op["responses"]["503"] = {**_ERROR, "description": "Bộ đọc lỗi / the speech engine failed"}
     if body is not None:
         op["requestBody"] = {"required": True, "content": {"application/json": {"schema": body}}}
     if params:
@@ -93,6 +97,16 @@ OPENAPI: dict[str, Any] = {
         "/api/preview": {"post": _op("Cách đọc / normalized reading", _json(_OBJECT),
                                      body={"type": "object", "required": ["text"],
                                            "properties": {"text": {"type": "string"}}})},
+        "/api/listen": {"post": _op(
+            "Nghe thử: đọc văn bản bằng giọng của đài / render the text with the station's speech",
+            _json({"type": "object", "required": ["name", "url", "seconds", "engine"],
+                   "properties": {"name": {"type": "string"}, "url": {"type": "string"},
+                                  "seconds": {"type": "number"}, "engine": {"type": "string"}}}),
+            body={"type": "object", "required": ["text"],
+                  "properties": {"text": {"type": "string", "maxLength": MAX_CHARS}}}, unavailable=True)},
+        "/api/listen/{name}": {"get": _op("Tệp nghe thử / a rendered preview (MP3)", _file("audio/mpeg", "MP3"),
+                                          params=[{"name": "name", "in": "path", "required": True,
+                                                   "schema": {"type": "string"}}])},
         "/api/bulletins": {"post": _op("Soạn bản tin / draft or queue a bulletin", _json(_QUEUED, "Created"),
                                        status="201",
                                        body={"type": "object", "required": ["text"],
