@@ -159,7 +159,10 @@ def test_draft_airs_only_after_approval_with_playable_audio(client, app):
     audio.close()
     assert client.get("/audio/999999").status_code == 404
     trail = client.get("/audit").get_data(as_text=True)
-    assert "approved" in trail and "Đồng ý" in trail and "draft" in trail
+    assert ">duyệt</td>" in trail and "Đồng ý" in trail and ">soạn bản nháp</td>" in trail
+    from scheduler.output import ACTION_LABELS
+    for entry in users.read_audit(app):  # every action the trail holds has a label in both languages
+        assert entry.action in ACTION_LABELS["vi"] and entry.action in ACTION_LABELS["en"], entry.action
 
 
 def test_reject_needs_a_comment_and_cancels(client, app):

@@ -15,10 +15,10 @@ from broadcasts.errors import ChannelError, NotFoundError, StoreError
 from scheduler.app import App
 from scheduler.errors import ConfigError, PlanError, UsageError
 from scheduler.messages import render, text
-from scheduler.output import OUTCOME_LABELS, STATUS_LABELS
+from scheduler.output import ACTION_LABELS, OUTCOME_LABELS, STATUS_LABELS
 from scheduler.users import AccessError, AuthError
 
-__all__ = ["create_app", "status_for", "outcome_label", "status_label"]
+__all__ = ["create_app", "status_for", "outcome_label", "status_label", "action_label"]
 
 
 def status_for(error: LoaError) -> int:
@@ -45,6 +45,11 @@ def t(code: str, **params: Any) -> str:
 def outcome_label(value: str) -> str:
     """A log outcome (aired, failed, dry_run, ...) in the request's language."""
     return OUTCOME_LABELS.get(lang(), OUTCOME_LABELS["vi"]).get(value, value)
+
+
+def action_label(value: str) -> str:
+    """An audit-trail action in the request's language (the code itself when it has no label)."""
+    return ACTION_LABELS.get(lang(), ACTION_LABELS["vi"]).get(value, value)
 
 
 def status_label(value: str) -> str:
@@ -104,7 +109,7 @@ def init_app(flask: Flask) -> None:
     def _helpers() -> dict[str, Any]:
         return {"t": t, "lang": lang(), "actor": g.get("actor"), "csrf_token": auth.csrf_token,
                 "can": auth.actor_can, "local": pages.local, "outcome_label": outcome_label,
-                "status_label": status_label}
+                "status_label": status_label, "action_label": action_label}
 
     @flask.errorhandler(LoaError)
     def _loa_error(error: LoaError) -> Any:
