@@ -154,3 +154,17 @@ def test_rotation_controls_need_a_plan(tmp_path, capsys):
     config = write_config(tmp_path, f"sqlite:///{tmp_path / 'loa.db'}")
     code, _, err = run(capsys, "--config", str(config), "plan", "item", "1", "--pin")
     assert code == 1 and "kế hoạch" in err
+
+
+def test_say_with_piper_uses_the_configured_voice_file(tmp_path, monkeypatch, capsys):
+    pytest.importorskip("piper", reason="piper-tts is not installed (pip install -e '.[test]')")
+    from tests.fakes.piper_voice import make_piper_voice
+
+    voice = make_piper_voice(tmp_path / "voices")
+    (tmp_path / "config.toml").write_text(
+        '[station]\nname = "Xã Thử"\ncode = "thu"\n'
+        f'[speech]\nengines = ["piper", "espeak"]\npiper_voice = "{voice.as_posix()}"\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(capsys, "say", "Xin chào bà con.", "--out", str(tmp_path / "x.mp3"))
+    assert code == 0, err
+    assert (tmp_path / "x.mp3").stat().st_size > 1000 and "bộ đọc piper," in out

@@ -1,7 +1,9 @@
 """One suite over every speech engine available offline, bare and behind Loa's wrappers.
 
-Piper runs when piper-tts is installed and LOA_PIPER_VOICE names a voice file
-(no voice ships with Loa); gTTS runs against the local fake of its service.
+Piper runs the real piper-tts package (installed with the test extras) with a
+tiny voice generated on the spot (a tone per phoneme: tests/fakes/piper_voice),
+or with a real voice file when LOA_PIPER_VOICE names one; gTTS runs against the
+local fake of its service.
 """
 
 from __future__ import annotations
@@ -29,15 +31,19 @@ LONG = "Xin kính chào bà con. Ủy ban nhân dân xã thông báo lịch ti�
 ENGINES = ["espeak", "gtts", "piper", "cached-espeak", "breaker-gtts", "chain"]
 
 
-def _piper() -> TtsEngine:
-    voice = os.environ.get("LOA_PIPER_VOICE", "")
+def _piper(folder: Path) -> TtsEngine:
     try:
         import piper  # noqa: F401
     except ImportError:
-        pytest.skip("piper-tts is not installed (pip install 'loa[piper]')")
-    if not voice or not Path(voice).is_file():
-        pytest.skip("set LOA_PIPER_VOICE to a Piper .onnx voice file to run Piper")
-    return PiperEngine(model=voice)
+        pytest.skip("piper-tts is not installed (pip install -e '.[test]')")
+    voice = os.environ.get("LOA_PIPER_VOICE", "")
+    if voice:
+        if not Path(voice).is_file():
+            pytest.fail(f"LOA_PIPER_VOICE={voice} is not a file")
+        return PiperEngine(model=voice)
+    from tests.fakes.piper_voice import make_piper_voice
+
+    return PiperEngine(model=make_piper_voice(folder / "voice"))
 
 
 @pytest.fixture(params=ENGINES)
@@ -49,7 +55,7 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
         elif kind == "gtts":
             yield GttsEngine(base_url=server.url, timeout=5)
         elif kind == "piper":
-            yield _piper()
+            yield _piper(tmp_path)
         elif kind == "cached-espeak":
             yield CachedEngine(EspeakEngine(), tmp_path / "tts", 50_000_000)
         elif kind == "breaker-gtts":
