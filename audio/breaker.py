@@ -15,7 +15,7 @@ import time
 from typing import Callable
 
 from audio.engine import Clip, TtsEngine, identity
-from audio.errors import TtsError
+from audio.errors import TtsError, tagged
 
 __all__ = ["BreakerEngine", "CLOSED", "OPEN", "HALF_OPEN"]
 
@@ -82,7 +82,8 @@ class BreakerEngine:
             raise
         with self._lock:
             if self._opened_at is not None:
-                log.info("speech engine %s answers again; using it", self.name)
+                log.info("speech engine %s answers again; using it", self.name,
+                         extra=tagged("log_engine_back", engine=self.name))
             self._count, self._opened_at, self._trial = 0, None, False
         return clip
 
@@ -92,6 +93,8 @@ class BreakerEngine:
             if self._trial or self._count >= self.failures:
                 if self._opened_at is None or self._trial:
                     log.warning("speech engine %s failed %d times; not asking it for %.0f s",
-                                self.name, self._count, self.cooldown)
+                                self.name, self._count, self.cooldown,
+                                extra=tagged("log_engine_paused", engine=self.name, failures=self._count,
+                                             seconds=self.cooldown))
                 self._opened_at = self.clock()
             self._trial = False

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Callable
 
 from audio.engine import Clip, TtsEngine, identity
+from audio.errors import tagged
 
 __all__ = ["LruFolder", "CachedEngine", "clip_key"]
 
@@ -153,7 +154,8 @@ class LruFolder:
                         removed += 1
             self._total = total
         if removed:
-            log.info("cache %s: removed %d least recently used files", self.folder, removed)
+            log.info("cache %s: removed %d least recently used files", self.folder, removed,
+                     extra=tagged("log_cache_trimmed", folder=self.folder, count=removed))
         return removed
 
 
@@ -219,5 +221,7 @@ class CachedEngine:
         try:
             self.store.write(name, _encode(clip))
         except OSError as exc:  # a full or read-only disk must not stop the bulletin
-            log.warning("cannot write the speech cache %s: %s", self.store.folder, exc)
+            log.warning("cannot write the speech cache %s: %s", self.store.folder, exc,
+                        extra=tagged("log_cache_unwritable", folder=self.store.folder,
+                                     reason=exc.strerror or str(exc)))
         return clip

@@ -6,7 +6,7 @@ import logging
 from dataclasses import dataclass
 from typing import Protocol, Sequence
 
-from audio.errors import TtsError
+from audio.errors import TtsError, tagged
 
 __all__ = ["Clip", "TtsEngine", "EngineChain", "identity"]
 
@@ -70,6 +70,9 @@ class EngineChain:
                 return engine.synthesize(text, voice)
             except TtsError as exc:
                 reason = exc.params.get("reason", exc.code)
-                log.warning("speech engine %s failed, trying the next: %s", engine.name, reason)
+                # a paused engine (its breaker open) said so once when it paused: no warning per sentence
+                level = logging.DEBUG if exc.code == "tts_unavailable" else logging.WARNING
+                log.log(level, "speech engine %s failed, trying the next: %s", engine.name, reason,
+                        extra=tagged("log_engine_fallback", engine=engine.name, error=exc))
                 reasons.append(f"{engine.name}: {reason}")
         raise TtsError("tts_all_failed", reasons="; ".join(reasons))

@@ -8,7 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["LoaError", "TtsError", "AudioError"]
+__all__ = ["LoaError", "TtsError", "AudioError", "tagged"]
+
+
+def tagged(code: str, **params: Any) -> dict[str, Any]:
+    """The `extra` of a log call the operator reads: the record is re-worded from the message
+    catalogue, in the station's language, by `scheduler.logs.StationLanguage` (the plain message
+    stays for library use). Like errors, it lives here so every layer can use it."""
+    return {"loa_code": code, "loa_params": params}
 
 
 class LoaError(Exception):

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from audio.cache import LruFolder
 from audio.engine import Clip, identity
-from audio.errors import AudioError
+from audio.errors import AudioError, tagged
 from audio.jingle import NO_JINGLE, jingle_identity, load_jingle
 from audio.lunar import read_lunar_date, solar_to_lunar
 from audio.mix import EncodeSettings, sha256_file
@@ -180,7 +180,8 @@ class RadioChannel:
         try:
             jingle = self.jingle()
         except AudioError as exc:  # a lost sound file must not keep a bulletin off the air
-            log.warning("bulletin %s goes out without its jingle: %s", broadcast.key, exc)
+            log.warning("bulletin %s goes out without its jingle: %s", broadcast.key, exc,
+                        extra=tagged("log_no_jingle", bulletin=broadcast.bulletin_id, error=exc))
             jingle = None
         parts: list[str | Clip] = [jingle] if jingle is not None else []
         parts.extend(self.parts(broadcast))

@@ -244,22 +244,16 @@ def queue(text_value: str | None, file_path: str | None, item_ref: str | None, t
 
 # ---- run ----------------------------------------------------------------------------------
 
-def _setup_logging(debug: bool) -> None:
-    logging.basicConfig(level=logging.DEBUG if debug else logging.INFO, stream=sys.stderr,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    for noisy in ("apscheduler", "alembic"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
-
-
 @cli.command()
 @click.option("--once", is_flag=True, help="Làm những việc đã đến giờ rồi thoát / do what is due, then exit.")
 @common_options
 def run(once: bool) -> None:
     """Chạy đài (tiến trình nền) / run the station daemon."""
+    from scheduler.logs import setup_logging
     from scheduler.runner import Runner
 
     state = current_state()
-    _setup_logging(state.debug)
+    setup_logging(state.debug, state.language)
     app = state.app()
     runner = Runner(app)
     try:

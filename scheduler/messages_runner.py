@@ -70,4 +70,28 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Đã hẹn giờ {count} lượt phát trong {seconds:.0f} giây tới; các lượt sau được hẹn dần khi đến gần.",
         "Timers set for {count} airings due within {seconds:.0f} s; later ones are timed as they come near.",
     ),
+    "log_engine_fallback": (
+        "{error} Chuyển sang bộ đọc kế tiếp.",
+        "{error} Trying the next engine.",
+    ),
+    "log_engine_back": (
+        "Bộ đọc {engine} đã trả lời trở lại; dùng lại bộ đọc này.",
+        "Speech engine {engine} answers again; using it.",
+    ),
+    "log_engine_paused": (
+        "Bộ đọc {engine} lỗi {failures} lần liên tiếp; tạm không dùng trong {seconds:.0f} giây.",
+        "Speech engine {engine} failed {failures} times in a row; not asked for {seconds:.0f} s.",
+    ),
+    "log_cache_trimmed": (
+        "Bộ nhớ đệm giọng đọc {folder}: đã xóa {count} tệp lâu không dùng.",
+        "Speech cache {folder}: removed {count} least recently used files.",
+    ),
+    "log_cache_unwritable": (
+        "Không ghi được bộ nhớ đệm giọng đọc {folder} ({reason}); bản tin vẫn phát bình thường.",
+        "Cannot write the speech cache {folder} ({reason}); the bulletin goes out all the same.",
+    ),
+    "log_no_jingle": (
+        "Bản tin #{bulletin} phát không có nhạc hiệu: {error}",
+        "Bulletin #{bulletin} goes out without its jingle: {error}",
+    ),
 }

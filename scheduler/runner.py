@@ -22,7 +22,7 @@ from typing import Any, Callable, Iterator
 
 from sqlalchemy import and_, bindparam, or_, select, update
 
-from audio.errors import LoaError
+from audio.errors import LoaError, tagged
 from broadcasts.channel import Broadcast, Channel, Delivery
 from broadcasts.errors import ChannelError
 from broadcasts.models import (FINAL_OUTCOMES, Airing, AiringStatus, Approval, Bulletin, LogRecord, Outcome,
@@ -114,9 +114,10 @@ class Runner:
         return text(code, self.app.config.lang, **params)
 
     def _log(self, level: int, code: str, *, exc_info: bool = False, **params: object) -> None:
-        """Log in the station's language: the operator reads `loa run`'s output."""
+        """Log in the station's language (the operator reads `loa run`'s output); tagged, so
+        `loa run --lang` re-words it (scheduler.logs)."""
         if log.isEnabledFor(level):
-            log.log(level, "%s", self._say(code, **params), exc_info=exc_info)
+            log.log(level, "%s", self._say(code, **params), exc_info=exc_info, extra=tagged(code, **params))
 
     # ---- one pass ----------------------------------------------------------------
 
