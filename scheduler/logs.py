@@ -1,44 +1,48 @@
 """The daemon's log in the station's language.
 
 Library code (audio/, broadcasts/) logs in English, and tags the operator-facing
-records with a message code: `extra={"loa_code": code, "loa_params": {...}}`.
-The handler that `setup_logging` installs rewrites such a record with the
-catalogue's text in the chosen language; an error among the params (anything
-with `code` and `params`) is rendered too. Untagged records pass as they are.
+records with a message code: `extra=tagged(code, **params)` (audio.errors).
+The formatter that `setup_logging` installs words such a record from the
+catalogue in the chosen language; an error among the params (anything with
+`code` and `params`) is rendered too. Untagged records pass as they are, and the
+record itself is never changed, so other handlers see it as logged.
 """
 
 from __future__ import annotations
 
+import copy
 import logging
 import sys
+
 from audio.errors import tagged
 from scheduler.messages import render, text
 
-__all__ = ["StationLanguage", "setup_logging", "tagged"]
+__all__ = ["StationFormatter", "setup_logging", "tagged"]
+
+FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
-class StationLanguage(logging.Filter):
-    """Rewrites tagged records in `lang` ("vi" or "en")."""
+class StationFormatter(logging.Formatter):
+    """Formats tagged records in `lang` ("vi" or "en")."""
 
-    def __init__(self, lang: str) -> None:
-        super().__init__()
+    def __init__(self, lang: str, fmt: str = FORMAT) -> None:
+        super().__init__(fmt)
         self.lang = lang
 
-    def filter(self, record: logging.LogRecord) -> bool:
+    def format(self, record: logging.LogRecord) -> str:
         code = getattr(record, "loa_code", None)
         if code:
             params = {k: render(v, self.lang) if hasattr(v, "code") and hasattr(v, "params") else v
                       for k, v in (getattr(record, "loa_params", None) or {}).items()}
+            record = copy.copy(record)
             record.msg, record.args = text(code, self.lang, **params), None
-        return True
+        return super().format(record)
 
 
 def setup_logging(debug: bool, lang: str) -> None:
     """Log to stderr with times, in `lang`; APScheduler and Alembic only when something is wrong."""
-    logging.basicConfig(level=logging.DEBUG if debug else logging.INFO, stream=sys.stderr,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(level=logging.DEBUG if debug else logging.INFO, stream=sys.stderr, format=FORMAT)
     for handler in logging.getLogger().handlers:
-        if not any(isinstance(f, StationLanguage) for f in handler.filters):
-            handler.addFilter(StationLanguage(lang))
+        handler.setFormatter(StationFormatter(lang))
     for noisy in ("apscheduler", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)

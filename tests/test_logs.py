@@ -1,29 +1,47 @@
-"""The daemon's log in the station's language: tagged records are re-worded, others pass untouched."""
+"""The daemon's log in the station's language: tagged records are worded from the catalogue."""
 
 from __future__ import annotations
 
 import logging
+from typing import Callable, Iterator
 
 import pytest
 
 from audio.engine import EngineChain
-from scheduler.logs import StationLanguage
+from scheduler.logs import StationFormatter
 from tests.fakes.tts import ToneEngine
 
 
+class Lines(logging.Handler):
+    def __init__(self, lang: str) -> None:
+        super().__init__(logging.DEBUG)
+        self.setFormatter(StationFormatter(lang, "%(message)s"))
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(self.format(record))
+
+
 @pytest.fixture
-def heard(caplog):
-    """The messages logged under `loa`/`audio` loggers, as the handler of `loa run` would print them."""
-    def messages(lang: str, act) -> list[str]:
-        caplog.clear()
-        caplog.handler.addFilter(station := StationLanguage(lang))
+def heard() -> Iterator[Callable[..., list[str]]]:
+    """What `loa run`'s handler would print (warnings and up) while `act` runs, in `lang`."""
+    root = logging.getLogger()
+    attached: list[Lines] = []
+
+    def messages(lang: str, act: Callable[[], object]) -> list[str]:
+        handler = Lines(lang)
+        handler.setLevel(logging.WARNING)
+        attached.append(handler)
+        root.addHandler(handler)
         try:
-            with caplog.at_level(logging.INFO):
-                act()
+            act()
         finally:
-            caplog.handler.removeFilter(station)
-        return [r.getMessage() for r in caplog.records]
-    return messages
+            root.removeHandler(handler)
+        return handler.lines
+
+    yield messages
+    for handler in attached:
+        root.removeHandler(handler)
 
 
 def test_an_engine_fallback_is_told_in_vietnamese_or_english(heard):
@@ -39,10 +57,11 @@ def test_untagged_records_pass_as_they_are(heard):
     assert heard("vi", lambda: other.warning("disk %s is %d%% full", "/var", 93)) == ["disk /var is 93% full"]
 
 
-def test_without_the_filter_library_code_still_logs_plain_english(caplog):
+def test_the_record_itself_stays_plain_english_for_other_handlers(heard, caplog):
     chain = EngineChain([ToneEngine("gtts", fail=True), ToneEngine("espeak")])
-    with caplog.at_level(logging.INFO):
-        chain.synthesize("Xin chào.", "vi")
+    with caplog.at_level(logging.INFO, logger="audio"):
+        said = heard("vi", lambda: chain.synthesize("Xin chào.", "vi"))
+    assert said[0].startswith("Bộ đọc gtts")
     assert caplog.records[0].getMessage().startswith("speech engine gtts failed, trying the next: ")
 
 
