@@ -54,8 +54,7 @@ class BulletinView:
                 "approval": self.approval, "origin": self.origin, "created_at": self.created_at.isoformat(),
                 "airings": [{"id": i, "channel": c, "due_at": d.isoformat(), "status": s}
                             for i, c, d, s in self.airings],
-                "notices": [{"code": n.code, "channel": n.channel, "due_at": n.due_at.isoformat(),
-                             "airing_id": n.airing_id} for n in self.notices]}
+                "notices": [n.as_json() for n in self.notices]}
 
 
 def _view(bulletin: Bulletin, airings: Sequence[Airing], notices: Sequence[Notice] = ()) -> BulletinView:

@@ -14,10 +14,9 @@ import copy
 import logging
 import sys
 
-from audio.errors import tagged
 from scheduler.messages import render, text
 
-__all__ = ["StationFormatter", "setup_logging", "tagged"]
+__all__ = ["StationFormatter", "setup_logging"]
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 

@@ -44,6 +44,10 @@ class Notice:
     due_at: datetime
     airing_id: int | None = None
 
+    def as_json(self) -> dict[str, object]:
+        return {"code": self.code, "channel": self.channel, "due_at": self.due_at.isoformat(),
+                "airing_id": self.airing_id}
+
 
 @dataclass(frozen=True, kw_only=True)
 class Queued:
@@ -54,8 +58,7 @@ class Queued:
     def as_json(self) -> dict[str, object]:
         return {"bulletin_id": self.bulletin_id,
                 "airings": [{"id": a.id, "channel": a.channel, "due_at": a.due_at.isoformat()} for a in self.airings],
-                "notices": [{"code": n.code, "channel": n.channel, "due_at": n.due_at.isoformat(),
-                             "airing_id": n.airing_id} for n in self.notices]}
+                "notices": [n.as_json() for n in self.notices]}
 
 
 def default_title(text: str, limit: int = 80) -> str:

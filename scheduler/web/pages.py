@@ -89,12 +89,17 @@ def new() -> Any:
         else:
             code = "w_drafted" if done.approval == "draft" else "w_queued"
             flash(_t(code, id=done.queued.bulletin_id))
-            for notice in done.queued.notices:
-                flash(_t(notice.code, channel=notice.channel, at=local(notice.due_at), airing=notice.airing_id))
+            _flash_notices(done.queued.notices)
             return redirect(url_for("pages.new"))
     preview = g.loa.speaker.speakable(form["text"]) if form["text"].strip() else ""
     return render_template("new.html", form=form, error=error, preview=preview, channels=list(g.loa.channels),
                            heard=heard, recent=approval.recent_bulletins(g.loa, 10)), 400 if error else 200
+
+
+def _flash_notices(notices: Any) -> None:
+    """Tell the operator where slot changes put airings (queued or approved bulletins)."""
+    for notice in notices:
+        flash(_t(notice.code, channel=notice.channel, at=local(notice.due_at), airing=notice.airing_id))
 
 
 @bp.route("/preview", methods=["POST"])
@@ -141,8 +146,7 @@ def decide(bulletin_id: int) -> Any:
     else:
         view = approval.approve(g.loa, current(), bulletin_id, comment)
         flash(_t("w_approved", id=bulletin_id))
-        for notice in view.notices:
-            flash(_t(notice.code, channel=notice.channel, at=local(notice.due_at), airing=notice.airing_id))
+        _flash_notices(view.notices)
     return redirect(url_for("pages.approvals"))
 
 
