@@ -13,7 +13,7 @@ __all__ = ["LoaError", "TtsError", "AudioError", "tagged"]
 
 def tagged(code: str, **params: Any) -> dict[str, Any]:
     """The `extra` of a log call the operator reads: the record is re-worded from the message
-    catalogue, in the station's language, by `scheduler.logs.StationLanguage` (the plain message
+    catalogue, in the station's language, by `scheduler.messages.formatter.StationLanguage` (the plain message
     stays for library use). Like errors, it lives here so every layer can use it."""
     return {"loa_code": code, "loa_params": params}
 

@@ -13,7 +13,7 @@ import warnings
 from functools import lru_cache
 from pathlib import Path
 
-from audio.engine import Clip
+from audio.engines.base import Clip
 from audio.errors import AudioError
 from audio.mix import decode_audio
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
-from audio.engine import Clip
+from audio.engines.base import Clip
 from audio.errors import AudioError
 
 with warnings.catch_warnings():  # pydub warns at import when ffmpeg is not on PATH; we set it below

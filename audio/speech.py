@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
-from audio.engine import Clip, TtsEngine
+from audio.engines.base import Clip, TtsEngine
 from audio.errors import TtsError
 from audio.mix import EncodeSettings, Encoded, assemble, encode_mp3
 from audio.text import ReadingOptions, is_speakable, normalize, split_sentences

@@ -230,9 +230,9 @@ def run(args: argparse.Namespace, url: str, folder: Path) -> None:
     from scheduler.app import build_app
     from scheduler.cli import main as loa
     from scheduler.config import parse_config
-    from scheduler.output import log_json
-    from scheduler.records import make_report, read_log_page
-    from scheduler.report_files import write_report
+    from scheduler.cli.output import log_json
+    from scheduler.services.records import make_report, read_log_page
+    from scheduler.report.files import write_report
 
     engine, sessions = open_store(url)
     first_day = date(2025, 1, 1)

@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import insert, select  # noqa: E402
 
-from broadcasts.channel import Broadcast, Delivery  # noqa: E402
+from broadcasts.channels.base import Broadcast, Delivery  # noqa: E402
 from broadcasts.models import Airing, AiringStatus, Approval, Bulletin, LogRecord, Outcome, Priority  # noqa: E402
 from scheduler.app import build_app  # noqa: E402
 from scheduler.config import parse_config  # noqa: E402

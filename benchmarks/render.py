@@ -6,7 +6,7 @@ title, body, closing, sentence cache, loudness, MP3), first with empty caches
 (cold), then for another airing of the unchanged bulletin (warm: the rendered
 file is reused by its fingerprint). The bare pipeline speaks the same
 normalized text with one call into the same libespeak-ng (espeakng-loader's,
-through audio/espeak.py's ctypes binding: one espeak_Synth over the whole text,
+through audio/engines/espeak.py's ctypes binding: one espeak_Synth over the whole text,
 no sentence splitting, no cache, no pydub), writes a WAV with the stdlib, and
 runs the ffmpeg CLI with the same loudness procedure and filters as Loa
 (ebur128 measure, gain + limiter + MP3 encode, measure the MP3, one corrected
@@ -31,11 +31,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from audio.espeak import EspeakEngine  # noqa: E402
+from audio.engines.espeak import EspeakEngine  # noqa: E402
 from audio.mix import (LIMITED_SLOPE, LIMITER_MARGIN_DB, LOUDNESS_TOLERANCE, EncodeSettings,  # noqa: E402
                        ffmpeg_exe, loudness_filter, measure_loudness)
-from broadcasts.channel import Broadcast  # noqa: E402
-from broadcasts.radio import RadioChannel  # noqa: E402
+from broadcasts.channels.base import Broadcast  # noqa: E402
+from broadcasts.channels.radio import RadioChannel  # noqa: E402
 from scheduler.app import build_channels, build_speaker  # noqa: E402
 from scheduler.config import Config, parse_config  # noqa: E402
 

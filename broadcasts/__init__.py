@@ -1,24 +1,7 @@
-"""What goes out: the data model and store, bulletins, airings, channels, the log.
+"""What goes out: the data model and store, the channels, the broadcast log and the report's figures.
 
-A new channel is one module plus one line in CHANNEL_CLASSES. Channels are
-imported only when asked for, so importing `broadcasts` stays cheap.
+- `models`, `accounts`: the tables (SQLAlchemy 2.0); `store`: opening the database, migrations;
+- `channels`: the registry and one module per channel (radio, facebook, zalo);
+- `log`: reading the broadcast log; `report`: the periodic report's figures;
+- `errors`, `redact`: the errors of this layer, and scrubbing secrets from text.
 """
-
-from __future__ import annotations
-
-import importlib
-from typing import Any
-
-__all__ = ["CHANNEL_CLASSES", "channel_class"]
-
-CHANNEL_CLASSES = {
-    "radio": "broadcasts.radio:RadioChannel",
-    "facebook": "broadcasts.facebook:FacebookChannel",
-    "zalo": "broadcasts.zalo:ZaloChannel",
-}
-
-
-def channel_class(name: str) -> Any:
-    """The class of the channel called `name`."""
-    module, _, attribute = CHANNEL_CLASSES[name].partition(":")
-    return getattr(importlib.import_module(module), attribute)

@@ -16,20 +16,20 @@ from typing import Callable, Mapping
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from audio.breaker import BreakerEngine
-from audio.cache import CachedEngine, LruFolder
-from audio.engine import EngineChain, TtsEngine
-from audio.espeak import EspeakEngine
-from audio.gtts import GttsEngine
-from audio.folder import FolderSink
+from audio.engines.breaker import BreakerEngine
+from audio.engines.cache import CachedEngine, LruFolder
+from audio.engines.base import EngineChain, TtsEngine
+from audio.engines.espeak import EspeakEngine
+from audio.engines.gtts import GttsEngine
+from audio.sinks.folder import FolderSink
 from audio.mix import EncodeSettings
-from audio.piper import PiperEngine
-from audio.sink import Sink
+from audio.engines.piper import PiperEngine
+from audio.sinks.base import Sink
 from audio.speech import Speaker
 from audio.text import ReadingOptions
-from broadcasts.channel import Channel
+from broadcasts.channels.base import Channel, Closeable
 from broadcasts.models import Slot, Station
-from broadcasts.radio import RadioChannel, Script
+from broadcasts.channels.radio import RadioChannel, Script
 from broadcasts.store import open_store, read_sessions
 from scheduler.clock import Clock, SystemClock
 from scheduler.config import Config
@@ -59,10 +59,15 @@ class App:
     def close(self) -> None:
         """Close the channels that hold connections, then the database pool."""
         for channel in self.channels.values():
-            close = getattr(channel, "close", None)
-            if close is not None:
-                close()
+            if isinstance(channel, Closeable):
+                channel.close()
         self.engine.dispose()
+
+    def __enter__(self) -> App:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 MB = 1024 * 1024
@@ -117,15 +122,15 @@ def build_sink(config: Config, secrets: Secrets | None = None) -> Sink:
     radio = config.channels.radio
     ledger = config.data_dir / "ledger"
     if radio.sink == "device":
-        from audio.device import DeviceSink
+        from audio.sinks.device import DeviceSink
         return DeviceSink(player=radio.device.player, device=radio.device.device, ledger=ledger)
     if radio.sink == "icecast":
-        from audio.icecast import IcecastSink
+        from audio.sinks.icecast import IcecastSink
         return IcecastSink(url=radio.icecast.url, user=radio.icecast.user,
                            password=(secrets or load_secrets(config)).get(radio.icecast.password_env) or "",
                            timeout=radio.icecast.timeout_seconds, ledger=ledger)
     if radio.sink == "command":
-        from audio.command import CommandSink
+        from audio.sinks.command import CommandSink
         return CommandSink(command=radio.command.command, timeout=radio.command.timeout_seconds, ledger=ledger)
     return FolderSink(config.path(radio.folder.outbox), ledger)
 

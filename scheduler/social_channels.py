@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from broadcasts.facebook import FacebookChannel, FacebookSettings
-from broadcasts.http import USER_AGENT, make_session
-from broadcasts.journal import Journal
-from broadcasts.zalo import ZaloChannel, ZaloSettings
-from broadcasts.zalo_auth import TokenStore, ZaloAuth
+from broadcasts.channels.facebook import FacebookChannel, FacebookSettings
+from broadcasts.channels.http import USER_AGENT, make_session
+from broadcasts.channels.journal import Journal
+from broadcasts.channels.zalo import ZaloChannel, ZaloSettings
+from broadcasts.channels.zalo_auth import TokenStore, ZaloAuth
 from scheduler.clock import Clock, SystemClock
 from scheduler.config import Config
 from scheduler.secrets import Secrets, load_secrets

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from scheduler import cli_report
+from scheduler.cli import report as cli_report
 from scheduler.cli import cli, main
 
 

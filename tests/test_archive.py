@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from scheduler.archive import MANIFEST, prune_archive
+from scheduler.services.archive import MANIFEST, prune_archive
 from scheduler.config import parse_config
 from scheduler.errors import ConfigError
 from tests.log_builder import LogBuilder, local

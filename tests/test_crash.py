@@ -90,7 +90,7 @@ def test_fifty_random_sigkills_never_lose_or_repeat_a_radio_airing(tmp_path):
     from broadcasts.models import Airing, LogRecord
     from scheduler.app import build_app
     from scheduler.config import load_config
-    from scheduler.services import queue_bulletin
+    from scheduler.services.queue import queue_bulletin
 
     config = tmp_path / "config.toml"
     config.write_text('[station]\nname = "Đài xã Thử"\ncode = "thu"\n[runner]\npoll_seconds = 0.1\n'

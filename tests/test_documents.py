@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from scheduler.documents import SUPPORTED_SUFFIXES, read_plan_text
+from scheduler.plans.documents import SUPPORTED_SUFFIXES, read_plan_text
 from scheduler.errors import PlanError
 from scheduler.messages import render
-from scheduler.plans import ParsedPlan, parse_plan
+from scheduler.plans.parse import ParsedPlan, parse_plan
 from tests.plan_fixtures import (
     EXPECTED,
     HAI_PHONG,

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from audio.breaker import CLOSED, HALF_OPEN, OPEN, BreakerEngine
-from audio.cache import CachedEngine, LruFolder
-from audio.engine import Clip, EngineChain
+from audio.engines.breaker import CLOSED, HALF_OPEN, OPEN, BreakerEngine
+from audio.engines.cache import CachedEngine, LruFolder
+from audio.engines.base import Clip, EngineChain
 from audio.errors import TtsError
-from audio.gtts import MAX_CHARS, GttsEngine, audio_from_reply, chunk_text
-from audio.piper import PiperEngine
+from audio.engines.gtts import MAX_CHARS, GttsEngine, audio_from_reply, chunk_text
+from audio.engines.piper import PiperEngine
 from tests.fakes.gtts_server import GttsServer, batchexecute_reply, refused_url
 from tests.fakes.http_server import hold, reply
 from tests.fakes.tts import ToneEngine
@@ -195,7 +195,7 @@ def test_cache_hit_does_not_call_the_engine_twice(tmp_path):
 
 
 def test_cache_key_covers_engine_settings(tmp_path):
-    from audio.espeak import EspeakEngine
+    from audio.engines.espeak import EspeakEngine
     slow, fast = EspeakEngine(rate=120), EspeakEngine(rate=200)
     a = CachedEngine(slow, tmp_path, 10_000_000).synthesize("Xin chào.", "vi")
     b = CachedEngine(fast, tmp_path, 10_000_000).synthesize("Xin chào.", "vi")

@@ -9,15 +9,15 @@ from typing import Any, Iterator
 import pytest
 from sqlalchemy import update
 
-from broadcasts.channel import Broadcast
-from broadcasts.facebook import usage_wait
-from broadcasts.journal import SENDING
+from broadcasts.channels.base import Broadcast
+from broadcasts.channels.facebook import usage_wait
+from broadcasts.channels.journal import SENDING
 from broadcasts.models import Airing, AiringStatus, Outcome
-from broadcasts.posts import FACEBOOK_LIMIT, render_post
+from broadcasts.channels.posts import FACEBOOK_LIMIT, render_post
 from scheduler.app import build_app
 from scheduler.runner import Runner
-from scheduler.services import queue_bulletin
-from scheduler.social import reconcile, retry_airing
+from scheduler.services.queue import queue_bulletin
+from scheduler.services.social import reconcile, retry_airing
 from tests.fakes.channels import RecordingChannel
 from tests.fakes.graph_server import PAGE_ID, TOKEN, VERSION, GraphServer, graph_error
 from tests.fakes.http_server import drop, hold, reply

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from audio.errors import TtsError
-from scheduler import listen
+from scheduler.services import listen
 from scheduler.errors import NotFoundError, UsageError
 
 

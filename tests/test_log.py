@@ -14,7 +14,7 @@ from sqlalchemy.engine import Engine
 from broadcasts.errors import ChannelError
 from broadcasts.log import LogQuery, count_log, fold, query_log
 from broadcasts.models import LogRecord
-from scheduler.output import clock_duration, short_duration
+from scheduler.cli.output import clock_duration, short_duration
 from tests.cli_support import run
 from tests.log_builder import LogBuilder, local
 
@@ -186,11 +186,11 @@ def test_a_whole_flow_only_appends_to_the_log(tmp_path, db_url, clock, capsys, n
     """Queue, air (real radio audio), fail, unclear, mark, retry, miss; then log, report and prune the archive."""
     from broadcasts.report import Period
     from scheduler.app import build_app
-    from scheduler.archive import prune_archive
-    from scheduler.records import make_report
+    from scheduler.services.archive import prune_archive
+    from scheduler.services.records import make_report
     from scheduler.runner import Runner
-    from scheduler.services import queue_bulletin
-    from scheduler.social import mark_airing, retry_airing
+    from scheduler.services.queue import queue_bulletin
+    from scheduler.services.social import mark_airing, retry_airing
     from tests.conftest import make_config
     from tests.fakes.channels import RecordingChannel
     from tests.fakes.tts import ToneEngine

@@ -7,8 +7,8 @@ from typing import Callable, Iterator
 
 import pytest
 
-from audio.engine import EngineChain
-from scheduler.logs import StationFormatter
+from audio.engines.base import EngineChain
+from scheduler.messages.formatter import StationFormatter
 from tests.fakes.tts import ToneEngine
 
 
@@ -66,7 +66,7 @@ def test_the_record_itself_stays_plain_english_for_other_handlers(heard, caplog)
 
 
 def test_a_paused_engine_warns_once_not_at_every_sentence(heard):
-    from audio.breaker import BreakerEngine
+    from audio.engines.breaker import BreakerEngine
 
     chain = EngineChain([BreakerEngine(ToneEngine("gtts", fail=True), failures=2, cooldown=300),
                          ToneEngine("espeak")])

@@ -1,10 +1,10 @@
-"""Readings of numbers, digits, decimals, dates and times (audio.numbers)."""
+"""Readings of numbers, digits, decimals, dates and times (audio.text.numbers)."""
 
 from __future__ import annotations
 
 import pytest
 
-from audio.numbers import (
+from audio.text.numbers import (
     read_date,
     read_decimal,
     read_digits,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from scheduler.demo import sample_plan_path
+from scheduler.cli.demo import sample_plan_path
 from tests.conftest import SHARED
 from tests.test_cli import run, write_config
 

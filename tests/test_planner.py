@@ -12,14 +12,14 @@ from sqlalchemy import select
 
 from audio.errors import AudioError
 from audio.mix import EncodeSettings
-from audio.sink import Played
+from audio.sinks.base import Played
 from audio.speech import Speaker
 from broadcasts.models import Airing, AiringStatus, Bulletin, ContentItem, LogRecord, Outcome, Plan
-from broadcasts.radio import RadioChannel
-from scheduler import planner
+from broadcasts.channels.radio import RadioChannel
+from scheduler.programme import planner
 from scheduler.app import build_app
 from scheduler.runner import Runner
-from scheduler.services import queue_bulletin
+from scheduler.services.queue import queue_bulletin
 from tests.conftest import TZ, make_config
 from tests.fakes.channels import RecordingChannel
 from tests.fakes.tts import ToneEngine
@@ -251,8 +251,8 @@ def test_rotation_needs_a_plan_and_radio(tmp_path, db_url, clock):
 
 
 def test_an_approved_draft_takes_its_room_in_the_slot(slots_app):
-    from scheduler import approval
-    from scheduler.users import Actor
+    from scheduler.services import approval
+    from scheduler.services.users import Actor
 
     boss = Actor(id=1, username="lanh-dao", role="approver")
     draft = queue_bulletin(slots_app, text=LONG, at="next", channels=["radio"], approval=approval.Approval.draft)
@@ -267,8 +267,8 @@ def test_an_approved_draft_takes_its_room_in_the_slot(slots_app):
 
 
 def test_a_draft_approved_after_its_slot_takes_the_next_one(slots_app, clock):
-    from scheduler import approval
-    from scheduler.users import Actor
+    from scheduler.services import approval
+    from scheduler.services.users import Actor
 
     draft = queue_bulletin(slots_app, text="Tin ngắn.", at="next", channels=["radio"],
                            approval=approval.Approval.draft)

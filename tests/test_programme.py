@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from scheduler.programme import (Entry, Occurrence, QuietHours, SlotSpec, estimate_seconds, fill_slots,
+from scheduler.programme.slots import (Entry, Occurrence, QuietHours, SlotSpec, estimate_seconds, fill_slots,
                                  next_rotation_item, occurrences)
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")

@@ -9,15 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from audio.engine import EngineChain
+from audio.engines.base import EngineChain
 from audio.errors import TtsError
-from audio.espeak import EspeakEngine
-from audio.folder import FolderSink
+from audio.engines.espeak import EspeakEngine
+from audio.sinks.folder import FolderSink
 from audio.mix import EncodeSettings, ffmpeg_exe, sha256_file
 from audio.speech import Speaker
-from broadcasts.channel import Broadcast
+from broadcasts.channels.base import Broadcast
 from broadcasts.models import Outcome
-from broadcasts.radio import RadioChannel
+from broadcasts.channels.radio import RadioChannel
 from tests.fakes.tts import ToneEngine
 
 

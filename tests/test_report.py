@@ -12,9 +12,9 @@ from openpyxl import load_workbook
 
 from broadcasts.report import Period
 from scheduler.errors import UsageError
-from scheduler.records import choose_period, make_report, parse_month
-from scheduler.report_files import write_report
-from scheduler.report_labels import default_report_name, place_name
+from scheduler.services.records import choose_period, make_report, parse_month
+from scheduler.report.files import write_report
+from scheduler.report.labels import default_report_name, place_name
 from tests.log_builder import LogBuilder, local
 
 
@@ -250,14 +250,14 @@ def test_bad_report_input_is_one_line(tmp_path, capsys, args, words):
 @pytest.mark.parametrize("top, ticks", [(0, [0.0, 1.0]), (8, [0, 2, 4, 6, 8]), (11, [0, 5, 10, 15]),
                                         (15.0, [0, 5, 10, 15]), (0.7, [0, 0.2, 0.4, 0.6, 0.8])])
 def test_chart_axis_ticks_are_round(top, ticks):
-    from scheduler.report_svg import nice_ticks
+    from scheduler.report.svg import nice_ticks
     assert nice_ticks(top) == pytest.approx(ticks)
 
 
 def test_svg_charts_are_drawn_from_the_report(app):
     import xml.etree.ElementTree as ET
 
-    from scheduler.report_svg import report_charts
+    from scheduler.report.svg import report_charts
     november(app)
     report = make_report(app, Period.month(2026, 11))
     charts = dict(report_charts(report))
@@ -276,7 +276,7 @@ def test_svg_charts_are_drawn_from_the_report(app):
 def test_svg_chart_text_is_escaped():
     import xml.etree.ElementTree as ET
 
-    from scheduler.report_svg import Series, column_chart
+    from scheduler.report.svg import Series, column_chart
     svg = column_chart("<b>&", ["<script>alert(1)</script>"], [Series(name='"x"', color="#000", values=(3.0,))])
     assert "<script>" not in svg and "&lt;script&gt;" in svg
     assert ET.fromstring(svg).get("aria-label") == "<b>&"

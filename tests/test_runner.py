@@ -7,11 +7,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select, update
 
-from broadcasts.channel import Delivery
+from broadcasts.channels.base import Delivery
 from broadcasts.errors import ChannelError
 from broadcasts.models import Airing, AiringStatus, LogRecord, Outcome
 from scheduler.runner import Runner
-from scheduler.services import queue_bulletin
+from scheduler.services.queue import queue_bulletin
 
 
 def records(app, airing_id=None):
@@ -191,7 +191,7 @@ def test_every_airing_has_exactly_one_final_record(app, runner, clock, channels)
 def test_lease_is_renewed_while_a_long_delivery_is_in_hand(tmp_path, db_url, clock):
     import threading
 
-    from broadcasts.channel import Delivery as D
+    from broadcasts.channels.base import Delivery as D
     from scheduler.app import build_app
     from tests.conftest import make_config
     from tests.fakes.tts import ToneEngine

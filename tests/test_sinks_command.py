@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from audio.command import CommandSink
+from audio.sinks.command import CommandSink
 from audio.errors import AudioError
-from audio.ledger import Ledger
+from audio.sinks.ledger import Ledger
 
 PY = shlex.quote(sys.executable)
 

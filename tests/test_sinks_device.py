@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from audio.device import DeviceSink, Player, _has_output, find_player, output_format, verdict
+from audio.sinks.device import DeviceSink, Player, _has_output, find_player, output_format, verdict
 from audio.errors import AudioError
-from audio.ledger import Ledger
+from audio.sinks.ledger import Ledger
 from audio.mix import ffmpeg_exe
 from audio.mp3 import read_mp3
-from audio.process import Finished
+from audio.sinks.process import Finished
 from tests.fakes.bulletin import tone_mp3
 
 FAKE = Path(__file__).parent / "fakes" / "player.py"
@@ -142,7 +142,7 @@ def test_on_windows_an_explicit_player_must_be_ffplay():
 def test_auto_without_an_audio_output_says_what_to_install(tmp_path, monkeypatch, bulletin):
     if _has_output(ffmpeg_exe(), "alsa"):
         pytest.skip("this imageio-ffmpeg build has ALSA output")
-    monkeypatch.setattr("audio.device.shutil.which", lambda name: None)
+    monkeypatch.setattr("audio.sinks.device.shutil.which", lambda name: None)
     sink = DeviceSink(player="auto", device="default", ledger=tmp_path / "ledger")
     reason = failure(sink, bulletin).params["reason"]
     assert "no player with an audio output was found" in reason and "Debian package ffmpeg" in reason

@@ -15,10 +15,10 @@ from typing import Any
 import pytest
 
 from audio.errors import AudioError
-from audio.icecast import FLUSH_BYTES, LEAD_SECONDS, IcecastSink, stream_payload
-from audio.ledger import Ledger
+from audio.sinks.icecast import FLUSH_BYTES, LEAD_SECONDS, IcecastSink, stream_payload
+from audio.sinks.ledger import Ledger
 from audio.mp3 import read_mp3, scan
-from audio.sink import Played
+from audio.sinks.base import Played
 from scheduler.messages import text
 from tests.fakes.bulletin import tone_mp3
 from tests.fakes.icecast import FakeSourceServer, Icecast, free_port, icecast_binary, listen, running_icecast

@@ -15,7 +15,7 @@ import pytest
 from broadcasts.redact import MASK, remember, scrub
 from scheduler import cli as cli_module
 from scheduler.cli import main
-from scheduler.cli_channels import COMMANDS
+from scheduler.cli.channels import COMMANDS
 from scheduler.config import load_config
 from scheduler.errors import ConfigError
 from scheduler.secrets import Secrets, read_secrets_file
@@ -23,7 +23,7 @@ from tests.fakes.graph_server import PAGE_ID, PAGE_NAME, TOKEN, VERSION, GraphSe
 from tests.fakes.http_server import drop, reply
 from tests.fakes.zalo_server import APP_ID, APP_SECRET, REFRESH_TOKEN, ZaloServer
 
-for _command in COMMANDS:  # until scheduler/cli.py registers them itself
+for _command in COMMANDS:  # until scheduler/cli/__init__.py registers them itself
     if _command.name not in cli_module.cli.commands:
         cli_module.cli.add_command(_command)
 

@@ -17,8 +17,8 @@ from sqlalchemy import func, select
 from broadcasts.models import Airing, AiringStatus, LogRecord, Outcome
 from scheduler.app import build_app
 from scheduler.config import load_config
-from scheduler.services import queue_bulletin
-from scheduler.social import reconcile
+from scheduler.services.queue import queue_bulletin
+from scheduler.services.social import reconcile
 from tests.fakes.graph_server import PAGE_ID, GraphServer
 from tests.fakes.social import close_app, seed_zalo_token
 from tests.fakes.zalo_server import APP_ID, APP_SECRET, REFRESH_TOKEN, ZaloServer

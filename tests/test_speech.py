@@ -9,19 +9,19 @@ from pathlib import Path
 
 import pytest
 
-from audio.breaker import BreakerEngine
-from audio.cache import CachedEngine, LruFolder
-from audio.engine import EngineChain
+from audio.engines.breaker import BreakerEngine
+from audio.engines.cache import CachedEngine, LruFolder
+from audio.engines.base import EngineChain
 from audio.errors import AudioError, TtsError
-from audio.espeak import EspeakEngine
-from audio.folder import FolderSink
-from audio.gtts import GttsEngine
+from audio.engines.espeak import EspeakEngine
+from audio.sinks.folder import FolderSink
+from audio.engines.gtts import GttsEngine
 from audio.jingle import chime, jingle_identity, load_jingle
-from audio.lunar import LunarDate, read_lunar_date, solar_to_lunar, year_name
+from audio.text.lunar import LunarDate, read_lunar_date, solar_to_lunar, year_name
 from audio.mix import EncodeSettings, measure_loudness
 from audio.speech import Speaker, render_script
-from broadcasts.channel import Broadcast
-from broadcasts.radio import RadioChannel, Script, script_values, spoken_parts
+from broadcasts.channels.base import Broadcast
+from broadcasts.channels.radio import RadioChannel, Script, script_values, spoken_parts
 from scheduler.config import ConfigError
 from tests.conftest import make_config
 from tests.fakes.tts import ToneEngine

@@ -8,11 +8,11 @@ import pytest
 from sqlalchemy import select, update
 
 from broadcasts.models import Airing, AiringStatus, Approval, LogRecord, Outcome
-from scheduler import approval
+from scheduler.services import approval
 from scheduler.app import build_app
 from scheduler.runner import Runner
-from scheduler.services import queue_bulletin
-from scheduler.users import Actor
+from scheduler.services.queue import queue_bulletin
+from scheduler.services.users import Actor
 from tests.conftest import make_config
 from tests.fakes.channels import RecordingChannel
 from tests.fakes.timers import FakeTimers

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from scheduler.errors import UsageError
-from scheduler.times import day_range, next_air_time, parse_at
+from scheduler.programme.times import day_range, next_air_time, parse_at
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 NOW = datetime(2026, 11, 23, 5, 55, tzinfo=TZ).astimezone(timezone.utc)  # Monday

@@ -9,7 +9,7 @@ from typing import Any, Iterator
 import pytest
 
 from scheduler.runner import Runner
-from scheduler.users import create_token
+from scheduler.services.users import create_token
 from scheduler.web import create_app
 from tests.web_support import build_web_app
 

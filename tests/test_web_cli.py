@@ -14,10 +14,10 @@ import click
 import pytest
 import requests
 
-from scheduler import cli_web
+from scheduler.cli import web as cli_web
 from scheduler.app import build_app
 from scheduler.config import load_config
-from scheduler.users import AuthError, actor_for_token, authenticate, read_audit
+from scheduler.services.users import AuthError, actor_for_token, authenticate, read_audit
 
 
 def _group() -> click.Group:

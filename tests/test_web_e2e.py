@@ -75,8 +75,8 @@ def served(tmp_path: Path, clock: Any) -> Iterator[tuple[str, Any]]:
 
 def _last_month(app: Any) -> None:
     """October 2026 (the last full month at the test clock): the plan's items aired, posted, one missed."""
-    from scheduler import services
-    from scheduler.users import create_token
+    from scheduler.services import queue as services
+    from scheduler.services.users import create_token
     from tests.log_builder import LogBuilder, local
 
     imported = services.import_plan(app, Path(__file__).resolve().parents[1] / "scheduler" / "data" /

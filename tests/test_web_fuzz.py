@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, settings
 
 schemathesis = pytest.importorskip("schemathesis", reason="schemathesis is not installed (pip install -e '.[test]')")
 
-from scheduler.users import create_token  # noqa: E402
+from scheduler.services.users import create_token  # noqa: E402
 from scheduler.web import create_app  # noqa: E402
 from scheduler.web.openapi import OPENAPI  # noqa: E402
 from tests.web_support import build_web_app  # noqa: E402

@@ -14,11 +14,11 @@ from typing import Any, Iterator
 import pytest
 
 from broadcasts.models import AiringStatus, Outcome
-from broadcasts.zalo_auth import TokenStore
+from broadcasts.channels.zalo_auth import TokenStore
 from scheduler.app import build_app
 from scheduler.runner import Runner
-from scheduler.services import queue_bulletin
-from scheduler.social import mark_airing, reconcile, retry_airing
+from scheduler.services.queue import queue_bulletin
+from scheduler.services.social import mark_airing, reconcile, retry_airing
 from scheduler.social_channels import token_path
 from tests.conftest import TZ
 from tests.fakes.channels import RecordingChannel
@@ -364,8 +364,8 @@ def test_only_one_process_refreshes_at_a_time(tmp_path, zalo):
         import sys
         from datetime import datetime, timezone
         from pathlib import Path
-        from broadcasts.http import make_session
-        from broadcasts.zalo_auth import TokenStore, ZaloAuth
+        from broadcasts.channels.http import make_session
+        from broadcasts.channels.zalo_auth import TokenStore, ZaloAuth
         session = make_session("test", 5)
         auth = ZaloAuth(session=session, store=TokenStore(Path({str(tmp_path / 'zalo-token.json')!r})),
                         oauth_url={zalo.url + '/v4/oa/access_token'!r}, app_id={APP_ID!r},

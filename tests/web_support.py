@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from scheduler.users import add_user
+from scheduler.services.users import add_user
 
 PASSWORD = "mật-khẩu-đủ-dài"
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')

@@ -10,11 +10,11 @@ from flask import Blueprint, g, request, send_file
 
 from broadcasts.log import record_dict
 from broadcasts.report import report_json
-from scheduler import approval, console, listen as listening, records, services, users
+from scheduler.services import approval, console, listen as listening, records, queue as services, users
 from scheduler.errors import UsageError
-from scheduler.report_files import MEDIA_TYPES, report_bytes
-from scheduler.report_labels import default_report_name
-from scheduler.users import AuthError
+from scheduler.report.files import MEDIA_TYPES, report_bytes
+from scheduler.report.labels import default_report_name
+from scheduler.services.users import AuthError
 from scheduler.web.openapi import OPENAPI
 
 __all__ = ["bp"]

@@ -9,9 +9,9 @@ from typing import Any, Callable
 
 from flask import Blueprint, Flask, g, redirect, render_template, request, session, url_for
 
-from scheduler import users
+from scheduler.services import users
 from scheduler.messages import render
-from scheduler.users import Actor, AuthError
+from scheduler.services.users import Actor, AuthError
 
 __all__ = ["bp", "init_app", "csrf_token", "login_required", "actor_can", "current"]
 

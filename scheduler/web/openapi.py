@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from scheduler.listen import MAX_CHARS
+from scheduler.services.listen import MAX_CHARS
 
 __all__ = ["OPENAPI"]
 

@@ -16,13 +16,13 @@ from audio.errors import LoaError
 from broadcasts.accounts import ROLES
 from broadcasts.log import LogQuery
 from broadcasts.models import Outcome
-from scheduler import approval, console, listen as listening, records, services, users
+from scheduler.services import approval, console, listen as listening, records, queue as services, users
 from scheduler.errors import UsageError
 from scheduler.messages import render
-from scheduler.report_files import MEDIA_TYPES, report_bytes, sections
-from scheduler.report_labels import default_report_name, period_text
-from scheduler.report_svg import report_charts
-from scheduler.times import day_range, format_local, parse_local_date
+from scheduler.report.files import MEDIA_TYPES, report_bytes, sections
+from scheduler.report.labels import default_report_name, period_text
+from scheduler.report.svg import report_charts
+from scheduler.programme.times import day_range, format_local, parse_local_date
 from scheduler.web.auth import current, login_required
 
 __all__ = ["bp", "local"]

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from broadcasts.channel import Broadcast, Channel
+from broadcasts.channels.base import Broadcast, Channel
 from broadcasts.models import Outcome
-from broadcasts.upkeep import Checkable, Reconcilable, Resumable
+from broadcasts.channels.base import Checkable, Reconcilable, Resumable
 from scheduler.social_channels import facebook_channel, zalo_channel
 from tests.conftest import make_config
 from tests.fakes.graph_server import TOKEN
@@ -47,7 +47,7 @@ def test_dry_run_records_requests_without_secrets_and_recovers_to_nothing(channe
 
 
 def test_the_config_default_template_is_the_channels_default():
-    from broadcasts.posts import DEFAULT_TEMPLATE
+    from broadcasts.channels.posts import DEFAULT_TEMPLATE
     from scheduler.config import POST_TEMPLATE
 
     assert POST_TEMPLATE == DEFAULT_TEMPLATE

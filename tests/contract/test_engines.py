@@ -15,14 +15,14 @@ from typing import Any, Iterator
 
 import pytest
 
-from audio.breaker import BreakerEngine
-from audio.cache import CachedEngine
-from audio.engine import Clip, EngineChain, TtsEngine, identity
+from audio.engines.breaker import BreakerEngine
+from audio.engines.cache import CachedEngine
+from audio.engines.base import Clip, EngineChain, TtsEngine, identity
 from audio.errors import TtsError
-from audio.espeak import EspeakEngine
-from audio.gtts import GttsEngine
+from audio.engines.espeak import EspeakEngine
+from audio.engines.gtts import GttsEngine
 from audio.mix import EncodeSettings, ffmpeg_exe
-from audio.piper import PiperEngine
+from audio.engines.piper import PiperEngine
 from audio.speech import Speaker, render_script
 from tests.fakes.gtts_server import GttsServer, refused_url
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import deque
 from typing import Callable
 
-from broadcasts.channel import Broadcast, Delivery
+from broadcasts.channels.base import Broadcast, Delivery
 from broadcasts.models import Outcome
 
 Step = Callable[[Broadcast], Delivery]

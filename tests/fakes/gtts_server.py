@@ -17,7 +17,7 @@ import subprocess
 from functools import lru_cache
 from urllib.parse import parse_qs
 
-from audio.gtts import RPC_PATH
+from audio.engines.gtts import RPC_PATH
 from audio.mix import ffmpeg_exe
 from tests.fakes.http_server import FakeServer, Reply, Seen
 

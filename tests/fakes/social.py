@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 
 from broadcasts.models import Airing, LogRecord
-from broadcasts.zalo_auth import StoredTokens, TokenStore, fingerprint
+from broadcasts.channels.zalo_auth import StoredTokens, TokenStore, fingerprint
 from scheduler.config import Config
 from tests.conftest import make_config
 from tests.fakes import graph_server, zalo_server

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import struct
 
-from audio.engine import Clip
+from audio.engines.base import Clip
 from audio.errors import TtsError
 
 

@@ -1,0 +1,154 @@
+"""The channel interface: what a channel is given (Broadcast) and what it returns (Delivery).
+
+Every channel is a `Channel` (`publish` and `recover`). What only some channels
+can do is a small Protocol of its own, checked with `isinstance`:
+
+- `Preparable`: render ahead of air time (the radio);
+- `Interruptible`: stop what is playing for an emergency (the radio);
+- `Closeable`: hold connections to close at shutdown (the Icecast source);
+- `Checkable`, `Reconcilable`, `Resumable`: what `loa channels check`,
+  `loa reconcile` and `loa retry` ask of a social channel.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol, runtime_checkable
+from zoneinfo import ZoneInfo
+
+from broadcasts.models import Outcome
+
+__all__ = ["Broadcast", "Delivery", "Channel", "Preparable", "Interruptible", "Closeable", "Checkable",
+           "Reconcilable", "Resumable", "Finding", "OK", "WARN", "ERROR"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Broadcast:
+    """One airing as a channel sees it: no database, no clock."""
+
+    airing_id: int
+    bulletin_id: int
+    channel: str
+    station_code: str
+    station_name: str
+    timezone: str
+    title: str
+    body: str
+    post_text: str | None
+    priority: str
+    due_at: datetime
+    attempt: int = 1
+
+    @property
+    def local_due(self) -> datetime:
+        return self.due_at.astimezone(ZoneInfo(self.timezone))
+
+    @property
+    def key(self) -> str:
+        """A stable name for this airing's outputs, e.g. an-phu-20261123-0600-a42."""
+        return f"{self.station_code}-{self.local_due:%Y%m%d-%H%M}-a{self.airing_id}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Delivery:
+    """What came back from a channel, as it goes into the broadcast log."""
+
+    outcome: Outcome
+    tts_engine: str | None = None
+    audio_path: str | None = None
+    audio_sha256: str | None = None
+    audio_seconds: float | None = None
+    external_id: str | None = None
+    external_url: str | None = None
+    error_code: str | None = None
+    error_message: str | None = None
+    detail: dict[str, Any] | None = field(default=None)
+
+
+class Channel(Protocol):
+    """A way out: the radio, a Facebook Page, a Zalo Official Account."""
+
+    name: str
+
+    def publish(self, broadcast: Broadcast) -> Delivery:
+        """Deliver once; raise ChannelError when it did not work."""
+        ...
+
+    def recover(self, broadcast: Broadcast) -> Delivery | None:
+        """After a crash mid-delivery: what happened (a Delivery), or None if surely nothing went out."""
+        ...
+
+
+@runtime_checkable
+class Preparable(Protocol):
+    """A channel that renders ahead of air time, so playout starts on the second."""
+
+    def prepare(self, broadcast: Broadcast) -> Any:
+        """Render `broadcast` now; publishing it later uses what was rendered."""
+        ...
+
+
+@runtime_checkable
+class Interruptible(Protocol):
+    """A channel whose output can be stopped mid-way (an emergency interrupts the radio)."""
+
+    def interrupt(self) -> None:
+        """Stop what is being delivered now; its publish raises an interrupted error."""
+        ...
+
+
+@runtime_checkable
+class Closeable(Protocol):
+    """A channel that holds connections or processes to release at shutdown."""
+
+    def close(self) -> None:
+        """Release what the channel holds; safe to call twice."""
+        ...
+
+
+OK = "ok"
+WARN = "warn"
+ERROR = "error"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Finding:
+    """One plain-words result of a check: a level and a message code with its parameters."""
+
+    level: str
+    code: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+@runtime_checkable
+class Checkable(Protocol):
+    """A channel that can verify its credentials and permissions against its service."""
+
+    name: str
+
+    def check(self) -> list[Finding]:
+        """Ask the service what it thinks of the configured credentials; never raises."""
+        ...
+
+
+@runtime_checkable
+class Reconcilable(Protocol):
+    """A channel that can look up a post whose outcome is unknown."""
+
+    name: str
+
+    def reconcile(self, broadcast: Broadcast) -> Delivery | None:
+        """The posted Delivery when the post is found; None when it is not (yet); ChannelError if it cannot look."""
+        ...
+
+
+@runtime_checkable
+class Resumable(Protocol):
+    """A channel that can start a retry with what already went out (a Zalo article, say)."""
+
+    name: str
+
+    def carry_over(self, old: Broadcast, new: Broadcast) -> list[str]:
+        """Copy the finished steps of `old` to `new`; return their names."""
+        ...

@@ -1,0 +1,116 @@
+"""`loa demo`: the whole flow on the embedded defaults, offline, in under a minute.
+
+Writes DIR/config.toml (kept if present), imports the sample plan that ships
+with Loa, queues a few bulletins seconds ahead on the radio (folder sink) and
+on Facebook and Zalo in dry-run, runs the real runner until every airing has
+its record, and prints the log and where the MP3 files are.
+"""
+
+from __future__ import annotations
+
+import time
+from importlib import resources
+from pathlib import Path
+from typing import Callable
+
+from sqlalchemy import select
+
+from broadcasts.log import LogQuery
+from broadcasts.models import Airing, AiringStatus, LogRecord
+from scheduler.app import App, build_app
+from scheduler.config import load_config
+from scheduler.messages import text
+from scheduler.cli.output import OUTCOME_LABELS, log_table
+from scheduler.runner import Runner
+from scheduler.services.queue import import_plan, queue_bulletin, read_log
+from scheduler.programme.times import format_local
+
+__all__ = ["run_demo", "sample_plan_path", "sample_config_text"]
+
+Echo = Callable[[str], None]
+
+
+def sample_plan_path() -> Path:
+    return Path(str(resources.files("scheduler") / "data" / "sample_plan.txt"))
+
+
+def sample_config_text() -> str:
+    return (resources.files("scheduler") / "data" / "config.toml").read_text(encoding="utf-8")
+
+
+def _announcement(app: App) -> str:
+    now = app.clock.now().astimezone(app.config.tz)
+    return (f"{app.config.station.name} thông báo: từ ngày {now:%d/%m/%Y}, UBND xã tiếp nhận hồ sơ TTHC "
+            "trực tuyến mức độ 3, 4 trên Cổng dịch vụ công. Bộ phận một cửa làm việc từ 07:30 đến 17:00 "
+            "các ngày trong tuần. Mọi thắc mắc xin gọi đường dây nóng 0271.3866.123.")
+
+
+def _queue_demo(app: App, echo: Echo, lang: str) -> list[int]:
+    plan_items = [("1", "+3s", "radio"), ("2", "+9s", "radio,facebook")]
+    airing_ids: list[int] = []
+    queued = queue_bulletin(app, text=_announcement(app), title="Thông báo tiếp nhận hồ sơ trực tuyến",
+                            at="+6s", channels=["radio", "facebook", "zalo"], origin="demo")
+    batches = [queued]
+    for ref, at, channels in plan_items:
+        batches.append(queue_bulletin(app, item_ref=ref, at=at, channels=channels.split(","), origin="demo"))
+    for batch in sorted(batches, key=lambda b: min(a.due_at for a in b.airings)):
+        for airing in batch.airings:
+            airing_ids.append(airing.id)
+            echo(text("demo_queued", lang, id=airing.id, channel=airing.channel,
+                      at=format_local(airing.due_at, app.config.tz, "%H:%M:%S"), bulletin=batch.bulletin_id))
+    return airing_ids
+
+
+def _pending(app: App, airing_ids: list[int]) -> int:
+    with app.reads() as session:
+        return len(session.scalars(select(Airing.id).where(
+            Airing.id.in_(airing_ids), Airing.status.in_([AiringStatus.pending, AiringStatus.running]))).all())
+
+
+def run_demo(directory: Path, *, lang: str = "vi", timeout: float = 50.0, echo: Echo = print) -> bool:
+    """Run the demo in `directory`; True when every queued airing got its record in time."""
+    directory.mkdir(parents=True, exist_ok=True)
+    config_file = directory / "config.toml"
+    if not config_file.exists():
+        config_file.write_text(sample_config_text(), encoding="utf-8")
+    config = load_config(config_file)
+    lang = lang or config.lang
+    app = build_app(config)
+    try:
+        echo(text("demo_start", lang, dir=directory.resolve(), station=config.station.name))
+        imported = import_plan(app, sample_plan_path())
+        key = "demo_plan_again" if imported.duplicate else "demo_plan"
+        echo(text(key, lang, title=imported.parsed.title, items=len(imported.parsed.items),
+                  channels=", ".join(imported.parsed.channels)))
+        airing_ids = _queue_demo(app, echo, lang)
+
+        def progress(record: LogRecord) -> None:
+            label = OUTCOME_LABELS[lang][record.outcome.value]
+            extra = f" — {record.error_message}" if record.error_message else ""
+            echo(text("demo_progress", lang, time=format_local(record.finished_at, config.tz, "%H:%M:%S"),
+                      id=record.airing_id, channel=record.channel, outcome=label) + extra)
+
+        runner = Runner(app, observers=[progress])
+        runner.start()
+        deadline = time.monotonic() + timeout
+        try:
+            while _pending(app, airing_ids) and time.monotonic() < deadline:
+                time.sleep(0.25)
+        finally:
+            runner.stop(wait=True)
+        left = _pending(app, airing_ids)
+        records = read_log(app, LogQuery(airing_ids=tuple(airing_ids)))
+        echo("")
+        echo(log_table(records, config.tz, lang))
+        echo("")
+        for record in records:
+            if record.audio_path:
+                echo(text("demo_audio", lang, path=record.audio_path, seconds=f"{record.audio_seconds or 0:.1f}",
+                          sha=(record.audio_sha256 or "")[:16]))
+        echo(text("demo_outbox", lang, outbox=config.path(config.channels.radio.folder.outbox).resolve()))
+        echo(text("demo_next", lang, config=config_file))
+        if left:
+            echo(text("demo_timeout", lang, left=left, timeout=int(timeout)))
+        return left == 0
+    finally:
+        app.close()

@@ -1,0 +1,164 @@
+"""`loa web` (the operator console, served by waitress) and `loa user add|token|tokens|revoke-token`."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import click
+
+from scheduler.cli.options import common_options, say
+from scheduler.cli.options import state as current_state
+from scheduler.messages import text
+
+__all__ = ["COMMANDS"]
+
+
+@click.command("web")
+@click.option("--host", help="Địa chỉ lắng nghe (mặc định [web] host) / listen address.")
+@click.option("--port", type=click.IntRange(1, 65535), help="Cổng (mặc định [web] port) / port.")
+@click.option("--threads", type=click.IntRange(1, 256), help="Số luồng waitress (mặc định [web] threads) / threads.")
+@click.option("--dev", is_flag=True,
+              help="Máy chủ phát triển werkzeug thay cho waitress (không tự nạp lại) / werkzeug's development "
+                   "server instead of waitress (no reloader).")
+@common_options
+def web(host: str | None, port: int | None, threads: int | None, dev: bool) -> None:
+    """Chạy bảng điều khiển web (waitress) / serve the operator web console (waitress)."""
+    from scheduler.web import create_app
+
+    state = current_state()
+    app = state.app()
+    web_config = app.config.web
+    key = os.environ.get(web_config.secret_key_env)
+    if not key:
+        say(text("web_no_secret", state.language, env=web_config.secret_key_env), err=True)
+    host, port = host or web_config.host, port or web_config.port
+    console = create_app(app, secret_key=key)
+    try:
+        if dev:
+            _serve_dev(console, host, port, state.language)
+        else:
+            _serve_waitress(console, host, port, threads or web_config.threads, state.language,
+                            proxied=web_config.trusted_proxies > 0)
+    finally:
+        app.close()
+
+
+def _serve_waitress(console: Any, host: str, port: int, threads: int, lang: str, *, proxied: bool) -> None:
+    """Serve with waitress (pure Python, also on Windows) until interrupted."""
+    from waitress.server import create_server
+
+    # Behind trusted proxies the console reads X-Forwarded-For itself ([web] trusted_proxies), so keep it.
+    server = create_server(console, host=host, port=port, threads=threads, ident="waitress",
+                           channel_timeout=120, clear_untrusted_proxy_headers=not proxied)
+    say(text("web_serving", lang, host=host, port=getattr(server, "effective_port", port)))
+    try:
+        server.run()
+    finally:
+        server.close()
+
+
+def _serve_dev(console: Any, host: str, port: int, lang: str) -> None:
+    """Serve with werkzeug's development server (threaded, no reloader) until interrupted."""
+    from werkzeug.serving import make_server
+
+    server = make_server(host, port, console, threaded=True)
+    say(text("web_serving_dev", lang, host=host, port=server.server_port))
+    try:
+        server.serve_forever()
+    finally:
+        server.server_close()
+
+
+@click.group("user")
+def user() -> None:
+    """Người dùng bảng điều khiển / console users."""
+
+
+@user.command("add")
+@click.argument("username")
+@click.option("--role", type=click.Choice(["operator", "approver", "admin"]), default="admin", show_default=True,
+              help="Vai trò / role.")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
+              help="Mật khẩu (hỏi nếu không ghi) / password (prompted if not given).")
+@common_options
+def user_add(username: str, role: str, password: str) -> None:
+    """Tạo người dùng (người đầu tiên nên là admin) / create a user (make the first one an admin)."""
+    from scheduler.services.users import add_user
+
+    state = current_state()
+    app = state.app()
+    try:
+        add_user(app, username, password, role)
+    finally:
+        app.close()
+    say(text("user_added", state.language, username=username, role=role))
+
+
+@user.command("token")
+@click.argument("username")
+@click.option("--name", default="api", show_default=True, help="Tên tích hợp / integration name.")
+@common_options
+def user_token(username: str, name: str) -> None:
+    """Tạo mã truy cập API cho người dùng / create an API token for a user."""
+    from scheduler.services.users import create_token
+
+    state = current_state()
+    app = state.app()
+    try:
+        token = create_token(app, username, name)
+    finally:
+        app.close()
+    say(text("token_added", state.language, token=token))
+
+
+@user.command("tokens")
+@click.option("--json", "as_json", is_flag=True, help="In JSON / print JSON.")
+@common_options
+def user_tokens(as_json: bool) -> None:
+    """Liệt kê mã truy cập API / list the API tokens (never the tokens themselves)."""
+    import json
+
+    from scheduler.cli.output import table
+    from scheduler.programme.times import format_local
+    from scheduler.services.users import list_tokens
+
+    state = current_state()
+    app = state.app()
+    try:
+        tokens = list_tokens(app)
+        tz = app.config.tz
+    finally:
+        app.close()
+    if as_json:
+        say(json.dumps([k.as_json(tz) for k in tokens], ensure_ascii=False))
+        return
+    if not tokens:
+        say(text("token_list_empty", state.language))
+        return
+    lang = state.language
+    rows = [[str(k.id), k.name, k.username, format_local(k.created_at, tz, "%Y-%m-%d %H:%M"),
+             format_local(k.last_used_at, tz, "%Y-%m-%d %H:%M") if k.last_used_at else text("w_never", lang),
+             text("w_revoked", lang, at=format_local(k.revoked_at, tz, "%Y-%m-%d %H:%M") if k.revoked_at else "")
+             if k.revoked else text("w_active", lang)] for k in tokens]
+    say(table(["#", text("w_token_name", lang), text("w_owner", lang), text("w_created", lang),
+               text("w_last_used", lang), text("w_status", lang)], rows))
+
+
+@user.command("revoke-token")
+@click.argument("token_id", type=click.IntRange(1, 2**31 - 1))
+@common_options
+def user_revoke_token(token_id: int) -> None:
+    """Thu hồi mã truy cập API số TOKEN_ID (xem loa user tokens) / revoke API token TOKEN_ID."""
+    from scheduler.services.users import revoke_token
+
+    state = current_state()
+    app = state.app()
+    try:
+        revoked = revoke_token(app, token_id, by="cli")
+    finally:
+        app.close()
+    say(text("token_revoked", state.language, id=revoked.id, name=revoked.name, username=revoked.username))
+
+
+COMMANDS = [web, user]

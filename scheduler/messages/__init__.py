@@ -1,0 +1,294 @@
+"""Every user-facing message, in Vietnamese and English, keyed by error code.
+
+One reviewable place for translations. `render(error, lang)` formats the
+template of an error's code with its parameters; an unknown code falls back to
+the code and its parameters so nothing is ever hidden.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scheduler.messages import channels, report, runner, speech, web
+
+__all__ = ["MESSAGES", "render", "text"]
+
+# code -> (Vietnamese, English)
+MESSAGES: dict[str, tuple[str, str]] = {
+    # command line
+    "error_prefix": ("Lỗi", "Error"),
+    "internal_cli": (
+        "lỗi nội bộ ({reason}). Chạy lại với --debug để xem chi tiết và báo cho người quản trị.",
+        "internal error ({reason}). Run again with --debug for details and report it.",
+    ),
+    "interrupted": ("Đã dừng theo yêu cầu.", "Stopped on request."),
+    "queue_one_source": (
+        "Cần đúng một trong --text, --file hoặc --item.",
+        "Give exactly one of --text, --file or --item.",
+    ),
+    "queued": ("Đã xếp bản tin số {id}:", "Queued bulletin {id}:"),
+    "said": (
+        "Đã ghi {path} ({seconds} giây, bộ đọc {engine}, sha256 {sha256}).",
+        "Wrote {path} ({seconds} s, engine {engine}, sha256 {sha256}).",
+    ),
+    "running": (
+        "Loa đang chạy cho {station}. Nhấn Ctrl+C để dừng.",
+        "Loa is running for {station}. Press Ctrl+C to stop.",
+    ),
+    "stopping": (
+        "Đang dừng: chờ lượt phát đang làm xong và được ghi nhật ký…",
+        "Stopping: waiting for the airing in hand to finish and be logged…",
+    ),
+    "demo_start": (
+        "Loa demo — {station}\nThư mục: {dir}",
+        "Loa demo — {station}\nFolder: {dir}",
+    ),
+    "demo_plan": (
+        "Đã nhập kế hoạch mẫu: {title} ({items} nội dung; kênh: {channels}).",
+        "Imported the sample plan: {title} ({items} items; channels: {channels}).",
+    ),
+    "demo_plan_again": (
+        "Kế hoạch mẫu đã có sẵn: {title} ({items} nội dung; kênh: {channels}).",
+        "The sample plan is already stored: {title} ({items} items; channels: {channels}).",
+    ),
+    "demo_queued": (
+        "  xếp lượt phát #{id} (bản tin {bulletin}) trên {channel} lúc {at}",
+        "  queued airing #{id} (bulletin {bulletin}) on {channel} at {at}",
+    ),
+    "demo_progress": ("[{time}] lượt #{id} {channel}: {outcome}", "[{time}] airing #{id} {channel}: {outcome}"),
+    "demo_audio": ("Âm thanh: {path} ({seconds} giây, sha256 {sha}…)", "Audio: {path} ({seconds} s, sha256 {sha}…)"),
+    "demo_outbox": ("Hộp thư đi của đài (folder sink): {outbox}", "Radio outbox (folder sink): {outbox}"),
+    "demo_next": (
+        "Xem lại nhật ký: loa --config {config} log",
+        "See the log again: loa --config {config} log",
+    ),
+    "demo_timeout": (
+        "Còn {left} lượt phát chưa xong sau {timeout} giây.",
+        "{left} airings were not finished after {timeout} s.",
+    ),
+    "quiet_hours_wait": (
+        "Đang trong giờ yên lặng của loa: lượt phát {channel} chờ đến khung giờ {at}.",
+        "Inside the radio's quiet hours: the {channel} airing waits for the slot at {at}.",
+    ),
+    "slot_full_moved": (
+        "Khung giờ đã đầy: bản tin được chuyển sang {at}.",
+        "The slot is full: the bulletin moves to {at}.",
+    ),
+    "slot_passed_moved": (
+        "Khung giờ của bản nháp đã qua khi được duyệt: bản tin chuyển sang {at}.",
+        "The draft's slot went by before it was approved: the bulletin moves to {at}.",
+    ),
+    "slot_pushed_other": (
+        "Bản tin ưu tiên hơn chen trước: lượt phát #{airing} chuyển sang {at}.",
+        "A higher-priority bulletin goes first: airing #{airing} moves to {at}.",
+    ),
+    "programme_empty": (
+        "Không có gì trong chương trình {days} ngày tới.",
+        "Nothing in the programme for the next {days} days.",
+    ),
+    "programme_no_slot": ("(ngoài khung giờ)", "(outside the slots)"),
+    "rotation_set": (
+        "Nội dung {ref}: xoay vòng = {mode}, thứ tự = {order}.",
+        "Item {ref}: rotation = {mode}, order = {order}.",
+    ),
+    "plan_summary": (
+        "{title}\nNăm: {year} · Cơ quan ban hành: {issuer} · Kênh: {channels} · {items} nội dung",
+        "{title}\nYear: {year} · Issuer: {issuer} · Channels: {channels} · {items} items",
+    ),
+    "plan_dry_run": ("(chạy thử: chưa lưu gì)", "(dry run: nothing stored)"),
+    "plan_stored": ("Đã lưu kế hoạch số {id}.", "Stored as plan {id}."),
+    "plan_duplicate": (
+        "Tệp này đã được nhập trước đây (kế hoạch số {id}); không lưu lại.",
+        "This file was imported before (plan {id}); not stored again.",
+    ),
+    "run_once_done": ("Đã xử lý {count} lượt phát.", "Processed {count} airings."),
+    # configuration
+    "config_missing": (
+        "Không tìm thấy tệp cấu hình {path}. Tạo tệp theo mẫu config.toml hoặc chỉ định --config.",
+        "Configuration file {path} not found. Create one from the sample config.toml or pass --config.",
+    ),
+    "config_syntax": (
+        "Tệp cấu hình {path} sai cú pháp TOML: {reason}",
+        "Configuration file {path} is not valid TOML: {reason}",
+    ),
+    "config_unknown_key": (
+        "Tệp cấu hình {path}: khóa không hợp lệ '{key}' (các khóa hợp lệ: {allowed}).",
+        "Configuration file {path}: unknown key '{key}' (valid keys: {allowed}).",
+    ),
+    "config_bad_value": (
+        "Tệp cấu hình {path}: khóa '{key}' cần {expected}, nhưng có {got}.",
+        "Configuration file {path}: key '{key}' expects {expected}, got {got}.",
+    ),
+    "config_unknown_channel": (
+        "Tệp cấu hình {path}: kênh không xác định '{channel}' (các kênh: {known}).",
+        "Configuration file {path}: unknown channel '{channel}' (channels: {known}).",
+    ),
+    "config_secret_in_file": (
+        "Tệp cấu hình {path}: không được ghi bí mật '{key}' vào config.toml; dùng biến môi trường {env} hoặc tệp bí mật.",
+        "Configuration file {path}: secret '{key}' must not be in config.toml; use the environment variable {env} or the secrets file.",
+    ),
+    "secrets_file_mode": (
+        "Tệp bí mật {path} phải chỉ chủ sở hữu đọc được (chmod 600), hiện là {mode}.",
+        "Secrets file {path} must be readable by its owner only (chmod 600); it is {mode}.",
+    ),
+    # store
+    "db_unreachable": (
+        "Không kết nối được cơ sở dữ liệu {url}: {reason}",
+        "Cannot reach the database {url}: {reason}",
+    ),
+    "not_found": (
+        "Không tìm thấy {kind} số {id}.",
+        "{kind} {id} not found.",
+    ),
+    # command-line input
+    "usage": ("{reason}", "{reason}"),
+    "bad_time": (
+        "Không hiểu thời điểm '{value}'. Dùng now, next, HH:MM, YYYY-MM-DD HH:MM, +10m hoặc ISO-8601.",
+        "Cannot read the time '{value}'. Use now, next, HH:MM, YYYY-MM-DD HH:MM, +10m or ISO-8601.",
+    ),
+    "bad_date": (
+        "Không hiểu ngày '{value}'. Dùng YYYY-MM-DD.",
+        "Cannot read the date '{value}'. Use YYYY-MM-DD.",
+    ),
+    "unknown_channel": (
+        "Kênh không xác định '{channel}' (các kênh đang bật: {known}).",
+        "Unknown channel '{channel}' (enabled channels: {known}).",
+    ),
+    "empty_text": (
+        "Nội dung bản tin trống: không có gì để phát.",
+        "The bulletin text is empty: there is nothing to broadcast.",
+    ),
+    "nothing_speakable": (
+        "Văn bản không có gì đọc được thành tiếng.",
+        "The text has nothing that can be spoken.",
+    ),
+    "no_slot": (
+        "Không có khung giờ phát nào cho kênh {channel} trong cấu hình.",
+        "No programme slot for channel {channel} in the configuration.",
+    ),
+    "file_unreadable": (
+        "Không đọc được tệp {path}: {reason}",
+        "Cannot read the file {path}: {reason}",
+    ),
+    "output_unwritable": (
+        "Không ghi được tệp {path}: {reason}",
+        "Cannot write the file {path}: {reason}",
+    ),
+    # plan import
+    "plan_unsupported_type": (
+        "Không đọc được {path}: chỉ hỗ trợ tệp .txt, .md, .docx và .pdf.",
+        "Cannot read {path}: only .txt, .md, .docx and .pdf files are supported.",
+    ),
+    "plan_unreadable": (
+        "Không đọc được tệp kế hoạch {path}: {reason}",
+        "Cannot read the plan file {path}: {reason}",
+    ),
+    "plan_encrypted": (
+        "Tệp {path} được đặt mật khẩu; hãy gỡ mật khẩu rồi nhập lại.",
+        "The file {path} is password-protected; remove the password and import it again.",
+    ),
+    "plan_empty": (
+        "Tệp {path} không có chữ nào (có thể là bản quét ảnh).",
+        "The file {path} contains no text (it may be a scanned image).",
+    ),
+    "plan_not_a_plan": (
+        "{path} không phải là một kế hoạch tuyên truyền: không thấy tiêu đề 'KẾ HOẠCH' hay mục 'Nội dung tuyên truyền'.",
+        "{path} is not a communication plan: no 'KẾ HOẠCH' title or 'Nội dung tuyên truyền' section was found.",
+    ),
+    "plan_no_content": (
+        "{path}: không tìm thấy mục nội dung tuyên truyền (đã tìm các tiêu đề {looked_for}).",
+        "{path}: no content section found (looked for the headings {looked_for}).",
+    ),
+    "plan_no_items": (
+        "{path}: mục '{section}' không có nội dung tuyên truyền nào.",
+        "{path}: the section '{section}' lists no content items.",
+    ),
+    "plan_item_not_found": (
+        "Không tìm thấy nội dung tuyên truyền '{ref}' trong kế hoạch đang dùng.",
+        "Content item '{ref}' not found in the active plan.",
+    ),
+    "no_active_plan": (
+        "Chưa có kế hoạch nào được nhập. Dùng 'loa plan import TỆP'.",
+        "No plan has been imported yet. Use 'loa plan import FILE'.",
+    ),
+    # speech and audio
+    "tts_failed": (
+        "Bộ đọc {engine} không đọc được: {reason}",
+        "Speech engine {engine} failed: {reason}",
+    ),
+    "tts_all_failed": (
+        "Không bộ đọc nào đọc được văn bản ({reasons}).",
+        "No speech engine could speak the text ({reasons}).",
+    ),
+    "tts_unknown_engine": (
+        "Bộ đọc không xác định '{engine}' (có: {known}).",
+        "Unknown speech engine '{engine}' (available: {known}).",
+    ),
+    "voice_missing": (
+        "Không tìm thấy tệp giọng đọc {path}.",
+        "Voice file {path} not found.",
+    ),
+    "audio_failed": (
+        "Lỗi xử lý âm thanh: {reason}",
+        "Audio processing failed: {reason}",
+    ),
+    "sink_failed": (
+        "Không phát được qua {sink}: {reason}",
+        "Playout through {sink} failed: {reason}",
+    ),
+    "sink_interrupted": (
+        "Bị ngắt giữa chừng để phát tin khẩn cấp.",
+        "Interrupted to air an emergency bulletin.",
+    ),
+    # channels and delivery
+    "channel_failed": (
+        "Kênh {channel} lỗi: {reason}",
+        "Channel {channel} failed: {reason}",
+    ),
+    "missed": (
+        "Bỏ lỡ: quá giờ phát {late} (cho phép trễ tối đa {grace}) — máy không chạy đúng giờ.",
+        "Missed: {late} past due (grace {grace}) — the runner was not running on time.",
+    ),
+    "crashed_unclear": (
+        "Tiến trình phát bị dừng giữa chừng; không xác định được đã phát hay chưa. Cần người trực kiểm tra.",
+        "The runner stopped mid-delivery; whether it went out is unclear. An operator must check.",
+    ),
+    "channel_stopped": (
+        "Kênh {channel} đang dừng: {reason}",
+        "Channel {channel} is stopped: {reason}",
+    ),
+    "internal": (
+        "Lỗi nội bộ khi phát: {reason}",
+        "Internal error while delivering: {reason}",
+    ),
+}
+
+
+def _merge(*areas: dict[str, tuple[str, str]]) -> None:
+    """Add each area's messages to MESSAGES; a code defined twice is a mistake."""
+    for area in areas:
+        for code, pair in area.items():
+            if code in MESSAGES and MESSAGES[code] != pair:
+                raise AssertionError(f"message code {code!r} is defined twice")
+            MESSAGES[code] = pair
+
+
+_merge(channels.MESSAGES, report.MESSAGES, runner.MESSAGES, speech.MESSAGES, web.MESSAGES)
+
+
+def text(code: str, lang: str = "vi", **params: Any) -> str:
+    """Format the message for `code` in `lang` ("vi" or "en")."""
+    templates = MESSAGES.get(code)
+    if templates is None:
+        details = ", ".join(f"{k}={v}" for k, v in params.items())
+        return f"{code}: {details}" if details else code
+    template = templates[1] if lang == "en" else templates[0]
+    try:
+        return template.format(**params)
+    except (KeyError, IndexError):
+        return f"{template} {params}"
+
+
+def render(error: Any, lang: str = "vi") -> str:
+    """Format a LoaError (anything with `code` and `params`) for the user."""
+    return text(getattr(error, "code", "internal"), lang, **getattr(error, "params", {}))

@@ -1,0 +1,6 @@
+"""The daily programme: when things air.
+
+- `times`: reading `--at` and dates, the next air time of a slot (pure);
+- `slots`: slot occurrences, quiet hours, running order, rotation (pure);
+- `planner`: places airings in slots and fills slots from the plan (database).
+"""

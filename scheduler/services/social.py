@@ -1,0 +1,199 @@
+"""Use cases of the social channels for the operator: check, reconcile, retry, mark.
+
+The log is append-only: settling an airing whose outcome was `unknown` adds a
+final record and sets the airing `done`; a retry is a new airing (`retry_of`)
+due now, never an edit of what happened.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, select, update
+
+from audio.errors import LoaError
+from broadcasts.channels.base import Broadcast, Delivery
+from broadcasts.models import Airing, AiringStatus, Bulletin, LogRecord, Outcome, Station
+from broadcasts.channels.base import ERROR, Checkable, Finding, Reconcilable, Resumable
+from scheduler.app import App
+from scheduler.errors import NotFoundError, UsageError
+from scheduler.messages import text
+
+__all__ = ["ChannelReport", "ReconcileItem", "RetryResult", "check_channels", "reconcile", "retry_airing",
+           "mark_airing", "make_broadcast"]
+
+RETRYABLE_OUTCOMES = (Outcome.failed, Outcome.missed)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChannelReport:
+    channel: str
+    findings: list[Finding]
+
+    @property
+    def problems(self) -> int:
+        return sum(f.level == ERROR for f in self.findings)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReconcileItem:
+    airing_id: int
+    channel: str
+    due_at: datetime
+    state: str  # settled | open | error | disabled
+    external_id: str | None = None
+    error: LoaError | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class RetryResult:
+    airing_id: int
+    channel: str
+    new_airing_id: int | None = None
+    due_at: datetime | None = None
+    found: Delivery | None = None
+    carried: list[str] = field(default_factory=list)
+
+
+def make_broadcast(airing: Airing, bulletin: Bulletin, station: Station) -> Broadcast:
+    """An airing as its channel sees it (the runner builds the same)."""
+    return Broadcast(airing_id=airing.id, bulletin_id=bulletin.id, channel=airing.channel,
+                     station_code=station.code, station_name=station.name, timezone=station.timezone,
+                     title=bulletin.title, body=bulletin.body, post_text=bulletin.post_text,
+                     priority=bulletin.priority.value, due_at=airing.due_at, attempt=airing.attempts)
+
+
+def _load(app: App, airing_id: int) -> tuple[Airing, Bulletin, Station]:
+    with app.sessions() as session:
+        airing = session.get(Airing, airing_id)
+        if airing is None or airing.station_id != app.station_id:
+            raise NotFoundError(kind="lượt phát / airing", id=airing_id)
+        return airing, session.get_one(Bulletin, airing.bulletin_id), session.get_one(Station, airing.station_id)
+
+
+def _settle(app: App, airing: Airing, delivery: Delivery, *, expect: AiringStatus = AiringStatus.unknown,
+            extra: dict[str, Any] | None = None) -> LogRecord | None:
+    """Append the final record of an unsettled airing and mark it done, in one transaction."""
+    now = app.clock.now()
+    with app.sessions.begin() as session:
+        changed = cast(CursorResult[Any], session.execute(
+            update(Airing).where(Airing.id == airing.id, Airing.status == expect)
+            .values(status=AiringStatus.done, outcome=delivery.outcome, lease_until=None)
+        )).rowcount
+        if changed != 1:
+            return None
+        record = LogRecord(airing_id=airing.id, bulletin_id=airing.bulletin_id, station_id=airing.station_id,
+                           channel=airing.channel, outcome=delivery.outcome, due_at=airing.due_at, started_at=None,
+                           finished_at=now, late_seconds=None, external_id=delivery.external_id,
+                           external_url=delivery.external_url, error_code=delivery.error_code,
+                           error_message=delivery.error_message, detail={**(delivery.detail or {}), **(extra or {})},
+                           node=app.node, created_at=now)
+        session.add(record)
+    return record
+
+
+def check_channels(app: App) -> list[ChannelReport]:
+    """Each enabled channel's own verdict on its credentials and permissions."""
+    reports = []
+    for name, channel in app.channels.items():
+        findings = channel.check() if isinstance(channel, Checkable) else []
+        reports.append(ChannelReport(channel=name, findings=findings))
+    return reports
+
+
+def reconcile(app: App) -> list[ReconcileItem]:
+    """Look up every airing whose outcome is unknown; settle those found, list the others."""
+    with app.sessions() as session:
+        rows = session.execute(
+            select(Airing, Bulletin, Station).join(Bulletin, Bulletin.id == Airing.bulletin_id)
+            .join(Station, Station.id == Airing.station_id)
+            .where(Airing.station_id == app.station_id, Airing.status == AiringStatus.unknown)
+            .order_by(Airing.due_at, Airing.id)
+        ).all()
+    items: list[ReconcileItem] = []
+    for airing, bulletin, station in rows:
+        channel = app.channels.get(airing.channel)
+        base: dict[str, Any] = dict(airing_id=airing.id, channel=airing.channel, due_at=airing.due_at)
+        if not isinstance(channel, Reconcilable):
+            items.append(ReconcileItem(**base, state="disabled"))
+            continue
+        try:
+            found = channel.reconcile(make_broadcast(airing, bulletin, station))
+        except LoaError as exc:
+            items.append(ReconcileItem(**base, state="error", error=exc))
+            continue
+        if found is None:
+            items.append(ReconcileItem(**base, state="open"))
+            continue
+        note = text("reconciled_note", app.config.lang)
+        record = _settle(app, airing, Delivery(outcome=Outcome.posted, external_id=found.external_id,
+                                               external_url=found.external_url, detail=found.detail),
+                         extra={"reconciled": True, "note": note})
+        items.append(ReconcileItem(**base, state="settled" if record else "open", external_id=found.external_id))
+    return items
+
+
+def retry_airing(app: App, airing_id: int) -> RetryResult:
+    """Post a failed, missed or unclear airing again as a new airing due now (what went out is not resent)."""
+    airing, bulletin, station = _load(app, airing_id)
+    state = airing.outcome.value if airing.status is AiringStatus.done and airing.outcome else airing.status.value
+    if not (airing.status is AiringStatus.unknown
+            or (airing.status is AiringStatus.done and airing.outcome in RETRYABLE_OUTCOMES)):
+        raise UsageError("airing_not_retryable", id=airing_id, state=state)
+    channel = app.channels.get(airing.channel)
+    if channel is None:
+        raise UsageError("airing_channel_off", id=airing_id, channel=airing.channel)
+    old = make_broadcast(airing, bulletin, station)
+    if airing.status is AiringStatus.unknown and isinstance(channel, Reconcilable):
+        found = channel.reconcile(old)  # never post again what is already there
+        if found is not None:
+            _settle(app, airing, Delivery(outcome=Outcome.posted, external_id=found.external_id,
+                                          external_url=found.external_url, detail=found.detail),
+                    extra={"reconciled": True, "note": text("reconciled_note", app.config.lang)})
+            return RetryResult(airing_id=airing_id, channel=airing.channel, found=found)
+    now = app.clock.now()
+    carried: list[str] = []
+    with app.sessions.begin() as session:
+        new = Airing(bulletin_id=airing.bulletin_id, station_id=airing.station_id, channel=airing.channel,
+                     due_at=now, status=AiringStatus.pending, retry_of=airing.id, created_at=now)
+        session.add(new)
+        session.flush()
+        if isinstance(channel, Resumable):  # before commit, so no runner sees the new airing without it
+            carried = channel.carry_over(old, make_broadcast(new, bulletin, station))
+        if airing.status is AiringStatus.unknown:
+            changed = cast(CursorResult[Any], session.execute(
+                update(Airing).where(Airing.id == airing.id, Airing.status == AiringStatus.unknown)
+                .values(status=AiringStatus.done, outcome=Outcome.failed)
+            )).rowcount
+            if changed == 1:
+                session.add(LogRecord(airing_id=airing.id, bulletin_id=airing.bulletin_id,
+                                      station_id=airing.station_id, channel=airing.channel, outcome=Outcome.failed,
+                                      due_at=airing.due_at, finished_at=now, error_code="operator_retried",
+                                      error_message=text("retried_note", app.config.lang, new=new.id),
+                                      detail={"retried_as": new.id}, node=app.node, created_at=now))
+        new_id = new.id
+    return RetryResult(airing_id=airing_id, channel=airing.channel, new_airing_id=new_id, due_at=now,
+                       carried=carried)
+
+
+def mark_airing(app: App, airing_id: int, outcome: str, *, external_id: str | None = None,
+                note: str | None = None) -> LogRecord:
+    """Settle an airing whose outcome is unknown as the operator found it: posted or failed."""
+    if outcome not in ("posted", "failed"):
+        raise UsageError("usage", reason="--as posted | failed")
+    airing, _, _ = _load(app, airing_id)
+    if airing.status is not AiringStatus.unknown:
+        state = airing.outcome.value if airing.status is AiringStatus.done and airing.outcome else airing.status.value
+        raise UsageError("airing_not_unknown", id=airing_id, state=state)
+    detail = {"marked_by_operator": True, "note": note or ""}
+    if outcome == "posted":
+        delivery = Delivery(outcome=Outcome.posted, external_id=external_id, detail=detail)
+    else:
+        delivery = Delivery(outcome=Outcome.failed, error_code="operator_marked",
+                            error_message=text("marked_note", app.config.lang, note=note or "-"), detail=detail)
+    record = _settle(app, airing, delivery)
+    if record is None:
+        raise UsageError("airing_not_unknown", id=airing_id, state="?")
+    return record
