@@ -11,32 +11,33 @@ import socket
 import time
 import uuid
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Callable, Mapping
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from audio.engines.breaker import BreakerEngine
-from audio.engines.cache import CachedEngine, LruFolder
+from audio.engines.cache import CachedEngine
 from audio.engines.base import EngineChain, TtsEngine
 from audio.engines.espeak import EspeakEngine
 from audio.engines.gtts import GttsEngine
-from audio.sinks.folder import FolderSink
 from audio.mix import EncodeSettings
 from audio.engines.piper import PiperEngine
 from audio.sinks.base import Sink
 from audio.speech import Speaker
 from audio.text import ReadingOptions
-from broadcasts.channels.base import Channel, Closeable
+from broadcasts.channels.base import Channel, Closeable, Context
+from broadcasts.channels.http import USER_AGENT
+from broadcasts.channels import channel_type, radio
+from broadcasts.channels.radio import Script, Studio
 from broadcasts.models import Slot, Station
-from broadcasts.channels.radio import RadioChannel, Script
 from broadcasts.store import open_store, read_sessions
 from scheduler.clock import Clock, SystemClock
 from scheduler.config import Config
 from scheduler.secrets import Secrets, load_secrets
-from scheduler.social_channels import facebook_channel, zalo_channel
 
-__all__ = ["App", "build_app", "build_speaker", "node_name"]
+__all__ = ["App", "build_app", "build_speaker", "build_channels", "channel_context", "node_name"]
 
 
 def node_name() -> str:
@@ -117,44 +118,34 @@ def encode_settings(config: Config) -> EncodeSettings:
                           target_lufs=a.target_lufs, true_peak_db=a.true_peak_db)
 
 
+def channel_context(config: Config, *, speaker: Speaker | None = None, sink: Sink | None = None,
+                    clock: Clock | None = None, secrets: Secrets | None = None) -> Context:
+    """What the channels of `config` are built with: its folders, secrets and clock, and the radio's studio."""
+    clock = clock or SystemClock()
+    secrets = secrets or load_secrets(config)  # lazy: the secrets file is read only if a secret is asked for
+    audio = config.audio
+    studio = None if speaker is None else Studio(
+        speaker=speaker, encoding=encode_settings(config), pause_ms=audio.pause_ms, script=radio_script(config),
+        render_cache_mb=audio.bulletin_cache_mb)
+    return Context(base_dir=Path(config.base_dir), data_dir=config.data_dir, secret=secrets.get, now=clock.now,
+                   sleep=clock.sleep, user_agent=f"{USER_AGENT} station/{config.station.code}", studio=studio,
+                   sink=sink)
+
+
 def build_sink(config: Config, secrets: Secrets | None = None) -> Sink:
-    """The configured radio playout sink; each keeps its hand-over ledger under the data dir."""
-    radio = config.channels.radio
-    ledger = config.data_dir / "ledger"
-    if radio.sink == "device":
-        from audio.sinks.device import DeviceSink
-        return DeviceSink(player=radio.device.player, device=radio.device.device, ledger=ledger)
-    if radio.sink == "icecast":
-        from audio.sinks.icecast import IcecastSink
-        return IcecastSink(url=radio.icecast.url, user=radio.icecast.user,
-                           password=(secrets or load_secrets(config)).get(radio.icecast.password_env) or "",
-                           timeout=radio.icecast.timeout_seconds, ledger=ledger)
-    if radio.sink == "command":
-        from audio.sinks.command import CommandSink
-        return CommandSink(command=radio.command.command, timeout=radio.command.timeout_seconds, ledger=ledger)
-    return FolderSink(config.path(radio.folder.outbox), ledger)
+    """The configured radio playout sink."""
+    return radio.build_sink(config.channels.radio, channel_context(config, secrets=secrets))
 
 
 def build_channels(config: Config, speaker: Speaker, sink: Sink | None = None, *, clock: Clock | None = None,
                    secrets: Secrets | None = None) -> dict[str, Channel]:
+    """The enabled channels, each built by its registered type from its own settings."""
+    context = channel_context(config, speaker=speaker, sink=sink, clock=clock, secrets=secrets)
     built: dict[str, Channel] = {}
-    secrets = secrets or load_secrets(config)  # lazy: the secrets file is read only if a secret is asked for
     for name in config.channels.enabled:
-        if name == "radio":
-            built[name] = RadioChannel(
-                speaker=speaker,
-                sink=sink or build_sink(config, secrets),
-                archive_dir=config.data_dir / "audio",
-                settings=encode_settings(config),
-                pause_ms=config.audio.pause_ms,
-                script=radio_script(config),
-                render_cache=LruFolder(config.data_dir / "cache" / "bulletins", config.audio.bulletin_cache_mb * MB)
-                if config.audio.bulletin_cache_mb > 0 else None,
-            )
-        elif name == "facebook" and config.channels.facebook.enabled:
-            built[name] = facebook_channel(config, secrets)
-        elif name == "zalo" and config.channels.zalo.enabled:
-            built[name] = zalo_channel(config, secrets, clock)
+        channel = channel_type(name).build(config.channel(name), context)
+        if channel is not None:
+            built[name] = channel
     return built
 
 

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from scheduler.config import Config, default_config, load_config
+from broadcasts.channels import channel_names, channel_type
+from scheduler.config import ChannelsConfig, Config, default_config, load_config
 from scheduler.errors import ConfigError
 from scheduler.messages import render
 
@@ -32,6 +33,9 @@ def test_sample_loads_and_matches_the_defaults_where_it_should():
 
 
 def _settings(cls: type, prefix: str = "") -> list[str]:
+    if cls is ChannelsConfig:  # [channels]: `enabled`, then each registered channel's own settings
+        return [f"{prefix}enabled", *(s for name in channel_names()
+                                      for s in _settings(channel_type(name).settings, f"{prefix}{name}."))]
     out = []
     hints = typing.get_type_hints(cls)
     for f in dataclasses.fields(cls):

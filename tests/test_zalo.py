@@ -19,7 +19,7 @@ from scheduler.app import build_app
 from scheduler.runner import Runner
 from scheduler.services.queue import queue_bulletin
 from scheduler.services.social import mark_airing, reconcile, retry_airing
-from scheduler.social_channels import token_path
+from broadcasts.channels.zalo import token_path
 from tests.conftest import TZ
 from tests.fakes.channels import RecordingChannel
 from tests.fakes.http_server import drop, hold, reply
@@ -102,18 +102,18 @@ def test_first_post_refreshes_stores_the_new_tokens_then_posts_article_and_group
     assert app.clock.slept == [1.0]  # one wait between the two verify calls
     assert record.external_id == zalo.articles[0]["id"]
     assert zalo.articles_per_key() == {key: 1} and set(zalo.groups_per_key().values()) == {1}
-    stored = json.loads(token_path(app.config).read_text())
+    stored = json.loads(token_path(app.config.channels.zalo, app.config.data_dir).read_text())
     assert stored["access_token"] == access and stored["refresh_token"] in zalo.refresh_tokens
     assert REFRESH_TOKEN not in zalo.refresh_tokens  # spent: the stored one is the only valid one now
     if os.name == "posix":
-        assert stat.S_IMODE(token_path(app.config).stat().st_mode) == 0o600
+        assert stat.S_IMODE(token_path(app.config.channels.zalo, app.config.data_dir).stat().st_mode) == 0o600
     assert all(token not in json.dumps(record.detail) for token in (access, REFRESH_TOKEN, APP_SECRET))
 
 
 def test_the_stored_refresh_token_supersedes_the_configured_one(app, zalo, clock):
     post(app)
     Runner(app).run_due()
-    first = TokenStore(token_path(app.config)).load()
+    first = TokenStore(token_path(app.config.channels.zalo, app.config.data_dir)).load()
     clock.advance(hours=26)  # the access token has run out
     post(app, text="Bản tin hôm sau.")
     [record] = Runner(app).run_due()
@@ -345,7 +345,7 @@ def test_crash_between_refresh_and_store_ends_in_a_clear_reauthorise(app, zalo, 
         assert record.outcome is Outcome.failed and record.error_code == "zalo_reauthorise"
         assert "-14020" in record.error_message
         assert zalo.articles == [] and len(zalo.seen("POST", "/v4/oa/access_token")) == 2
-        assert not token_path(app.config).exists()
+        assert not token_path(app.config.channels.zalo, app.config.data_dir).exists()
     finally:
         close_app(restarted)
 

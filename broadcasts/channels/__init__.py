@@ -1,24 +1,37 @@
-"""The channels: the registry of channel names and their classes.
+"""The channels: the registry, the one list of every channel Loa can use.
 
-A new channel is one module plus one line in CHANNEL_CLASSES. Channels are
-imported only when asked for, so importing `broadcasts` stays cheap.
+A new channel is one module plus one line in CHANNELS. The module offers
+`CHANNEL`, a `ChannelType` (base.py): its settings dataclass, read from
+`[channels.<name>]`, and how to build the channel from them. Config loading,
+`build_app`, the runner, the report and the API document all ask the registry
+when they run, and modules are imported only when asked for, so importing
+`broadcasts.channels` stays cheap.
 """
 
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["CHANNEL_CLASSES", "channel_class"]
+if TYPE_CHECKING:
+    from broadcasts.channels.base import ChannelType
 
-CHANNEL_CLASSES = {
-    "radio": "broadcasts.channels.radio:RadioChannel",
-    "facebook": "broadcasts.channels.facebook:FacebookChannel",
-    "zalo": "broadcasts.channels.zalo:ZaloChannel",
+__all__ = ["CHANNELS", "channel_names", "channel_type"]
+
+CHANNELS: dict[str, str] = {
+    "radio": "broadcasts.channels.radio",
+    "facebook": "broadcasts.channels.facebook",
+    "zalo": "broadcasts.channels.zalo",
 }
 
 
-def channel_class(name: str) -> Any:
-    """The class of the channel called `name`."""
-    module, _, attribute = CHANNEL_CLASSES[name].partition(":")
-    return getattr(importlib.import_module(module), attribute)
+def channel_names() -> tuple[str, ...]:
+    """The names of every registered channel, in the registry's order."""
+    return tuple(CHANNELS)
+
+
+def channel_type(name: str) -> ChannelType[Any]:
+    """What the registry knows of the channel called `name`; KeyError if there is none."""
+    module = importlib.import_module(CHANNELS[name])
+    kind: ChannelType[Any] = module.CHANNEL
+    return kind

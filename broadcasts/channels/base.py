@@ -8,19 +8,28 @@ can do is a small Protocol of its own, checked with `isinstance`:
 - `Closeable`: hold connections to close at shutdown (the Icecast source);
 - `Checkable`, `Reconcilable`, `Resumable`: what `loa channels check`,
   `loa reconcile` and `loa retry` ask of a social channel.
+
+What a channel module offers the registry (`broadcasts.channels`) is a
+`ChannelType`: its settings dataclass, how to build the channel from them and
+a `Context`, and which settings it cannot use (`Problem`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol, runtime_checkable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Generic, Iterable, Protocol, TypeVar, runtime_checkable
 from zoneinfo import ZoneInfo
 
 from broadcasts.models import Outcome
 
+if TYPE_CHECKING:
+    from audio.sinks.base import Sink
+    from broadcasts.channels.radio import Studio
+
 __all__ = ["Broadcast", "Delivery", "Channel", "Preparable", "Interruptible", "Closeable", "Checkable",
-           "Reconcilable", "Resumable", "Finding", "OK", "WARN", "ERROR"]
+           "Reconcilable", "Resumable", "Finding", "OK", "WARN", "ERROR", "Context", "Problem", "ChannelType"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -152,3 +161,58 @@ class Resumable(Protocol):
     def carry_over(self, old: Broadcast, new: Broadcast) -> list[str]:
         """Copy the finished steps of `old` to `new`; return their names."""
         ...
+
+
+@dataclass(frozen=True, kw_only=True)
+class Context:
+    """What the application hands a channel to build it: folders, secrets, the clock, and the radio's studio."""
+
+    base_dir: Path  # where relative paths of the settings start (the config file's folder)
+    data_dir: Path  # where channels keep journals, tokens, archives and caches
+    secret: Callable[[str], str | None]  # a secret by the name of its environment variable
+    now: Callable[[], datetime]
+    sleep: Callable[[float], None]
+    user_agent: str = "Loa"
+    studio: Studio | None = None  # how the radio speaks and frames a bulletin
+    sink: Sink | None = None  # a playout sink to use instead of the configured one (tests, benchmarks)
+
+    def path(self, value: str) -> Path:
+        """A configured path, relative to `base_dir` unless absolute."""
+        path = Path(value).expanduser()
+        return path if path.is_absolute() else self.base_dir / path
+
+    def data_path(self, value: str) -> Path:
+        """A configured path, relative to `data_dir` unless absolute."""
+        path = Path(value).expanduser()
+        return path if path.is_absolute() else self.data_dir / path
+
+
+@dataclass(frozen=True, kw_only=True)
+class Problem:
+    """A setting a channel cannot use: its key inside `[channels.<name>]`, what was expected, and its value."""
+
+    key: str
+    expected: str
+    value: Any
+
+
+S = TypeVar("S")
+
+
+def _no_problems(settings: Any, listed: bool) -> Iterable[Problem]:
+    return ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChannelType(Generic[S]):
+    """A channel as the registry knows it: its settings dataclass, how to build it, what it cannot use.
+
+    `settings` is a frozen keyword-only dataclass with defaults for every field,
+    read from `[channels.<name>]`; it has `grace_minutes`. `build` returns None
+    when the settings switch the channel off. `problems(settings, listed)` says
+    what is wrong across values (`listed`: the channel is in `[channels] enabled`).
+    """
+
+    settings: type[S]
+    build: Callable[[S, Context], Channel | None]
+    problems: Callable[[S, bool], Iterable[Problem]] = _no_problems

@@ -22,40 +22,45 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, Callable, Mapping, Sequence
+from functools import partial
+from typing import Any, Callable, Iterator, Mapping
 
 import requests
 
-from broadcasts.channels.base import Broadcast, Delivery
+from broadcasts.channels.base import Broadcast, ChannelType, Context, Delivery, Problem
 from broadcasts.errors import ChannelError
-from broadcasts.channels.http import read_json, send
+from broadcasts.channels.http import make_session, read_json, send
 from broadcasts.channels.journal import DONE, SENDING, Journal
 from broadcasts.models import Outcome
-from broadcasts.channels.posts import DEFAULT_TEMPLATE, FACEBOOK_LIMIT, render_post
+from broadcasts.channels.posts import DEFAULT_TEMPLATE, FACEBOOK_LIMIT, post_problems, render_post
 from broadcasts.redact import remember, scrub
 from broadcasts.channels.base import ERROR, OK, WARN, Finding
 
-__all__ = ["FacebookSettings", "FacebookChannel", "feed_request", "usage_wait", "graph_error",
-           "RETRYABLE_CODES", "AUTH_CODES"]
+__all__ = ["FacebookSettings", "FacebookChannel", "build", "problems", "CHANNEL", "feed_request", "usage_wait",
+           "graph_error", "RETRYABLE_CODES", "AUTH_CODES"]
 
 RETRYABLE_CODES = frozenset({1, 2, 4, 17, 32, 341, 368, 613})
 AUTH_CODES = frozenset({190, 102})
 USAGE_HEADERS = ("x-app-usage", "x-page-usage", "x-business-use-case-usage")
 _THROTTLED_WAIT = 300.0  # seconds, when a usage header is at 100% but names no time
+LOOKUP_PAGES = 3  # pages of the feed searched for a post whose reply was lost
 
 
 @dataclass(frozen=True, kw_only=True)
 class FacebookSettings:
-    page_id: str
-    graph_url: str = "https://graph.facebook.com/v25.0"
+    """The `[channels.facebook]` table: the Page, the Graph endpoint, the token's variable, the post template."""
+
+    enabled: bool = True
     dry_run: bool = True
+    page_id: str = ""
+    graph_url: str = "https://graph.facebook.com/v25.0"
+    token_env: str = "LOA_FACEBOOK_PAGE_TOKEN"
     timeout_seconds: float = 20.0
-    hashtags: Sequence[str] = ()
+    grace_minutes: float = 120.0
+    hashtags: tuple[str, ...] = ()
     link: str = ""
     template: str = DEFAULT_TEMPLATE
-    token_env: str = "LOA_FACEBOOK_PAGE_TOKEN"
     max_wait_seconds: float = 300.0
-    lookup_pages: int = 3
 
 
 def feed_request(broadcast: Broadcast, settings: FacebookSettings) -> dict[str, Any]:
@@ -236,7 +241,7 @@ class FacebookChannel:
         pattern = re.compile(re.escape(broadcast.key) + r"(?![0-9A-Za-z])")
         params: dict[str, Any] = {"fields": "id,message,created_time,permalink_url", "limit": 50,
                                   "since": int((broadcast.due_at - timedelta(days=1)).timestamp())}
-        for _ in range(max(self.settings.lookup_pages, 1)):
+        for _ in range(LOOKUP_PAGES):
             response = send(session, "GET", self._url(f"{self.settings.page_id}/feed"), channel=self.name,
                             idempotent=True, headers={"Authorization": f"Bearer {token}"}, params=params)
             payload = read_json(response, channel=self.name, idempotent=True)
@@ -326,3 +331,26 @@ class FacebookChannel:
         except ChannelError as exc:
             findings.append(Finding(level=ERROR, code=exc.code, params=dict(exc.params)))
         return findings
+
+
+def build(settings: FacebookSettings, context: Context) -> FacebookChannel | None:
+    """The Facebook Page channel, or None when `enabled = false`."""
+    if not settings.enabled:
+        return None
+    return FacebookChannel(settings, session=make_session(context.user_agent, settings.timeout_seconds),
+                           token=partial(context.secret, settings.token_env),
+                           journal=Journal(context.data_dir / "journal" / "facebook"))
+
+
+def problems(settings: FacebookSettings, listed: bool) -> Iterator[Problem]:
+    """What Facebook cannot use: the template and endpoint, no Page id when posting for real, a negative wait."""
+    yield from post_problems(settings, ("graph_url",))
+    if listed and settings.enabled and not settings.dry_run and not settings.page_id.strip():
+        yield Problem(key="page_id", expected="mã Trang Facebook khi dry_run = false / the Page id when dry_run = false",
+                      value=settings.page_id)
+    if settings.max_wait_seconds < 0:
+        yield Problem(key="max_wait_seconds", expected="một số không âm / a non-negative number",
+                      value=settings.max_wait_seconds)
+
+
+CHANNEL = ChannelType(settings=FacebookSettings, build=build, problems=problems)

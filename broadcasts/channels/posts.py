@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import re
 import string
-from typing import Sequence
+from typing import Any, Iterator, Sequence
 
-from broadcasts.channels.base import Broadcast
+from broadcasts.channels.base import Broadcast, Problem
 
-__all__ = ["render_post", "post_text", "check_template", "clip", "DEFAULT_TEMPLATE", "FACEBOOK_LIMIT",
-           "ZALO_TEXT_LIMIT", "PLACEHOLDERS"]
+__all__ = ["render_post", "post_text", "check_template", "post_problems", "clip", "DEFAULT_TEMPLATE",
+           "FACEBOOK_LIMIT", "ZALO_TEXT_LIMIT", "PLACEHOLDERS"]
 
 FACEBOOK_LIMIT = 63_206  # characters of a Page post message
 ZALO_TEXT_LIMIT = 2_000  # characters of an OA text message
@@ -35,6 +35,20 @@ def check_template(template: str) -> str | None:
     if "key" not in fields:
         return "{key} is required"
     return None
+
+
+def post_problems(settings: Any, urls: Sequence[str]) -> Iterator[Problem]:
+    """What a social channel's settings cannot use: its `template`, `timeout_seconds`, and the endpoints `urls`."""
+    problem = check_template(settings.template)
+    if problem:
+        yield Problem(key="template", expected="{text} {title} {body} {hashtags} {link} {station} {date} và / and "
+                      f"{{key}} ({problem})", value=settings.template)
+    if settings.timeout_seconds <= 0:
+        yield Problem(key="timeout_seconds", expected="một số dương / a positive number",
+                      value=settings.timeout_seconds)
+    for name in urls:
+        if not re.match(r"^https?://", getattr(settings, name)):
+            yield Problem(key=name, expected="một địa chỉ http(s):// / an http(s):// URL", value=getattr(settings, name))
 
 
 def post_text(broadcast: Broadcast) -> str:

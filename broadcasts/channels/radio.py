@@ -13,10 +13,12 @@ import hashlib
 import json
 import logging
 import os
+import re
 import shutil
 import tempfile
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Iterator
 
 from audio.engines.cache import LruFolder
 from audio.engines.base import Clip, identity
@@ -26,17 +28,63 @@ from audio.text.lunar import read_lunar_date, solar_to_lunar
 from audio.mix import EncodeSettings, sha256_file
 from audio.text.numbers import Dialect, read_month, read_number, read_time
 from audio.sinks.base import Sink
+from audio.sinks.folder import FolderSink
 from audio.speech import Rendered, Speaker, render_script
-from broadcasts.channels.base import Broadcast, Delivery
+from broadcasts.channels.base import Broadcast, ChannelType, Context, Delivery, Problem
 from broadcasts.models import Outcome
 
-__all__ = ["RadioChannel", "Script", "spoken_parts", "script_values", "TEMPLATE_FIELDS", "WEEKDAYS"]
+__all__ = ["RadioChannel", "RadioSettings", "FolderSinkSettings", "DeviceSinkSettings", "IcecastSinkSettings",
+           "CommandSinkSettings", "SINK_NAMES", "Studio", "Script", "build", "build_sink", "problems", "CHANNEL",
+           "spoken_parts", "script_values", "TEMPLATE_FIELDS", "WEEKDAYS"]
 
 WEEKDAYS = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
 TEMPLATE_FIELDS = ("station", "weekday", "date", "time", "lunar", "lunar_date")
 log = logging.getLogger(__name__)
 
 RENDER_VERSION = 2  # change it when the same inputs start to sound different
+SINK_NAMES = ("folder", "device", "icecast", "command")
+MB = 1024 * 1024
+_QUIET = re.compile(r"^([01]?\d|2[0-3]):[0-5]\d\s*-\s*([01]?\d|2[0-3]):[0-5]\d$")
+
+
+@dataclass(frozen=True, kw_only=True)
+class FolderSinkSettings:
+    outbox: str = "outbox"
+
+
+@dataclass(frozen=True, kw_only=True)
+class DeviceSinkSettings:
+    player: str = "auto"
+    device: str = "default"
+
+
+@dataclass(frozen=True, kw_only=True)
+class IcecastSinkSettings:
+    url: str = "http://127.0.0.1:8000/loa.mp3"
+    user: str = "source"
+    password_env: str = "LOA_ICECAST_PASSWORD"
+    timeout_seconds: float = 10.0
+
+
+@dataclass(frozen=True, kw_only=True)
+class CommandSinkSettings:
+    command: str = ""
+    timeout_seconds: float = 3600.0
+
+
+@dataclass(frozen=True, kw_only=True)
+class RadioSettings:
+    """The `[channels.radio]` table: the playout sink and its settings, lateness, quiet hours, interruptions."""
+
+    sink: str = "folder"
+    grace_minutes: float = 10.0
+    render_lead_seconds: float = 120.0
+    quiet_hours: str = ""
+    on_interrupt: str = "requeue"
+    folder: FolderSinkSettings = field(default_factory=FolderSinkSettings)
+    device: DeviceSinkSettings = field(default_factory=DeviceSinkSettings)
+    icecast: IcecastSinkSettings = field(default_factory=IcecastSinkSettings)
+    command: CommandSinkSettings = field(default_factory=CommandSinkSettings)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -48,6 +96,17 @@ class Script:
     jingle: str = NO_JINGLE  # "" for the generated chime, a sound file, or "none"
     lunar_date: bool = False
     base_dir: str = "."  # where a relative jingle path starts
+
+
+@dataclass(frozen=True, kw_only=True)
+class Studio:
+    """How the radio speaks and frames a bulletin (from the [speech], [audio] and [programme] tables)."""
+
+    speaker: Speaker
+    encoding: EncodeSettings
+    pause_ms: int = 700
+    script: Script = field(default_factory=Script)
+    render_cache_mb: int = 0  # rendered bulletins kept for other airings of the same text; 0: none
 
 
 def script_values(broadcast: Broadcast, *, lunar: bool = False, dialect: str = "north") -> dict[str, str]:
@@ -231,3 +290,52 @@ class RadioChannel:
         return Delivery(outcome=Outcome.aired, tts_engine=meta.get("engine"), audio_path=str(path),
                         audio_sha256=meta.get("sha256"), audio_seconds=meta.get("seconds"),
                         detail={"sink": self.sink.name, "recovered": True})
+
+
+def build_sink(settings: RadioSettings, context: Context) -> Sink:
+    """The configured playout sink; each keeps its hand-over ledger under the data dir."""
+    ledger = context.data_dir / "ledger"
+    if settings.sink == "device":
+        from audio.sinks.device import DeviceSink
+        return DeviceSink(player=settings.device.player, device=settings.device.device, ledger=ledger)
+    if settings.sink == "icecast":
+        from audio.sinks.icecast import IcecastSink
+        return IcecastSink(url=settings.icecast.url, user=settings.icecast.user,
+                           password=context.secret(settings.icecast.password_env) or "",
+                           timeout=settings.icecast.timeout_seconds, ledger=ledger)
+    if settings.sink == "command":
+        from audio.sinks.command import CommandSink
+        return CommandSink(command=settings.command.command, timeout=settings.command.timeout_seconds, ledger=ledger)
+    return FolderSink(context.path(settings.folder.outbox), ledger)
+
+
+def build(settings: RadioSettings, context: Context) -> RadioChannel:
+    """The radio channel: the context's studio speaking into the configured sink (or the context's own)."""
+    studio = context.studio
+    if studio is None:
+        raise ValueError("the radio channel needs a studio (a speaker) in its context")
+    cache = studio.render_cache_mb
+    return RadioChannel(speaker=studio.speaker, sink=context.sink or build_sink(settings, context),
+                        archive_dir=context.data_dir / "audio", settings=studio.encoding, pause_ms=studio.pause_ms,
+                        script=studio.script,
+                        render_cache=LruFolder(context.data_dir / "cache" / "bulletins", cache * MB) if cache > 0
+                        else None)
+
+
+def problems(settings: RadioSettings, listed: bool) -> Iterator[Problem]:
+    """What the radio cannot use: an unknown sink, a command without {file}, bad quiet hours or lead."""
+    if settings.sink not in SINK_NAMES:
+        yield Problem(key="sink", expected=" | ".join(SINK_NAMES), value=settings.sink)
+    if settings.sink == "command" and "{file}" not in settings.command.command:
+        yield Problem(key="command.command", expected="một lệnh có {file} / a command containing {file}",
+                      value=settings.command.command)
+    if settings.quiet_hours and not _QUIET.match(settings.quiet_hours):
+        yield Problem(key="quiet_hours", expected='"HH:MM-HH:MM" hoặc "" / or ""', value=settings.quiet_hours)
+    if settings.on_interrupt not in ("requeue", "drop"):
+        yield Problem(key="on_interrupt", expected='"requeue" | "drop"', value=settings.on_interrupt)
+    if settings.render_lead_seconds < 0:
+        yield Problem(key="render_lead_seconds", expected="một số không âm / a non-negative number",
+                      value=settings.render_lead_seconds)
+
+
+CHANNEL = ChannelType(settings=RadioSettings, build=build, problems=problems)

@@ -23,107 +23,60 @@ journalled, so a retry sends only what did not go out.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from functools import partial
 from datetime import datetime, timezone
-from typing import Any, Callable, Sequence
+from pathlib import Path
+from typing import Any, Callable, Iterator
 from zoneinfo import ZoneInfo
 
 import requests
 
-from broadcasts.channels.base import Broadcast, Delivery
+from broadcasts.channels.base import Broadcast, ChannelType, Context, Delivery, Problem
 from broadcasts.errors import ChannelError
-from broadcasts.channels.http import read_json, send
+from broadcasts.channels.http import make_session, read_json, send
 from broadcasts.channels.journal import DONE, SENDING, Journal
 from broadcasts.models import Outcome
-from broadcasts.channels.posts import DEFAULT_TEMPLATE, ZALO_TEXT_LIMIT, clip, post_text, render_post
+from broadcasts.channels.posts import DEFAULT_TEMPLATE, post_problems
 from broadcasts.redact import scrub
 from broadcasts.channels.base import ERROR, OK, WARN, Finding
-from broadcasts.channels.zalo_auth import ZaloAuth
+from broadcasts.channels.zalo_api import (article_request, article_title, broadcast_request, endpoint, group_request,
+                                          quiet_hours, zalo_requests)
+from broadcasts.channels.zalo_auth import TokenStore, ZaloAuth
 
-__all__ = ["ZaloSettings", "ZaloChannel", "zalo_requests", "article_request", "group_request",
-           "broadcast_request", "quiet_hours", "TOKEN_CODES", "RETRYABLE_CODES"]
+__all__ = ["ZaloSettings", "ZaloChannel", "build", "problems", "token_path", "CHANNEL", "zalo_requests",
+           "article_request", "group_request", "broadcast_request", "quiet_hours", "TOKEN_CODES", "RETRYABLE_CODES"]
 
 TOKEN_CODES = frozenset({-216, -220, -124})
 RETRYABLE_CODES = frozenset({-32})
 CREATED = "created"  # the article exists, its id is not known yet
-QUIET = (22, 6)  # Zalo broadcasts are not sent from 22:00 to 06:00
+LOOKUP_PAGES = 3  # pages of the OA's article list searched for an article whose reply was lost
 
 
 @dataclass(frozen=True, kw_only=True)
 class ZaloSettings:
-    api_url: str = "https://openapi.zalo.me"
+    """The `[channels.zalo]` table: the app, the endpoints, the secrets' variables, groups and the template."""
+
+    enabled: bool = True
     dry_run: bool = True
-    group_ids: Sequence[str] = ()
+    app_id: str = ""
+    api_url: str = "https://openapi.zalo.me"
+    oauth_url: str = "https://oauth.zaloapp.com/v4/oa/access_token"
+    app_secret_env: str = "LOA_ZALO_APP_SECRET"
+    refresh_token_env: str = "LOA_ZALO_REFRESH_TOKEN"
+    token_file: str = "zalo-token.json"
+    group_ids: tuple[str, ...] = ()
     broadcast: bool = False
-    timeout_seconds: float = 20.0
     author: str = ""
     cover_url: str = ""
     link: str = ""
     template: str = DEFAULT_TEMPLATE
-    hashtags: Sequence[str] = ()
+    hashtags: tuple[str, ...] = ()
     verify_attempts: int = 5
     verify_interval_seconds: float = 2.0
-    lookup_pages: int = 3
-
-
-def _api(settings: ZaloSettings, path: str) -> str:
-    return f"{settings.api_url.rstrip('/')}/{path.lstrip('/')}"
-
-
-def _title(broadcast: Broadcast) -> str:
-    return clip(broadcast.title.strip() or broadcast.station_name, 140)  # Zalo refuses 150 although it says 1-150
-
-
-def article_request(broadcast: Broadcast, settings: ZaloSettings) -> dict[str, Any]:
-    """The article create request (the access_token header is added only when sending)."""
-    text = render_post(broadcast, limit=100_000, template=settings.template, hashtags=settings.hashtags,
-                       link=settings.link)
-    body: dict[str, Any] = {
-        "type": "normal",
-        "title": _title(broadcast),
-        "author": clip(settings.author or broadcast.station_name, 50),
-        "description": clip(post_text(broadcast).replace("\n", " "), 290),
-        "body": [{"type": "text", "content": part.strip()} for part in text.split("\n\n") if part.strip()],
-        "status": "show",
-        "comment": "show",
-    }
-    if settings.cover_url:
-        body["cover"] = {"cover_type": "photo", "photo_url": settings.cover_url, "status": "show"}
-    return {"method": "POST", "url": _api(settings, "v2.0/article/create"), "json": body}
-
-
-def broadcast_request(settings: ZaloSettings, article_id: str) -> dict[str, Any]:
-    """The broadcast of an article to the OA's followers (every follower: no target filter)."""
-    element = {"media_type": "article", "attachment_id": article_id}
-    return {"method": "POST", "url": _api(settings, "v2.0/oa/message"),
-            "json": {"recipient": {"target": {}},
-                     "message": {"attachment": {"type": "template",
-                                                "payload": {"template_type": "media", "elements": [element]}}}}}
-
-
-def group_request(broadcast: Broadcast, settings: ZaloSettings, group_id: str) -> dict[str, Any]:
-    """A text message to one OA-managed group."""
-    text = render_post(broadcast, limit=ZALO_TEXT_LIMIT, template=settings.template, hashtags=settings.hashtags,
-                       link=settings.link)
-    return {"method": "POST", "url": _api(settings, "v3.0/oa/group/message"),
-            "json": {"recipient": {"group_id": group_id}, "message": {"text": text}}}
-
-
-def zalo_requests(broadcast: Broadcast, settings: ZaloSettings) -> list[dict[str, Any]]:
-    """Every request that publishes `broadcast`, in order (ids not known yet are placeholders)."""
-    out = [article_request(broadcast, settings),
-           {"method": "POST", "url": _api(settings, "v2.0/article/verify"), "json": {"token": "{article-token}"}}]
-    if settings.broadcast:
-        out.append(broadcast_request(settings, "{article-id}"))
-    out.extend(group_request(broadcast, settings, group) for group in settings.group_ids)
-    return out
-
-
-def quiet_hours(moment: datetime, zone: str) -> bool:
-    """True from 22:00 to 06:00 in the station's time zone."""
-    hour = moment.astimezone(ZoneInfo(zone)).hour
-    return hour >= QUIET[0] or hour < QUIET[1]
+    timeout_seconds: float = 20.0
+    grace_minutes: float = 120.0
 
 
 class ZaloChannel:
@@ -212,7 +165,7 @@ class ZaloChannel:
 
     def _verify(self, broadcast: Broadcast, token: str) -> str | None:
         """Ask for the article's id until Zalo gives it (at most `verify_attempts` times)."""
-        request = {"method": "POST", "url": _api(self.settings, "v2.0/article/verify"), "json": {"token": token}}
+        request = {"method": "POST", "url": endpoint(self.settings, "v2.0/article/verify"), "json": {"token": token}}
         for attempt in range(max(self.settings.verify_attempts, 1)):
             data = self._call(request, step="article", idempotent=True)
             if data.get("id"):
@@ -258,10 +211,10 @@ class ZaloChannel:
 
     def _find_article(self, broadcast: Broadcast) -> str | None:
         """The id of this airing's article in the OA's article list (title, then the key in its body)."""
-        title = _title(broadcast)
-        slice_request = {"method": "GET", "url": _api(self.settings, "v2.0/article/getslice")}
-        detail_request = {"method": "GET", "url": _api(self.settings, "v2.0/article/getdetail")}
-        for page in range(max(self.settings.lookup_pages, 1)):
+        title = article_title(broadcast)
+        slice_request = {"method": "GET", "url": endpoint(self.settings, "v2.0/article/getslice")}
+        detail_request = {"method": "GET", "url": endpoint(self.settings, "v2.0/article/getdetail")}
+        for page in range(LOOKUP_PAGES):
             data = self._call(slice_request, step="lookup", idempotent=True,
                               params={"offset": page * 10, "limit": 10, "type": "normal"})
             medias = data.get("medias") or data.get("articles") or []
@@ -376,7 +329,7 @@ class ZaloChannel:
             findings.append(Finding(level=WARN if s.dry_run else ERROR, code="check_zalo_no_app", params={}))
             return findings
         try:
-            oa = self._call({"method": "GET", "url": _api(s, "v2.0/oa/getoa")}, step="check", idempotent=True)
+            oa = self._call({"method": "GET", "url": endpoint(s, "v2.0/oa/getoa")}, step="check", idempotent=True)
             findings.append(Finding(level=OK, code="check_zalo_oa", params={"name": oa.get("name"),
                                                                             "id": oa.get("oa_id")}))
         except ChannelError as exc:
@@ -385,7 +338,7 @@ class ZaloChannel:
             return findings
         for group in s.group_ids:
             try:
-                data = self._call({"method": "GET", "url": _api(s, "v3.0/oa/group/getgroup")}, step="check",
+                data = self._call({"method": "GET", "url": endpoint(s, "v3.0/oa/group/getgroup")}, step="check",
                                   idempotent=True, params={"group_id": group})
                 info = data.get("group_info") or {}
                 ok = info.get("status", "enabled") == "enabled"
@@ -396,3 +349,41 @@ class ZaloChannel:
                                         params={"group": group, "cause": exc.code,
                                                 "reason": exc.params.get("reason", "")}))
         return findings
+
+
+def token_path(settings: ZaloSettings, data_dir: Path) -> Path:
+    """The Zalo token file: `token_file`, relative to the data folder."""
+    path = Path(settings.token_file).expanduser()
+    return path if path.is_absolute() else data_dir / path
+
+
+def build(settings: ZaloSettings, context: Context) -> ZaloChannel | None:
+    """The Zalo OA channel with its token refresh, or None when `enabled = false`."""
+    if not settings.enabled:
+        return None
+    session = make_session(context.user_agent, settings.timeout_seconds)
+    auth = ZaloAuth(session=session, store=TokenStore(token_path(settings, context.data_dir)),
+                    oauth_url=settings.oauth_url, app_id=settings.app_id,
+                    app_secret=partial(context.secret, settings.app_secret_env),
+                    refresh_token=partial(context.secret, settings.refresh_token_env), now=context.now,
+                    app_secret_env=settings.app_secret_env, refresh_token_env=settings.refresh_token_env)
+    return ZaloChannel(settings, session=session, auth=auth, journal=Journal(context.data_dir / "journal" / "zalo"),
+                       now=context.now, sleep=context.sleep)
+
+
+def problems(settings: ZaloSettings, listed: bool) -> Iterator[Problem]:
+    """What Zalo cannot use: template and endpoints, no app id or cover when posting for real, bad verify tries."""
+    yield from post_problems(settings, ("api_url", "oauth_url"))
+    if listed and settings.enabled and not settings.dry_run:
+        if not settings.app_id.strip():
+            yield Problem(key="app_id", expected="mã ứng dụng Zalo khi dry_run = false / the app id when dry_run = false",
+                          value=settings.app_id)
+        if not re.match(r"^https?://", settings.cover_url):
+            yield Problem(key="cover_url", expected="ảnh bìa http(s):// (Zalo bắt buộc) / a cover image URL (required)",
+                          value=settings.cover_url)
+    if settings.verify_attempts < 1 or settings.verify_interval_seconds < 0:
+        yield Problem(key="verify_attempts", expected="một số dương / a positive number",
+                      value=[settings.verify_attempts, settings.verify_interval_seconds])
+
+
+CHANNEL = ChannelType(settings=ZaloSettings, build=build, problems=problems)

@@ -12,7 +12,8 @@ import pytest
 from broadcasts.channels.base import Broadcast, Channel
 from broadcasts.models import Outcome
 from broadcasts.channels.base import Checkable, Reconcilable, Resumable
-from scheduler.social_channels import facebook_channel, zalo_channel
+from broadcasts.channels import channel_type
+from scheduler.app import channel_context
 from tests.conftest import make_config
 from tests.fakes.graph_server import TOKEN
 from tests.fakes.social import set_secrets
@@ -26,7 +27,7 @@ BROADCAST = Broadcast(airing_id=42, bulletin_id=7, channel="x", station_code="an
 def channel(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
     set_secrets(monkeypatch)
     config = make_config(tmp_path, f"sqlite:///{tmp_path / 'loa.db'}")
-    built = facebook_channel(config) if request.param == "facebook" else zalo_channel(config)
+    built = channel_type(request.param).build(config.channel(request.param), channel_context(config))
     yield built
     built.close()
 
@@ -46,8 +47,11 @@ def test_dry_run_records_requests_without_secrets_and_recovers_to_nothing(channe
     assert channel.journal.load(BROADCAST.key) == {}
 
 
-def test_the_config_default_template_is_the_channels_default():
+def test_the_social_channels_default_to_the_one_post_template():
     from broadcasts.channels.posts import DEFAULT_TEMPLATE
-    from scheduler.config import POST_TEMPLATE
+    from scheduler.config import default_config, load_config
 
-    assert POST_TEMPLATE == DEFAULT_TEMPLATE
+    sample = load_config(Path(__file__).resolve().parents[2] / "config.toml")
+    for name in ("facebook", "zalo"):
+        assert default_config().channel(name).template is DEFAULT_TEMPLATE
+        assert sample.channel(name).template == DEFAULT_TEMPLATE

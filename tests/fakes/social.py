@@ -55,9 +55,9 @@ def seed_zalo_token(config: Config, access_token: str, *, refresh_token: str | N
                     seed_from: str = zalo_server.REFRESH_TOKEN, expires_in: float = 80_000,
                     now: float | None = None) -> TokenStore:
     """Write a token file as if Loa had refreshed earlier."""
-    from scheduler.social_channels import token_path
+    from broadcasts.channels.zalo import token_path
 
-    store = TokenStore(token_path(config))
+    store = TokenStore(token_path(config.channels.zalo, config.data_dir))
     moment = now if now is not None else time.time()
     store.save(StoredTokens(access_token=access_token, expires_at=moment + expires_in,
                             refresh_token=refresh_token or "zalo-refresh-unused-0000",

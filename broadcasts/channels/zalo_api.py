@@ -1,0 +1,82 @@
+"""The Zalo OA API's requests, as pure functions of a bulletin and the channel's settings.
+
+The shapes and the sources they follow are described in `broadcasts.channels.zalo`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from broadcasts.channels.base import Broadcast
+from broadcasts.channels.posts import ZALO_TEXT_LIMIT, clip, post_text, render_post
+
+if TYPE_CHECKING:
+    from broadcasts.channels.zalo import ZaloSettings
+
+__all__ = ["zalo_requests", "article_request", "group_request", "broadcast_request", "quiet_hours", "endpoint",
+           "article_title", "QUIET"]
+
+QUIET = (22, 6)  # Zalo broadcasts are not sent from 22:00 to 06:00
+
+
+def endpoint(settings: ZaloSettings, path: str) -> str:
+    """The address of `path` on the configured OA API."""
+    return f"{settings.api_url.rstrip('/')}/{path.lstrip('/')}"
+
+
+def article_title(broadcast: Broadcast) -> str:
+    """The article title: the bulletin title, or the station name, clipped."""
+    return clip(broadcast.title.strip() or broadcast.station_name, 140)  # Zalo refuses 150 although it says 1-150
+
+
+def article_request(broadcast: Broadcast, settings: ZaloSettings) -> dict[str, Any]:
+    """The article create request (the access_token header is added only when sending)."""
+    text = render_post(broadcast, limit=100_000, template=settings.template, hashtags=settings.hashtags,
+                       link=settings.link)
+    body: dict[str, Any] = {
+        "type": "normal",
+        "title": article_title(broadcast),
+        "author": clip(settings.author or broadcast.station_name, 50),
+        "description": clip(post_text(broadcast).replace("\n", " "), 290),
+        "body": [{"type": "text", "content": part.strip()} for part in text.split("\n\n") if part.strip()],
+        "status": "show",
+        "comment": "show",
+    }
+    if settings.cover_url:
+        body["cover"] = {"cover_type": "photo", "photo_url": settings.cover_url, "status": "show"}
+    return {"method": "POST", "url": endpoint(settings, "v2.0/article/create"), "json": body}
+
+
+def broadcast_request(settings: ZaloSettings, article_id: str) -> dict[str, Any]:
+    """The broadcast of an article to the OA's followers (every follower: no target filter)."""
+    element = {"media_type": "article", "attachment_id": article_id}
+    return {"method": "POST", "url": endpoint(settings, "v2.0/oa/message"),
+            "json": {"recipient": {"target": {}},
+                     "message": {"attachment": {"type": "template",
+                                                "payload": {"template_type": "media", "elements": [element]}}}}}
+
+
+def group_request(broadcast: Broadcast, settings: ZaloSettings, group_id: str) -> dict[str, Any]:
+    """A text message to one OA-managed group."""
+    text = render_post(broadcast, limit=ZALO_TEXT_LIMIT, template=settings.template, hashtags=settings.hashtags,
+                       link=settings.link)
+    return {"method": "POST", "url": endpoint(settings, "v3.0/oa/group/message"),
+            "json": {"recipient": {"group_id": group_id}, "message": {"text": text}}}
+
+
+def zalo_requests(broadcast: Broadcast, settings: ZaloSettings) -> list[dict[str, Any]]:
+    """Every request that publishes `broadcast`, in order (ids not known yet are placeholders)."""
+    out = [article_request(broadcast, settings),
+           {"method": "POST", "url": endpoint(settings, "v2.0/article/verify"), "json": {"token": "{article-token}"}}]
+    if settings.broadcast:
+        out.append(broadcast_request(settings, "{article-id}"))
+    out.extend(group_request(broadcast, settings, group) for group in settings.group_ids)
+    return out
+
+
+def quiet_hours(moment: datetime, zone: str) -> bool:
+    """True from 22:00 to 06:00 in the station's time zone."""
+    hour = moment.astimezone(ZoneInfo(zone)).hour
+    return hour >= QUIET[0] or hour < QUIET[1]

@@ -1,0 +1,127 @@
+"""Reading TOML into frozen dataclasses: unknown keys, wrong types and misplaced secrets are one clear error.
+
+Each error is a ConfigError that names the file and the key. The channels'
+tables are read through the registry: `[channels.<name>]` into the settings
+dataclass of the channel called `name`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import tomllib
+import types
+import typing
+from pathlib import Path
+from typing import Any, Mapping
+
+from broadcasts.channels import channel_names, channel_type
+from scheduler.errors import ConfigError
+
+__all__ = ["read_table", "build", "build_channels", "field_names", "unknown", "bad"]
+
+_SECRET_WORDS = re.compile(r"token|secret|password|passwd|api_key|apikey", re.I)
+
+
+def read_table(path: Path) -> dict[str, Any]:
+    """The TOML table in `path`; ConfigError if it is missing, unreadable or not TOML."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError("config_missing", path=str(path)) from None
+    except OSError as exc:
+        raise ConfigError("file_unreadable", path=str(path), reason=exc.strerror) from exc
+    try:
+        return tomllib.loads(raw.decode("utf-8-sig"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError("config_syntax", path=str(path), reason=str(exc)) from exc
+
+
+def field_names(cls: type) -> list[str]:
+    """The keys a table read into `cls` may have."""
+    return [f.name for f in dataclasses.fields(cls) if f.name not in ("source", "base_dir")]
+
+
+def unknown(source: str, key: str, allowed: list[str]) -> typing.NoReturn:
+    """Refuse a key nobody reads (a typo must not be silently ignored), or a secret written into the file."""
+    leaf = key.rsplit(".", 1)[-1]
+    if _SECRET_WORDS.search(leaf):
+        raise ConfigError("config_secret_in_file", path=source, key=key, env="LOA_…")
+    raise ConfigError("config_unknown_key", path=source, key=key, allowed=", ".join(allowed))
+
+
+def bad(source: str, key: str, expected: str, value: Any) -> typing.NoReturn:
+    """Refuse the value of `key`, saying what was expected."""
+    raise ConfigError("config_bad_value", path=source, key=key, expected=expected, got=repr(value))
+
+
+def build(cls: type, table: Any, source: str, prefix: str, **given: Any) -> Any:
+    """An instance of the dataclass `cls` from `table` (keys under `prefix`), plus fields already built."""
+    if not isinstance(table, dict):
+        bad(source, prefix.rstrip(".") or "(root)", "một bảng / a table", table)
+    hints = typing.get_type_hints(cls)
+    names = field_names(cls)
+    for key in table:
+        if key not in names:
+            unknown(source, prefix + key, names)
+    kwargs = {name: _coerce(hints[name], table[name], source, prefix + name) for name in names if name in table}
+    kwargs.update(given)
+    try:
+        return cls(**kwargs)
+    except TypeError:
+        missing = [f.name for f in dataclasses.fields(cls) if f.name not in kwargs
+                   and f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING]
+        bad(source, prefix + (missing[0] if missing else "?"), "một giá trị / a value", None)
+
+
+def build_channels(table: Any, source: str) -> dict[str, Any]:
+    """The arguments of ChannelsConfig from the `[channels]` table: `enabled`, and each registered channel's table."""
+    if not isinstance(table, dict):
+        bad(source, "channels", "một bảng / a table", table)
+    names = channel_names()
+    allowed = ["enabled", *names]
+    for key in table:
+        if key not in allowed:
+            unknown(source, "channels." + key, allowed)
+    out: dict[str, Any] = {}
+    if "enabled" in table:
+        out["enabled"] = _coerce(tuple[str, ...], table["enabled"], source, "channels.enabled")
+    out["settings"] = {name: build(channel_type(name).settings, table.get(name, {}), source, f"channels.{name}.")
+                       for name in names}
+    return out
+
+
+def _coerce(hint: Any, value: Any, source: str, key: str) -> Any:
+    origin = typing.get_origin(hint)
+    args = typing.get_args(hint)
+    if dataclasses.is_dataclass(hint):
+        return build(typing.cast(type, hint), value, source, key + ".")
+    if origin is tuple:
+        if not isinstance(value, list):
+            bad(source, key, "một danh sách / a list", value)
+        return tuple(_coerce(args[0], v, source, f"{key}[{i}]") for i, v in enumerate(value))
+    if hint is Mapping[str, str] or origin in (Mapping, dict, typing.Mapping):
+        if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+            bad(source, key, "một bảng chữ / a table of strings", value)
+        return dict(value)
+    if origin in (typing.Union, types.UnionType):
+        if value is None:
+            return None
+        return _coerce(next(a for a in args if a is not type(None)), value, source, key)
+    if hint is bool:
+        if not isinstance(value, bool):
+            bad(source, key, "true/false", value)
+        return value
+    if hint is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            bad(source, key, "một số nguyên / an integer", value)
+        return value
+    if hint is float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            bad(source, key, "một số / a number", value)
+        return float(value)
+    if hint is str:
+        if not isinstance(value, str):
+            bad(source, key, "một chuỗi / a string", value)
+        return value
+    raise AssertionError(f"unsupported config type {hint!r}")  # a programming error
