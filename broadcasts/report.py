@@ -20,14 +20,14 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from broadcasts.channels import channel_names
 from broadcasts.models import Airing, AiringStatus, Bulletin, ContentItem, LogRecord, Outcome, Plan, Station
 
 __all__ = ["Period", "ChannelTotal", "ItemRow", "DayRow", "Problem", "Lateness", "Report", "build_report",
-           "active_plan", "report_json", "SUCCESS", "PROBLEM_OUTCOMES", "CHANNEL_ORDER", "LATE_SECONDS"]
+           "active_plan", "report_json", "SUCCESS", "PROBLEM_OUTCOMES", "LATE_SECONDS"]
 
 SUCCESS = frozenset({Outcome.aired.value, Outcome.posted.value})
 PROBLEM_OUTCOMES = (Outcome.failed.value, Outcome.missed.value, Outcome.unknown.value, Outcome.skipped.value)
-CHANNEL_ORDER = ("radio", "facebook", "zalo")
 LATE_SECONDS = 60.0  # an airing that starts this late counts as late in the statistics
 NO_RECORD = "no_record"  # a problem outcome: due long ago, still pending, nothing logged
 _ANNOUNCEMENTS = frozenset({"opening", "closing"})
@@ -189,7 +189,8 @@ def _percentile(ordered: list[float], q: float) -> float:
 
 def _ordered_channels(seen: Iterable[str], wanted: Iterable[str]) -> tuple[str, ...]:
     names = set(seen) | set(wanted)
-    return tuple(c for c in CHANNEL_ORDER if c in names) + tuple(sorted(names - set(CHANNEL_ORDER)))
+    order = channel_names()  # the registry's order; channels no longer registered (old records) come after
+    return tuple(c for c in order if c in names) + tuple(sorted(names - set(order)))
 
 
 def _last_records(session: Session, station_id: int, since: datetime, until: datetime

@@ -13,10 +13,10 @@ schemathesis = pytest.importorskip("schemathesis", reason="schemathesis is not i
 
 from scheduler.services.users import create_token  # noqa: E402
 from scheduler.web import create_app  # noqa: E402
-from scheduler.web.openapi import OPENAPI  # noqa: E402
+from scheduler.web.openapi import document  # noqa: E402
 from tests.web_support import build_web_app  # noqa: E402
 
-schema = schemathesis.openapi.from_dict(OPENAPI)
+schema = schemathesis.openapi.from_dict(document())
 
 
 @pytest.fixture(scope="module")

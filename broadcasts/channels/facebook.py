@@ -339,15 +339,15 @@ def build(settings: FacebookSettings, context: Context) -> FacebookChannel | Non
         return None
     return FacebookChannel(settings, session=make_session(context.user_agent, settings.timeout_seconds),
                            token=partial(context.secret, settings.token_env),
-                           journal=Journal(context.data_dir / "journal" / "facebook"))
+                           journal=Journal(context.data_dir / "journal" / FacebookChannel.name))
 
 
 def problems(settings: FacebookSettings, listed: bool) -> Iterator[Problem]:
     """What Facebook cannot use: the template and endpoint, no Page id when posting for real, a negative wait."""
     yield from post_problems(settings, ("graph_url",))
     if listed and settings.enabled and not settings.dry_run and not settings.page_id.strip():
-        yield Problem(key="page_id", expected="mã Trang Facebook khi dry_run = false / the Page id when dry_run = false",
-                      value=settings.page_id)
+        yield Problem(key="page_id", value=settings.page_id,
+                      expected="mã Trang Facebook khi dry_run = false / the Page id when dry_run = false")
     if settings.max_wait_seconds < 0:
         yield Problem(key="max_wait_seconds", expected="một số không âm / a non-negative number",
                       value=settings.max_wait_seconds)

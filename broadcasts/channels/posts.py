@@ -48,7 +48,8 @@ def post_problems(settings: Any, urls: Sequence[str]) -> Iterator[Problem]:
                       value=settings.timeout_seconds)
     for name in urls:
         if not re.match(r"^https?://", getattr(settings, name)):
-            yield Problem(key=name, expected="một địa chỉ http(s):// / an http(s):// URL", value=getattr(settings, name))
+            yield Problem(key=name, expected="một địa chỉ http(s):// / an http(s):// URL",
+                          value=getattr(settings, name))
 
 
 def post_text(broadcast: Broadcast) -> str:

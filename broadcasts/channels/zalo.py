@@ -367,8 +367,8 @@ def build(settings: ZaloSettings, context: Context) -> ZaloChannel | None:
                     app_secret=partial(context.secret, settings.app_secret_env),
                     refresh_token=partial(context.secret, settings.refresh_token_env), now=context.now,
                     app_secret_env=settings.app_secret_env, refresh_token_env=settings.refresh_token_env)
-    return ZaloChannel(settings, session=session, auth=auth, journal=Journal(context.data_dir / "journal" / "zalo"),
-                       now=context.now, sleep=context.sleep)
+    journal = Journal(context.data_dir / "journal" / ZaloChannel.name)
+    return ZaloChannel(settings, session=session, auth=auth, journal=journal, now=context.now, sleep=context.sleep)
 
 
 def problems(settings: ZaloSettings, listed: bool) -> Iterator[Problem]:
@@ -376,11 +376,11 @@ def problems(settings: ZaloSettings, listed: bool) -> Iterator[Problem]:
     yield from post_problems(settings, ("api_url", "oauth_url"))
     if listed and settings.enabled and not settings.dry_run:
         if not settings.app_id.strip():
-            yield Problem(key="app_id", expected="mã ứng dụng Zalo khi dry_run = false / the app id when dry_run = false",
-                          value=settings.app_id)
+            yield Problem(key="app_id", value=settings.app_id,
+                          expected="mã ứng dụng Zalo khi dry_run = false / the app id when dry_run = false")
         if not re.match(r"^https?://", settings.cover_url):
-            yield Problem(key="cover_url", expected="ảnh bìa http(s):// (Zalo bắt buộc) / a cover image URL (required)",
-                          value=settings.cover_url)
+            yield Problem(key="cover_url", value=settings.cover_url,
+                          expected="ảnh bìa http(s):// (Zalo bắt buộc) / a cover image URL (required)")
     if settings.verify_attempts < 1 or settings.verify_interval_seconds < 0:
         yield Problem(key="verify_attempts", expected="một số dương / a positive number",
                       value=[settings.verify_attempts, settings.verify_interval_seconds])

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from broadcasts.models import Outcome
 from broadcasts.report import NO_RECORD, Report
 from scheduler.errors import UsageError
 from scheduler.cli.output import CHANNEL_LABELS, OUTCOME_LABELS
@@ -23,7 +24,7 @@ __all__ = ["Section", "sections", "write_report", "write_xlsx", "write_csv", "re
 SUFFIXES = (".xlsx", ".csv")
 MEDIA_TYPES = {".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                ".csv": "text/csv; charset=utf-8"}
-OUTCOME_COLUMNS = ("aired", "posted", "failed", "missed", "skipped", "dry_run", "unknown")
+OUTCOME_COLUMNS = tuple(outcome.value for outcome in Outcome)
 
 
 @dataclass(kw_only=True)

@@ -106,7 +106,7 @@ class Runner:
         self.quiet = planner.quiet_hours(app)
         channels = app.config.channels
         self.grace = {name: timedelta(minutes=getattr(channels, name).grace_minutes)
-                      for name in ("radio", "facebook", "zalo")}
+                      for name in channels.settings}
 
     # ---- messages -----------------------------------------------------------------
 

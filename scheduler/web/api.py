@@ -15,7 +15,7 @@ from scheduler.errors import UsageError
 from scheduler.report.files import MEDIA_TYPES, report_bytes
 from scheduler.report.labels import default_report_name
 from scheduler.services.users import AuthError
-from scheduler.web.openapi import OPENAPI
+from scheduler.web.openapi import document
 
 __all__ = ["bp"]
 
@@ -62,7 +62,7 @@ def _channels(data: dict[str, Any]) -> list[str] | None:
 
 @bp.get("/openapi.json")
 def openapi() -> Any:
-    return OPENAPI
+    return document()
 
 
 @bp.get("/programme")
