@@ -256,8 +256,10 @@ def parse_config(table: Mapping[str, Any], *, source: str, base_dir: Path | str)
     for reserved in ("source", "base_dir"):
         if reserved in table:
             unknown(source, reserved, field_names(Config))
-    channels = ChannelsConfig(**build_channels(table.pop("channels", {}), source))
-    config = build(Config, table, source, "", channels=channels)
+    def channels(value: Any) -> ChannelsConfig:
+        return ChannelsConfig(**build_channels(value, source))
+
+    config = build(Config, table, source, "", readers={"channels": channels})
     config = dataclasses.replace(config, source=source, base_dir=str(Path(base_dir).resolve()))
     check(config)
     return config

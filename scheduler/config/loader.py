@@ -13,7 +13,7 @@ import tomllib
 import types
 import typing
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from broadcasts.channels import channel_names, channel_type
 from scheduler.errors import ConfigError
@@ -55,8 +55,9 @@ def bad(source: str, key: str, expected: str, value: Any) -> typing.NoReturn:
     raise ConfigError("config_bad_value", path=source, key=key, expected=expected, got=repr(value))
 
 
-def build(cls: type, table: Any, source: str, prefix: str, **given: Any) -> Any:
-    """An instance of the dataclass `cls` from `table` (keys under `prefix`), plus fields already built."""
+def build(cls: type, table: Any, source: str, prefix: str,
+          readers: Mapping[str, Callable[[Any], Any]] | None = None) -> Any:
+    """An instance of the dataclass `cls` from `table` (keys under `prefix`); `readers` read some fields their way."""
     if not isinstance(table, dict):
         bad(source, prefix.rstrip(".") or "(root)", "một bảng / a table", table)
     hints = typing.get_type_hints(cls)
@@ -64,8 +65,9 @@ def build(cls: type, table: Any, source: str, prefix: str, **given: Any) -> Any:
     for key in table:
         if key not in names:
             unknown(source, prefix + key, names)
-    kwargs = {name: _coerce(hints[name], table[name], source, prefix + name) for name in names if name in table}
-    kwargs.update(given)
+    readers = readers or {}
+    kwargs = {name: readers[name](table[name]) if name in readers else
+              _coerce(hints[name], table[name], source, prefix + name) for name in names if name in table}
     try:
         return cls(**kwargs)
     except TypeError:
