@@ -181,11 +181,6 @@ class Context:
         path = Path(value).expanduser()
         return path if path.is_absolute() else self.base_dir / path
 
-    def data_path(self, value: str) -> Path:
-        """A configured path, relative to `data_dir` unless absolute."""
-        path = Path(value).expanduser()
-        return path if path.is_absolute() else self.data_dir / path
-
 
 @dataclass(frozen=True, kw_only=True)
 class Problem:
@@ -205,14 +200,11 @@ def _no_problems(settings: Any, listed: bool) -> Iterable[Problem]:
 
 @dataclass(frozen=True, kw_only=True)
 class ChannelType(Generic[S]):
-    """A channel as the registry knows it: its settings dataclass, how to build it, what it cannot use.
+    """A channel as the registry knows it: its settings dataclass, how to build it, what it cannot use."""
 
-    `settings` is a frozen keyword-only dataclass with defaults for every field,
-    read from `[channels.<name>]`; it has `grace_minutes`. `build` returns None
-    when the settings switch the channel off. `problems(settings, listed)` says
-    what is wrong across values (`listed`: the channel is in `[channels] enabled`).
-    """
-
+    # a frozen keyword-only dataclass, a default for every field, `grace_minutes` among them: [channels.<name>]
     settings: type[S]
+    # the channel from its settings and the context; None when the settings switch it off
     build: Callable[[S, Context], Channel | None]
+    # what is wrong across values; `listed` says whether the channel is in [channels] enabled
     problems: Callable[[S, bool], Iterable[Problem]] = _no_problems
