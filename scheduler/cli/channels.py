@@ -119,7 +119,7 @@ def retry_command(airing_id: int) -> None:
 @common_options
 def mark_command(airing_id: int, outcome: str, external_id: str | None, note: str | None) -> None:
     """Ghi kết quả cho một lượt chưa rõ / record the outcome of an unclear airing."""
-    from scheduler.cli.output import OUTCOME_LABELS
+    from scheduler.messages.labels import OUTCOME_LABELS
     from scheduler.services.social import mark_airing
 
     state = current_state()

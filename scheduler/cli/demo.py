@@ -20,7 +20,8 @@ from broadcasts.models import Airing, AiringStatus, LogRecord
 from scheduler.app import App, build_app
 from scheduler.config import load_config
 from scheduler.messages import text
-from scheduler.cli.output import OUTCOME_LABELS, log_table
+from scheduler.cli.output import log_table
+from scheduler.messages.labels import OUTCOME_LABELS
 from scheduler.runner import Runner
 from scheduler.services.queue import import_plan, queue_bulletin, read_log
 from scheduler.programme.times import format_local

@@ -15,7 +15,7 @@ from typing import Any
 
 from broadcasts.report import NO_RECORD, Report
 from scheduler.errors import UsageError
-from scheduler.cli.output import CHANNEL_LABELS, OUTCOME_LABELS
+from scheduler.messages.labels import CHANNEL_LABELS, OUTCOME_LABELS
 from scheduler.report.labels import WEEKDAYS, issue_line, label, local, period_text
 
 __all__ = ["Section", "sections", "write_report", "write_xlsx", "write_csv", "report_bytes", "SUFFIXES", "MEDIA_TYPES"]

@@ -1,0 +1,33 @@
+"""Label tables: how outcomes, airing statuses, audit actions and channels are named, in Vietnamese and English."""
+
+from __future__ import annotations
+
+__all__ = ["OUTCOME_LABELS", "STATUS_LABELS", "ACTION_LABELS", "CHANNEL_LABELS"]
+
+OUTCOME_LABELS = {
+    "vi": {"aired": "đã phát", "posted": "đã đăng", "failed": "lỗi", "missed": "bỏ lỡ", "skipped": "bỏ qua",
+           "dry_run": "chạy thử", "unknown": "chưa rõ"},
+    "en": {"aired": "aired", "posted": "posted", "failed": "failed", "missed": "missed", "skipped": "skipped",
+           "dry_run": "dry run", "unknown": "unknown"},
+}
+STATUS_LABELS = {  # an airing's status (broadcasts.models.AiringStatus)
+    "vi": {"pending": "chờ phát", "running": "đang phát", "unknown": "chưa rõ", "done": "đã xong",
+           "cancelled": "đã hủy"},
+    "en": {"pending": "pending", "running": "running", "unknown": "unknown", "done": "done",
+           "cancelled": "cancelled"},
+}
+ACTION_LABELS = {  # what the audit trail records (scheduler.services.users.audit and friends)
+    "vi": {"login": "đăng nhập", "logout": "đăng xuất", "login_failed": "đăng nhập sai",
+           "login_locked": "tài khoản bị khóa tạm", "user_add": "thêm người dùng", "user_change": "sửa người dùng",
+           "token_add": "cấp mã API", "token_revoke": "thu hồi mã API", "draft": "soạn bản nháp",
+           "queue": "xếp bản tin", "emergency": "phát khẩn cấp", "approved": "duyệt", "rejected": "từ chối",
+           "plan_import": "nạp kế hoạch"},
+    "en": {"login": "login", "logout": "logout", "login_failed": "failed login", "login_locked": "account locked",
+           "user_add": "user added", "user_change": "user changed", "token_add": "API token issued",
+           "token_revoke": "API token revoked", "draft": "draft", "queue": "queued", "emergency": "emergency",
+           "approved": "approved", "rejected": "rejected", "plan_import": "plan imported"},
+}
+CHANNEL_LABELS = {
+    "vi": {"radio": "Truyền thanh", "facebook": "Facebook", "zalo": "Zalo"},
+    "en": {"radio": "Radio", "facebook": "Facebook", "zalo": "Zalo"},
+}
