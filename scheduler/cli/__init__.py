@@ -63,7 +63,7 @@ def plan() -> None:
 def plan_import(path: str, dry_run: bool, as_json: bool) -> None:
     """Nhập kế hoạch (.txt, .md, .docx, .pdf) / import a plan document."""
     from scheduler.plans.parse import import_json
-    from scheduler.services.queue import import_plan
+    from scheduler.services.plans import import_plan
 
     state = current_state()
     if dry_run:
@@ -104,7 +104,7 @@ def _plan_summary(parsed: Any, lang: str) -> str:
 def plan_list() -> None:
     """Các kế hoạch đã nhập / stored plans."""
     from scheduler.cli.output import table
-    from scheduler.services.queue import list_plans
+    from scheduler.services.plans import list_plans
     from scheduler.programme.times import format_local
 
     state = current_state()
@@ -130,7 +130,7 @@ def plan_list() -> None:
 def plan_show(plan_id: int, as_json: bool) -> None:
     """Xem một kế hoạch và các nội dung / show one stored plan and its items."""
     from scheduler.plans.parse import ParsedItem, ParsedPlan, import_json
-    from scheduler.services.queue import get_plan
+    from scheduler.services.plans import get_plan
 
     state = current_state()
     app = state.app()

@@ -23,7 +23,9 @@ from scheduler.messages import text
 from scheduler.cli.output import log_table
 from scheduler.messages.labels import OUTCOME_LABELS
 from scheduler.runner import Runner
-from scheduler.services.queue import import_plan, queue_bulletin, read_log
+from scheduler.services.plans import import_plan
+from scheduler.services.queue import queue_bulletin
+from scheduler.services.records import read_log
 from scheduler.programme.times import format_local
 
 __all__ = ["run_demo", "sample_plan_path", "sample_config_text"]

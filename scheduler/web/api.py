@@ -10,7 +10,7 @@ from flask import Blueprint, g, request, send_file
 
 from broadcasts.log import record_dict
 from broadcasts.report import report_json
-from scheduler.services import approval, console, listen as listening, records, queue as services, users
+from scheduler.services import approval, console, listen as listening, plans, records, users
 from scheduler.errors import UsageError
 from scheduler.report.files import MEDIA_TYPES, report_bytes
 from scheduler.report.labels import default_report_name
@@ -152,7 +152,7 @@ def log() -> Any:
     from scheduler.web.pages import log_query
     query, _ = log_query(request.args)
     tz = g.loa.config.tz
-    return {"records": [record_dict(r, tz) for r in services.read_log(g.loa, query)]}
+    return {"records": [record_dict(r, tz) for r in records.read_log(g.loa, query)]}
 
 
 @bp.get("/channels")
