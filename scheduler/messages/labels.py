@@ -1,8 +1,8 @@
-"""Label tables: how outcomes, airing statuses, audit actions and channels are named, in Vietnamese and English."""
+"""Label tables: how outcomes, airing statuses, audit actions, channels, priorities and origins are named, in Vietnamese and English."""
 
 from __future__ import annotations
 
-__all__ = ["OUTCOME_LABELS", "STATUS_LABELS", "ACTION_LABELS", "CHANNEL_LABELS"]
+__all__ = ["OUTCOME_LABELS", "STATUS_LABELS", "ACTION_LABELS", "CHANNEL_LABELS", "PRIORITY_LABELS", "ORIGIN_LABELS"]
 
 OUTCOME_LABELS = {
     "vi": {"aired": "đã phát", "posted": "đã đăng", "failed": "lỗi", "missed": "bỏ lỡ", "skipped": "bỏ qua",
@@ -31,3 +31,9 @@ CHANNEL_LABELS = {
     "vi": {"radio": "Truyền thanh", "facebook": "Facebook", "zalo": "Zalo"},
     "en": {"radio": "Radio", "facebook": "Facebook", "zalo": "Zalo"},
 }
+PRIORITY_LABELS = {"vi": {"normal": "", "priority": "ƯU TIÊN", "emergency": "KHẨN CẤP"},
+                   "en": {"normal": "", "priority": "PRIORITY", "emergency": "EMERGENCY"}}
+ORIGIN_LABELS = {"vi": {"opening": "mở đầu", "closing": "kết thúc", "rotation": "xoay vòng", "operator": "",
+                        "demo": "demo"},
+                 "en": {"opening": "opening", "closing": "closing", "rotation": "rotation", "operator": "",
+                        "demo": "demo"}}
