@@ -81,7 +81,7 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as exc:  # a bug: one line for the operator, the traceback with --debug
         if state.debug:
             traceback.print_exc()
-        say(f"{text('error_prefix', state.language)}: {text('internal_cli', state.language, reason=f'{type(exc).__name__}: {exc}')}",
-            err=True)
+        reason = f"{type(exc).__name__}: {exc}"
+        say(f"{text('error_prefix', state.language)}: {text('internal_cli', state.language, reason=reason)}", err=True)
         sys.exit(1)
     sys.exit(result if isinstance(result, int) else 0)

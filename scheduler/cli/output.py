@@ -12,19 +12,12 @@ from zoneinfo import ZoneInfo
 
 from broadcasts.log import CONTRACT_FIELDS, record_dict
 from broadcasts.models import LogRecord
-from scheduler.messages.labels import OUTCOME_LABELS
+from scheduler.messages import text
+from scheduler.messages.labels import LOG_HEADERS, NOTE_LABELS, OUTCOME_LABELS
 from scheduler.programme.times import format_local
 
 __all__ = ["log_table", "log_csv", "log_json", "table", "short_duration", "clock_duration"]
 
-_HEADERS = {
-    "vi": ["Số", "Lượt", "Giờ phát", "Kênh", "Kết quả", "Trễ", "Thời lượng", "Bản tin", "Chi tiết"],
-    "en": ["ID", "Airing", "Due", "Channel", "Outcome", "Late", "Length", "Bulletin", "Detail"],
-}
-_NOTES = {
-    "vi": {"reconciled": "đối soát", "marked_by_operator": "người trực ghi nhận", "recovered": "khôi phục"},
-    "en": {"reconciled": "reconciled", "marked_by_operator": "marked by operator", "recovered": "recovered"},
-}
 
 
 def _width(text: str) -> int:
@@ -74,7 +67,8 @@ def clock_duration(seconds: float | None) -> str:
 
 def _detail(record: LogRecord, lang: str, width: int) -> str:
     """The one thing worth reading about a record: the error, else the post link, else the audio file."""
-    notes = [label for key, label in _NOTES.get(lang, _NOTES["vi"]).items() if (record.detail or {}).get(key)]
+    notes = [label for key, label in NOTE_LABELS.get(lang, NOTE_LABELS["vi"]).items()
+             if (record.detail or {}).get(key)]
     prefix = f"[{', '.join(notes)}] " if notes else ""
     if record.error_message:
         first = record.error_message.strip().splitlines()[0] if record.error_message.strip() else ""
@@ -97,8 +91,8 @@ def log_table(records: Sequence[LogRecord], tz: ZoneInfo, lang: str = "vi", deta
                      labels[r.outcome.value], short_duration(r.late_seconds), clock_duration(r.audio_seconds),
                      _clip(title, title_width), _detail(r, lang, detail_width)])
     if not rows:
-        return "(nhật ký trống)" if lang == "vi" else "(the log is empty)"
-    headers = _HEADERS.get(lang, _HEADERS["vi"])
+        return text("log_empty", lang)
+    headers = LOG_HEADERS.get(lang, LOG_HEADERS["vi"])
     if titles is None:
         keep = [i for i in range(len(headers)) if i != 7]
         headers = [headers[i] for i in keep]

@@ -99,7 +99,8 @@ def plan_show(plan_id: int, as_json: bool) -> None:
     parsed = ParsedPlan(title=stored.title, year=stored.year, issuer=stored.issuer, channels=tuple(stored.channels),
                         items=tuple(ParsedItem(ref=i.ref, parent=refs.get(i.parent_id) if i.parent_id else None,
                                                label=i.label, text=i.text) for i in items))
-    say(json.dumps(import_json(parsed), ensure_ascii=False, indent=2) if as_json else _plan_summary(parsed, state.language))
+    say(json.dumps(import_json(parsed), ensure_ascii=False, indent=2) if as_json
+        else _plan_summary(parsed, state.language))
 
 
 @plan.command("item")

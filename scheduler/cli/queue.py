@@ -16,7 +16,8 @@ __all__ = ["queue"]
 
 @click.command()
 @click.option("--text", "text_value", help="Nội dung bản tin / bulletin text.")
-@click.option("--file", "file_path", type=click.Path(dir_okay=False), help="Đọc nội dung từ tệp / read text from a file.")
+@click.option("--file", "file_path", type=click.Path(dir_okay=False),
+              help="Đọc nội dung từ tệp / read text from a file.")
 @click.option("--item", "item_ref", help="Nội dung số REF của kế hoạch đang dùng / a plan item, e.g. 2.1.")
 @click.option("--title", help="Tiêu đề / title.")
 @click.option("--at", "at", default="next", show_default=True,
@@ -36,7 +37,7 @@ def queue(text_value: str | None, file_path: str | None, item_ref: str | None, t
     state = current_state()
     given = [x for x in (text_value, file_path, item_ref) if x is not None]
     if len(given) != 1:
-        raise UsageError("usage", reason=text("queue_one_source", state.language))
+        raise UsageError("queue_one_source")
     body = text_value
     if file_path is not None:
         try:

@@ -1,8 +1,9 @@
-"""Label tables: how outcomes, airing statuses, audit actions, channels, priorities and origins are named, in Vietnamese and English."""
+"""Label tables in Vietnamese and English (outcomes, statuses, actions, channels, ...), the same keys in each."""
 
 from __future__ import annotations
 
-__all__ = ["OUTCOME_LABELS", "STATUS_LABELS", "ACTION_LABELS", "CHANNEL_LABELS", "PRIORITY_LABELS", "ORIGIN_LABELS"]
+__all__ = ["OUTCOME_LABELS", "STATUS_LABELS", "ACTION_LABELS", "CHANNEL_LABELS", "PRIORITY_LABELS", "ORIGIN_LABELS",
+           "LOG_HEADERS", "NOTE_LABELS", "KIND_LABELS"]
 
 OUTCOME_LABELS = {
     "vi": {"aired": "đã phát", "posted": "đã đăng", "failed": "lỗi", "missed": "bỏ lỡ", "skipped": "bỏ qua",
@@ -37,3 +38,17 @@ ORIGIN_LABELS = {"vi": {"opening": "mở đầu", "closing": "kết thúc", "rot
                         "demo": "demo"},
                  "en": {"opening": "opening", "closing": "closing", "rotation": "rotation", "operator": "",
                         "demo": "demo"}}
+LOG_HEADERS = {  # the columns of `loa log`
+    "vi": ["Số", "Lượt", "Giờ phát", "Kênh", "Kết quả", "Trễ", "Thời lượng", "Bản tin", "Chi tiết"],
+    "en": ["ID", "Airing", "Due", "Channel", "Outcome", "Late", "Length", "Bulletin", "Detail"],
+}
+NOTE_LABELS = {  # what a log record's detail notes (reconciled, marked, recovered)
+    "vi": {"reconciled": "đối soát", "marked_by_operator": "người trực ghi nhận", "recovered": "khôi phục"},
+    "en": {"reconciled": "reconciled", "marked_by_operator": "marked by operator", "recovered": "recovered"},
+}
+KIND_LABELS = {  # what a NotFoundError's `kind` names
+    "vi": {"plan": "kế hoạch", "bulletin": "bản tin", "airing": "lượt phát", "audio": "âm thanh",
+           "preview": "bản nghe thử", "token": "mã truy cập API"},
+    "en": {"plan": "plan", "bulletin": "bulletin", "airing": "airing", "audio": "audio", "preview": "preview",
+           "token": "API token"},
+}

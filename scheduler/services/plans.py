@@ -33,7 +33,7 @@ def import_plan(app: App, path: Path, *, dry_run: bool = False) -> Imported:
     try:
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
     except FileNotFoundError:
-        raise PlanError("plan_unreadable", path=str(path), reason="không có tệp / no such file") from None
+        raise PlanError("plan_missing", path=str(path)) from None
     except OSError as exc:
         raise PlanError("plan_unreadable", path=str(path), reason=exc.strerror or str(exc)) from exc
     parsed = parse_plan(read_plan_text(path), source=str(path))
@@ -74,7 +74,7 @@ def get_plan(app: App, plan_id: int) -> tuple[Plan, list[ContentItem]]:
     with app.reads() as session:
         plan = session.get(Plan, plan_id)
         if plan is None or plan.station_id != app.station_id:
-            raise NotFoundError(kind="kế hoạch / plan", id=plan_id)
+            raise NotFoundError(kind="plan", id=plan_id)
         items = list(session.scalars(select(ContentItem).where(ContentItem.plan_id == plan_id)
                                      .order_by(ContentItem.position)))
         return plan, items

@@ -119,7 +119,7 @@ def queue_bulletin(app: App, *, text: str | None = None, item_ref: str | None = 
     try:
         level = Priority(priority)
     except ValueError:
-        raise UsageError("usage", reason=f"priority: normal | priority | emergency ({priority!r})") from None
+        raise UsageError("bad_priority", value=priority) from None
     names = _channels(app, channels)
     now = app.clock.now()
     moment = now if level is Priority.emergency else parse_at(at, now=now, tz=app.config.tz)

@@ -19,7 +19,8 @@ from broadcasts.report import Period, Report, active_plan, build_report
 from scheduler.app import App
 from scheduler.errors import NotFoundError, UsageError
 
-__all__ = ["read_log", "read_log_page", "make_report", "parse_month", "choose_period", "last_full_month", "month_period"]
+__all__ = ["read_log", "read_log_page", "make_report", "parse_month", "choose_period", "last_full_month",
+           "month_period"]
 
 _MONTH = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
 
@@ -71,7 +72,7 @@ def _check_plan(session: Session, station_id: int, plan_id: int | None) -> Plan 
         return active_plan(session, station_id)
     plan = session.get(Plan, plan_id)
     if plan is None or plan.station_id != station_id:
-        raise NotFoundError(kind="kế hoạch / plan", id=plan_id)
+        raise NotFoundError(kind="plan", id=plan_id)
     return plan
 
 

@@ -159,7 +159,7 @@ def plans() -> Any:
         users.require(current(), "draft")
         upload = request.files.get("file")
         if upload is None or not upload.filename:
-            raise UsageError("usage", reason="file")
+            raise UsageError("w_upload_missing")
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / (secure_filename(upload.filename) or "plan.txt")
             upload.save(path)
@@ -183,7 +183,7 @@ def log_query(args: Any) -> tuple[LogQuery, dict[str, str]]:
     start, end = day_range(parse_local_date(filters["since"]) if filters["since"] else None,
                            parse_local_date(filters["until"]) if filters["until"] else None, g.loa.config.tz)
     if filters["outcome"] and filters["outcome"] not in OUTCOMES:
-        raise UsageError("usage", reason=f"outcome: {' | '.join(OUTCOMES)}")
+        raise UsageError("bad_outcome", value=filters["outcome"], known=", ".join(OUTCOMES))
     return LogQuery(since=start, until=end, channel=filters["channel"] or None,
                     outcome=Outcome(filters["outcome"]) if filters["outcome"] else None), filters
 
