@@ -23,8 +23,11 @@ USES = (
     re.compile(r'\b([A-Z][A-Za-z]*Error)\(\s*"([a-z][a-z0-9_]*)"'),
     re.compile(r'\bcode\s*=\s*"([a-z][a-z0-9_]*)"'),
 )
-# codes built from a prefix and a value in the console's templates
-FAMILIES = {"w_p_": [p.value for p in Priority], "w_approval_": [a.value for a in Approval], "w_role_": list(ROLES)}
+# the report's words: label(lang, "key") and its shorthand L("key") read the code r_<key>
+REPORT_USE = re.compile(r'\b(?:label\(\s*\w+,|L\()\s*"([a-z][a-z0-9_]*)"\s*[,)]')
+# codes built from a prefix and a value (the console's templates; the report's label())
+FAMILIES = {"w_p_": [p.value for p in Priority], "w_approval_": [a.value for a in Approval], "w_role_": list(ROLES),
+            "r_": []}
 
 
 def _fields(template: str) -> set[str]:
@@ -77,6 +80,8 @@ def _uses() -> dict[str, set[str]]:
                 else:
                     code = match.group(1)
                 found.setdefault(code, set()).add(str(path.relative_to(REPO)))
+        for match in REPORT_USE.finditer(source):
+            found.setdefault("r_" + match.group(1), set()).add(str(path.relative_to(REPO)))
     for prefix, values in FAMILIES.items():
         found.pop(prefix, None)
         for value in values:
@@ -97,6 +102,8 @@ def test_the_scan_finds_a_use_of_each_kind() -> None:
     assert "scheduler/cli/run.py" in uses["second_signal"]  # tagged("second_signal")
     assert "scheduler/services/queue.py" in uses["empty_text"]  # UsageError("empty_text")
     assert "scheduler/services/queue.py" in uses["quiet_hours_wait"]  # Notice(code="quiet_hours_wait", ...)
+    assert "scheduler/report/files.py" in uses["r_no_record"]  # label(lang, "no_record")
+    assert "scheduler/report/files.py" in uses["r_k_airings"]  # L("k_airings")
     assert "unreachable" not in uses
 
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 __all__ = ["OUTCOME_LABELS", "STATUS_LABELS", "ACTION_LABELS", "CHANNEL_LABELS", "PRIORITY_LABELS", "ORIGIN_LABELS",
-           "LOG_HEADERS", "NOTE_LABELS", "KIND_LABELS"]
+           "LOG_HEADERS", "NOTE_LABELS", "KIND_LABELS",
+           "WEEKDAY_LABELS", "MONTH_NAMES"]
 
 OUTCOME_LABELS = {
     "vi": {"aired": "đã phát", "posted": "đã đăng", "failed": "lỗi", "missed": "bỏ lỡ", "skipped": "bỏ qua",
@@ -51,4 +52,14 @@ KIND_LABELS = {  # what a NotFoundError's `kind` names
            "preview": "bản nghe thử", "token": "mã truy cập API"},
     "en": {"plan": "plan", "bulletin": "bulletin", "airing": "airing", "audio": "audio", "preview": "preview",
            "token": "API token"},
+}
+WEEKDAY_LABELS = {  # the report's days of the week, Monday first
+    "vi": ["Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật"],
+    "en": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
+}
+MONTH_NAMES = {  # a month as the report's period names it
+    "vi": ["Tháng 1", "Tháng 2", "Tháng 3", "Tháng 4", "Tháng 5", "Tháng 6", "Tháng 7", "Tháng 8", "Tháng 9",
+           "Tháng 10", "Tháng 11", "Tháng 12"],
+    "en": ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December"],
 }
