@@ -10,8 +10,6 @@
      +-- ConfigError, ValueError     a bad or missing setting (scheduler)
      +-- PlanError, ValueError       a document is not a readable plan (scheduler)
      +-- UsageError, ValueError      bad command-line input (scheduler)
-
-`AppError` is the root under the name the services and the CLI use.
 """
 
 from __future__ import annotations
@@ -20,7 +18,6 @@ from audio.errors import AudioError, LoaError, TtsError
 from broadcasts.errors import ChannelError, NotFoundError, StoreError
 
 __all__ = [
-    "AppError",
     "LoaError",
     "TtsError",
     "AudioError",
@@ -31,9 +28,6 @@ __all__ = [
     "PlanError",
     "UsageError",
 ]
-
-AppError = LoaError
-
 
 class ConfigError(LoaError, ValueError):
     """A configuration file is missing, malformed or has a bad value."""

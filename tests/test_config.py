@@ -18,8 +18,12 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 def test_sample_at_top_level_is_the_one_the_demo_writes():
-    assert (REPO / "config.toml").read_text(encoding="utf-8") == \
-        (REPO / "scheduler" / "data" / "config.toml").read_text(encoding="utf-8")
+    """One file: the package's data/config.toml is a link to the documented sample, not a copy."""
+    from scheduler.cli.demo import sample_config_text
+
+    packaged = REPO / "scheduler" / "data" / "config.toml"
+    assert packaged.is_symlink() and packaged.resolve() == (REPO / "config.toml").resolve()
+    assert sample_config_text() == (REPO / "config.toml").read_text(encoding="utf-8")
 
 
 def test_sample_loads_and_matches_the_defaults_where_it_should():

@@ -13,19 +13,13 @@ from typing import Iterator
 import pytest
 
 from broadcasts.redact import MASK, remember, scrub
-from scheduler import cli as cli_module
 from scheduler.cli import main
-from scheduler.cli.channels import COMMANDS
 from scheduler.config import load_config
 from scheduler.errors import ConfigError
 from scheduler.secrets import Secrets, read_secrets_file
 from tests.fakes.graph_server import PAGE_ID, PAGE_NAME, TOKEN, VERSION, GraphServer, graph_error
 from tests.fakes.http_server import drop, reply
 from tests.fakes.zalo_server import APP_ID, APP_SECRET, REFRESH_TOKEN, ZaloServer
-
-for _command in COMMANDS:  # until scheduler/cli/__init__.py registers them itself
-    if _command.name not in cli_module.cli.commands:
-        cli_module.cli.add_command(_command)
 
 CANARY = "EAAB-CANARY-7f3c9d1e5b2a-DO-NOT-LOG"
 FEED = f"/{VERSION}/{PAGE_ID}/feed"

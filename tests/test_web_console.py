@@ -160,7 +160,7 @@ def test_draft_airs_only_after_approval_with_playable_audio(client, app):
     assert client.get("/audio/999999").status_code == 404
     trail = client.get("/audit").get_data(as_text=True)
     assert ">duyệt</td>" in trail and "Đồng ý" in trail and ">soạn bản nháp</td>" in trail
-    from scheduler.cli.output import ACTION_LABELS
+    from scheduler.messages.labels import ACTION_LABELS
     for entry in users.read_audit(app):  # every action the trail holds has a label in both languages
         assert entry.action in ACTION_LABELS["vi"] and entry.action in ACTION_LABELS["en"], entry.action
 

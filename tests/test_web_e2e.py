@@ -75,14 +75,13 @@ def served(tmp_path: Path, clock: Any) -> Iterator[tuple[str, Any]]:
 
 def _last_month(app: Any) -> None:
     """October 2026 (the last full month at the test clock): the plan's items aired, posted, one missed."""
-    from scheduler.services import queue as services
+    from scheduler.services.plans import get_plan, import_plan
     from scheduler.services.users import create_token
     from tests.log_builder import LogBuilder, local
 
-    imported = services.import_plan(app, Path(__file__).resolve().parents[1] / "scheduler" / "data" /
-                                    "sample_plan.txt")
+    imported = import_plan(app, Path(__file__).resolve().parents[1] / "scheduler" / "data" / "sample_plan.txt")
     log = LogBuilder(app.sessions, app.station_id)
-    log.items = {item.ref: item.id for item in services.get_plan(app, imported.plan_id)[1]}
+    log.items = {item.ref: item.id for item in get_plan(app, imported.plan_id)[1]}
     for day in range(1, 32, 2):
         log.record("radio", "aired", local(2026, 10, day, 6), item="1" if day % 4 else "3.1", seconds=150 + day * 5)
     log.record("facebook", "posted", local(2026, 10, 3, 6), item="1", url="https://facebook.com/1_1")

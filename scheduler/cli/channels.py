@@ -2,25 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import click
 
 from scheduler.cli.options import common_options, say
 from scheduler.cli.options import state as current_state
 from scheduler.messages import render, text
 
-__all__ = ["COMMANDS"]
+__all__ = ["channels_group", "reconcile_command", "retry_command", "mark_command"]
 
 MARKS = {"ok": "✓", "warn": "!", "error": "✗"}
-
-
-def _close(app: Any) -> None:
-    for channel in app.channels.values():
-        close = getattr(channel, "close", None)
-        if close is not None:
-            close()
-    app.close()
 
 
 @click.group("channels")
@@ -35,11 +25,8 @@ def channels_check() -> None:
     from scheduler.services.social import check_channels
 
     state = current_state()
-    app = state.app()
-    try:
+    with state.app() as app:
         reports = check_channels(app)
-    finally:
-        _close(app)
     lang = state.language
     problems = 0
     for report in reports:
@@ -62,12 +49,9 @@ def reconcile_command() -> None:
     from scheduler.programme.times import format_local
 
     state = current_state()
-    app = state.app()
-    try:
+    with state.app() as app:
         items = reconcile(app)
         tz = app.config.tz
-    finally:
-        _close(app)
     lang = state.language
     if not items:
         say(text("reconcile_none", lang))
@@ -93,12 +77,9 @@ def retry_command(airing_id: int) -> None:
     from scheduler.programme.times import format_local
 
     state = current_state()
-    app = state.app()
-    try:
+    with state.app() as app:
         result = retry_airing(app, airing_id)
         tz = app.config.tz
-    finally:
-        _close(app)
     lang = state.language
     if result.found is not None:
         say(text("retry_found", lang, airing=airing_id, id=result.found.external_id))
@@ -119,18 +100,13 @@ def retry_command(airing_id: int) -> None:
 @common_options
 def mark_command(airing_id: int, outcome: str, external_id: str | None, note: str | None) -> None:
     """Ghi kết quả cho một lượt chưa rõ / record the outcome of an unclear airing."""
-    from scheduler.cli.output import OUTCOME_LABELS
+    from scheduler.messages.labels import OUTCOME_LABELS
     from scheduler.services.social import mark_airing
 
     state = current_state()
-    app = state.app()
-    try:
+    with state.app() as app:
         record = mark_airing(app, airing_id, outcome, external_id=external_id, note=note)
-    finally:
-        _close(app)
     lang = state.language
     say(text("mark_done", lang, airing=airing_id,
              outcome=OUTCOME_LABELS.get(lang, OUTCOME_LABELS["vi"])[record.outcome.value]))
 
-
-COMMANDS: list[click.Command] = [channels_group, reconcile_command, retry_command, mark_command]

@@ -3,31 +3,45 @@
 Writes DIR/config.toml (kept if present), imports the sample plan that ships
 with Loa, queues a few bulletins seconds ahead on the radio (folder sink) and
 on Facebook and Zalo in dry-run, runs the real runner until every airing has
-its record, and prints the log and where the MP3 files are.
+its record, and prints the log and where the MP3 files are. The store, the
+runner and the speech engines are imported when the demo runs, not when `loa`
+starts.
 """
 
 from __future__ import annotations
 
+import sys
 import time
 from importlib import resources
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
-from sqlalchemy import select
+import click
 
-from broadcasts.log import LogQuery
-from broadcasts.models import Airing, AiringStatus, LogRecord
-from scheduler.app import App, build_app
-from scheduler.config import load_config
+from scheduler.cli.options import common_options, say
+from scheduler.cli.options import state as current_state
 from scheduler.messages import text
-from scheduler.cli.output import OUTCOME_LABELS, log_table
-from scheduler.runner import Runner
-from scheduler.services.queue import import_plan, queue_bulletin, read_log
-from scheduler.programme.times import format_local
 
-__all__ = ["run_demo", "sample_plan_path", "sample_config_text"]
+if TYPE_CHECKING:
+    from broadcasts.models import LogRecord
+    from scheduler.app import App
+
+__all__ = ["demo", "run_demo", "sample_plan_path", "sample_config_text"]
 
 Echo = Callable[[str], None]
+
+
+@click.command()
+@click.option("--dir", "directory", default="loa-demo", show_default=True, type=click.Path(file_okay=False),
+              help="Thư mục chứa cấu hình và dữ liệu demo / demo folder.")
+@click.option("--timeout", default=50.0, show_default=True, help="Giây chờ tối đa / seconds to wait at most.")
+@common_options
+def demo(directory: str, timeout: float) -> None:
+    """Chạy thử toàn bộ, ngoại tuyến / run the whole flow offline on the embedded defaults."""
+    state = current_state()
+    ok = run_demo(Path(directory), lang=state.language, timeout=timeout, echo=say)
+    if not ok:
+        sys.exit(1)
 
 
 def sample_plan_path() -> Path:
@@ -39,6 +53,7 @@ def sample_config_text() -> str:
 
 
 def _announcement(app: App) -> str:
+    """The demo's own bulletin: content for the station's Vietnamese radio, not a message of Loa's."""
     now = app.clock.now().astimezone(app.config.tz)
     return (f"{app.config.station.name} thông báo: từ ngày {now:%d/%m/%Y}, UBND xã tiếp nhận hồ sơ TTHC "
             "trực tuyến mức độ 3, 4 trên Cổng dịch vụ công. Bộ phận một cửa làm việc từ 07:30 đến 17:00 "
@@ -46,6 +61,9 @@ def _announcement(app: App) -> str:
 
 
 def _queue_demo(app: App, echo: Echo, lang: str) -> list[int]:
+    from scheduler.programme.times import format_local
+    from scheduler.services.queue import queue_bulletin
+
     plan_items = [("1", "+3s", "radio"), ("2", "+9s", "radio,facebook")]
     airing_ids: list[int] = []
     queued = queue_bulletin(app, text=_announcement(app), title="Thông báo tiếp nhận hồ sơ trực tuyến",
@@ -62,6 +80,10 @@ def _queue_demo(app: App, echo: Echo, lang: str) -> list[int]:
 
 
 def _pending(app: App, airing_ids: list[int]) -> int:
+    from sqlalchemy import select
+
+    from broadcasts.models import Airing, AiringStatus
+
     with app.reads() as session:
         return len(session.scalars(select(Airing.id).where(
             Airing.id.in_(airing_ids), Airing.status.in_([AiringStatus.pending, AiringStatus.running]))).all())
@@ -69,14 +91,23 @@ def _pending(app: App, airing_ids: list[int]) -> int:
 
 def run_demo(directory: Path, *, lang: str = "vi", timeout: float = 50.0, echo: Echo = print) -> bool:
     """Run the demo in `directory`; True when every queued airing got its record in time."""
+    from broadcasts.log import LogQuery
+    from scheduler.app import build_app
+    from scheduler.cli.output import log_table
+    from scheduler.config import load_config
+    from scheduler.messages.labels import OUTCOME_LABELS
+    from scheduler.programme.times import format_local
+    from scheduler.runner import Runner
+    from scheduler.services.plans import import_plan
+    from scheduler.services.records import read_log
+
     directory.mkdir(parents=True, exist_ok=True)
     config_file = directory / "config.toml"
     if not config_file.exists():
         config_file.write_text(sample_config_text(), encoding="utf-8")
     config = load_config(config_file)
     lang = lang or config.lang
-    app = build_app(config)
-    try:
+    with build_app(config) as app:
         echo(text("demo_start", lang, dir=directory.resolve(), station=config.station.name))
         imported = import_plan(app, sample_plan_path())
         key = "demo_plan_again" if imported.duplicate else "demo_plan"
@@ -112,5 +143,3 @@ def run_demo(directory: Path, *, lang: str = "vi", timeout: float = 50.0, echo: 
         if left:
             echo(text("demo_timeout", lang, left=left, timeout=int(timeout)))
         return left == 0
-    finally:
-        app.close()

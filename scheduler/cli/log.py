@@ -10,7 +10,7 @@ import click
 from scheduler.cli.options import common_options, say
 from scheduler.cli.options import state as current_state
 
-__all__ = ["COMMANDS"]
+__all__ = ["log_command"]
 
 OUTCOMES = ("aired", "posted", "failed", "missed", "skipped", "dry_run", "unknown")
 
@@ -60,16 +60,13 @@ def log_command(since: str | None, until: str | None, month: str | None, channel
         first, last = period.first, period.last
     if page is not None and limit is None:
         limit = 50
-    app = state.app()
-    try:
+    with state.app() as app:
         tz = app.config.tz
         start, end = day_range(first, last, tz)
         result = read_log_page(app, LogQuery(
             since=start, until=end, channels=_split(channel), outcomes=tuple(Outcome(o) for o in outcomes),
             plan_id=plan_id, item_ref=item_ref, text=search or None, limit=limit,
             offset=(page - 1) * limit if page and limit else 0))
-    finally:
-        app.close()
     if fmt == "json":
         say(log_json(result.records, tz))
         return
@@ -95,5 +92,3 @@ def log_command(since: str | None, until: str | None, month: str | None, channel
     else:
         say(output)
 
-
-COMMANDS = [log_command]

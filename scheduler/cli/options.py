@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 import click
 
 from scheduler.config import Config, config_path, default_config, load_config
+
+if TYPE_CHECKING:
+    from scheduler.app import App
 
 __all__ = ["State", "state", "common_options", "say"]
 
@@ -43,7 +46,8 @@ class State:
         self.loaded = load_config(config_path(self.config))
         return self.loaded
 
-    def app(self, **overrides: Any) -> Any:
+    def app(self, **overrides: Any) -> App:
+        """The App of the loaded config, to use as `with state.app() as app:`."""
         from scheduler.app import build_app
         return build_app(self.load(), **overrides)
 

@@ -12,46 +12,12 @@ from zoneinfo import ZoneInfo
 
 from broadcasts.log import CONTRACT_FIELDS, record_dict
 from broadcasts.models import LogRecord
+from scheduler.messages import text
+from scheduler.messages.labels import LOG_HEADERS, NOTE_LABELS, OUTCOME_LABELS
 from scheduler.programme.times import format_local
 
-__all__ = ["OUTCOME_LABELS", "STATUS_LABELS", "ACTION_LABELS", "CHANNEL_LABELS", "log_table", "log_csv", "log_json", "table", "short_duration",
-           "clock_duration"]
+__all__ = ["log_table", "log_csv", "log_json", "table", "short_duration", "clock_duration"]
 
-OUTCOME_LABELS = {
-    "vi": {"aired": "đã phát", "posted": "đã đăng", "failed": "lỗi", "missed": "bỏ lỡ", "skipped": "bỏ qua",
-           "dry_run": "chạy thử", "unknown": "chưa rõ"},
-    "en": {"aired": "aired", "posted": "posted", "failed": "failed", "missed": "missed", "skipped": "skipped",
-           "dry_run": "dry run", "unknown": "unknown"},
-}
-STATUS_LABELS = {  # an airing's status (broadcasts.models.AiringStatus)
-    "vi": {"pending": "chờ phát", "running": "đang phát", "unknown": "chưa rõ", "done": "đã xong",
-           "cancelled": "đã hủy"},
-    "en": {"pending": "pending", "running": "running", "unknown": "unknown", "done": "done",
-           "cancelled": "cancelled"},
-}
-ACTION_LABELS = {  # what the audit trail records (scheduler.services.users.audit and friends)
-    "vi": {"login": "đăng nhập", "logout": "đăng xuất", "login_failed": "đăng nhập sai",
-           "login_locked": "tài khoản bị khóa tạm", "user_add": "thêm người dùng", "user_change": "sửa người dùng",
-           "token_add": "cấp mã API", "token_revoke": "thu hồi mã API", "draft": "soạn bản nháp",
-           "queue": "xếp bản tin", "emergency": "phát khẩn cấp", "approved": "duyệt", "rejected": "từ chối",
-           "plan_import": "nạp kế hoạch"},
-    "en": {"login": "login", "logout": "logout", "login_failed": "failed login", "login_locked": "account locked",
-           "user_add": "user added", "user_change": "user changed", "token_add": "API token issued",
-           "token_revoke": "API token revoked", "draft": "draft", "queue": "queued", "emergency": "emergency",
-           "approved": "approved", "rejected": "rejected", "plan_import": "plan imported"},
-}
-CHANNEL_LABELS = {
-    "vi": {"radio": "Truyền thanh", "facebook": "Facebook", "zalo": "Zalo"},
-    "en": {"radio": "Radio", "facebook": "Facebook", "zalo": "Zalo"},
-}
-_HEADERS = {
-    "vi": ["Số", "Lượt", "Giờ phát", "Kênh", "Kết quả", "Trễ", "Thời lượng", "Bản tin", "Chi tiết"],
-    "en": ["ID", "Airing", "Due", "Channel", "Outcome", "Late", "Length", "Bulletin", "Detail"],
-}
-_NOTES = {
-    "vi": {"reconciled": "đối soát", "marked_by_operator": "người trực ghi nhận", "recovered": "khôi phục"},
-    "en": {"reconciled": "reconciled", "marked_by_operator": "marked by operator", "recovered": "recovered"},
-}
 
 
 def _width(text: str) -> int:
@@ -101,7 +67,8 @@ def clock_duration(seconds: float | None) -> str:
 
 def _detail(record: LogRecord, lang: str, width: int) -> str:
     """The one thing worth reading about a record: the error, else the post link, else the audio file."""
-    notes = [label for key, label in _NOTES.get(lang, _NOTES["vi"]).items() if (record.detail or {}).get(key)]
+    notes = [label for key, label in NOTE_LABELS.get(lang, NOTE_LABELS["vi"]).items()
+             if (record.detail or {}).get(key)]
     prefix = f"[{', '.join(notes)}] " if notes else ""
     if record.error_message:
         first = record.error_message.strip().splitlines()[0] if record.error_message.strip() else ""
@@ -124,8 +91,8 @@ def log_table(records: Sequence[LogRecord], tz: ZoneInfo, lang: str = "vi", deta
                      labels[r.outcome.value], short_duration(r.late_seconds), clock_duration(r.audio_seconds),
                      _clip(title, title_width), _detail(r, lang, detail_width)])
     if not rows:
-        return "(nhật ký trống)" if lang == "vi" else "(the log is empty)"
-    headers = _HEADERS.get(lang, _HEADERS["vi"])
+        return text("log_empty", lang)
+    headers = LOG_HEADERS.get(lang, LOG_HEADERS["vi"])
     if titles is None:
         keep = [i for i in range(len(headers)) if i != 7]
         headers = [headers[i] for i in keep]

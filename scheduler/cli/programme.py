@@ -1,4 +1,4 @@
-"""`loa programme` and `loa plan item`: the coming programme and the rotation of plan items."""
+"""`loa programme`: the coming programme, slot by slot."""
 
 from __future__ import annotations
 
@@ -10,16 +10,9 @@ import click
 from scheduler.cli.options import common_options, say
 from scheduler.cli.options import state as current_state
 from scheduler.messages import text
+from scheduler.messages.labels import ORIGIN_LABELS, PRIORITY_LABELS
 
-__all__ = ["COMMANDS", "PLAN_COMMANDS"]
-
-PRIORITY_LABELS = {"vi": {"normal": "", "priority": "ƯU TIÊN", "emergency": "KHẨN CẤP"},
-                   "en": {"normal": "", "priority": "PRIORITY", "emergency": "EMERGENCY"}}
-ORIGIN_LABELS = {"vi": {"opening": "mở đầu", "closing": "kết thúc", "rotation": "xoay vòng", "operator": "",
-                        "demo": "demo"},
-                 "en": {"opening": "opening", "closing": "closing", "rotation": "rotation", "operator": "",
-                        "demo": "demo"}}
-
+__all__ = ["programme"]
 
 @click.command()
 @click.option("--days", default=2, show_default=True, type=click.IntRange(1, 31),
@@ -32,13 +25,10 @@ def programme(days: int, as_json: bool) -> None:
     from scheduler.programme.times import format_local
 
     state = current_state()
-    app = state.app()
-    try:
+    with state.app() as app:
         now = app.clock.now()
         planner.materialize(app, now, now + timedelta(days=days))  # what the runner would create ahead
         lines = planner.upcoming(app, now, days)
-    finally:
-        app.close()
     tz = app.config.tz
     if as_json:
         say(json.dumps([{"airing_id": x.airing_id, "channel": x.channel, "due_at": x.due_at.isoformat(),
@@ -60,28 +50,3 @@ def programme(days: int, as_json: bool) -> None:
                                      ORIGIN_LABELS[lang].get(line.origin, line.origin)) if x)
         say(f"  {format_local(line.due_at, tz, '%H:%M:%S')}  {line.channel:<9} #{line.airing_id:<5} "
             f"{('[' + marks + '] ') if marks else ''}{line.title}")
-
-
-@click.command("item")
-@click.argument("ref")
-@click.option("--pin", "mode", flag_value="pinned", help="Chỉ xoay vòng các mục được ghim / air pinned items only.")
-@click.option("--skip", "mode", flag_value="skipped", help="Không đưa vào xoay vòng / leave out of the rotation.")
-@click.option("--normal", "mode", flag_value="normal", help="Bỏ ghim, bỏ loại trừ / back to normal.")
-@click.option("--order", type=int, help="Thứ tự trong vòng xoay / position in the rotation.")
-@common_options
-def plan_item(ref: str, mode: str | None, order: int | None) -> None:
-    """Ghim, bỏ qua hoặc sắp xếp một nội dung trong vòng xoay / pin, skip or reorder a plan item."""
-    from scheduler.programme import planner
-
-    state = current_state()
-    app = state.app()
-    try:
-        item = planner.set_rotation(app, ref.strip(), mode=mode, order=order)
-    finally:
-        app.close()
-    say(text("rotation_set", state.language, ref=item.ref, mode=item.rotation,
-             order=item.rotation_order if item.rotation_order is not None else "-"))
-
-
-COMMANDS = [programme]
-PLAN_COMMANDS = [plan_item]

@@ -10,7 +10,7 @@ import click
 from scheduler.cli.options import common_options, say
 from scheduler.cli.options import state as current_state
 
-__all__ = ["COMMANDS"]
+__all__ = ["report_command", "archive_group"]
 
 
 def _size(n: int) -> str:
@@ -49,13 +49,10 @@ def report_command(month: str | None, year: int | None, first: str | None, last:
             raise UsageError("report_out_type", path=out)
     first_day = parse_local_date(first) if first else None
     last_day = parse_local_date(last) if last else None
-    app = state.app()
-    try:
+    with state.app() as app:
         today = app.clock.now().astimezone(app.config.tz).date()
         period = choose_period(month=month, year=year, first=first_day, last=last_day, today=today)
         report = make_report(app, period, plan_id=plan_id)
-    finally:
-        app.close()
     paths = [write_report(report, Path(out), lang) for out in (outs or (default_report_name(report),))]
     problems = report.airings - report.done
     if as_json:
@@ -98,11 +95,8 @@ def prune_command(dry_run: bool, force: bool, keep_days: int | None, show_all: b
 
     state = current_state()
     lang = state.language
-    app = state.app()
-    try:
+    with state.app() as app:
         result = prune_archive(app, dry_run=dry_run, force=force, keep_days=keep_days)
-    finally:
-        app.close()
     if as_json:
         say(json.dumps({"dry_run": dry_run, "force": force, "cutoff": result.cutoff.isoformat(),
                         "keep_days": result.keep_days, "bytes": result.bytes,
@@ -131,5 +125,3 @@ def prune_command(dry_run: bool, force: bool, keep_days: int | None, show_all: b
     if result.failed:
         raise SystemExit(1)
 
-
-COMMANDS = [report_command, archive_group]

@@ -11,7 +11,7 @@ from scheduler.cli.options import common_options, say
 from scheduler.cli.options import state as current_state
 from scheduler.messages import text
 
-__all__ = ["COMMANDS"]
+__all__ = ["web", "user"]
 
 
 @click.command("web")
@@ -27,21 +27,18 @@ def web(host: str | None, port: int | None, threads: int | None, dev: bool) -> N
     from scheduler.web import create_app
 
     state = current_state()
-    app = state.app()
-    web_config = app.config.web
-    key = os.environ.get(web_config.secret_key_env)
-    if not key:
-        say(text("web_no_secret", state.language, env=web_config.secret_key_env), err=True)
-    host, port = host or web_config.host, port or web_config.port
-    console = create_app(app, secret_key=key)
-    try:
+    with state.app() as app:
+        web_config = app.config.web
+        key = os.environ.get(web_config.secret_key_env)
+        if not key:
+            say(text("web_no_secret", state.language, env=web_config.secret_key_env), err=True)
+        host, port = host or web_config.host, port or web_config.port
+        console = create_app(app, secret_key=key)
         if dev:
             _serve_dev(console, host, port, state.language)
         else:
             _serve_waitress(console, host, port, threads or web_config.threads, state.language,
                             proxied=web_config.trusted_proxies > 0)
-    finally:
-        app.close()
 
 
 def _serve_waitress(console: Any, host: str, port: int, threads: int, lang: str, *, proxied: bool) -> None:
@@ -87,11 +84,8 @@ def user_add(username: str, role: str, password: str) -> None:
     from scheduler.services.users import add_user
 
     state = current_state()
-    app = state.app()
-    try:
+    with state.app() as app:
         add_user(app, username, password, role)
-    finally:
-        app.close()
     say(text("user_added", state.language, username=username, role=role))
 
 
@@ -104,11 +98,8 @@ def user_token(username: str, name: str) -> None:
     from scheduler.services.users import create_token
 
     state = current_state()
-    app = state.app()
-    try:
+    with state.app() as app:
         token = create_token(app, username, name)
-    finally:
-        app.close()
     say(text("token_added", state.language, token=token))
 
 
@@ -124,12 +115,9 @@ def user_tokens(as_json: bool) -> None:
     from scheduler.services.users import list_tokens
 
     state = current_state()
-    app = state.app()
-    try:
+    with state.app() as app:
         tokens = list_tokens(app)
         tz = app.config.tz
-    finally:
-        app.close()
     if as_json:
         say(json.dumps([k.as_json(tz) for k in tokens], ensure_ascii=False))
         return
@@ -153,12 +141,7 @@ def user_revoke_token(token_id: int) -> None:
     from scheduler.services.users import revoke_token
 
     state = current_state()
-    app = state.app()
-    try:
+    with state.app() as app:
         revoked = revoke_token(app, token_id, by="cli")
-    finally:
-        app.close()
     say(text("token_revoked", state.language, id=revoked.id, name=revoked.name, username=revoked.username))
 
-
-COMMANDS = [web, user]

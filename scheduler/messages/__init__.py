@@ -9,99 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from scheduler.messages import channels, report, runner, speech, web
+from scheduler.messages import channels, cli, report, runner, speech, web
+from scheduler.messages.labels import KIND_LABELS
 
 __all__ = ["MESSAGES", "render", "text"]
 
 # code -> (Vietnamese, English)
 MESSAGES: dict[str, tuple[str, str]] = {
-    # command line
-    "error_prefix": ("Lỗi", "Error"),
-    "internal_cli": (
-        "lỗi nội bộ ({reason}). Chạy lại với --debug để xem chi tiết và báo cho người quản trị.",
-        "internal error ({reason}). Run again with --debug for details and report it.",
-    ),
-    "interrupted": ("Đã dừng theo yêu cầu.", "Stopped on request."),
-    "queue_one_source": (
-        "Cần đúng một trong --text, --file hoặc --item.",
-        "Give exactly one of --text, --file or --item.",
-    ),
-    "queued": ("Đã xếp bản tin số {id}:", "Queued bulletin {id}:"),
-    "said": (
-        "Đã ghi {path} ({seconds} giây, bộ đọc {engine}, sha256 {sha256}).",
-        "Wrote {path} ({seconds} s, engine {engine}, sha256 {sha256}).",
-    ),
-    "running": (
-        "Loa đang chạy cho {station}. Nhấn Ctrl+C để dừng.",
-        "Loa is running for {station}. Press Ctrl+C to stop.",
-    ),
-    "stopping": (
-        "Đang dừng: chờ lượt phát đang làm xong và được ghi nhật ký…",
-        "Stopping: waiting for the airing in hand to finish and be logged…",
-    ),
-    "demo_start": (
-        "Loa demo — {station}\nThư mục: {dir}",
-        "Loa demo — {station}\nFolder: {dir}",
-    ),
-    "demo_plan": (
-        "Đã nhập kế hoạch mẫu: {title} ({items} nội dung; kênh: {channels}).",
-        "Imported the sample plan: {title} ({items} items; channels: {channels}).",
-    ),
-    "demo_plan_again": (
-        "Kế hoạch mẫu đã có sẵn: {title} ({items} nội dung; kênh: {channels}).",
-        "The sample plan is already stored: {title} ({items} items; channels: {channels}).",
-    ),
-    "demo_queued": (
-        "  xếp lượt phát #{id} (bản tin {bulletin}) trên {channel} lúc {at}",
-        "  queued airing #{id} (bulletin {bulletin}) on {channel} at {at}",
-    ),
-    "demo_progress": ("[{time}] lượt #{id} {channel}: {outcome}", "[{time}] airing #{id} {channel}: {outcome}"),
-    "demo_audio": ("Âm thanh: {path} ({seconds} giây, sha256 {sha}…)", "Audio: {path} ({seconds} s, sha256 {sha}…)"),
-    "demo_outbox": ("Hộp thư đi của đài (folder sink): {outbox}", "Radio outbox (folder sink): {outbox}"),
-    "demo_next": (
-        "Xem lại nhật ký: loa --config {config} log",
-        "See the log again: loa --config {config} log",
-    ),
-    "demo_timeout": (
-        "Còn {left} lượt phát chưa xong sau {timeout} giây.",
-        "{left} airings were not finished after {timeout} s.",
-    ),
-    "quiet_hours_wait": (
-        "Đang trong giờ yên lặng của loa: lượt phát {channel} chờ đến khung giờ {at}.",
-        "Inside the radio's quiet hours: the {channel} airing waits for the slot at {at}.",
-    ),
-    "slot_full_moved": (
-        "Khung giờ đã đầy: bản tin được chuyển sang {at}.",
-        "The slot is full: the bulletin moves to {at}.",
-    ),
-    "slot_passed_moved": (
-        "Khung giờ của bản nháp đã qua khi được duyệt: bản tin chuyển sang {at}.",
-        "The draft's slot went by before it was approved: the bulletin moves to {at}.",
-    ),
-    "slot_pushed_other": (
-        "Bản tin ưu tiên hơn chen trước: lượt phát #{airing} chuyển sang {at}.",
-        "A higher-priority bulletin goes first: airing #{airing} moves to {at}.",
-    ),
-    "programme_empty": (
-        "Không có gì trong chương trình {days} ngày tới.",
-        "Nothing in the programme for the next {days} days.",
-    ),
-    "programme_no_slot": ("(ngoài khung giờ)", "(outside the slots)"),
-    "rotation_set": (
-        "Nội dung {ref}: xoay vòng = {mode}, thứ tự = {order}.",
-        "Item {ref}: rotation = {mode}, order = {order}.",
-    ),
-    "plan_summary": (
-        "{title}\nNăm: {year} · Cơ quan ban hành: {issuer} · Kênh: {channels} · {items} nội dung",
-        "{title}\nYear: {year} · Issuer: {issuer} · Channels: {channels} · {items} items",
-    ),
-    "plan_dry_run": ("(chạy thử: chưa lưu gì)", "(dry run: nothing stored)"),
-    "plan_stored": ("Đã lưu kế hoạch số {id}.", "Stored as plan {id}."),
-    "plan_duplicate": (
-        "Tệp này đã được nhập trước đây (kế hoạch số {id}); không lưu lại.",
-        "This file was imported before (plan {id}); not stored again.",
-    ),
-    "run_once_done": ("Đã xử lý {count} lượt phát.", "Processed {count} airings."),
     # configuration
     "config_missing": (
         "Không tìm thấy tệp cấu hình {path}. Tạo tệp theo mẫu config.toml hoặc chỉ định --config.",
@@ -142,6 +56,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     # command-line input
     "usage": ("{reason}", "{reason}"),
+    "error": ("Đã có lỗi.", "Something went wrong."),
+    "config_invalid": ("Cấu hình không hợp lệ.", "The configuration is not valid."),
+    "plan_invalid": ("Tệp không phải là một kế hoạch đọc được.", "The file is not a readable plan."),
+    "bad_priority": (
+        "Mức ưu tiên không hợp lệ '{value}' (có: normal, priority, emergency).",
+        "Unknown priority '{value}' (known: normal, priority, emergency).",
+    ),
+    "mark_outcome": (
+        "Kết quả ghi nhận phải là posted hoặc failed, không phải '{value}'.",
+        "The outcome to record must be posted or failed, not '{value}'.",
+    ),
     "bad_time": (
         "Không hiểu thời điểm '{value}'. Dùng now, next, HH:MM, YYYY-MM-DD HH:MM, +10m hoặc ISO-8601.",
         "Cannot read the time '{value}'. Use now, next, HH:MM, YYYY-MM-DD HH:MM, +10m or ISO-8601.",
@@ -178,6 +103,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "plan_unsupported_type": (
         "Không đọc được {path}: chỉ hỗ trợ tệp .txt, .md, .docx và .pdf.",
         "Cannot read {path}: only .txt, .md, .docx and .pdf files are supported.",
+    ),
+    "plan_missing": (
+        "Không đọc được tệp kế hoạch {path}: không có tệp",
+        "Cannot read the plan file {path}: no such file",
     ),
     "plan_unreadable": (
         "Không đọc được tệp kế hoạch {path}: {reason}",
@@ -273,7 +202,7 @@ def _merge(*areas: dict[str, tuple[str, str]]) -> None:
             MESSAGES[code] = pair
 
 
-_merge(channels.MESSAGES, report.MESSAGES, runner.MESSAGES, speech.MESSAGES, web.MESSAGES)
+_merge(cli.MESSAGES, channels.MESSAGES, report.MESSAGES, runner.MESSAGES, speech.MESSAGES, web.MESSAGES)
 
 
 def text(code: str, lang: str = "vi", **params: Any) -> str:
@@ -290,5 +219,9 @@ def text(code: str, lang: str = "vi", **params: Any) -> str:
 
 
 def render(error: Any, lang: str = "vi") -> str:
-    """Format a LoaError (anything with `code` and `params`) for the user."""
-    return text(getattr(error, "code", "internal"), lang, **getattr(error, "params", {}))
+    """Format a LoaError (anything with `code` and `params`) for the user; a `kind` is worded from KIND_LABELS."""
+    params = dict(getattr(error, "params", {}))
+    if isinstance(params.get("kind"), str):
+        kinds = KIND_LABELS["en" if lang == "en" else "vi"]
+        params["kind"] = kinds.get(params["kind"], params["kind"])
+    return text(getattr(error, "code", "internal"), lang, **params)

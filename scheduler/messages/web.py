@@ -6,6 +6,12 @@ __all__ = ["MESSAGES"]
 
 MESSAGES: dict[str, tuple[str, str]] = {
     # errors
+    "api_body_object": ("Nội dung yêu cầu phải là một đối tượng JSON.", "The request body must be a JSON object."),
+    "api_field_string": ("Trường '{key}' phải là một chuỗi.", "The field '{key}' must be a string."),
+    "api_channels_list": ("Trường 'channels' phải là một danh sách chuỗi.",
+                          "The field 'channels' must be a list of strings."),
+    "api_days_range": ("Số ngày phải từ 1 đến 31 (có '{value}').", "days must be 1 to 31 (got '{value}')."),
+    "w_upload_missing": ("Chưa chọn tệp để tải lên.", "No file was chosen to upload."),
     "auth_failed": ("Sai tên đăng nhập hoặc mật khẩu.", "Wrong user name or password."),
     "auth_locked": ("Tài khoản tạm khóa do nhập sai nhiều lần; thử lại sau {minutes} phút.",
                     "Account locked after repeated failures; try again in {minutes} min."),

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from broadcasts.channels.radio import WEEKDAYS
 from broadcasts.models import Airing, AiringStatus, Approval, Bulletin, ContentItem, Plan, Priority, Slot
 from scheduler.app import App
 from scheduler.programme.slots import Entry, Occurrence, QuietHours, SlotSpec, estimate_seconds, fill_slots, \
@@ -26,7 +27,6 @@ __all__ = ["Moved", "active_plan", "plan_item", "slot_specs", "radio_chain", "fi
 PLAN_DAYS = 14
 OPENING_RANK = -1
 CLOSING_RANK = 9
-WEEKDAYS = ["thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật"]
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -16,8 +16,8 @@ from typing import Any
 from broadcasts.models import Outcome
 from broadcasts.report import NO_RECORD, Report
 from scheduler.errors import UsageError
-from scheduler.cli.output import CHANNEL_LABELS, OUTCOME_LABELS
-from scheduler.report.labels import WEEKDAYS, issue_line, label, local, period_text
+from scheduler.messages.labels import CHANNEL_LABELS, OUTCOME_LABELS, WEEKDAY_LABELS
+from scheduler.report.labels import issue_line, label, local, period_text
 
 __all__ = ["Section", "sections", "write_report", "write_xlsx", "write_csv", "report_bytes", "SUFFIXES", "MEDIA_TYPES"]
 
@@ -91,7 +91,7 @@ def sections(report: Report, lang: str = "vi") -> list[Section]:
                        + [L("total"), L("last"), L("note")],
                        notes=[] if report.plan_id is not None else [L("no_plan")]))
 
-    weekdays = WEEKDAYS.get(lang, WEEKDAYS["vi"])
+    weekdays = WEEKDAY_LABELS.get(lang, WEEKDAY_LABELS["vi"])
     day_rows = [[d.day, weekdays[d.day.weekday()], d.airings, d.minutes] for d in report.days]
     out.append(Section(sheet="days", heading=L("s4"), headers=[L("day"), L("weekday"), L("count"), L("minutes")],
                        rows=day_rows, formats={0: "dd/mm/yyyy"},

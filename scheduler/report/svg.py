@@ -14,7 +14,7 @@ from html import escape
 from typing import Sequence
 
 from broadcasts.report import Report
-from scheduler.cli.output import CHANNEL_LABELS
+from scheduler.messages.labels import CHANNEL_LABELS
 from scheduler.report.labels import label
 
 __all__ = ["Series", "column_chart", "report_charts", "nice_ticks"]

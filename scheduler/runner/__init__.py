@@ -30,7 +30,7 @@ from broadcasts.models import (FINAL_OUTCOMES, Airing, AiringStatus, Approval, B
 from scheduler.programme import planner
 from scheduler.app import App
 from scheduler.messages import render, text
-from scheduler.cli.output import OUTCOME_LABELS
+from scheduler.messages.labels import OUTCOME_LABELS
 
 __all__ = ["Runner"]
 

@@ -116,7 +116,7 @@ def _decide(app: App, actor: Actor, bulletin_id: int, decision: Approval, commen
     with app.sessions.begin() as session:
         bulletin = session.get(Bulletin, bulletin_id)
         if bulletin is None or bulletin.station_id != app.station_id:
-            raise NotFoundError(kind="bản tin / bulletin", id=bulletin_id)
+            raise NotFoundError(kind="bulletin", id=bulletin_id)
         if bulletin.approval is not Approval.draft:
             raise UsageError("not_a_draft", id=bulletin_id, approval=bulletin.approval.value)
         bulletin.approval = decision
@@ -173,5 +173,5 @@ def get_bulletin(app: App, bulletin_id: int) -> BulletinView:
     """One bulletin with its airings."""
     views = _views(app, select(Bulletin).where(Bulletin.id == bulletin_id, Bulletin.station_id == app.station_id))
     if not views:
-        raise NotFoundError(kind="bản tin / bulletin", id=bulletin_id)
+        raise NotFoundError(kind="bulletin", id=bulletin_id)
     return views[0]

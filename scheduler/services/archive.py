@@ -13,7 +13,6 @@ deletions are appended to `pruned.jsonl` in the archive.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from collections import defaultdict
@@ -24,10 +23,11 @@ from typing import Any
 
 from sqlalchemy import or_, select
 
+from audio.mix import sha256_file
 from broadcasts.models import Airing, AiringStatus, LogRecord
 from scheduler.app import App
 
-__all__ = ["ArchiveFile", "Kept", "PruneResult", "prune_archive", "file_sha256", "MANIFEST"]
+__all__ = ["ArchiveFile", "Kept", "PruneResult", "prune_archive", "MANIFEST"]
 
 MANIFEST = "pruned.jsonl"
 _CHUNK = 500
@@ -71,14 +71,6 @@ class PruneResult:
     @property
     def bytes(self) -> int:
         return sum(f.bytes for f in self.deleted)
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _old_days(root: Path, cutoff: date) -> list[tuple[date, Path]]:
@@ -194,7 +186,7 @@ def prune_archive(app: App, *, dry_run: bool = False, force: bool = False, keep_
         groups, leftovers = _collect(folder, day)
         for mp3, sidecar, parts in groups:
             extras = tuple(x for x in (sidecar, *parts) if x is not None)
-            candidates.append((ArchiveFile(path=mp3, day=day, bytes=_size([mp3, *extras]), sha256=file_sha256(mp3),
+            candidates.append((ArchiveFile(path=mp3, day=day, bytes=_size([mp3, *extras]), sha256=sha256_file(mp3),
                                            extras=extras), _sidecar(sidecar)))
         strays += [ArchiveFile(path=p, day=day, bytes=_size([p])) for p in leftovers]
     refs = _records(app, [str(f.path) for f, _ in candidates], [f.sha256 for f, _ in candidates if f.sha256])

@@ -57,9 +57,9 @@ def audio_file(app: App, record_id: int) -> Path:
     with app.reads() as session:
         record = session.get(LogRecord, record_id)
         if record is None or record.station_id != app.station_id or not record.audio_path:
-            raise NotFoundError(kind="âm thanh / audio", id=record_id)
+            raise NotFoundError(kind="audio", id=record_id)
         path = Path(record.audio_path)
     path = (path if path.is_absolute() else app.config.data_dir / path).resolve()
     if not path.is_relative_to(app.config.data_dir.resolve()) or not path.is_file():
-        raise NotFoundError(kind="âm thanh / audio", id=record_id)
+        raise NotFoundError(kind="audio", id=record_id)
     return path

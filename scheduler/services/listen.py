@@ -93,7 +93,7 @@ def preview_file(app: App, name: str) -> Path:
     """The preview file `name` (only names this module makes, only in the preview folder)."""
     path = _folder(app) / name
     if not _NAME.match(name) or not path.is_file():
-        raise NotFoundError(kind="bản nghe thử / preview", id=name)
+        raise NotFoundError(kind="preview", id=name)
     return path
 
 

@@ -1,4 +1,4 @@
-"""Use cases over the broadcast log: a page of the log, and the periodic report.
+"""Use cases over the broadcast log: the records, a page of the log, and the periodic report.
 
 Both only read; each takes an App and returns dataclasses (the CLI and the
 web console print or render them).
@@ -13,13 +13,14 @@ from datetime import date, timedelta
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from broadcasts.log import LogPage, LogQuery, read_page
-from broadcasts.models import ContentItem, Plan
+from broadcasts.log import LogPage, LogQuery, query_log, read_page
+from broadcasts.models import ContentItem, LogRecord, Plan
 from broadcasts.report import Period, Report, active_plan, build_report
 from scheduler.app import App
 from scheduler.errors import NotFoundError, UsageError
 
-__all__ = ["read_log_page", "make_report", "parse_month", "choose_period", "last_full_month", "month_period"]
+__all__ = ["read_log", "read_log_page", "make_report", "parse_month", "choose_period", "last_full_month",
+           "month_period"]
 
 _MONTH = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
 
@@ -71,8 +72,14 @@ def _check_plan(session: Session, station_id: int, plan_id: int | None) -> Plan 
         return active_plan(session, station_id)
     plan = session.get(Plan, plan_id)
     if plan is None or plan.station_id != station_id:
-        raise NotFoundError(kind="kế hoạch / plan", id=plan_id)
+        raise NotFoundError(kind="plan", id=plan_id)
     return plan
+
+
+def read_log(app: App, query: LogQuery) -> list[LogRecord]:
+    """Log records of this station matching `query`, oldest first."""
+    with app.reads() as session:
+        return query_log(session, app.station_id, query)
 
 
 def read_log_page(app: App, query: LogQuery) -> LogPage:

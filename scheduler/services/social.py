@@ -69,7 +69,7 @@ def _load(app: App, airing_id: int) -> tuple[Airing, Bulletin, Station]:
     with app.sessions() as session:
         airing = session.get(Airing, airing_id)
         if airing is None or airing.station_id != app.station_id:
-            raise NotFoundError(kind="lượt phát / airing", id=airing_id)
+            raise NotFoundError(kind="airing", id=airing_id)
         return airing, session.get_one(Bulletin, airing.bulletin_id), session.get_one(Station, airing.station_id)
 
 
@@ -182,7 +182,7 @@ def mark_airing(app: App, airing_id: int, outcome: str, *, external_id: str | No
                 note: str | None = None) -> LogRecord:
     """Settle an airing whose outcome is unknown as the operator found it: posted or failed."""
     if outcome not in ("posted", "failed"):
-        raise UsageError("usage", reason="--as posted | failed")
+        raise UsageError("mark_outcome", value=outcome)
     airing, _, _ = _load(app, airing_id)
     if airing.status is not AiringStatus.unknown:
         state = airing.outcome.value if airing.status is AiringStatus.done and airing.outcome else airing.status.value

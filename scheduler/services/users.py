@@ -210,7 +210,7 @@ def revoke_token(app: App, token_id: int, *, by: str) -> TokenView:
         row = session.execute(select(ApiToken, User.username).join(User, User.id == ApiToken.user_id)
                               .where(ApiToken.id == token_id)).one_or_none()
         if row is None:
-            raise NotFoundError(kind="mã truy cập API / API token", id=token_id)
+            raise NotFoundError(kind="token", id=token_id)
         token, username = row
         if not token.revoked:
             token.revoked, token.revoked_at = True, now

@@ -15,7 +15,7 @@ from broadcasts.errors import ChannelError, NotFoundError, StoreError
 from scheduler.app import App
 from scheduler.errors import ConfigError, PlanError, UsageError
 from scheduler.messages import render, text
-from scheduler.cli.output import ACTION_LABELS, OUTCOME_LABELS, STATUS_LABELS
+from scheduler.messages.labels import ACTION_LABELS, OUTCOME_LABELS, STATUS_LABELS
 from scheduler.services.users import AccessError, AuthError
 
 __all__ = ["create_app", "status_for", "outcome_label", "status_label", "action_label"]

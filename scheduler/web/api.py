@@ -10,7 +10,7 @@ from flask import Blueprint, g, request, send_file
 
 from broadcasts.log import record_dict
 from broadcasts.report import report_json
-from scheduler.services import approval, console, listen as listening, records, queue as services, users
+from scheduler.services import approval, console, listen as listening, plans, records, users
 from scheduler.errors import UsageError
 from scheduler.report.files import MEDIA_TYPES, report_bytes
 from scheduler.report.labels import default_report_name
@@ -40,14 +40,14 @@ def token_required(right: str = "view") -> Callable[[Callable[..., Any]], Callab
 def _body() -> dict[str, Any]:
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
-        raise UsageError("usage", reason="JSON object body")
+        raise UsageError("api_body_object")
     return data
 
 
 def _text(data: dict[str, Any], key: str, default: str = "") -> str:
     value = data.get(key, default)
     if not isinstance(value, str):
-        raise UsageError("usage", reason=f"{key}: string")
+        raise UsageError("api_field_string", key=key)
     return value
 
 
@@ -56,7 +56,7 @@ def _channels(data: dict[str, Any]) -> list[str] | None:
     if value is None:
         return None
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise UsageError("usage", reason="channels: list of strings")
+        raise UsageError("api_channels_list")
     return value
 
 
@@ -70,7 +70,7 @@ def openapi() -> Any:
 def programme() -> Any:
     days = request.args.get("days", "1")
     if not days.isdigit() or not 1 <= int(days) <= 31:
-        raise UsageError("usage", reason="days: 1-31")
+        raise UsageError("api_days_range", value=days)
     today = console.today(g.loa, int(days))
     return {"now": today.now.isoformat(),
             "airings": [{"airing_id": x.airing_id, "channel": x.channel, "due_at": x.due_at.isoformat(),
@@ -152,7 +152,7 @@ def log() -> Any:
     from scheduler.web.pages import log_query
     query, _ = log_query(request.args)
     tz = g.loa.config.tz
-    return {"records": [record_dict(r, tz) for r in services.read_log(g.loa, query)]}
+    return {"records": [record_dict(r, tz) for r in records.read_log(g.loa, query)]}
 
 
 @bp.get("/channels")

@@ -16,7 +16,9 @@ from audio.errors import LoaError
 from broadcasts.accounts import ROLES
 from broadcasts.log import LogQuery
 from broadcasts.models import Outcome
-from scheduler.services import approval, console, listen as listening, records, queue as services, users
+from scheduler.services import approval, console, listen as listening, records, users
+from scheduler.services.plans import get_plan, import_plan, list_plans
+from scheduler.services.records import read_log
 from scheduler.errors import UsageError
 from scheduler.messages import render
 from scheduler.report.files import MEDIA_TYPES, report_bytes, sections
@@ -157,21 +159,21 @@ def plans() -> Any:
         users.require(current(), "draft")
         upload = request.files.get("file")
         if upload is None or not upload.filename:
-            raise UsageError("usage", reason="file")
+            raise UsageError("w_upload_missing")
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / (secure_filename(upload.filename) or "plan.txt")
             upload.save(path)
-            imported = services.import_plan(g.loa, path)
+            imported = import_plan(g.loa, path)
         users.audit(g.loa, current(), "plan_import", f"plan:{imported.plan_id}", file=upload.filename)
         flash(_t("w_imported", id=imported.plan_id, items=len(imported.parsed.items)))
         return redirect(url_for("pages.plan", plan_id=imported.plan_id))
-    return render_template("plans.html", plans=services.list_plans(g.loa))
+    return render_template("plans.html", plans=list_plans(g.loa))
 
 
 @bp.route("/plans/<id:plan_id>")
 @login_required()
 def plan(plan_id: int) -> Any:
-    stored, items = services.get_plan(g.loa, plan_id)
+    stored, items = get_plan(g.loa, plan_id)
     return render_template("plan.html", plan=stored, items=items)
 
 
@@ -181,7 +183,7 @@ def log_query(args: Any) -> tuple[LogQuery, dict[str, str]]:
     start, end = day_range(parse_local_date(filters["since"]) if filters["since"] else None,
                            parse_local_date(filters["until"]) if filters["until"] else None, g.loa.config.tz)
     if filters["outcome"] and filters["outcome"] not in OUTCOMES:
-        raise UsageError("usage", reason=f"outcome: {' | '.join(OUTCOMES)}")
+        raise UsageError("bad_outcome", value=filters["outcome"], known=", ".join(OUTCOMES))
     return LogQuery(since=start, until=end, channel=filters["channel"] or None,
                     outcome=Outcome(filters["outcome"]) if filters["outcome"] else None), filters
 
@@ -190,7 +192,7 @@ def log_query(args: Any) -> tuple[LogQuery, dict[str, str]]:
 @login_required()
 def log() -> Any:
     query, filters = log_query(request.args)
-    records = list(reversed(services.read_log(g.loa, query)))[:300]
+    records = list(reversed(read_log(g.loa, query)))[:300]
     return render_template("log.html", records=records, filters=filters, outcomes=OUTCOMES,
                            channels=list(dict.fromkeys([*g.loa.config.channels.enabled, *g.loa.channels])))
 

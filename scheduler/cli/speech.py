@@ -1,0 +1,62 @@
+"""`loa normalize` and `loa say`: the speakable text of a bulletin, and its sound as an MP3."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from scheduler.cli.options import common_options, say
+from scheduler.cli.options import state as current_state
+from scheduler.messages import text
+
+__all__ = ["normalize", "say_command"]
+
+
+@click.command()
+@click.argument("text_arg", metavar="TEXT")
+@common_options
+def normalize(text_arg: str) -> None:
+    """In văn bản sẽ được đọc / print the speakable text."""
+    from scheduler.app import build_speaker
+    config = current_state().config_or_defaults()
+    source = sys.stdin.read() if text_arg == "-" else text_arg
+    say(build_speaker(config, tts=_NoEngine()).speakable(source))
+
+
+class _NoEngine:
+    """Stands in for the engines where only normalization is needed."""
+
+    name = "none"
+
+    def synthesize(self, text: str, voice: str) -> Any:  # pragma: no cover - never called
+        raise AssertionError("normalize does not speak")
+
+
+@click.command("say")
+@click.argument("text_arg", metavar="TEXT")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False), help="Tệp MP3 ra / output MP3.")
+@click.option("--engine", default=None, help="Bộ đọc / speech engine (espeak).")
+@common_options
+def say_command(text_arg: str, out: str, engine: str | None) -> None:
+    """Đọc văn bản thành tệp MP3 / render TEXT (or - for stdin) to an MP3."""
+    import dataclasses
+
+    from audio.speech import render_script
+    from scheduler.app import build_speaker, encode_settings
+    from scheduler.config import ENGINE_NAMES
+    from scheduler.errors import UsageError
+
+    state = current_state()
+    config = state.config_or_defaults()
+    if engine:
+        if engine not in ENGINE_NAMES:
+            raise UsageError("tts_unknown_engine", engine=engine, known=", ".join(ENGINE_NAMES))
+        config = dataclasses.replace(config, speech=dataclasses.replace(config.speech, engines=(engine,)))
+    source = sys.stdin.read() if text_arg == "-" else text_arg
+    rendered = render_script([source], build_speaker(config), Path(out), settings=encode_settings(config),
+                             pause_ms=config.audio.pause_ms)
+    say(text("said", state.language, path=rendered.path, seconds=f"{rendered.seconds:.1f}",
+             engine=rendered.engine, sha256=rendered.sha256))
