@@ -16,8 +16,10 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
+from typing import Any, cast
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import CursorResult, Update, bindparam, select, update
+from sqlalchemy.orm import Session
 
 from broadcasts.channels.base import Broadcast, Delivery
 from broadcasts.models import FINAL_OUTCOMES, Airing, AiringStatus, Approval, Bulletin, LogRecord, Outcome, Station
@@ -84,9 +86,9 @@ def due_ids(app: App, now: datetime) -> list[int]:
 def claim(app: App, airing_id: int, now: datetime) -> bool:
     """Take a pending airing for this node with a fresh lease, committed at once; False if another has it."""
     with app.sessions.begin() as session:
-        claimed = session.execute(_CLAIM, {
+        claimed = _updated(session, _CLAIM, {
             "airing_id": airing_id, "node": app.node, "now": now,
-            "lease_until": now + timedelta(seconds=app.config.runner.lease_seconds)}).rowcount
+            "lease_until": now + timedelta(seconds=app.config.runner.lease_seconds)})
     return claimed == 1
 
 
@@ -132,9 +134,9 @@ def finish(app: App, airing: Airing, delivery: Delivery, *, started: datetime | 
     if delivery.error_code and not message:
         message = say(app, delivery.error_code)
     with app.sessions.begin() as session:
-        changed = session.execute(_FINISH, {
+        changed = _updated(session, _FINISH, {
             "airing_id": airing.id, "claimant": claimant, "outcome": delivery.outcome,
-            "status": AiringStatus.done if final else AiringStatus.unknown}).rowcount
+            "status": AiringStatus.done if final else AiringStatus.unknown})
         if changed != 1:
             note(app, logging.ERROR, "log_claim_lost", airing=airing.id)
             return None
@@ -186,6 +188,11 @@ def recover(app: App, now: datetime, observers: list[Observer]) -> list[LogRecor
         if record is not None:
             records.append(record)
     return records
+
+
+def _updated(session: Session, statement: Update, params: dict[str, Any]) -> int:
+    """Run an UPDATE; return how many rows it changed."""
+    return cast("CursorResult[Any]", session.execute(statement, params)).rowcount
 
 
 def _claimant_dead(claimed_by: str | None) -> bool:
