@@ -2,7 +2,8 @@
 
 - `Runner` (here): the composition: one pass (`run_due`), one airing (`execute`), start/stop of the poll loop;
 - `timers`: the in-memory APScheduler timers of the near future, render-ahead jobs, the sync poll;
-- `claims`: load, claim, finish, lease renewal and recovery of airings in the database;
+- `claims`: load, claim, finish, lease renewal and recovery of airings in the database (the claim is committed
+  before any side effect; the final record and the status change go in one transaction);
 - `delivery`: the pure `decide` (hold, miss, skip or go) and publishing with the retry policy;
 - `radio`: the radio's exclusive turn and emergency interrupt, quiet-hour holds and requeues;
 - `notes`: the runner's log lines, in the station's language.
