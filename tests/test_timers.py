@@ -169,4 +169,4 @@ def test_a_large_queue_is_timed_a_little_at_a_time(timed, clock):
     records = _records(app)
     assert len(records) == 60 and len({r.airing_id for r in records}) == 60
     assert max(r.late_seconds for r in records) == 0
-    assert runner._inflight == {} and runner._rendering == set()  # nothing left behind
+    assert runner.timers._inflight == {} and runner.timers._rendering == set()  # nothing left behind

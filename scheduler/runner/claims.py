@@ -1,0 +1,215 @@
+"""Airings in the database: load, claim, finish, lease renewal and recovery of abandoned claims.
+
+An airing is claimed by a conditional update (pending -> running, with this
+node's name and a lease) committed before any side effect; the final LogRecord
+and the status change are written in one transaction, so every airing ends with
+exactly one final record. A claim left by a process that died, or whose lease
+expired, is settled by asking the channel what happened (`Channel.recover`).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, Update, bindparam, select, update
+from sqlalchemy.orm import Session
+
+from broadcasts.channels.base import Broadcast, Delivery
+from broadcasts.models import FINAL_OUTCOMES, Airing, AiringStatus, Approval, Bulletin, LogRecord, Outcome, Station
+from scheduler.app import App
+from scheduler.messages.labels import OUTCOME_LABELS
+from scheduler.runner.notes import note, say
+
+__all__ = [
+    "Observer",
+    "claim",
+    "due_ids",
+    "extend_lease",
+    "finish",
+    "lease_kept",
+    "load",
+    "recover",
+    "to_broadcast",
+]
+
+Observer = Callable[[LogRecord], None]
+
+# The hot statements, built once: an airing with its bulletin and station; the claim; the finish.
+_LOAD = (select(Airing, Bulletin, Station).join(Bulletin, Bulletin.id == Airing.bulletin_id)
+         .join(Station, Station.id == Airing.station_id).where(Airing.id == bindparam("airing_id")))
+_CLAIM = (update(Airing).where(Airing.id == bindparam("airing_id"), Airing.status == AiringStatus.pending)
+          .values(status=AiringStatus.running, claimed_by=bindparam("node"), claimed_at=bindparam("now"),
+                  lease_until=bindparam("lease_until"), attempts=Airing.attempts + 1))
+_FINISH = (update(Airing).where(Airing.id == bindparam("airing_id"), Airing.status == AiringStatus.running,
+                                Airing.claimed_by == bindparam("claimant"))
+           .values(status=bindparam("status"), outcome=bindparam("outcome"), lease_until=None))
+
+
+def load(app: App, airing_id: int) -> tuple[Airing, Bulletin, Station] | None:
+    """An airing with its bulletin and station, or None if it is gone."""
+    with app.reads() as session:
+        row = session.execute(_LOAD, {"airing_id": airing_id}).first()
+    if row is None:
+        return None
+    airing, bulletin, station = row
+    return airing, bulletin, station
+
+
+def to_broadcast(airing: Airing, bulletin: Bulletin, station: Station) -> Broadcast:
+    """What a channel is handed to deliver one airing."""
+    return Broadcast(airing_id=airing.id, bulletin_id=bulletin.id, channel=airing.channel,
+                     station_code=station.code, station_name=station.name, timezone=station.timezone,
+                     title=bulletin.title, body=bulletin.body, post_text=bulletin.post_text,
+                     priority=bulletin.priority.value, due_at=airing.due_at, attempt=airing.attempts)
+
+
+def due_ids(app: App, now: datetime) -> list[int]:
+    """Pending, approved airings of this station due at `now`, in air order."""
+    with app.reads() as session:
+        rows = session.execute(
+            select(Airing.id, Airing.due_at, Bulletin.priority)
+            .join(Bulletin, Bulletin.id == Airing.bulletin_id)
+            .where(Airing.station_id == app.station_id, Airing.status == AiringStatus.pending,
+                   Airing.due_at <= now, Bulletin.approval == Approval.approved)
+            .order_by(Airing.due_at, Airing.id)
+        ).all()
+    return [r.id for r in sorted(rows, key=lambda r: (r.due_at, r.priority.rank, r.id))]
+
+
+def claim(app: App, airing_id: int, now: datetime) -> bool:
+    """Take a pending airing for this node with a fresh lease, committed at once; False if another has it."""
+    with app.sessions.begin() as session:
+        claimed = _updated(session, _CLAIM, {
+            "airing_id": airing_id, "node": app.node, "now": now,
+            "lease_until": now + timedelta(seconds=app.config.runner.lease_seconds)})
+    return claimed == 1
+
+
+@contextmanager
+def lease_kept(app: App, airing_id: int) -> Iterator[None]:
+    """Renew this node's lease on an airing in hand every third of the lease, until it is done."""
+    lease = app.config.runner.lease_seconds
+    done = threading.Event()
+
+    def renew() -> None:
+        while not done.wait(lease / 3):
+            try:
+                with app.sessions.begin() as session:
+                    session.execute(update(Airing).where(Airing.id == airing_id, Airing.claimed_by == app.node,
+                                                         Airing.status == AiringStatus.running)
+                                    .values(lease_until=app.clock.now() + timedelta(seconds=lease)))
+            except Exception:  # the next renewal tries again; the lease is long
+                note(app, logging.ERROR, "log_lease_renew_failed", exc_info=True, airing=airing_id)
+
+    keeper = threading.Thread(target=renew, name=f"lease-{airing_id}", daemon=True)
+    keeper.start()
+    try:
+        yield
+    finally:
+        done.set()
+        keeper.join(timeout=5)
+
+
+def extend_lease(app: App, airing_id: int, wait: float) -> None:
+    """Before waiting to retry, keep the claim for the wait plus a whole lease."""
+    until = app.clock.now() + timedelta(seconds=wait + app.config.runner.lease_seconds)
+    with app.sessions.begin() as session:
+        session.execute(update(Airing).where(Airing.id == airing_id, Airing.status == AiringStatus.running,
+                                             Airing.claimed_by == app.node).values(lease_until=until))
+
+
+def finish(app: App, airing: Airing, delivery: Delivery, *, started: datetime | None, late_seconds: float | None,
+           claimant: str | None, observers: list[Observer]) -> LogRecord | None:
+    """Write the record and the airing's new status in one transaction, if the claim is still ours."""
+    finished = app.clock.now()
+    final = delivery.outcome in FINAL_OUTCOMES
+    message = delivery.error_message
+    if delivery.error_code and not message:
+        message = say(app, delivery.error_code)
+    with app.sessions.begin() as session:
+        changed = _updated(session, _FINISH, {
+            "airing_id": airing.id, "claimant": claimant, "outcome": delivery.outcome,
+            "status": AiringStatus.done if final else AiringStatus.unknown})
+        if changed != 1:
+            note(app, logging.ERROR, "log_claim_lost", airing=airing.id)
+            return None
+        record = LogRecord(
+            airing_id=airing.id, bulletin_id=airing.bulletin_id, station_id=airing.station_id,
+            channel=airing.channel, outcome=delivery.outcome, due_at=airing.due_at, started_at=started,
+            finished_at=finished, late_seconds=late_seconds, tts_engine=delivery.tts_engine,
+            audio_path=delivery.audio_path, audio_sha256=delivery.audio_sha256,
+            audio_seconds=delivery.audio_seconds, external_id=delivery.external_id,
+            external_url=delivery.external_url, error_code=delivery.error_code, error_message=message,
+            detail=delivery.detail, node=app.node, created_at=finished,
+        )
+        session.add(record)
+    lang = "en" if app.config.lang == "en" else "vi"
+    note(app, logging.INFO, "log_outcome", airing=airing.id, channel=record.channel,
+         outcome=OUTCOME_LABELS[lang].get(record.outcome.value, record.outcome.value))
+    for observer in observers:
+        observer(record)
+    return record
+
+
+def recover(app: App, now: datetime, observers: list[Observer]) -> list[LogRecord]:
+    """Settle airings left `running` by a process that died or whose lease expired."""
+    with app.reads() as session:
+        rows = session.execute(
+            select(Airing, Bulletin, Station)
+            .join(Bulletin, Bulletin.id == Airing.bulletin_id).join(Station, Station.id == Airing.station_id)
+            .where(Airing.station_id == app.station_id, Airing.status == AiringStatus.running)
+        ).all()
+    records: list[LogRecord] = []
+    for airing, bulletin, station in rows:
+        expired = airing.lease_until is not None and airing.lease_until < now
+        if airing.claimed_by == app.node or not (expired or _claimant_dead(airing.claimed_by)):
+            continue
+        broadcast = to_broadcast(airing, bulletin, station)
+        channel = app.channels.get(airing.channel)
+        delivery = channel.recover(broadcast) if channel else Delivery(outcome=Outcome.unknown,
+                                                                      error_code="crashed_unclear")
+        if delivery is None:
+            with app.sessions.begin() as session:
+                session.execute(update(Airing).where(Airing.id == airing.id, Airing.status == AiringStatus.running,
+                                                     Airing.claimed_by == airing.claimed_by)
+                                .values(status=AiringStatus.pending, claimed_by=None, lease_until=None))
+            note(app, logging.WARNING, "log_rerun", airing=airing.id, channel=airing.channel)
+            continue
+        record = finish(app, airing, delivery, started=airing.claimed_at,
+                        late_seconds=max((airing.claimed_at - airing.due_at).total_seconds(), 0.0)
+                        if airing.claimed_at else None, claimant=airing.claimed_by, observers=observers)
+        if record is not None:
+            records.append(record)
+    return records
+
+
+def _updated(session: Session, statement: Update, params: dict[str, Any]) -> int:
+    """Run an UPDATE; return how many rows it changed."""
+    return cast("CursorResult[Any]", session.execute(statement, params)).rowcount
+
+
+def _claimant_dead(claimed_by: str | None) -> bool:
+    """True if the claim was made by a process on this host that no longer exists."""
+    if not claimed_by or os.name != "posix":
+        return False
+    host, _, rest = claimed_by.partition(":")
+    pid_text = rest.split(":", 1)[0]
+    if host != socket.gethostname() or not pid_text.isdigit():
+        return False
+    pid = int(pid_text)
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False

@@ -1,0 +1,145 @@
+"""Delivery policy: whether a due airing is held, missed, skipped or goes (pure), and publishing with retries.
+
+`decide` is the whole rule, with `now` passed in: a normal or priority radio
+airing inside the radio's quiet hours is held for the next slot outside them
+(an emergency goes); an airing whose channel is not configured is skipped; one
+later than its channel's grace is missed; anything else goes. Zalo's night
+deferral (no broadcast 22:00-06:00) is the Zalo channel's own, not a verdict here.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from audio.errors import LoaError
+from broadcasts.channels.base import Broadcast, Channel, Delivery
+from broadcasts.errors import ChannelError
+from broadcasts.models import Outcome
+from scheduler.app import App
+from scheduler.messages import render
+from scheduler.programme.slots import QuietHours
+from scheduler.runner import claims
+from scheduler.runner.notes import note, say
+
+__all__ = [
+    "DEFAULT_GRACE",
+    "EARLY_TOLERANCE",
+    "RetryPolicy",
+    "Verdict",
+    "decide",
+    "deliver",
+    "missed",
+    "skipped",
+    "too_early",
+]
+
+EARLY_TOLERANCE = timedelta(milliseconds=500)  # a timer may fire this much before the due time
+DEFAULT_GRACE = timedelta(minutes=10)  # for a channel without its own grace_minutes
+
+
+class Verdict(str, enum.Enum):
+    """What becomes of a due airing."""
+
+    hold = "hold"  # not now: it waits (moved to the next slot outside quiet hours)
+    miss = "miss"  # too late: recorded `missed` with the reason
+    skip = "skip"  # nothing can deliver it: recorded `skipped`
+    go = "go"  # deliver it now
+
+
+def too_early(due_at: datetime, now: datetime) -> bool:
+    """True if a timer fired for an airing moved later since it was set: it is not due yet."""
+    return due_at - now > EARLY_TOLERANCE
+
+
+def decide(*, channel: str, known: bool, emergency: bool, due_at: datetime, now: datetime, grace: timedelta,
+           quiet: QuietHours, tz: ZoneInfo) -> Verdict:
+    """The verdict on an airing of `channel` (`known`: configured here) due at `due_at`, at `now`."""
+    late = now - due_at
+    if channel == "radio" and not emergency and late <= grace and quiet.contains(now, tz):
+        return Verdict.hold
+    if not known:
+        return Verdict.skip
+    if late > grace:
+        return Verdict.miss
+    return Verdict.go
+
+
+@dataclass(frozen=True, kw_only=True)
+class RetryPolicy:
+    """How often and how patiently a clear, transient refusal is tried again."""
+
+    max_attempts: int = 3
+    backoff_seconds: float = 2.0
+
+    def wait(self, attempt: int, *, retry_after: float | None = None, jitter: float = 0.0) -> float:
+        """Seconds to wait after failed `attempt` (1-based): what the service asked, else exponential backoff;
+        stretched by `jitter` (a fraction, drawn by the caller)."""
+        base = float(retry_after or self.backoff_seconds * 2 ** (attempt - 1))
+        return base * (1 + jitter)
+
+
+def skipped(app: App, broadcast: Broadcast) -> Delivery:
+    """The delivery of an airing whose channel is not configured."""
+    return Delivery(outcome=Outcome.skipped, error_code="unknown_channel",
+                    error_message=say(app, "unknown_channel", channel=broadcast.channel,
+                                      known=", ".join(app.channels)))
+
+
+def missed(app: App, late: timedelta, grace: timedelta) -> Delivery:
+    """The delivery of an airing later than its grace."""
+    return Delivery(outcome=Outcome.missed, error_code="missed",
+                    error_message=say(app, "missed", late=_minutes(late), grace=_minutes(grace)))
+
+
+def deliver(app: App, channel: Channel, broadcast: Broadcast, *, policy: RetryPolicy,
+            stopped: dict[str, str]) -> Delivery:
+    """Publish with retries for clear transient errors; an auth error stops the channel in `stopped`; never raises."""
+    lang = app.config.lang
+    for attempt in range(1, policy.max_attempts + 1):
+        try:
+            return channel.publish(broadcast)
+        except ChannelError as exc:
+            message = render(exc, lang)
+            if exc.auth:
+                stopped[channel.name] = message
+                note(app, logging.ERROR, "log_channel_stopped", channel=channel.name, reason=message)
+                return Delivery(outcome=Outcome.failed, error_code=exc.code, error_message=message)
+            links = {"external_id": exc.params.get("external_id"), "external_url": exc.params.get("external_url")}
+            if exc.sent:
+                note(app, logging.ERROR, "log_unclear", airing=broadcast.airing_id, channel=channel.name,
+                     reason=message)
+                return Delivery(outcome=Outcome.unknown, error_code=exc.code, error_message=message, **links)
+            if exc.retryable and attempt < policy.max_attempts:
+                wait = policy.wait(attempt, retry_after=exc.params.get("retry_after"),
+                                   jitter=random.uniform(0, 0.25))
+                note(app, logging.WARNING, "log_retrying", airing=broadcast.airing_id, channel=channel.name,
+                     reason=message, seconds=wait)
+                claims.extend_lease(app, broadcast.airing_id, wait)
+                app.clock.sleep(wait)
+                continue
+            note(app, logging.ERROR, "log_failed", airing=broadcast.airing_id, channel=channel.name, reason=message)
+            return Delivery(outcome=Outcome.failed, error_code=exc.code, error_message=message, **links)
+        except LoaError as exc:
+            message = render(exc, lang)
+            if exc.code == "sink_interrupted":
+                note(app, logging.WARNING, "log_interrupted", airing=broadcast.airing_id, channel=channel.name)
+                return Delivery(outcome=Outcome.skipped, error_code=exc.code, error_message=message)
+            note(app, logging.ERROR, "log_failed", airing=broadcast.airing_id, channel=channel.name, reason=message)
+            return Delivery(outcome=Outcome.failed, error_code=exc.code, error_message=message)
+        except Exception as exc:  # a bug must not lose the record of the airing
+            note(app, logging.ERROR, "log_internal", exc_info=True, airing=broadcast.airing_id, channel=channel.name)
+            return Delivery(outcome=Outcome.failed, error_code="internal",
+                            error_message=say(app, "internal", reason=f"{type(exc).__name__}: {exc}"))
+    raise AssertionError("unreachable")
+
+
+def _minutes(delta: timedelta) -> str:
+    seconds = int(delta.total_seconds())
+    if seconds < 120:
+        return f"{seconds} s"
+    return f"{seconds // 60} min"

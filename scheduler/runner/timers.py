@@ -1,0 +1,167 @@
+"""The in-memory timers: one APScheduler job per airing of the near future, render-ahead jobs, the sync poll.
+
+APScheduler only keeps in-memory timers (its job store is not used), rebuilt
+from the database at start and refreshed every `poll_seconds`. A job refers to
+a module-level function plus an airing id, never a pickled closure.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import datetime, timedelta, timezone
+from typing import Any, Protocol
+
+from sqlalchemy import and_, or_, select
+
+from broadcasts.channels.base import Preparable
+from broadcasts.models import Airing, AiringStatus, Approval, Bulletin, Priority
+from scheduler.app import App
+from scheduler.programme import planner
+from scheduler.runner.notes import note
+
+__all__ = ["Airs", "Timers"]
+
+
+class Airs(Protocol):
+    """What the timers call: the runner's one airing, its render ahead, and the settling of abandoned claims."""
+
+    def execute(self, airing_id: int) -> object: ...
+
+    def prepare(self, airing_id: int) -> None: ...
+
+    def recover(self, now: datetime | None = None) -> object: ...
+
+
+def _fire(timers: Timers, airing_id: int) -> None:
+    """APScheduler job target: a module-level function and an airing id."""
+    try:
+        timers.runner.execute(airing_id)
+    finally:
+        timers.done_with(airing_id)
+
+
+def _prepare(timers: Timers, airing_id: int) -> None:
+    """APScheduler job target: render a radio airing ahead of its air time."""
+    timers.runner.prepare(airing_id)
+
+
+class Timers:
+    """Keeps a timer for each airing due within the window, rebuilt from the database at every poll."""
+
+    def __init__(self, app: App, runner: Airs) -> None:
+        self.app = app
+        self.runner = runner
+        self._scheduler: Any = None
+        self._sync_lock = threading.Lock()
+        self._rendering: set[int] = set()  # radio airings given a render-ahead job
+        self._inflight: dict[int, datetime] = {}  # airing id -> the due time its timer was set for
+        self._timers_lock = threading.Lock()  # guards _inflight/_rendering; held for dict updates only
+        self.ready = threading.Event()  # set once the first sync has rebuilt the timers
+        self._materialized_at: datetime | None = None
+
+    def start(self, scheduler: Any = None) -> None:
+        """Start the in-memory timers, rebuilt from the database now and every poll.
+
+        `scheduler` replaces APScheduler's BackgroundScheduler (tests pass one
+        driven by a fake clock); it needs add_job, get_job, start and shutdown.
+        """
+        if scheduler is None:
+            from apscheduler.executors.pool import ThreadPoolExecutor
+            from apscheduler.schedulers.background import BackgroundScheduler
+
+            scheduler = BackgroundScheduler(
+                timezone=timezone.utc,
+                executors={"default": ThreadPoolExecutor(self.app.config.runner.workers),
+                           "radio": ThreadPoolExecutor(1), "emergency": ThreadPoolExecutor(1),
+                           "render": ThreadPoolExecutor(1), "sync": ThreadPoolExecutor(1)},
+                job_defaults={"misfire_grace_time": None, "coalesce": False, "max_instances": 1},
+            )
+        scheduler.add_job(self.sync, "interval", seconds=self.app.config.runner.poll_seconds, id="sync",
+                          executor="sync", next_run_time=datetime.now(timezone.utc))
+        self._scheduler = scheduler
+        scheduler.start()
+
+    def stop(self, wait: bool = True) -> None:
+        """Stop the timers; with `wait`, the airings in hand finish and are recorded."""
+        if self._scheduler is not None:
+            self._scheduler.shutdown(wait=wait)
+            self._scheduler = None
+
+    def window(self) -> timedelta:
+        """How far ahead airings get a timer: a few polls, so a late poll never makes one late."""
+        return timedelta(seconds=3 * self.app.config.runner.poll_seconds + 10)
+
+    def sync(self) -> int:
+        """Refresh the timers from the database; return how many airing timers were added.
+
+        Only the near future gets timers (`window`; radio airings also a
+        render job `render_lead` ahead), so each poll reads a few rows however
+        much is queued, and every change made by other processes (a queue, an
+        approval, a replan) is seen before its airing is due.
+        """
+        scheduler = self._scheduler
+        if scheduler is None:
+            return 0
+        with self._sync_lock:
+            now = self.app.clock.now()
+            near = now + self.window()
+            radio = self.app.channels.get("radio")
+            renders = isinstance(radio, Preparable)
+            lead = timedelta(seconds=self.app.config.channels.radio.render_lead_seconds)
+            ahead = max(near, now + lead + timedelta(seconds=self.app.config.runner.poll_seconds)) if renders else near
+            try:
+                self.runner.recover(now)
+                if self._materialized_at is None or now - self._materialized_at >= timedelta(seconds=60):
+                    planner.materialize(self.app, now, now + timedelta(hours=self.app.config.runner.horizon_hours))
+                    self._materialized_at = now
+                with self.app.reads() as session:
+                    rows = session.execute(
+                        select(Airing.id, Airing.channel, Airing.due_at, Bulletin.priority)
+                        .join(Bulletin, Bulletin.id == Airing.bulletin_id)
+                        .where(Airing.station_id == self.app.station_id, Airing.status == AiringStatus.pending,
+                               Bulletin.approval == Approval.approved,
+                               or_(Airing.due_at <= near, and_(Airing.channel == "radio", Airing.due_at <= ahead)))
+                    ).all()
+            except Exception:  # the database may be briefly unreachable: try again at the next poll
+                note(self.app, logging.ERROR, "log_sync_failed", exc_info=True)
+                return 0
+            added = 0
+            for row in rows:
+                if renders and row.channel == "radio" and row.due_at > now and row.id not in self._rendering:
+                    self._rendering.add(row.id)  # once: a render that fails is tried again at air time
+                    scheduler.add_job(_prepare, "date", run_date=max(row.due_at - lead, now), args=[self, row.id],
+                                      id=f"render:{row.id}", executor="render", replace_existing=True)
+                if row.due_at > near:
+                    continue
+                with self._timers_lock:
+                    timer_due = self._inflight.get(row.id)
+                    if timer_due is None:
+                        self._inflight[row.id] = row.due_at
+                if timer_due is not None:  # a timer exists or its job waits in an executor queue
+                    if timer_due != row.due_at:  # re-planned since: move the timer
+                        job = scheduler.get_job(f"airing:{row.id}")
+                        if job is not None:
+                            job.reschedule("date", run_date=max(row.due_at, now))
+                            with self._timers_lock:
+                                self._inflight[row.id] = row.due_at
+                    continue
+                if row.channel != "radio":
+                    executor = "default"
+                else:
+                    executor = "emergency" if row.priority is Priority.emergency else "radio"
+                scheduler.add_job(_fire, "date", run_date=max(row.due_at, now), args=[self, row.id],
+                                  id=f"airing:{row.id}", executor=executor, replace_existing=True)
+                added += 1
+            with self._timers_lock:  # forget render jobs of airings no longer pending here
+                self._rendering.intersection_update(row.id for row in rows)
+            if not self.ready.is_set():
+                self.ready.set()
+                note(self.app, logging.INFO, "log_timers_ready", count=added, seconds=self.window().total_seconds())
+            return added
+
+    def done_with(self, airing_id: int) -> None:
+        """A timer's airing has been handled (or was not ours): forget it."""
+        with self._timers_lock:
+            self._inflight.pop(airing_id, None)
+            self._rendering.discard(airing_id)
