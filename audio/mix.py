@@ -16,9 +16,9 @@ import re
 import subprocess
 import tempfile
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
 
 from audio.engines.base import Clip
 from audio.errors import AudioError
@@ -27,8 +27,17 @@ with warnings.catch_warnings():  # pydub warns at import when ffmpeg is not on P
     warnings.simplefilter("ignore")
     from pydub import AudioSegment
 
-__all__ = ["EncodeSettings", "Encoded", "Loudness", "ffmpeg_exe", "assemble", "decode_audio", "encode_mp3",
-           "measure_loudness", "sha256_file"]
+__all__ = [
+    "EncodeSettings",
+    "Encoded",
+    "Loudness",
+    "ffmpeg_exe",
+    "assemble",
+    "decode_audio",
+    "encode_mp3",
+    "measure_loudness",
+    "sha256_file",
+]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -50,6 +59,7 @@ def ffmpeg_exe() -> str:
     """The ffmpeg binary that imageio-ffmpeg ships (or $IMAGEIO_FFMPEG_EXE)."""
     try:
         import imageio_ffmpeg
+
         return imageio_ffmpeg.get_ffmpeg_exe()
     except (ImportError, RuntimeError) as exc:
         raise AudioError("audio_failed", reason=f"ffmpeg is not available: {exc}") from exc
@@ -68,10 +78,11 @@ def assemble(parts: Sequence[Clip | int]) -> AudioSegment:
     for part in parts:
         if isinstance(part, Clip):
             if part.sample_rate == rate:
-                chunks.append(part.pcm[:len(part.pcm) // 2 * 2])
+                chunks.append(part.pcm[: len(part.pcm) // 2 * 2])
             else:
-                segment = AudioSegment(data=part.pcm[:len(part.pcm) // 2 * 2], sample_width=2,
-                                       frame_rate=part.sample_rate, channels=1)
+                segment = AudioSegment(
+                    data=part.pcm[: len(part.pcm) // 2 * 2], sample_width=2, frame_rate=part.sample_rate, channels=1
+                )
                 chunks.append(segment.set_frame_rate(rate).raw_data)
         elif part > 0:
             chunks.append(bytes(2 * (rate * part // 1000)))
@@ -84,18 +95,19 @@ def _wav_pcm(data: bytes) -> tuple[bytes, int]:
         raise ValueError("not a WAV stream")
     pos, rate = 12, 0
     while pos + 8 <= len(data):
-        chunk, size = data[pos:pos + 4], int.from_bytes(data[pos + 4:pos + 8], "little")
+        chunk, size = data[pos : pos + 4], int.from_bytes(data[pos + 4 : pos + 8], "little")
         if chunk == b"fmt ":
-            rate = int.from_bytes(data[pos + 12:pos + 16], "little")
+            rate = int.from_bytes(data[pos + 12 : pos + 16], "little")
         elif chunk == b"data":
-            pcm = data[pos + 8:]
-            return pcm[:len(pcm) // 2 * 2], rate
+            pcm = data[pos + 8 :]
+            return pcm[: len(pcm) // 2 * 2], rate
         pos += 8 + size + (size & 1)
     raise ValueError("no audio in the WAV stream")
 
 
-def decode_audio(source: bytes | Path, fmt: str | None = None, *, sample_rate: int | None = None,
-                 timeout: float = 60.0) -> Clip:
+def decode_audio(
+    source: bytes | Path, fmt: str | None = None, *, sample_rate: int | None = None, timeout: float = 60.0
+) -> Clip:
     """Decode an audio file or bytes (`fmt` as ffmpeg names it, e.g. "mp3") to mono 16-bit PCM.
 
     Bytes need an explicit format (there is no ffprobe); the rate stays native unless `sample_rate` is given.
@@ -103,14 +115,29 @@ def decode_audio(source: bytes | Path, fmt: str | None = None, *, sample_rate: i
     command = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-nostdin"]
     if fmt:
         command += ["-f", fmt]
-    command += ["-i", "pipe:0" if isinstance(source, bytes) else str(source), "-vn", "-map_metadata", "-1",
-                "-ac", "1", "-c:a", "pcm_s16le", "-bitexact"]
+    command += [
+        "-i",
+        "pipe:0" if isinstance(source, bytes) else str(source),
+        "-vn",
+        "-map_metadata",
+        "-1",
+        "-ac",
+        "1",
+        "-c:a",
+        "pcm_s16le",
+        "-bitexact",
+    ]
     if sample_rate:
         command += ["-ar", str(sample_rate)]
     command += ["-f", "wav", "pipe:1"]
     try:
-        result = subprocess.run(command, input=source if isinstance(source, bytes) else None,
-                                capture_output=True, timeout=timeout, check=False)
+        result = subprocess.run(
+            command,
+            input=source if isinstance(source, bytes) else None,
+            capture_output=True,
+            timeout=timeout,
+            check=False,
+        )
     except subprocess.TimeoutExpired as exc:
         raise AudioError("audio_failed", reason="ffmpeg did not finish decoding in time") from exc
     except OSError as exc:
@@ -144,14 +171,25 @@ MAX_GAIN_DB = 30.0
 def loudness_filter(settings: EncodeSettings, gain_db: float) -> str:
     """The ffmpeg filters that bring audio to the target: resample, gain, then a fast peak limiter."""
     limit = settings.true_peak_db - LIMITER_MARGIN_DB
-    return (f"aresample={settings.sample_rate},volume={gain_db:.2f}dB,"
-            f"alimiter=limit={limit:g}dB:attack=0.5:release=5:level=false:latency=true")
+    return (
+        f"aresample={settings.sample_rate},volume={gain_db:.2f}dB,"
+        f"alimiter=limit={limit:g}dB:attack=0.5:release=5:level=false:latency=true"
+    )
 
 
 def _meter(command_input: list[str], stdin: bytes | None, *, true_peak: bool, timeout: float) -> tuple[float, float]:
     """Integrated loudness (LUFS) and peak (dBFS; true peak when asked) from ffmpeg's ebur128 meter."""
-    command = [ffmpeg_exe(), "-hide_banner", "-nostdin", *command_input,
-               "-af", "ebur128=framelog=quiet:peak=" + ("true" if true_peak else "sample"), "-f", "null", "-"]
+    command = [
+        ffmpeg_exe(),
+        "-hide_banner",
+        "-nostdin",
+        *command_input,
+        "-af",
+        "ebur128=framelog=quiet:peak=" + ("true" if true_peak else "sample"),
+        "-f",
+        "null",
+        "-",
+    ]
     try:
         result = subprocess.run(command, input=stdin, capture_output=True, timeout=timeout, check=False)
     except subprocess.TimeoutExpired as exc:
@@ -166,10 +204,33 @@ def _meter(command_input: list[str], stdin: bytes | None, *, true_peak: bool, ti
 
 def _encode(pcm: bytes, rate: int, tmp_name: str, settings: EncodeSettings, gain_db: float, timeout: float) -> None:
     command = [
-        ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-nostdin", "-y",
-        "-f", "s16le", "-ar", str(rate), "-ac", "1", "-i", "pipe:0",
-        "-af", loudness_filter(settings, gain_db), "-ar", str(settings.sample_rate), "-ac", "1",
-        "-c:a", "libmp3lame", "-b:a", settings.bitrate, "-f", "mp3", tmp_name,
+        ffmpeg_exe(),
+        "-hide_banner",
+        "-loglevel",
+        "error",
+        "-nostdin",
+        "-y",
+        "-f",
+        "s16le",
+        "-ar",
+        str(rate),
+        "-ac",
+        "1",
+        "-i",
+        "pipe:0",
+        "-af",
+        loudness_filter(settings, gain_db),
+        "-ar",
+        str(settings.sample_rate),
+        "-ac",
+        "1",
+        "-c:a",
+        "libmp3lame",
+        "-b:a",
+        settings.bitrate,
+        "-f",
+        "mp3",
+        tmp_name,
     ]
     try:
         result = subprocess.run(command, input=pcm, capture_output=True, timeout=timeout, check=False)
@@ -204,8 +265,9 @@ def encode_mp3(audio: AudioSegment, out_path: Path, settings: EncodeSettings) ->
     timeout = max(60.0, seconds * 2)
     pcm, rate = audio.raw_data, audio.frame_rate
     try:
-        loudness, peak = _meter(["-f", "s16le", "-ar", str(rate), "-ac", "1", "-i", "pipe:0"], pcm,
-                                true_peak=False, timeout=timeout)
+        loudness, peak = _meter(
+            ["-f", "s16le", "-ar", str(rate), "-ac", "1", "-i", "pipe:0"], pcm, true_peak=False, timeout=timeout
+        )
         gain = _clamp(settings.target_lufs - loudness)
         _encode(pcm, rate, tmp_name, settings, gain, timeout)
         measured, true_peak = _meter(["-f", "mp3", "-i", tmp_name], None, true_peak=True, timeout=timeout)
@@ -236,8 +298,18 @@ class Loudness:
 
 def measure_loudness(path: Path, *, timeout: float = 120.0) -> Loudness:
     """Measure a file with ffmpeg's loudnorm analysis, a meter apart from the one the encoder uses."""
-    command = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", str(path),
-               "-af", "loudnorm=print_format=json", "-f", "null", "-"]
+    command = [
+        ffmpeg_exe(),
+        "-hide_banner",
+        "-nostdin",
+        "-i",
+        str(path),
+        "-af",
+        "loudnorm=print_format=json",
+        "-f",
+        "null",
+        "-",
+    ]
     try:
         result = subprocess.run(command, capture_output=True, timeout=timeout, check=False)
     except (subprocess.TimeoutExpired, OSError) as exc:
@@ -245,8 +317,9 @@ def measure_loudness(path: Path, *, timeout: float = 120.0) -> Loudness:
     err = result.stderr.decode("utf-8", "replace")
     start, end = err.rfind("{"), err.rfind("}")
     try:
-        report = json.loads(err[start:end + 1])
-        return Loudness(integrated=float(report["input_i"]), true_peak=float(report["input_tp"]),
-                        lra=float(report["input_lra"]))
+        report = json.loads(err[start : end + 1])
+        return Loudness(
+            integrated=float(report["input_i"]), true_peak=float(report["input_tp"]), lra=float(report["input_lra"])
+        )
     except (ValueError, KeyError) as exc:
         raise AudioError("audio_failed", reason="ffmpeg gave no loudness measure") from exc

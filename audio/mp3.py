@@ -95,7 +95,7 @@ def _is_info_frame(data: bytes, frame: Frame) -> bool:
     mpeg1 = frame.samples == 1152 and frame.sample_rate >= 32_000
     side_info = (17 if frame.channels == 1 else 32) if mpeg1 else (9 if frame.channels == 1 else 17)
     at = frame.offset + 4 + side_info
-    return data[at:at + 4] in (b"Xing", b"Info") or data[frame.offset + 36:frame.offset + 40] == b"VBRI"
+    return data[at : at + 4] in (b"Xing", b"Info") or data[frame.offset + 36 : frame.offset + 40] == b"VBRI"
 
 
 def _followed(data: bytes, frame: Frame) -> bool:

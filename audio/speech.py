@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
 
 from audio.engines.base import Clip, TtsEngine
 from audio.errors import TtsError
-from audio.mix import EncodeSettings, Encoded, assemble, encode_mp3
+from audio.mix import Encoded, EncodeSettings, assemble, encode_mp3
 from audio.text import ReadingOptions, is_speakable, normalize, split_sentences
 
 __all__ = ["Speaker", "Rendered", "render_script"]
@@ -45,12 +45,16 @@ class Speaker:
         spoken = self.speakable(text)
         if not is_speakable(spoken):
             raise TtsError("nothing_speakable")
-        return [self.engine.synthesize(sentence, self.voice)
-                for sentence in split_sentences(spoken) if is_speakable(sentence)]
+        return [
+            self.engine.synthesize(sentence, self.voice)
+            for sentence in split_sentences(spoken)
+            if is_speakable(sentence)
+        ]
 
 
-def render_script(parts: Sequence[str | Clip], speaker: Speaker, out_path: Path, *,
-                  settings: EncodeSettings, pause_ms: int = 700) -> Rendered:
+def render_script(
+    parts: Sequence[str | Clip], speaker: Speaker, out_path: Path, *, settings: EncodeSettings, pause_ms: int = 700
+) -> Rendered:
     """Speak each non-empty text part (a Clip, such as a jingle, plays as is) with pauses between, then encode."""
     pieces: list[Clip | int] = []
     engines: list[str] = []

@@ -27,30 +27,35 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Callable
 from contextlib import redirect_stdout
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import insert, text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
+from sqlalchemy import insert, text
+from sqlalchemy.engine import make_url
 
-from broadcasts.log import LogQuery  # noqa: E402
-from broadcasts.models import (Airing, Bulletin, ContentItem, LogRecord, Outcome, Plan,  # noqa: E402
-                               Station)
-from broadcasts.report import Period  # noqa: E402
-from broadcasts.store import open_store  # noqa: E402
+from broadcasts.log import LogQuery
+from broadcasts.models import Airing, Bulletin, ContentItem, LogRecord, Outcome, Plan, Station
+from broadcasts.report import Period
+from broadcasts.store import open_store
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 CHANNELS = ("radio", "facebook", "zalo")
 ITEMS = 30
 CHUNK = 20_000
 RADIO = [(Outcome.aired, 0.95), (Outcome.missed, 0.02), (Outcome.failed, 0.02), (Outcome.skipped, 0.01)]
-SOCIAL = [(Outcome.posted, 0.90), (Outcome.dry_run, 0.05), (Outcome.failed, 0.03), (Outcome.unknown, 0.01),
-          (Outcome.missed, 0.01)]
+SOCIAL = [
+    (Outcome.posted, 0.90),
+    (Outcome.dry_run, 0.05),
+    (Outcome.failed, 0.03),
+    (Outcome.unknown, 0.01),
+    (Outcome.missed, 0.01),
+]
 
 
 def pick(rng: random.Random, table: list[tuple[Outcome, float]]) -> Outcome:
@@ -80,19 +85,51 @@ class Filler:
 
     def setup(self, first: datetime) -> None:
         with self.sessions.begin() as session:
-            session.execute(insert(Station), [{"id": s, "code": f"xa-{s:02d}", "name": f"Đài truyền thanh xã Số {s}",
-                                               "timezone": "Asia/Ho_Chi_Minh"} for s in range(1, self.stations + 1)])
-            session.execute(insert(Plan), [{"id": s, "station_id": s, "title": "Kế hoạch tuyên truyền CCHC",
-                                            "year": first.year, "issuer": "UBND xã", "channels": list(CHANNELS),
-                                            "source_name": "kh.docx", "sha256": f"{s:064x}", "imported_at": first,
-                                            "active": True} for s in range(1, self.stations + 1)])
+            session.execute(
+                insert(Station),
+                [
+                    {
+                        "id": s,
+                        "code": f"xa-{s:02d}",
+                        "name": f"Đài truyền thanh xã Số {s}",
+                        "timezone": "Asia/Ho_Chi_Minh",
+                    }
+                    for s in range(1, self.stations + 1)
+                ],
+            )
+            session.execute(
+                insert(Plan),
+                [
+                    {
+                        "id": s,
+                        "station_id": s,
+                        "title": "Kế hoạch tuyên truyền CCHC",
+                        "year": first.year,
+                        "issuer": "UBND xã",
+                        "channels": list(CHANNELS),
+                        "source_name": "kh.docx",
+                        "sha256": f"{s:064x}",
+                        "imported_at": first,
+                        "active": True,
+                    }
+                    for s in range(1, self.stations + 1)
+                ],
+            )
             rows = []
             for s in range(1, self.stations + 1):
                 self.items[s] = []
                 for n in range(ITEMS):
                     item_id = (s - 1) * ITEMS + n + 1
-                    rows.append({"id": item_id, "plan_id": s, "ref": f"{n // 5 + 1}.{n % 5 + 1}",
-                                 "text": f"Nội dung tuyên truyền số {n + 1}", "position": n, "rotation": "normal"})
+                    rows.append(
+                        {
+                            "id": item_id,
+                            "plan_id": s,
+                            "ref": f"{n // 5 + 1}.{n % 5 + 1}",
+                            "text": f"Nội dung tuyên truyền số {n + 1}",
+                            "position": n,
+                            "rotation": "normal",
+                        }
+                    )
                     self.items[s].append(item_id)
             session.execute(insert(ContentItem), rows)
 
@@ -100,19 +137,28 @@ class Filler:
         """Append about `records` records of one station's local day; returns how many were made."""
         made = 0
         per_slot = math.ceil(records / len(CHANNELS) / 2)
-        for slot, hour in enumerate((6, 17)):
+        for hour in (6, 17):
             for k in range(per_slot):
                 if made >= records:
                     return made
-                due = datetime(day.year, day.month, day.day, hour, 0, tzinfo=TZ).astimezone(timezone.utc) \
-                    + timedelta(minutes=4 * k)
+                due = datetime(day.year, day.month, day.day, hour, 0, tzinfo=TZ).astimezone(UTC) + timedelta(
+                    minutes=4 * k
+                )
                 item = self.rng.choice(self.items[station]) if self.rng.random() < 0.85 else None
                 bulletin = self.next_id("bulletin")
-                self.rows["bulletin"].append({"id": bulletin, "station_id": station, "title": f"Bản tin {bulletin}",
-                                              "body": "Thông báo của Ủy ban nhân dân xã về thủ tục hành chính.",
-                                              "priority": "normal", "approval": "approved", "content_item_id": item,
-                                              "origin": "rotation" if item else "operator",
-                                              "created_at": due - timedelta(hours=12)})
+                self.rows["bulletin"].append(
+                    {
+                        "id": bulletin,
+                        "station_id": station,
+                        "title": f"Bản tin {bulletin}",
+                        "body": "Thông báo của Ủy ban nhân dân xã về thủ tục hành chính.",
+                        "priority": "normal",
+                        "approval": "approved",
+                        "content_item_id": item,
+                        "origin": "rotation" if item else "operator",
+                        "created_at": due - timedelta(hours=12),
+                    }
+                )
                 for channel in CHANNELS:
                     if made >= records:
                         break
@@ -123,25 +169,49 @@ class Filler:
         rng = self.rng
         outcome = pick(rng, RADIO if channel == "radio" else SOCIAL)
         airing = self.next_id("airing")
-        self.rows["airing"].append({"id": airing, "bulletin_id": bulletin, "station_id": station, "channel": channel,
-                                    "due_at": due, "status": "unknown" if outcome is Outcome.unknown else "done",
-                                    "outcome": outcome.value, "attempts": 1, "created_at": due - timedelta(hours=12)})
+        self.rows["airing"].append(
+            {
+                "id": airing,
+                "bulletin_id": bulletin,
+                "station_id": station,
+                "channel": channel,
+                "due_at": due,
+                "status": "unknown" if outcome is Outcome.unknown else "done",
+                "outcome": outcome.value,
+                "attempts": 1,
+                "created_at": due - timedelta(hours=12),
+            }
+        )
         late = None if outcome in (Outcome.missed, Outcome.failed) else round(rng.expovariate(1 / 3.0), 2)
         started = due + timedelta(seconds=late) if late is not None else None
         seconds = round(rng.uniform(30, 300), 1) if channel == "radio" and outcome is Outcome.aired else None
-        record = {"id": self.next_id("record"), "airing_id": airing, "bulletin_id": bulletin, "station_id": station,
-                  "channel": channel, "outcome": outcome.value, "due_at": due, "started_at": started,
-                  "finished_at": (started or due) + timedelta(seconds=seconds or 2), "late_seconds": late,
-                  "tts_engine": "espeak" if seconds else None,
-                  "audio_path": f"/srv/loa/data/audio/{due:%Y/%m/%d}/xa-{station:02d}-a{airing}.mp3" if seconds else None,
-                  "audio_sha256": f"{airing:064x}" if seconds else None, "audio_seconds": seconds,
-                  "external_id": f"{channel}-{airing}" if outcome is Outcome.posted else None,
-                  "external_url": f"https://www.facebook.com/1/posts/{airing}" if outcome is Outcome.posted
-                  and channel == "facebook" else None,
-                  "error_code": None if outcome in (Outcome.aired, Outcome.posted, Outcome.dry_run) else outcome.value,
-                  "error_message": None if outcome in (Outcome.aired, Outcome.posted, Outcome.dry_run)
-                  else "Không kết nối được máy chủ (hết thời gian chờ 20 giây).",
-                  "detail": None, "node": "bench", "created_at": (started or due) + timedelta(seconds=(seconds or 2) + 1)}
+        record = {
+            "id": self.next_id("record"),
+            "airing_id": airing,
+            "bulletin_id": bulletin,
+            "station_id": station,
+            "channel": channel,
+            "outcome": outcome.value,
+            "due_at": due,
+            "started_at": started,
+            "finished_at": (started or due) + timedelta(seconds=seconds or 2),
+            "late_seconds": late,
+            "tts_engine": "espeak" if seconds else None,
+            "audio_path": f"/srv/loa/data/audio/{due:%Y/%m/%d}/xa-{station:02d}-a{airing}.mp3" if seconds else None,
+            "audio_sha256": f"{airing:064x}" if seconds else None,
+            "audio_seconds": seconds,
+            "external_id": f"{channel}-{airing}" if outcome is Outcome.posted else None,
+            "external_url": f"https://www.facebook.com/1/posts/{airing}"
+            if outcome is Outcome.posted and channel == "facebook"
+            else None,
+            "error_code": None if outcome in (Outcome.aired, Outcome.posted, Outcome.dry_run) else outcome.value,
+            "error_message": None
+            if outcome in (Outcome.aired, Outcome.posted, Outcome.dry_run)
+            else "Không kết nối được máy chủ (hết thời gian chờ 20 giây).",
+            "detail": None,
+            "node": "bench",
+            "created_at": (started or due) + timedelta(seconds=(seconds or 2) + 1),
+        }
         self.rows["record"].append(record)
         if len(self.rows["record"]) >= CHUNK:
             self.flush()
@@ -171,10 +241,17 @@ def timed(func: Callable[[], Any], repeat: int) -> tuple[float, float, Any]:
 def pg_schema(url: str) -> tuple[str, Callable[[], None]]:
     """A fresh schema on the PostgreSQL at `url`; returns the URL that uses it and how to drop it."""
     import psycopg
+
     parsed = make_url(url)
     schema = f"loa_bench_{uuid.uuid4().hex[:10]}"
-    params = dict(host=parsed.host, port=parsed.port or 5432, user=parsed.username, dbname=parsed.database,
-                  password=parsed.password, autocommit=True)
+    params = dict(
+        host=parsed.host,
+        port=parsed.port or 5432,
+        user=parsed.username,
+        dbname=parsed.database,
+        password=parsed.password,
+        autocommit=True,
+    )
     with psycopg.connect(**params) as conn:
         conn.execute(f'CREATE SCHEMA "{schema}"')
 
@@ -189,15 +266,21 @@ def db_bytes(engine: Any, folder: Path) -> int:
     """The database's size on disk: the SQLite file (after a WAL checkpoint), or the tables of our schema."""
     if engine.dialect.name == "sqlite":
         import sqlite3
+
         engine.dispose()
         with sqlite3.connect(folder / "loa.db") as conn:
             conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         return sum(p.stat().st_size for p in folder.glob("loa.db*"))
     with engine.connect() as conn:
-        return int(conn.execute(text(
-            "SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) FROM pg_class c "
-            "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema() AND c.relkind = 'r'"
-        )).scalar())
+        return int(
+            conn.execute(
+                text(
+                    "SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) FROM pg_class c "
+                    "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                    "WHERE n.nspname = current_schema() AND c.relkind = 'r'"
+                )
+            ).scalar()
+        )
 
 
 def main() -> None:
@@ -229,17 +312,18 @@ def main() -> None:
 def run(args: argparse.Namespace, url: str, folder: Path) -> None:
     from scheduler.app import build_app
     from scheduler.cli import main as loa
-    from scheduler.config import parse_config
     from scheduler.cli.output import log_json
-    from scheduler.services.records import make_report, read_log_page
+    from scheduler.config import parse_config
     from scheduler.report.files import write_report
+    from scheduler.services.records import make_report, read_log_page
 
     engine, sessions = open_store(url)
     first_day = date(2025, 1, 1)
     filler = Filler(sessions, args.stations, args.seed)
-    filler.setup(datetime(2024, 12, 20, tzinfo=timezone.utc))
-    shares = [args.records // args.stations + (1 if s < args.records % args.stations else 0)
-              for s in range(args.stations)]
+    filler.setup(datetime(2024, 12, 20, tzinfo=UTC))
+    shares = [
+        args.records // args.stations + (1 if s < args.records % args.stations else 0) for s in range(args.stations)
+    ]
     started = time.perf_counter()
     for n in range(args.days):
         day = first_day + timedelta(days=n)
@@ -251,26 +335,33 @@ def run(args: argparse.Namespace, url: str, folder: Path) -> None:
     with engine.begin() as conn:
         if engine.dialect.name == "postgresql":
             for table in ("stations", "plans", "content_items", "bulletins", "airings", "log_records"):
-                conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                                  f"(SELECT max(id) FROM {table}))"))
+                conn.execute(
+                    text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
+                )
     with engine.connect() as conn:
         conn.exec_driver_sql("ANALYZE")
         conn.commit()
     fill_s = time.perf_counter() - started
     size = db_bytes(engine, folder)
     engine.dispose()
-    print(f"filled {filler.written:,} log records, {filler.ids['airing']:,} airings, "
-          f"{filler.ids['bulletin']:,} bulletins in {fill_s:.1f} s; database {size / 1e6:.0f} MB", flush=True)
+    print(
+        f"filled {filler.written:,} log records, {filler.ids['airing']:,} airings, "
+        f"{filler.ids['bulletin']:,} bulletins in {fill_s:.1f} s; database {size / 1e6:.0f} MB",
+        flush=True,
+    )
 
     station, month = 7, Period.month(2026, 3)
     table = {"station": {"name": "Đài truyền thanh xã Số 7", "code": f"xa-{station:02d}"}, "database": {"url": url}}
     config = parse_config(table, source="<benchmark>", base_dir=folder)
     config_file = folder / "config.toml"
-    config_file.write_text(f'[station]\nname = "Đài truyền thanh xã Số 7"\ncode = "xa-{station:02d}"\n'
-                           f'[database]\nurl = "{url}"\n', encoding="utf-8")
+    config_file.write_text(
+        f'[station]\nname = "Đài truyền thanh xã Số 7"\ncode = "xa-{station:02d}"\n[database]\nurl = "{url}"\n',
+        encoding="utf-8",
+    )
     app = build_app(config, channels={})
     since, until = month.bounds(TZ)
     try:
+
         def log_month() -> int:
             page = read_log_page(app, LogQuery(since=since, until=until))
             return len(json.loads(log_json(page.records, TZ)))
@@ -296,16 +387,30 @@ def run(args: argparse.Namespace, url: str, folder: Path) -> None:
         report_first, report_best, result = timed(report, args.repeat)
     finally:
         app.close()
-    print(f"one station, {month.first:%Y-%m}: {count} records; log query+JSON {log_best * 1000:.0f} ms "
-          f"(first {log_first * 1000:.0f} ms), whole CLI {cli_best * 1000:.0f} ms; report with .xlsx "
-          f"{report_best * 1000:.0f} ms (first {report_first * 1000:.0f} ms, {result.airings} airings, "
-          f"{result.radio_minutes:.0f} radio minutes)", flush=True)
-    print(json.dumps({"backend": make_url(url).get_backend_name(), "records": filler.written,
-                      "stations": args.stations, "month_records": count,
-                      "log_month_query_s": round(log_best, 4), "log_month_query_first_s": round(log_first, 4),
-                      "log_month_cli_s": round(cli_best, 4), "report_month_s": round(report_best, 4),
-                      "report_month_first_s": round(report_first, 4), "fill_s": round(fill_s, 1),
-                      "db_bytes": size}))
+    print(
+        f"one station, {month.first:%Y-%m}: {count} records; log query+JSON {log_best * 1000:.0f} ms "
+        f"(first {log_first * 1000:.0f} ms), whole CLI {cli_best * 1000:.0f} ms; report with .xlsx "
+        f"{report_best * 1000:.0f} ms (first {report_first * 1000:.0f} ms, {result.airings} airings, "
+        f"{result.radio_minutes:.0f} radio minutes)",
+        flush=True,
+    )
+    print(
+        json.dumps(
+            {
+                "backend": make_url(url).get_backend_name(),
+                "records": filler.written,
+                "stations": args.stations,
+                "month_records": count,
+                "log_month_query_s": round(log_best, 4),
+                "log_month_query_first_s": round(log_first, 4),
+                "log_month_cli_s": round(cli_best, 4),
+                "report_month_s": round(report_best, 4),
+                "report_month_first_s": round(report_first, 4),
+                "fill_s": round(fill_s, 1),
+                "db_bytes": size,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

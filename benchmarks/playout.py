@@ -17,18 +17,18 @@ import resource
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import insert, select  # noqa: E402
+from sqlalchemy import insert, select
 
-from broadcasts.channels.base import Broadcast, Delivery  # noqa: E402
-from broadcasts.models import Airing, AiringStatus, Approval, Bulletin, LogRecord, Outcome, Priority  # noqa: E402
-from scheduler.app import build_app  # noqa: E402
-from scheduler.config import parse_config  # noqa: E402
-from scheduler.runner import Runner  # noqa: E402
+from broadcasts.channels.base import Broadcast, Delivery
+from broadcasts.models import Airing, AiringStatus, Approval, Bulletin, LogRecord, Outcome, Priority
+from scheduler.app import build_app
+from scheduler.config import parse_config
+from scheduler.runner import Runner
 
 
 class InstantChannel:
@@ -46,7 +46,7 @@ class InstantChannel:
 
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def main() -> None:
@@ -60,26 +60,47 @@ def main() -> None:
 
     folder = Path(tempfile.mkdtemp(prefix="loa-playout-"))
     url = args.url or f"sqlite:///{folder / 'loa.db'}"
-    config = parse_config({"station": {"name": "Bench", "code": "bench"}, "database": {"url": url},
-                           "runner": {"poll_seconds": 1.0, "workers": 4},
-                           "channels": {"enabled": ["radio", "facebook", "zalo"],
-                                        "radio": {"grace_minutes": 60.0}}},
-                          source="<benchmark>", base_dir=folder)
+    config = parse_config(
+        {
+            "station": {"name": "Bench", "code": "bench"},
+            "database": {"url": url},
+            "runner": {"poll_seconds": 1.0, "workers": 4},
+            "channels": {"enabled": ["radio", "facebook", "zalo"], "radio": {"grace_minutes": 60.0}},
+        },
+        source="<benchmark>",
+        base_dir=folder,
+    )
     channels = {name: InstantChannel(name) for name in ("radio", "facebook", "zalo")}
     app = build_app(config, channels=channels)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     first_due = now + timedelta(seconds=args.lead)
     with app.sessions.begin() as session:
-        bulletin = Bulletin(station_id=app.station_id, title="bench", body="bench", priority=Priority.normal,
-                            approval=Approval.approved, origin="benchmark", created_at=now)
+        bulletin = Bulletin(
+            station_id=app.station_id,
+            title="bench",
+            body="bench",
+            priority=Priority.normal,
+            approval=Approval.approved,
+            origin="benchmark",
+            created_at=now,
+        )
         session.add(bulletin)
         session.flush()
         names = ["radio", "facebook", "zalo"]
-        rows = [{"bulletin_id": bulletin.id, "station_id": app.station_id, "channel": names[i % 3],
-                 "due_at": first_due + timedelta(seconds=args.spread * i / max(args.airings - 1, 1)),
-                 "status": AiringStatus.pending, "attempts": 0, "created_at": now} for i in range(args.airings)]
+        rows = [
+            {
+                "bulletin_id": bulletin.id,
+                "station_id": app.station_id,
+                "channel": names[i % 3],
+                "due_at": first_due + timedelta(seconds=args.spread * i / max(args.airings - 1, 1)),
+                "status": AiringStatus.pending,
+                "attempts": 0,
+                "created_at": now,
+            }
+            for i in range(args.airings)
+        ]
         for i in range(0, len(rows), 2000):
-            session.execute(insert(Airing), rows[i:i + 2000])
+            session.execute(insert(Airing), rows[i : i + 2000])
     print(f"queued {args.airings} airings due over {args.spread:.0f} s from {first_due:%H:%M:%S} UTC", flush=True)
 
     runner = Runner(app)
@@ -87,8 +108,11 @@ def main() -> None:
     runner.start()
     runner.ready.wait()  # the first sync: recover, materialize, timers for the near future
     rebuild_s = time.perf_counter() - started
-    print(f"timers rebuilt in {rebuild_s:.2f} s (airings due within {runner.timer_window().total_seconds():.0f} s"
-          " get a timer; the rest as they come near)", flush=True)
+    print(
+        f"timers rebuilt in {rebuild_s:.2f} s (airings due within {runner.timer_window().total_seconds():.0f} s"
+        " get a timer; the rest as they come near)",
+        flush=True,
+    )
 
     deadline = time.monotonic() + args.lead + args.spread + 120
     while time.monotonic() < deadline:
@@ -107,8 +131,9 @@ def main() -> None:
         records = session.execute(select(LogRecord.started_at, LogRecord.due_at, LogRecord.channel)).all()
     app.close()
     lateness_ms = [(r.started_at - r.due_at).total_seconds() * 1000 for r in records if r.started_at]
-    radio_ms = [(r.started_at - r.due_at).total_seconds() * 1000 for r in records if r.started_at
-                and r.channel == "radio"]
+    radio_ms = [
+        (r.started_at - r.due_at).total_seconds() * 1000 for r in records if r.started_at and r.channel == "radio"
+    ]
     result = {
         "airings": args.airings,
         "recorded": len(records),

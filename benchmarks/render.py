@@ -26,18 +26,25 @@ import sys
 import tempfile
 import time
 import wave
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from audio.engines.espeak import EspeakEngine  # noqa: E402
-from audio.mix import (LIMITED_SLOPE, LIMITER_MARGIN_DB, LOUDNESS_TOLERANCE, EncodeSettings,  # noqa: E402
-                       ffmpeg_exe, loudness_filter, measure_loudness)
-from broadcasts.channels.base import Broadcast  # noqa: E402
-from broadcasts.channels.radio import RadioChannel  # noqa: E402
-from scheduler.app import build_channels, build_speaker  # noqa: E402
-from scheduler.config import Config, parse_config  # noqa: E402
+from audio.engines.espeak import EspeakEngine
+from audio.mix import (
+    LIMITED_SLOPE,
+    LIMITER_MARGIN_DB,
+    LOUDNESS_TOLERANCE,
+    EncodeSettings,
+    ffmpeg_exe,
+    loudness_filter,
+    measure_loudness,
+)
+from broadcasts.channels.base import Broadcast
+from broadcasts.channels.radio import RadioChannel
+from scheduler.app import build_channels, build_speaker
+from scheduler.config import Config, parse_config
 
 REPO = Path(__file__).resolve().parents[1]
 PLANS = REPO.parent / "shared" / "plans"
@@ -61,15 +68,27 @@ def plan_text(path: Path | None, seconds: float) -> str:
 
 
 def bulletin(body: str, airing_id: int) -> Broadcast:
-    return Broadcast(airing_id=airing_id, bulletin_id=1, channel="radio", station_code="bench",
-                     station_name="Đài truyền thanh xã An Phú", timezone="Asia/Ho_Chi_Minh",
-                     title="Tuyên truyền cải cách hành chính", body=body, post_text=None, priority="normal",
-                     due_at=datetime(2026, 11, 22, 23, 0, tzinfo=timezone.utc))
+    return Broadcast(
+        airing_id=airing_id,
+        bulletin_id=1,
+        channel="radio",
+        station_code="bench",
+        station_name="Đài truyền thanh xã An Phú",
+        timezone="Asia/Ho_Chi_Minh",
+        title="Tuyên truyền cải cách hành chính",
+        body=body,
+        post_text=None,
+        priority="normal",
+        due_at=datetime(2026, 11, 22, 23, 0, tzinfo=UTC),
+    )
 
 
 def config_in(folder: Path) -> Config:
-    return parse_config({"channels": {"enabled": ["radio"]}, "database": {"url": "sqlite://"}},
-                        source=str(folder / "config.toml"), base_dir=folder)
+    return parse_config(
+        {"channels": {"enabled": ["radio"]}, "database": {"url": "sqlite://"}},
+        source=str(folder / "config.toml"),
+        base_dir=folder,
+    )
 
 
 def radio_in(folder: Path) -> RadioChannel:
@@ -105,16 +124,43 @@ def sentence_cache_run(body: str) -> float:
 
 
 def _meter(args: list[str], true_peak: bool) -> float:
-    err = subprocess.run([ffmpeg_exe(), "-hide_banner", "-nostdin", *args, "-af",
-                          "ebur128=framelog=quiet:peak=" + ("true" if true_peak else "sample"), "-f", "null", "-"],
-                         capture_output=True, text=True, check=True).stderr.rsplit("Summary:", 1)[-1]
+    err = subprocess.run(
+        [
+            ffmpeg_exe(),
+            "-hide_banner",
+            "-nostdin",
+            *args,
+            "-af",
+            "ebur128=framelog=quiet:peak=" + ("true" if true_peak else "sample"),
+            "-f",
+            "null",
+            "-",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stderr.rsplit("Summary:", 1)[-1]
     return float(err.split("I:", 1)[1].split("LUFS", 1)[0])
 
 
 def _peak(wav: Path) -> float:
-    err = subprocess.run([ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", str(wav), "-af",
-                          "ebur128=framelog=quiet:peak=sample", "-f", "null", "-"],
-                         capture_output=True, text=True, check=True).stderr.rsplit("Summary:", 1)[-1]
+    err = subprocess.run(
+        [
+            ffmpeg_exe(),
+            "-hide_banner",
+            "-nostdin",
+            "-i",
+            str(wav),
+            "-af",
+            "ebur128=framelog=quiet:peak=sample",
+            "-f",
+            "null",
+            "-",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stderr.rsplit("Summary:", 1)[-1]
     return float(err.split("Peak:", 1)[1].split("dBFS", 1)[0])
 
 
@@ -142,8 +188,10 @@ def bare_run(spoken: str, settings: EncodeSettings, single_pass: bool = False) -
         off = settings.target_lufs - _meter(["-i", str(mp3)], True)
         if abs(off) > LOUDNESS_TOLERANCE:
             limited = peak + gain > settings.true_peak_db - LIMITER_MARGIN_DB
-            subprocess.run([*encode, "-af", loudness_filter(settings, gain + off / (LIMITED_SLOPE if limited else 1)),
-                            *tail], check=True)
+            subprocess.run(
+                [*encode, "-af", loudness_filter(settings, gain + off / (LIMITED_SLOPE if limited else 1)), *tail],
+                check=True,
+            )
         return time.perf_counter() - started
 
 
@@ -170,17 +218,25 @@ def main() -> None:
         cached.append(sentence_cache_run(body))
     loudnorm = bare_run(spoken, settings, single_pass=True)
     cold, warm, bare = statistics.median(colds), statistics.median(warms), statistics.median(bares)
-    print(f"bulletin: {len(body)} characters of plan text, {seconds:.1f} s of audio "
-          f"(chime, greeting, title, body, closing), loudness {loudness:.2f} LUFS (target {settings.target_lufs:g})")
+    print(
+        f"bulletin: {len(body)} characters of plan text, {seconds:.1f} s of audio "
+        f"(chime, greeting, title, body, closing), loudness {loudness:.2f} LUFS (target {settings.target_lufs:g})"
+    )
     print(f"Loa cold render:              {cold:7.3f} s  (runs: {', '.join(f'{c:.3f}' for c in colds)})")
     print(f"bare espeak-ng + ffmpeg:      {bare:7.3f} s  (runs: {', '.join(f'{b:.3f}' for b in bares)})")
     print(f"  bare with one-pass loudnorm {loudnorm:7.3f} s  (reference only)")
     print(f"Loa warm, another airing:     {warm * 1000:7.1f} ms (the rendered file reused by its fingerprint)")
     print(f"Loa sentence cache only:      {statistics.median(cached):7.3f} s  (every sentence cached, re-encoded)")
     print(f"audio seconds per wall second (cold): {seconds / cold:.1f}")
-    print(json.dumps({"audio_seconds_per_wall_second": round(seconds / cold, 2),
-                      "cold_vs_bare_ratio": round(cold / bare, 3),
-                      "warm_vs_cold_ratio": round(warm / cold, 4)}))
+    print(
+        json.dumps(
+            {
+                "audio_seconds_per_wall_second": round(seconds / cold, 2),
+                "cold_vs_bare_ratio": round(cold / bare, 3),
+                "warm_vs_cold_ratio": round(warm / cold, 4),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -10,9 +10,10 @@ other filters leave, because SQLite cannot fold Vietnamese.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Iterable, Sequence, TypeVar
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, func, or_, select
@@ -20,13 +21,35 @@ from sqlalchemy.orm import Session
 
 from broadcasts.models import Bulletin, ContentItem, LogRecord, Outcome
 
-__all__ = ["LogQuery", "LogPage", "query_log", "count_log", "read_page", "bulletin_titles", "record_dict", "fold",
-           "CONTRACT_FIELDS"]
+__all__ = [
+    "LogQuery",
+    "LogPage",
+    "query_log",
+    "count_log",
+    "read_page",
+    "bulletin_titles",
+    "record_dict",
+    "fold",
+    "CONTRACT_FIELDS",
+]
 
 CONTRACT_FIELDS = (
-    "id", "airing_id", "bulletin_id", "channel", "outcome", "due_at", "started_at", "finished_at",
-    "tts_engine", "audio_path", "audio_sha256", "audio_seconds", "external_id", "external_url",
-    "error_code", "error_message",
+    "id",
+    "airing_id",
+    "bulletin_id",
+    "channel",
+    "outcome",
+    "due_at",
+    "started_at",
+    "finished_at",
+    "tts_engine",
+    "audio_path",
+    "audio_sha256",
+    "audio_seconds",
+    "external_id",
+    "external_url",
+    "error_code",
+    "error_message",
 )
 _CHUNK = 2_000
 _S = TypeVar("_S", bound=Select)  # type: ignore[type-arg]
@@ -97,8 +120,9 @@ def _filtered(stmt: _S, station_id: int, query: LogQuery) -> _S:
     if query.airing_ids is not None:
         stmt = stmt.where(LogRecord.airing_id.in_(query.airing_ids))
     if query.plan_id is not None or query.item_ref:
-        stmt = stmt.join(Bulletin, Bulletin.id == LogRecord.bulletin_id) \
-            .join(ContentItem, ContentItem.id == Bulletin.content_item_id)
+        stmt = stmt.join(Bulletin, Bulletin.id == LogRecord.bulletin_id).join(
+            ContentItem, ContentItem.id == Bulletin.content_item_id
+        )
         if query.plan_id is not None:
             stmt = stmt.where(ContentItem.plan_id == query.plan_id)
         if query.item_ref:
@@ -112,21 +136,33 @@ def _search_ids(session: Session, station_id: int, query: LogQuery) -> list[int]
     assert query.text is not None
     accents = _has_accents(query.text)
     needle = fold(query.text.strip(), accents=accents)
-    columns = select(LogRecord.id, LogRecord.bulletin_id, LogRecord.error_code, LogRecord.error_message,
-                     LogRecord.external_id, LogRecord.external_url, LogRecord.audio_path)
+    columns = select(
+        LogRecord.id,
+        LogRecord.bulletin_id,
+        LogRecord.error_code,
+        LogRecord.error_message,
+        LogRecord.external_id,
+        LogRecord.external_url,
+        LogRecord.audio_path,
+    )
     stmt = _filtered(columns, station_id, query)
     rows = session.execute(stmt.order_by(LogRecord.due_at, LogRecord.id)).all()
     bulletins: dict[int, str] = {}
     wanted = sorted({r.bulletin_id for r in rows})
     for start in range(0, len(wanted), _CHUNK):
-        chunk = wanted[start:start + _CHUNK]
+        chunk = wanted[start : start + _CHUNK]
         for bid, title, body, post in session.execute(
-                select(Bulletin.id, Bulletin.title, Bulletin.body, Bulletin.post_text).where(Bulletin.id.in_(chunk))):
+            select(Bulletin.id, Bulletin.title, Bulletin.body, Bulletin.post_text).where(Bulletin.id.in_(chunk))
+        ):
             bulletins[bid] = fold(" ".join(x for x in (title, body, post) if x), accents=accents)
     found = []
     for row in rows:
-        own = fold(" ".join(x for x in (row.error_code, row.error_message, row.external_id, row.external_url,
-                                        row.audio_path) if x), accents=accents)
+        own = fold(
+            " ".join(
+                x for x in (row.error_code, row.error_message, row.external_id, row.external_url, row.audio_path) if x
+            ),
+            accents=accents,
+        )
         if needle in own or needle in bulletins.get(row.bulletin_id, ""):
             found.append(row.id)
     return found
@@ -135,7 +171,7 @@ def _search_ids(session: Session, station_id: int, query: LogQuery) -> list[int]
 def _by_ids(session: Session, ids: Sequence[int]) -> list[LogRecord]:
     records: list[LogRecord] = []
     for start in range(0, len(ids), _CHUNK):
-        records.extend(session.scalars(select(LogRecord).where(LogRecord.id.in_(ids[start:start + _CHUNK]))))
+        records.extend(session.scalars(select(LogRecord).where(LogRecord.id.in_(ids[start : start + _CHUNK]))))
     return sorted(records, key=lambda r: (r.due_at, r.id))
 
 
@@ -144,7 +180,7 @@ def query_log(session: Session, station_id: int, query: LogQuery) -> list[LogRec
     if query.text:
         ids = _search_ids(session, station_id, query)
         end = query.offset + query.limit if query.limit else None
-        return _by_ids(session, ids[query.offset:end])
+        return _by_ids(session, ids[query.offset : end])
     stmt = _filtered(select(LogRecord), station_id, query).order_by(LogRecord.due_at, LogRecord.id)
     if query.offset:
         stmt = stmt.offset(query.offset)
@@ -165,8 +201,12 @@ def bulletin_titles(session: Session, ids: Iterable[int]) -> dict[int, str]:
     wanted = sorted(set(ids))
     titles: dict[int, str] = {}
     for start in range(0, len(wanted), _CHUNK):
-        titles.update((bid, title) for bid, title in session.execute(
-            select(Bulletin.id, Bulletin.title).where(Bulletin.id.in_(wanted[start:start + _CHUNK]))))
+        titles.update(
+            (bid, title)
+            for bid, title in session.execute(
+                select(Bulletin.id, Bulletin.title).where(Bulletin.id.in_(wanted[start : start + _CHUNK]))
+            )
+        )
     return titles
 
 
@@ -175,13 +215,17 @@ def read_page(session: Session, station_id: int, query: LogQuery) -> LogPage:
     if query.text:
         ids = _search_ids(session, station_id, query)
         end = query.offset + query.limit if query.limit else None
-        records, total = _by_ids(session, ids[query.offset:end]), len(ids)
+        records, total = _by_ids(session, ids[query.offset : end]), len(ids)
     else:
         records = query_log(session, station_id, query)
         paged = query.offset or (query.limit is not None and len(records) >= query.limit)
         total = count_log(session, station_id, query) if paged else len(records)
-    return LogPage(records=records, total=total, offset=query.offset,
-                   titles=bulletin_titles(session, (r.bulletin_id for r in records)))
+    return LogPage(
+        records=records,
+        total=total,
+        offset=query.offset,
+        titles=bulletin_titles(session, (r.bulletin_id for r in records)),
+    )
 
 
 def record_dict(record: LogRecord, tz: ZoneInfo) -> dict[str, Any]:

@@ -7,7 +7,7 @@ PostgreSQL alike (`UTCDateTime`); recurring slots are local time plus a zone.
 from __future__ import annotations
 
 import enum
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import JSON, DateTime, Enum, ForeignKey, Index, Integer, MetaData, String, Text, UniqueConstraint
@@ -50,15 +50,15 @@ class UTCDateTime(TypeDecorator[datetime]):
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime given where an aware UTC instant is required")
-        value = value.astimezone(timezone.utc)
+        value = value.astimezone(UTC)
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
     def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
-            return value.replace(tzinfo=timezone.utc)
-        return value.astimezone(timezone.utc)
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
 
 
 class Priority(str, enum.Enum):
@@ -103,13 +103,19 @@ FINAL_OUTCOMES = frozenset(o for o in Outcome if o is not Outcome.unknown)
 
 
 def _enum(cls: type[enum.Enum]) -> Enum:
-    return Enum(cls, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e],
-                validate_strings=True, create_constraint=False)
+    return Enum(
+        cls,
+        native_enum=False,
+        length=16,
+        values_callable=lambda e: [m.value for m in e],
+        validate_strings=True,
+        create_constraint=False,
+    )
 
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
-    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON()}
+    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON()}  # noqa: RUF012 (SQLAlchemy's API)
 
 
 class Station(Base):
@@ -137,8 +143,9 @@ class Plan(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     imported_at: Mapped[datetime]
     active: Mapped[bool] = mapped_column(default=True)
-    items: Mapped[list[ContentItem]] = relationship(back_populates="plan", order_by="ContentItem.position",
-                                                    cascade="all, delete-orphan")
+    items: Mapped[list[ContentItem]] = relationship(
+        back_populates="plan", order_by="ContentItem.position", cascade="all, delete-orphan"
+    )
 
 
 class ContentItem(Base):
@@ -244,5 +251,6 @@ class LogRecord(Base):
     detail: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     node: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime]
+
 
 from broadcasts import accounts as _accounts  # noqa: E402,F401  (complete Base.metadata: users, tokens, audit)

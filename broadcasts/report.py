@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import calendar
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time, timedelta, timezone
-from typing import Any, Iterable
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -23,8 +24,21 @@ from sqlalchemy.orm import Session
 from broadcasts.channels import channel_names
 from broadcasts.models import Airing, AiringStatus, Bulletin, ContentItem, LogRecord, Outcome, Plan, Station
 
-__all__ = ["Period", "ChannelTotal", "ItemRow", "DayRow", "Problem", "Lateness", "Report", "build_report",
-           "active_plan", "report_json", "SUCCESS", "PROBLEM_OUTCOMES", "LATE_SECONDS"]
+__all__ = [
+    "Period",
+    "ChannelTotal",
+    "ItemRow",
+    "DayRow",
+    "Problem",
+    "Lateness",
+    "Report",
+    "build_report",
+    "active_plan",
+    "report_json",
+    "SUCCESS",
+    "PROBLEM_OUTCOMES",
+    "LATE_SECONDS",
+]
 
 SUCCESS = frozenset({Outcome.aired.value, Outcome.posted.value})
 PROBLEM_OUTCOMES = (Outcome.failed.value, Outcome.missed.value, Outcome.unknown.value, Outcome.skipped.value)
@@ -43,8 +57,9 @@ class Period:
 
     @classmethod
     def month(cls, year: int, month: int) -> Period:
-        return cls(first=date(year, month, 1), last=date(year, month, calendar.monthrange(year, month)[1]),
-                   kind="month")
+        return cls(
+            first=date(year, month, 1), last=date(year, month, calendar.monthrange(year, month)[1]), kind="month"
+        )
 
     @classmethod
     def year(cls, year: int) -> Period:
@@ -52,8 +67,8 @@ class Period:
 
     def bounds(self, tz: ZoneInfo) -> tuple[datetime, datetime]:
         """UTC instants [since, until) covering the period in zone `tz`."""
-        since = datetime.combine(self.first, time(), tz).astimezone(timezone.utc)
-        until = datetime.combine(self.last + timedelta(days=1), time(), tz).astimezone(timezone.utc)
+        since = datetime.combine(self.first, time(), tz).astimezone(UTC)
+        until = datetime.combine(self.last + timedelta(days=1), time(), tz).astimezone(UTC)
         return since, until
 
     def days(self) -> list[date]:
@@ -174,8 +189,11 @@ class Report:
 
 def active_plan(session: Session, station_id: int) -> Plan | None:
     """The plan in force: the newest active plan of the station."""
-    return session.scalar(select(Plan).where(Plan.station_id == station_id, Plan.active.is_(True))
-                          .order_by(Plan.imported_at.desc(), Plan.id.desc()))
+    return session.scalar(
+        select(Plan)
+        .where(Plan.station_id == station_id, Plan.active.is_(True))
+        .order_by(Plan.imported_at.desc(), Plan.id.desc())
+    )
 
 
 def _percentile(ordered: list[float], q: float) -> float:
@@ -193,14 +211,27 @@ def _ordered_channels(seen: Iterable[str], wanted: Iterable[str]) -> tuple[str, 
     return tuple(c for c in order if c in names) + tuple(sorted(names - set(order)))
 
 
-def _last_records(session: Session, station_id: int, since: datetime, until: datetime
-                  ) -> tuple[list[Any], dict[str, int]]:
+def _last_records(
+    session: Session, station_id: int, since: datetime, until: datetime
+) -> tuple[list[Any], dict[str, int]]:
     """The last record of every airing due in [since, until) (with its bulletin's item, origin and title),
     and how many records each channel has in all."""
     rows = session.execute(
-        select(LogRecord.id, LogRecord.airing_id, LogRecord.channel, LogRecord.outcome, LogRecord.due_at,
-               LogRecord.started_at, LogRecord.late_seconds, LogRecord.audio_seconds, LogRecord.error_code,
-               LogRecord.error_message, Bulletin.content_item_id, Bulletin.origin, Bulletin.title)
+        select(
+            LogRecord.id,
+            LogRecord.airing_id,
+            LogRecord.channel,
+            LogRecord.outcome,
+            LogRecord.due_at,
+            LogRecord.started_at,
+            LogRecord.late_seconds,
+            LogRecord.audio_seconds,
+            LogRecord.error_code,
+            LogRecord.error_message,
+            Bulletin.content_item_id,
+            Bulletin.origin,
+            Bulletin.title,
+        )
         .join(Bulletin, Bulletin.id == LogRecord.bulletin_id)
         .where(LogRecord.station_id == station_id, LogRecord.due_at >= since, LogRecord.due_at < until)
     ).all()
@@ -213,15 +244,21 @@ def _last_records(session: Session, station_id: int, since: datetime, until: dat
     return sorted(last.values(), key=lambda r: (r.due_at, r.id)), raw
 
 
-def _items(session: Session, plan: Plan | None, rows: list[Any], channels: tuple[str, ...]
-           ) -> tuple[list[ItemRow], dict[str, dict[str, int]]]:
-    items = list(session.scalars(select(ContentItem).where(ContentItem.plan_id == plan.id)
-                                 .order_by(ContentItem.position))) if plan is not None else []
+def _items(
+    session: Session, plan: Plan | None, rows: list[Any], channels: tuple[str, ...]
+) -> tuple[list[ItemRow], dict[str, dict[str, int]]]:
+    items = (
+        list(session.scalars(select(ContentItem).where(ContentItem.plan_id == plan.id).order_by(ContentItem.position)))
+        if plan is not None
+        else []
+    )
     known = {i.id for i in items}
     counts: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(channels, 0))
     last_at: dict[int, datetime] = {}
-    other: dict[str, dict[str, int]] = {"announcements": dict.fromkeys(channels, 0),
-                                        "other": dict.fromkeys(channels, 0)}
+    other: dict[str, dict[str, int]] = {
+        "announcements": dict.fromkeys(channels, 0),
+        "other": dict.fromkeys(channels, 0),
+    }
     for row in rows:
         if row.outcome.value not in SUCCESS:
             continue
@@ -237,9 +274,19 @@ def _items(session: Session, plan: Plan | None, rows: list[Any], channels: tuple
         while up is not None and up not in covered:
             covered.add(up)
             up = parent.get(up)
-    out = [ItemRow(item_id=i.id, ref=i.ref, text=i.text, depth=i.ref.count("."), rotation=i.rotation,
-                   counts=dict(counts[i.id]) if i.id in counts else dict.fromkeys(channels, 0),
-                   covered=i.id in covered, last_at=last_at.get(i.id)) for i in items]
+    out = [
+        ItemRow(
+            item_id=i.id,
+            ref=i.ref,
+            text=i.text,
+            depth=i.ref.count("."),
+            rotation=i.rotation,
+            counts=dict(counts[i.id]) if i.id in counts else dict.fromkeys(channels, 0),
+            covered=i.id in covered,
+            last_at=last_at.get(i.id),
+        )
+        for i in items
+    ]
     return out, other
 
 
@@ -257,32 +304,63 @@ def _days(period: Period, rows: list[Any], tz: ZoneInfo) -> list[DayRow]:
     return [DayRow(day=d, minutes=round(minutes[d], 2), airings=airings[d]) for d in period.days()]
 
 
-def _problems(session: Session, station_id: int, rows: list[Any], since: datetime, until: datetime,
-              overdue_before: datetime) -> list[Problem]:
-    problems = [Problem(airing_id=r.airing_id, channel=r.channel, outcome=r.outcome.value, due_at=r.due_at,
-                        title=r.title, record_id=r.id, error_code=r.error_code, error_message=r.error_message)
-                for r in rows if r.outcome.value in PROBLEM_OUTCOMES]
+def _problems(
+    session: Session, station_id: int, rows: list[Any], since: datetime, until: datetime, overdue_before: datetime
+) -> list[Problem]:
+    problems = [
+        Problem(
+            airing_id=r.airing_id,
+            channel=r.channel,
+            outcome=r.outcome.value,
+            due_at=r.due_at,
+            title=r.title,
+            record_id=r.id,
+            error_code=r.error_code,
+            error_message=r.error_message,
+        )
+        for r in rows
+        if r.outcome.value in PROBLEM_OUTCOMES
+    ]
     logged = {r.airing_id for r in rows}
     stale = session.execute(
         select(Airing.id, Airing.channel, Airing.due_at, Airing.status, Bulletin.title)
         .join(Bulletin, Bulletin.id == Airing.bulletin_id)
-        .where(Airing.station_id == station_id, Airing.status.in_([AiringStatus.pending, AiringStatus.running]),
-               Airing.due_at >= since, Airing.due_at < min(until, overdue_before))
+        .where(
+            Airing.station_id == station_id,
+            Airing.status.in_([AiringStatus.pending, AiringStatus.running]),
+            Airing.due_at >= since,
+            Airing.due_at < min(until, overdue_before),
+        )
     ).all()
-    problems += [Problem(airing_id=a.id, channel=a.channel, outcome=NO_RECORD, due_at=a.due_at, title=a.title,
-                         error_code=f"still_{a.status.value}") for a in stale if a.id not in logged]
+    problems += [
+        Problem(
+            airing_id=a.id,
+            channel=a.channel,
+            outcome=NO_RECORD,
+            due_at=a.due_at,
+            title=a.title,
+            error_code=f"still_{a.status.value}",
+        )
+        for a in stale
+        if a.id not in logged
+    ]
     if problems:
         ids = [p.airing_id for p in problems]
         retries: dict[int, tuple[int, str]] = {}
         for start in range(0, len(ids), 2_000):
             for rid, of, status, outcome in session.execute(
-                    select(Airing.id, Airing.retry_of, Airing.status, Airing.outcome)
-                    .where(Airing.station_id == station_id, Airing.retry_of.in_(ids[start:start + 2_000]))
-                    .order_by(Airing.id)):
+                select(Airing.id, Airing.retry_of, Airing.status, Airing.outcome)
+                .where(Airing.station_id == station_id, Airing.retry_of.in_(ids[start : start + 2_000]))
+                .order_by(Airing.id)
+            ):
                 if of is not None:
                     retries[of] = (rid, outcome.value if outcome is not None else status.value)
-        problems = [replace(p, retried_as=retries[p.airing_id][0], retry_outcome=retries[p.airing_id][1])
-                    if p.airing_id in retries else p for p in problems]
+        problems = [
+            replace(p, retried_as=retries[p.airing_id][0], retry_outcome=retries[p.airing_id][1])
+            if p.airing_id in retries
+            else p
+            for p in problems
+        ]
     return sorted(problems, key=lambda p: (p.due_at, p.airing_id))
 
 
@@ -294,16 +372,30 @@ def _lateness(rows: list[Any], channels: tuple[str, ...]) -> list[Lateness]:
     out = []
     for channel in channels:
         values = sorted(by_channel.get(channel, []))
-        out.append(Lateness(channel=channel, count=len(values), late=sum(v >= LATE_SECONDS for v in values),
-                            mean=round(sum(values) / len(values), 1) if values else 0.0,
-                            median=round(_percentile(values, 0.5), 1), p95=round(_percentile(values, 0.95), 1),
-                            max=round(values[-1], 1) if values else 0.0))
+        out.append(
+            Lateness(
+                channel=channel,
+                count=len(values),
+                late=sum(v >= LATE_SECONDS for v in values),
+                mean=round(sum(values) / len(values), 1) if values else 0.0,
+                median=round(_percentile(values, 0.5), 1),
+                p95=round(_percentile(values, 0.95), 1),
+                max=round(values[-1], 1) if values else 0.0,
+            )
+        )
     return out
 
 
-def build_report(session: Session, station_id: int, period: Period, *, now: datetime,
-                 channels: Iterable[str] = (), plan_id: int | None = None,
-                 overdue: timedelta = timedelta(hours=3)) -> Report:
+def build_report(
+    session: Session,
+    station_id: int,
+    period: Period,
+    *,
+    now: datetime,
+    channels: Iterable[str] = (),
+    plan_id: int | None = None,
+    overdue: timedelta = timedelta(hours=3),
+) -> Report:
     """The report of one station for `period` (local days), as of `now`, over the active plan or `plan_id`."""
     station = session.get_one(Station, station_id)
     tz = ZoneInfo(station.timezone)
@@ -319,12 +411,22 @@ def build_report(session: Session, station_id: int, period: Period, *, now: date
     totals = [ChannelTotal(channel=c, counts=outcome_counts[c], records=raw_counts[c]) for c in names]
     items, other = _items(session, plan, rows, names)
     return Report(
-        station_name=station.name, station_code=station.code, timezone=station.timezone, period=period,
-        issued_at=now, channels=names, totals=totals, items=items, other=other, days=_days(period, rows, tz),
+        station_name=station.name,
+        station_code=station.code,
+        timezone=station.timezone,
+        period=period,
+        issued_at=now,
+        channels=names,
+        totals=totals,
+        items=items,
+        other=other,
+        days=_days(period, rows, tz),
         problems=_problems(session, station_id, rows, since, until, now - overdue),
         lateness=_lateness(rows, names),
-        plan_id=plan.id if plan else None, plan_title=plan.title if plan else None,
-        plan_year=plan.year if plan else None, plan_issuer=plan.issuer if plan else None,
+        plan_id=plan.id if plan else None,
+        plan_title=plan.title if plan else None,
+        plan_year=plan.year if plan else None,
+        plan_issuer=plan.issuer if plan else None,
     )
 
 
@@ -337,26 +439,74 @@ def report_json(report: Report) -> dict[str, Any]:
     tz = ZoneInfo(report.timezone)
     return {
         "station": {"name": report.station_name, "code": report.station_code, "timezone": report.timezone},
-        "period": {"first": report.period.first.isoformat(), "last": report.period.last.isoformat(),
-                   "kind": report.period.kind},
+        "period": {
+            "first": report.period.first.isoformat(),
+            "last": report.period.last.isoformat(),
+            "kind": report.period.kind,
+        },
         "issued_at": _iso(report.issued_at, tz),
-        "plan": {"id": report.plan_id, "title": report.plan_title, "year": report.plan_year,
-                 "issuer": report.plan_issuer} if report.plan_id is not None else None,
+        "plan": {
+            "id": report.plan_id,
+            "title": report.plan_title,
+            "year": report.plan_year,
+            "issuer": report.plan_issuer,
+        }
+        if report.plan_id is not None
+        else None,
         "channels": list(report.channels),
-        "summary": {"airings": report.airings, "done": report.done, "problems": report.airings - report.done,
-                    "radio_minutes": round(report.radio_minutes, 2), "items": len(report.items),
-                    "items_covered": report.items_covered,
-                    "items_not_aired": [i.ref for i in report.items if not i.covered]},
-        "totals": [{"channel": t.channel, "counts": dict(t.counts), "done": t.done, "airings": t.airings,
-                    "records": t.records} for t in report.totals],
-        "items": [{"ref": i.ref, "text": i.text, "depth": i.depth, "rotation": i.rotation, "counts": dict(i.counts),
-                   "total": i.total, "covered": i.covered, "last_at": _iso(i.last_at, tz)} for i in report.items],
+        "summary": {
+            "airings": report.airings,
+            "done": report.done,
+            "problems": report.airings - report.done,
+            "radio_minutes": round(report.radio_minutes, 2),
+            "items": len(report.items),
+            "items_covered": report.items_covered,
+            "items_not_aired": [i.ref for i in report.items if not i.covered],
+        },
+        "totals": [
+            {"channel": t.channel, "counts": dict(t.counts), "done": t.done, "airings": t.airings, "records": t.records}
+            for t in report.totals
+        ],
+        "items": [
+            {
+                "ref": i.ref,
+                "text": i.text,
+                "depth": i.depth,
+                "rotation": i.rotation,
+                "counts": dict(i.counts),
+                "total": i.total,
+                "covered": i.covered,
+                "last_at": _iso(i.last_at, tz),
+            }
+            for i in report.items
+        ],
         "other": {key: dict(counts) for key, counts in report.other.items()},
         "days": [{"day": d.day.isoformat(), "minutes": d.minutes, "airings": d.airings} for d in report.days],
-        "problems": [{"airing_id": p.airing_id, "channel": p.channel, "outcome": p.outcome,
-                      "due_at": _iso(p.due_at, tz), "title": p.title, "record_id": p.record_id,
-                      "error_code": p.error_code, "error_message": p.error_message, "retried_as": p.retried_as,
-                      "retry_outcome": p.retry_outcome} for p in report.problems],
-        "lateness": [{"channel": x.channel, "count": x.count, "late": x.late, "mean": x.mean, "median": x.median,
-                      "p95": x.p95, "max": x.max} for x in report.lateness],
+        "problems": [
+            {
+                "airing_id": p.airing_id,
+                "channel": p.channel,
+                "outcome": p.outcome,
+                "due_at": _iso(p.due_at, tz),
+                "title": p.title,
+                "record_id": p.record_id,
+                "error_code": p.error_code,
+                "error_message": p.error_message,
+                "retried_as": p.retried_as,
+                "retry_outcome": p.retry_outcome,
+            }
+            for p in report.problems
+        ],
+        "lateness": [
+            {
+                "channel": x.channel,
+                "count": x.count,
+                "late": x.late,
+                "mean": x.mean,
+                "median": x.median,
+                "p95": x.p95,
+                "max": x.max,
+            }
+            for x in report.lateness
+        ],
     }

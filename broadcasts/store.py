@@ -89,7 +89,9 @@ def migrate(engine: Engine) -> None:
         command.upgrade(cfg, "head")
 
 
-def open_store(url: str, *, busy_timeout_ms: int = 10_000, upgrade: bool = True) -> tuple[Engine, sessionmaker[Session]]:
+def open_store(
+    url: str, *, busy_timeout_ms: int = 10_000, upgrade: bool = True
+) -> tuple[Engine, sessionmaker[Session]]:
     """Open the database, check it answers, migrate it and return engine and session factory."""
     engine = make_engine(url, busy_timeout_ms=busy_timeout_ms)
     try:

@@ -10,26 +10,26 @@ import os
 import socket
 import time
 import uuid
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Mapping
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from audio.engines.base import EngineChain, TtsEngine
 from audio.engines.breaker import BreakerEngine
 from audio.engines.cache import CachedEngine
-from audio.engines.base import EngineChain, TtsEngine
 from audio.engines.espeak import EspeakEngine
 from audio.engines.gtts import GttsEngine
-from audio.mix import EncodeSettings
 from audio.engines.piper import PiperEngine
+from audio.mix import EncodeSettings
 from audio.sinks.base import Sink
 from audio.speech import Speaker
 from audio.text import ReadingOptions
+from broadcasts.channels import channel_type, radio
 from broadcasts.channels.base import Channel, Closeable, Context
 from broadcasts.channels.http import USER_AGENT
-from broadcasts.channels import channel_type, radio
 from broadcasts.channels.radio import Script, Studio
 from broadcasts.models import Slot, Station
 from broadcasts.store import open_store, read_sessions
@@ -79,16 +79,20 @@ def build_engines(config: Config, *, monotonic: Callable[[], float] = time.monot
     speech = config.speech
 
     def online(engine: TtsEngine) -> TtsEngine:
-        return BreakerEngine(engine, failures=speech.breaker_failures, cooldown=speech.breaker_cooldown_seconds,
-                             clock=monotonic)
+        return BreakerEngine(
+            engine, failures=speech.breaker_failures, cooldown=speech.breaker_cooldown_seconds, clock=monotonic
+        )
 
     factories: dict[str, Callable[[], TtsEngine]] = {
         "espeak": lambda: EspeakEngine(rate=speech.rate),
-        "gtts": lambda: online(GttsEngine(base_url=speech.gtts_url, lang=speech.gtts_lang,
-                                          timeout=speech.gtts_timeout_seconds)),
+        "gtts": lambda: online(
+            GttsEngine(base_url=speech.gtts_url, lang=speech.gtts_lang, timeout=speech.gtts_timeout_seconds)
+        ),
         # Piper's speed is a length scale: the configured rate against espeak's default 150 words a minute
-        "piper": lambda: PiperEngine(model=config.path(speech.piper_voice) if speech.piper_voice.strip() else "",
-                                     length_scale=round(150 / speech.rate, 3)),
+        "piper": lambda: PiperEngine(
+            model=config.path(speech.piper_voice) if speech.piper_voice.strip() else "",
+            length_scale=round(150 / speech.rate, 3),
+        ),
     }
     engines = [factories[name]() for name in speech.engines]
     if speech.cache_mb > 0:
@@ -101,35 +105,64 @@ def radio_script(config: Config) -> Script:
     """How the radio frames each bulletin; with programme announcements the slot has its own greeting."""
     audio = config.audio
     framed = not config.programme.announcements
-    return Script(greeting=audio.greeting if framed else "", closing=audio.closing if framed else "",
-                  jingle=audio.jingle, lunar_date=audio.lunar_date, base_dir=config.base_dir)
+    return Script(
+        greeting=audio.greeting if framed else "",
+        closing=audio.closing if framed else "",
+        jingle=audio.jingle,
+        lunar_date=audio.lunar_date,
+        base_dir=config.base_dir,
+    )
 
 
 def build_speaker(config: Config, tts: TtsEngine | None = None) -> Speaker:
-    options = ReadingOptions(dialect=config.speech.dialect,  # type: ignore[arg-type]
-                             abbreviations=dict(config.speech.abbreviations),
-                             pronunciations=dict(config.speech.pronunciations))
+    options = ReadingOptions(
+        dialect=config.speech.dialect,  # type: ignore[arg-type]
+        abbreviations=dict(config.speech.abbreviations),
+        pronunciations=dict(config.speech.pronunciations),
+    )
     return Speaker(tts or build_engines(config), voice=config.speech.voice, options=options)
 
 
 def encode_settings(config: Config) -> EncodeSettings:
     a = config.audio
-    return EncodeSettings(sample_rate=a.sample_rate, bitrate=a.bitrate,
-                          target_lufs=a.target_lufs, true_peak_db=a.true_peak_db)
+    return EncodeSettings(
+        sample_rate=a.sample_rate, bitrate=a.bitrate, target_lufs=a.target_lufs, true_peak_db=a.true_peak_db
+    )
 
 
-def channel_context(config: Config, *, speaker: Speaker | None = None, sink: Sink | None = None,
-                    clock: Clock | None = None, secrets: Secrets | None = None) -> Context:
+def channel_context(
+    config: Config,
+    *,
+    speaker: Speaker | None = None,
+    sink: Sink | None = None,
+    clock: Clock | None = None,
+    secrets: Secrets | None = None,
+) -> Context:
     """What the channels of `config` are built with: its folders, secrets and clock, and the radio's studio."""
     clock = clock or SystemClock()
     secrets = secrets or load_secrets(config)  # lazy: the secrets file is read only if a secret is asked for
     audio = config.audio
-    studio = None if speaker is None else Studio(
-        speaker=speaker, encoding=encode_settings(config), pause_ms=audio.pause_ms, script=radio_script(config),
-        render_cache_mb=audio.bulletin_cache_mb)
-    return Context(base_dir=Path(config.base_dir), data_dir=config.data_dir, secret=secrets.get, now=clock.now,
-                   sleep=clock.sleep, user_agent=f"{USER_AGENT} station/{config.station.code}", studio=studio,
-                   sink=sink)
+    studio = (
+        None
+        if speaker is None
+        else Studio(
+            speaker=speaker,
+            encoding=encode_settings(config),
+            pause_ms=audio.pause_ms,
+            script=radio_script(config),
+            render_cache_mb=audio.bulletin_cache_mb,
+        )
+    )
+    return Context(
+        base_dir=Path(config.base_dir),
+        data_dir=config.data_dir,
+        secret=secrets.get,
+        now=clock.now,
+        sleep=clock.sleep,
+        user_agent=f"{USER_AGENT} station/{config.station.code}",
+        studio=studio,
+        sink=sink,
+    )
 
 
 def build_sink(config: Config, secrets: Secrets | None = None) -> Sink:
@@ -137,8 +170,14 @@ def build_sink(config: Config, secrets: Secrets | None = None) -> Sink:
     return radio.build_sink(config.channels.radio, channel_context(config, secrets=secrets))
 
 
-def build_channels(config: Config, speaker: Speaker, sink: Sink | None = None, *, clock: Clock | None = None,
-                   secrets: Secrets | None = None) -> dict[str, Channel]:
+def build_channels(
+    config: Config,
+    speaker: Speaker,
+    sink: Sink | None = None,
+    *,
+    clock: Clock | None = None,
+    secrets: Secrets | None = None,
+) -> dict[str, Channel]:
     """The enabled channels, each built by its registered type from its own settings."""
     context = channel_context(config, speaker=speaker, sink=sink, clock=clock, secrets=secrets)
     built: dict[str, Channel] = {}
@@ -172,8 +211,14 @@ def _ensure_station(sessions: sessionmaker[Session], config: Config) -> int:
         return station.id
 
 
-def build_app(config: Config, *, clock: Clock | None = None, tts: TtsEngine | None = None,
-              sink: Sink | None = None, channels: Mapping[str, Channel] | None = None) -> App:
+def build_app(
+    config: Config,
+    *,
+    clock: Clock | None = None,
+    tts: TtsEngine | None = None,
+    sink: Sink | None = None,
+    channels: Mapping[str, Channel] | None = None,
+) -> App:
     """Open the store and wire the channels for `config`."""
     engine, sessions = open_store(config.database_url, busy_timeout_ms=config.database.busy_timeout_ms)
     station_id = _ensure_station(sessions, config)
@@ -182,5 +227,13 @@ def build_app(config: Config, *, clock: Clock | None = None, tts: TtsEngine | No
     built = build_channels(config, speaker, sink, clock=clock)
     if channels:
         built.update(channels)
-    return App(config=config, engine=engine, sessions=sessions, reads=read_sessions(engine), clock=clock,
-               channels=built, speaker=speaker, station_id=station_id)
+    return App(
+        config=config,
+        engine=engine,
+        sessions=sessions,
+        reads=read_sessions(engine),
+        clock=clock,
+        channels=built,
+        speaker=speaker,
+        station_id=station_id,
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 __all__ = ["Clock", "SystemClock", "FakeClock", "utc"]
@@ -13,8 +13,8 @@ __all__ = ["Clock", "SystemClock", "FakeClock", "utc"]
 def utc(moment: datetime) -> datetime:
     """Return `moment` as an aware UTC datetime (naive values are taken as UTC)."""
     if moment.tzinfo is None:
-        return moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc)
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
 
 
 class Clock(Protocol):
@@ -33,7 +33,7 @@ class SystemClock:
     """The real wall clock."""
 
     def now(self) -> datetime:
-        return datetime.now(timezone.utc)
+        return datetime.now(UTC)
 
     def sleep(self, seconds: float) -> None:
         if seconds > 0:

@@ -1,15 +1,15 @@
 """Loa's errors, one tree for every layer.
 
-    LoaError (audio.errors)          code + params; localized by scheduler.messages
-     +-- TtsError                    a speech engine failed (audio)
-     +-- AudioError                  assembly, encoding or playout failed (audio)
-     +-- ChannelError                a channel could not deliver (broadcasts)
-     |                               .channel .status .retryable .sent .auth
-     +-- StoreError                  the database cannot be reached (broadcasts)
-     +-- NotFoundError, LookupError  no record with that id (broadcasts)
-     +-- ConfigError, ValueError     a bad or missing setting (scheduler)
-     +-- PlanError, ValueError       a document is not a readable plan (scheduler)
-     +-- UsageError, ValueError      bad command-line input (scheduler)
+LoaError (audio.errors)          code + params; localized by scheduler.messages
+ +-- TtsError                    a speech engine failed (audio)
+ +-- AudioError                  assembly, encoding or playout failed (audio)
+ +-- ChannelError                a channel could not deliver (broadcasts)
+ |                               .channel .status .retryable .sent .auth
+ +-- StoreError                  the database cannot be reached (broadcasts)
+ +-- NotFoundError, LookupError  no record with that id (broadcasts)
+ +-- ConfigError, ValueError     a bad or missing setting (scheduler)
+ +-- PlanError, ValueError       a document is not a readable plan (scheduler)
+ +-- UsageError, ValueError      bad command-line input (scheduler)
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ __all__ = [
     "PlanError",
     "UsageError",
 ]
+
 
 class ConfigError(LoaError, ValueError):
     """A configuration file is missing, malformed or has a bad value."""

@@ -12,8 +12,8 @@ import os
 import stat
 import threading
 import tomllib
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Mapping
 
 from broadcasts.redact import remember
 from scheduler.config import Config

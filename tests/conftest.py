@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import os
 import uuid
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -30,10 +31,17 @@ def _pg_reason() -> str | None:
     except ImportError:
         return "psycopg is not installed (pip install -e '.[test]')"
     from sqlalchemy.engine import make_url
+
     url = make_url(PG_URL)
     try:
-        with psycopg.connect(host=url.host, port=url.port or 5432, user=url.username, dbname=url.database,
-                             password=url.password, connect_timeout=3):
+        with psycopg.connect(
+            host=url.host,
+            port=url.port or 5432,
+            user=url.username,
+            dbname=url.database,
+            password=url.password,
+            connect_timeout=3,
+        ):
             return None
     except psycopg.Error as exc:
         return f"PostgreSQL at {url.render_as_string(hide_password=True)} is not reachable: {str(exc).strip()[:200]}"
@@ -66,10 +74,17 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     require_pg()
     import psycopg
     from sqlalchemy.engine import make_url
+
     schema = f"loa_test_{uuid.uuid4().hex[:12]}"
     url = make_url(PG_URL)
-    params = dict(host=url.host, port=url.port or 5432, user=url.username, dbname=url.database,
-                  password=url.password, autocommit=True)
+    params = dict(
+        host=url.host,
+        port=url.port or 5432,
+        user=url.username,
+        dbname=url.database,
+        password=url.password,
+        autocommit=True,
+    )
     with psycopg.connect(**params) as conn:
         conn.execute(f'CREATE SCHEMA "{schema}"')
     try:
@@ -114,6 +129,7 @@ def channels() -> dict[str, RecordingChannel]:
 def app(config: Config, clock: FakeClock, channels: dict[str, RecordingChannel]) -> Iterator[Any]:
     """The app on a fake clock, with recording fakes in place of every channel."""
     from scheduler.app import build_app
+
     application = build_app(config, clock=clock, tts=ToneEngine(), channels=channels)
     yield application
     application.close()
@@ -122,6 +138,7 @@ def app(config: Config, clock: FakeClock, channels: dict[str, RecordingChannel])
 @pytest.fixture
 def runner(app: Any) -> Any:
     from scheduler.runner import Runner
+
     return Runner(app, backoff_seconds=1.0)
 
 

@@ -8,22 +8,25 @@ from pathlib import Path
 
 import pytest
 
-from scheduler.services.archive import MANIFEST, prune_archive
 from scheduler.config import parse_config
 from scheduler.errors import ConfigError
+from scheduler.services.archive import MANIFEST, prune_archive
 from tests.log_builder import LogBuilder, local
 
 
-def put(root: Path, day: str, key: str, body: bytes, *, airing: int | None = None, sidecar_sha: str | None = None
-        ) -> tuple[Path, str]:
+def put(
+    root: Path, day: str, key: str, body: bytes, *, airing: int | None = None, sidecar_sha: str | None = None
+) -> tuple[Path, str]:
     """An archived MP3 and its sidecar, as RadioChannel writes them; returns (path, sha256)."""
     folder = root / day
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{key}.mp3"
     path.write_bytes(body)
     digest = hashlib.sha256(body).hexdigest()
-    path.with_suffix(".json").write_text(json.dumps({"sha256": sidecar_sha or digest, "seconds": 1.0,
-                                                     "engine": "tone", "airing_id": airing}), encoding="utf-8")
+    path.with_suffix(".json").write_text(
+        json.dumps({"sha256": sidecar_sha or digest, "seconds": 1.0, "engine": "tone", "airing_id": airing}),
+        encoding="utf-8",
+    )
     return path, digest
 
 
@@ -44,8 +47,9 @@ def archive(app) -> dict[str, object]:
     b.record("radio", "aired", local(2024, 11, 3), seconds=1, audio_path=str(path), sha256="0" * 64)
     files["tampered"] = path
     path, sha = put(root, "2024/11/04", "reused", b"R" * 200)
-    files["recent_record"] = b.record("radio", "aired", local(2026, 11, 20), seconds=1, audio_path=str(path),
-                                      sha256=sha)[1]
+    files["recent_record"] = b.record(
+        "radio", "aired", local(2026, 11, 20), seconds=1, audio_path=str(path), sha256=sha
+    )[1]
     files["reused"] = path
     pending, _ = b.airing("radio", local(2024, 11, 5))
     files["pending"], _ = put(root, "2024/11/05", "rendered-ahead", b"P" * 100, airing=pending)
@@ -67,8 +71,12 @@ def test_dry_run_lists_and_deletes_nothing(app, archive):
     assert result.bytes == 1000 + sidecar_size(archive["aired"]) + 700 + sidecar_size(archive["orphan"]) + 50
     assert archive["aired"].exists() and archive["orphan"].exists() and result.manifest is None
     kept = {(k.path.name, k.code) for k in result.kept}
-    assert kept == {("unknown.mp3", "archive_keep_unsettled"), ("tampered.mp3", "archive_keep_mismatch"),
-                    ("reused.mp3", "archive_keep_recent"), ("rendered-ahead.mp3", "archive_keep_unsettled")}
+    assert kept == {
+        ("unknown.mp3", "archive_keep_unsettled"),
+        ("tampered.mp3", "archive_keep_mismatch"),
+        ("reused.mp3", "archive_keep_recent"),
+        ("rendered-ahead.mp3", "archive_keep_unsettled"),
+    }
 
 
 def test_prune_deletes_what_no_record_needs_and_keeps_a_manifest(app, archive):
@@ -89,8 +97,14 @@ def test_prune_deletes_what_no_record_needs_and_keeps_a_manifest(app, archive):
 
 def test_force_deletes_past_retention_even_when_needed(app, archive):
     result = prune_archive(app, force=True)
-    assert {f.path.name for f in result.deleted} >= {"unknown.mp3", "tampered.mp3", "reused.mp3",
-                                                      "rendered-ahead.mp3", "aired.mp3", "orphan.mp3"}
+    assert {f.path.name for f in result.deleted} >= {
+        "unknown.mp3",
+        "tampered.mp3",
+        "reused.mp3",
+        "rendered-ahead.mp3",
+        "aired.mp3",
+        "orphan.mp3",
+    }
     assert result.kept == [] and archive["recent"].exists()
     assert all(json.loads(x)["forced"] for x in (archive["root"] / MANIFEST).read_text().splitlines())
 
@@ -100,6 +114,7 @@ def test_keep_days_override_and_missing_archive(app, archive, tmp_path):
     assert any(f.path.name == "recent.mp3" for f in prune_archive(app, dry_run=True, keep_days=1).deleted)
     assert not any(f.path.name == "recent.mp3" for f in prune_archive(app, dry_run=True, keep_days=3).deleted)
     import shutil
+
     shutil.rmtree(archive["root"])
     assert prune_archive(app).exists is False
 
@@ -115,9 +130,12 @@ def test_loa_archive_prune(tmp_path, db_url, capsys):
     from scheduler.app import build_app
     from scheduler.config import load_config
     from tests.cli_support import run
+
     config = tmp_path / "config.toml"
-    config.write_text(f'[station]\nname = "Đài xã Thử"\ncode = "thu"\n[database]\nurl = "{db_url}"\n'
-                      f'[archive]\nkeep_days = 30\n', encoding="utf-8")
+    config.write_text(
+        f'[station]\nname = "Đài xã Thử"\ncode = "thu"\n[database]\nurl = "{db_url}"\n[archive]\nkeep_days = 30\n',
+        encoding="utf-8",
+    )
     app = build_app(load_config(config))
     try:
         root = app.config.data_dir / "audio"

@@ -38,8 +38,10 @@ def test_sample_loads_and_matches_the_defaults_where_it_should():
 
 def _settings(cls: type, prefix: str = "") -> list[str]:
     if cls is ChannelsConfig:  # [channels]: `enabled`, then each registered channel's own settings
-        return [f"{prefix}enabled", *(s for name in channel_names()
-                                      for s in _settings(channel_type(name).settings, f"{prefix}{name}."))]
+        return [
+            f"{prefix}enabled",
+            *(s for name in channel_names() for s in _settings(channel_type(name).settings, f"{prefix}{name}.")),
+        ]
     out = []
     hints = typing.get_type_hints(cls)
     for f in dataclasses.fields(cls):
@@ -68,12 +70,15 @@ def test_every_setting_appears_commented_in_the_sample():
     for setting in _settings(Config):
         table, _, key = setting.replace("[]", "").rpartition(".")
         body = tables.get(table, "")
-        assert re.search(rf"^(#\s*)?{key}\s*=|^\[{re.escape(setting.replace('[]', ''))}\]", body + "\n" +
-                         "\n".join(f"[{t}]" for t in tables), re.M), f"{setting} is not in config.toml"
+        assert re.search(
+            rf"^(#\s*)?{key}\s*=|^\[{re.escape(setting.replace('[]', ''))}\]",
+            body + "\n" + "\n".join(f"[{t}]" for t in tables),
+            re.M,
+        ), f"{setting} is not in config.toml"
     lines = sample.splitlines()
     for number, line in enumerate(lines):
         if re.match(r"^\w+\s*=", line):
-            above = lines[max(0, number - 4):number]
+            above = lines[max(0, number - 4) : number]
             assert any(x.startswith("#") for x in above), f"config.toml line {number + 1} has no comment: {line}"
 
 
@@ -83,24 +88,27 @@ def test_defaults_without_a_file():
     assert config.data_dir == Path("/srv/loa/data")
 
 
-@pytest.mark.parametrize("body, code, words", [
-    ("[station\nname = 1", "config_syntax", ["TOML"]),
-    ("[station]\nnmae = 'x'", "config_unknown_key", ["station.nmae", "name"]),
-    ("[runner]\npoll_seconds = 'fast'", "config_bad_value", ["runner.poll_seconds", "'fast'"]),
-    ("[station]\ntimezone = 'Mars/Base'", "config_bad_value", ["station.timezone"]),
-    ("[channels]\nenabled = ['radio', 'tiktok']", "config_unknown_channel", ["tiktok"]),
-    ("[channels.facebook]\npage_token = 'EAAB-secret'", "config_secret_in_file", ["page_token"]),
-    ("[[slots]]\nname = 'x'\ntime = '25:00'", "config_bad_value", ["slots[0].time"]),
-    ("[[slots]]\ntime = '06:00'", "config_bad_value", ["slots[0].name"]),
-    ("[speech]\nengines = ['espeak', 'sapi']", "config_bad_value", ["speech.engines[1]"]),
-    ("[channels.facebook]\ndry_run = false", "config_bad_value", ["channels.facebook.page_id"]),
-    ("[channels.zalo]\ndry_run = false\napp_id = '1'", "config_bad_value", ["channels.zalo.cover_url"]),
-    ("[channels.facebook]\ntemplate = '{text}'", "config_bad_value", ["channels.facebook.template", "{key}"]),
-    ("[web]\nthreads = 0", "config_bad_value", ["web.threads"]),
-    ("[web]\nlogin_attempts = -1", "config_bad_value", ["web.login_attempts"]),
-    ("[web]\napi_window_seconds = 0", "config_bad_value", ["web.api_window_seconds"]),
-    ("[web]\nrate_limit = 5", "config_unknown_key", ["web.rate_limit", "api_requests"]),
-])
+@pytest.mark.parametrize(
+    "body, code, words",
+    [
+        ("[station\nname = 1", "config_syntax", ["TOML"]),
+        ("[station]\nnmae = 'x'", "config_unknown_key", ["station.nmae", "name"]),
+        ("[runner]\npoll_seconds = 'fast'", "config_bad_value", ["runner.poll_seconds", "'fast'"]),
+        ("[station]\ntimezone = 'Mars/Base'", "config_bad_value", ["station.timezone"]),
+        ("[channels]\nenabled = ['radio', 'tiktok']", "config_unknown_channel", ["tiktok"]),
+        ("[channels.facebook]\npage_token = 'EAAB-secret'", "config_secret_in_file", ["page_token"]),
+        ("[[slots]]\nname = 'x'\ntime = '25:00'", "config_bad_value", ["slots[0].time"]),
+        ("[[slots]]\ntime = '06:00'", "config_bad_value", ["slots[0].name"]),
+        ("[speech]\nengines = ['espeak', 'sapi']", "config_bad_value", ["speech.engines[1]"]),
+        ("[channels.facebook]\ndry_run = false", "config_bad_value", ["channels.facebook.page_id"]),
+        ("[channels.zalo]\ndry_run = false\napp_id = '1'", "config_bad_value", ["channels.zalo.cover_url"]),
+        ("[channels.facebook]\ntemplate = '{text}'", "config_bad_value", ["channels.facebook.template", "{key}"]),
+        ("[web]\nthreads = 0", "config_bad_value", ["web.threads"]),
+        ("[web]\nlogin_attempts = -1", "config_bad_value", ["web.login_attempts"]),
+        ("[web]\napi_window_seconds = 0", "config_bad_value", ["web.api_window_seconds"]),
+        ("[web]\nrate_limit = 5", "config_unknown_key", ["web.rate_limit", "api_requests"]),
+    ],
+)
 def test_bad_config_gives_one_clear_error_naming_file_and_key(tmp_path, body, code, words):
     path = tmp_path / "config.toml"
     path.write_text(body, encoding="utf-8")

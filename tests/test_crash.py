@@ -25,19 +25,29 @@ def loa(config: Path, *args: str, timeout: float = 120) -> subprocess.CompletedP
 
 def test_sigkill_while_airings_are_due_loses_nothing(tmp_path, db_url):
     config = tmp_path / "config.toml"
-    config.write_text(f'[station]\nname = "Đài xã Thử"\ncode = "thu"\n[database]\nurl = "{db_url}"\n'
-                      '[runner]\npoll_seconds = 0.2\n', encoding="utf-8")
+    config.write_text(
+        f'[station]\nname = "Đài xã Thử"\ncode = "thu"\n[database]\nurl = "{db_url}"\n[runner]\npoll_seconds = 0.2\n',
+        encoding="utf-8",
+    )
     airing_ids = []
     for i in range(8):
-        out = loa(config, "queue", "--text", f"Bản tin thử số {i}: UBND xã thông báo lịch tiếp công dân.",
-                  "--at", f"+{i * 0.4:.1f}s", "--json")
+        out = loa(
+            config,
+            "queue",
+            "--text",
+            f"Bản tin thử số {i}: UBND xã thông báo lịch tiếp công dân.",
+            "--at",
+            f"+{i * 0.4:.1f}s",
+            "--json",
+        )
         assert out.returncode == 0, out.stderr
         airing_ids += [a["id"] for a in json.loads(out.stdout)["airings"]]
 
     rng = random.Random(20261123)
     for _ in range(4):
-        proc = subprocess.Popen([*LOA, "--config", str(config), "run"], stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            [*LOA, "--config", str(config), "run"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         time.sleep(rng.uniform(0.8, 2.5))
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=10)
@@ -58,15 +68,21 @@ def test_sigkill_while_airings_are_due_loses_nothing(tmp_path, db_url):
 
 def test_sigterm_finishes_the_airing_in_hand(tmp_path):
     config = tmp_path / "config.toml"
-    config.write_text('[station]\nname = "Đài xã Thử"\ncode = "thu"\n[runner]\npoll_seconds = 0.2\n'
-                      '[channels]\nenabled = ["radio"]\n', encoding="utf-8")
+    config.write_text(
+        '[station]\nname = "Đài xã Thử"\ncode = "thu"\n[runner]\npoll_seconds = 0.2\n[channels]\nenabled = ["radio"]\n',
+        encoding="utf-8",
+    )
     long_text = " ".join(["Ủy ban nhân dân xã thông báo lịch tiếp công dân trong tháng."] * 40)
     assert loa(config, "queue", "--text", long_text, "--at", "now").returncode == 0
-    proc = subprocess.Popen([*LOA, "--config", str(config), "run"], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [*LOA, "--config", str(config), "run"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and not list((tmp_path / "data" / "audio").rglob("*.mp3.part")) \
-            and not list((tmp_path / "data" / "audio").rglob("*.mp3")):
+    while (
+        time.monotonic() < deadline
+        and not list((tmp_path / "data" / "audio").rglob("*.mp3.part"))
+        and not list((tmp_path / "data" / "audio").rglob("*.mp3"))
+    ):
         time.sleep(0.05)
     proc.send_signal(signal.SIGTERM)
     _, err = proc.communicate(timeout=60)
@@ -93,8 +109,10 @@ def test_fifty_random_sigkills_never_lose_or_repeat_a_radio_airing(tmp_path):
     from scheduler.services.queue import queue_bulletin
 
     config = tmp_path / "config.toml"
-    config.write_text('[station]\nname = "Đài xã Thử"\ncode = "thu"\n[runner]\npoll_seconds = 0.1\n'
-                      '[channels]\nenabled = ["radio"]\n', encoding="utf-8")
+    config.write_text(
+        '[station]\nname = "Đài xã Thử"\ncode = "thu"\n[runner]\npoll_seconds = 0.1\n[channels]\nenabled = ["radio"]\n',
+        encoding="utf-8",
+    )
     app = build_app(load_config(config))
     rng = random.Random(5)
     outbox, taken = tmp_path / "outbox", tmp_path / "taken"
@@ -122,10 +140,15 @@ def test_fifty_random_sigkills_never_lose_or_repeat_a_radio_airing(tmp_path):
     try:
         for run in range(50):
             for i in range(2):
-                queue_bulletin(app, text=f"Lượt {run}, bản tin {i}: UBND xã thông báo.", at=f"+{0.3 + 0.5 * i}s",
-                               channels=["radio"])
-            proc = subprocess.Popen([*LOA, "--config", str(config), "run"], stdout=subprocess.DEVNULL,
-                                    stderr=subprocess.DEVNULL)
+                queue_bulletin(
+                    app,
+                    text=f"Lượt {run}, bản tin {i}: UBND xã thông báo.",
+                    at=f"+{0.3 + 0.5 * i}s",
+                    channels=["radio"],
+                )
+            proc = subprocess.Popen(
+                [*LOA, "--config", str(config), "run"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            )
             time.sleep(rng.uniform(0.2, 2.2))
             proc.send_signal(signal.SIGKILL)
             proc.wait(timeout=10)

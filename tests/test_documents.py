@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from scheduler.plans.documents import SUPPORTED_SUFFIXES, read_plan_text
 from scheduler.errors import PlanError
 from scheduler.messages import render
+from scheduler.plans.documents import SUPPORTED_SUFFIXES, read_plan_text
 from scheduler.plans.parse import ParsedPlan, parse_plan
 from tests.plan_fixtures import (
     EXPECTED,

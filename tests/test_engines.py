@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from pathlib import Path
 
 import pytest
 
+from audio.engines.base import Clip, EngineChain
 from audio.engines.breaker import CLOSED, HALF_OPEN, OPEN, BreakerEngine
 from audio.engines.cache import CachedEngine, LruFolder
-from audio.engines.base import Clip, EngineChain
-from audio.errors import TtsError
 from audio.engines.gtts import MAX_CHARS, GttsEngine, audio_from_reply, chunk_text
 from audio.engines.piper import PiperEngine
+from audio.errors import TtsError
 from tests.fakes.gtts_server import GttsServer, batchexecute_reply, refused_url
 from tests.fakes.http_server import hold, reply
 from tests.fakes.tts import ToneEngine
@@ -42,6 +43,7 @@ def gtts_server():
 
 # ---- gTTS over the batchexecute protocol -------------------------------------------------------
 
+
 def test_gtts_speaks_through_the_protocol_and_decodes_at_the_native_rate(gtts_server):
     clip = GttsEngine(base_url=gtts_server.url, timeout=5).synthesize(SENTENCE, "vi")
     assert clip.engine == "gtts" and clip.voice == "vi"
@@ -54,8 +56,10 @@ def test_gtts_speaks_through_the_protocol_and_decodes_at_the_native_rate(gtts_se
 
 
 def test_gtts_long_sentence_is_cut_by_loa_at_its_pauses(gtts_server):
-    long = ("Người dân có thể nộp hồ sơ trực tuyến tại nhà, thanh toán phí và lệ phí qua ngân hàng, "
-            "nhận kết quả qua bưu điện mà không phải đi lại nhiều lần, tiết kiệm thời gian và chi phí.")
+    long = (
+        "Người dân có thể nộp hồ sơ trực tuyến tại nhà, thanh toán phí và lệ phí qua ngân hàng, "
+        "nhận kết quả qua bưu điện mà không phải đi lại nhiều lần, tiết kiệm thời gian và chi phí."
+    )
     assert len(long) > MAX_CHARS
     GttsEngine(base_url=gtts_server.url, timeout=5).synthesize(long, "vi")
     assert len(gtts_server.texts) == 2 and all(len(t) <= MAX_CHARS for t in gtts_server.texts)
@@ -63,11 +67,14 @@ def test_gtts_long_sentence_is_cut_by_loa_at_its_pauses(gtts_server):
     assert " ".join(gtts_server.texts) == long
 
 
-@pytest.mark.parametrize("text, pieces", [
-    ("ngắn", ["ngắn"]),
-    ("a" * 250, ["a" * 100, "a" * 100, "a" * 50]),
-    ("một hai. " * 20, None),
-])
+@pytest.mark.parametrize(
+    "text, pieces",
+    [
+        ("ngắn", ["ngắn"]),
+        ("a" * 250, ["a" * 100, "a" * 100, "a" * 50]),
+        ("một hai. " * 20, None),
+    ],
+)
 def test_chunk_text_never_exceeds_the_limit(text, pieces):
     chunks = chunk_text(text)
     assert all(len(c) <= MAX_CHARS for c in chunks)
@@ -92,14 +99,17 @@ def test_gtts_refused_connection_is_a_tts_error():
     assert info.value.code == "tts_failed" and "cannot reach" in info.value.params["reason"]
 
 
-@pytest.mark.parametrize("fault, words", [
-    (reply(200, "<html>captcha</html>"), "no speech"),
-    (reply(200, ')]}\'\n\n[["wrb.fr","jQ1olc",null,null,null,[3]]]'), "no audio"),
-    (reply(200, batchexecute_reply(b"this is not an mp3 at all" * 20)), "not an MP3"),
-    (reply(200, ')]}\'\n[["wrb.fr","jQ1olc","[\\"!!!notbase64###\\"]"]]'), "base64"),
-    (reply(500, "oops"), "HTTP 500"),
-    (reply(429, "slow down"), "HTTP 429"),
-])
+@pytest.mark.parametrize(
+    "fault, words",
+    [
+        (reply(200, "<html>captcha</html>"), "no speech"),
+        (reply(200, ')]}\'\n\n[["wrb.fr","jQ1olc",null,null,null,[3]]]'), "no audio"),
+        (reply(200, batchexecute_reply(b"this is not an mp3 at all" * 20)), "not an MP3"),
+        (reply(200, ')]}\'\n[["wrb.fr","jQ1olc","[\\"!!!notbase64###\\"]"]]'), "base64"),
+        (reply(500, "oops"), "HTTP 500"),
+        (reply(429, "slow down"), "HTTP 429"),
+    ],
+)
 def test_gtts_garbage_is_a_clear_tts_error(gtts_server, fault, words):
     gtts_server.fail("POST", ".*", fault)
     with pytest.raises(TtsError) as info:
@@ -112,6 +122,7 @@ def test_reply_parser_reads_the_real_format():
 
 
 # ---- fallback with the circuit breaker ----------------------------------------------------------
+
 
 def test_breaker_opens_after_n_failures_and_half_opens_after_the_cool_down():
     clock = FakeMonotonic()
@@ -152,10 +163,8 @@ def test_success_resets_the_failure_count():
     breaker = BreakerEngine(engine, failures=2, cooldown=60, clock=clock)
     for fail in (True, False, True, False, True):
         engine.fail = fail
-        try:
+        with contextlib.suppress(TtsError):
             breaker.synthesize("x", "vi")
-        except TtsError:
-            pass
     assert breaker.state == CLOSED
 
 
@@ -183,6 +192,7 @@ def test_fallback_from_an_online_engine_that_fails_then_the_breaker_skips_it(gtt
 
 # ---- the sentence cache -------------------------------------------------------------------------
 
+
 def test_cache_hit_does_not_call_the_engine_twice(tmp_path):
     engine = ToneEngine("espeak")
     cached = CachedEngine(engine, tmp_path / "tts", 10_000_000)
@@ -196,6 +206,7 @@ def test_cache_hit_does_not_call_the_engine_twice(tmp_path):
 
 def test_cache_key_covers_engine_settings(tmp_path):
     from audio.engines.espeak import EspeakEngine
+
     slow, fast = EspeakEngine(rate=120), EspeakEngine(rate=200)
     a = CachedEngine(slow, tmp_path, 10_000_000).synthesize("Xin chào.", "vi")
     b = CachedEngine(fast, tmp_path, 10_000_000).synthesize("Xin chào.", "vi")
@@ -248,6 +259,7 @@ def test_lru_folder_writes_atomically_and_ignores_what_it_did_not_finish(tmp_pat
 
 # ---- Piper ----------------------------------------------------------------------------------------
 
+
 class _Chunk:
     def __init__(self, pcm: bytes, rate: int = 22_050) -> None:
         self.audio_int16_bytes = pcm
@@ -282,10 +294,13 @@ def test_piper_speaks_with_the_station_voice_file(tmp_path):
     assert voice.texts == [SENTENCE, "Câu thứ hai."] and len(loaded) == 1  # loaded once
 
 
-@pytest.mark.parametrize("setup, code", [
-    (lambda tmp: tmp / "missing.onnx", "voice_missing"),
-    (lambda tmp: "", "voice_unset"),
-])
+@pytest.mark.parametrize(
+    "setup, code",
+    [
+        (lambda tmp: tmp / "missing.onnx", "voice_missing"),
+        (lambda tmp: "", "voice_unset"),
+    ],
+)
 def test_piper_without_its_voice_file_is_a_clear_error_and_the_chain_falls_back(tmp_path, setup, code):
     engine = PiperEngine(model=setup(tmp_path), loader=lambda p: _Voice())
     with pytest.raises(TtsError) as info:
@@ -296,6 +311,7 @@ def test_piper_without_its_voice_file_is_a_clear_error_and_the_chain_falls_back(
 
 def test_piper_without_the_package_is_a_clear_error(tmp_path, monkeypatch):
     import sys
+
     monkeypatch.setitem(sys.modules, "piper", None)  # as if piper-tts were not installed
     with pytest.raises(TtsError) as info:
         PiperEngine(model=_voice_file(tmp_path)).synthesize(SENTENCE, "vi")
@@ -305,12 +321,14 @@ def test_piper_without_the_package_is_a_clear_error(tmp_path, monkeypatch):
 def test_piper_voice_that_cannot_load_is_a_tts_error(tmp_path):
     def broken(path: Path) -> object:
         raise RuntimeError("INVALID_PROTOBUF")
+
     with pytest.raises(TtsError) as info:
         PiperEngine(model=_voice_file(tmp_path), loader=broken).synthesize(SENTENCE, "vi")
     assert info.value.code == "tts_failed" and "INVALID_PROTOBUF" in info.value.params["reason"]
 
 
 # ---- the real service, only on request ------------------------------------------------------------
+
 
 @pytest.mark.external_service
 def test_real_gtts_service_speaks_vietnamese():

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import timedelta
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 from sqlalchemy import update
@@ -12,8 +13,8 @@ from sqlalchemy import update
 from broadcasts.channels.base import Broadcast
 from broadcasts.channels.facebook import usage_wait
 from broadcasts.channels.journal import SENDING
-from broadcasts.models import Airing, AiringStatus, Outcome
 from broadcasts.channels.posts import FACEBOOK_LIMIT, render_post
+from broadcasts.models import Airing, AiringStatus, Outcome
 from scheduler.app import build_app
 from scheduler.runner import Runner
 from scheduler.services.queue import queue_bulletin
@@ -21,8 +22,7 @@ from scheduler.services.social import reconcile, retry_airing
 from tests.fakes.channels import RecordingChannel
 from tests.fakes.graph_server import PAGE_ID, TOKEN, VERSION, GraphServer, graph_error
 from tests.fakes.http_server import drop, hold, reply
-from tests.fakes.social import (airing, close_app, facebook_table, free_port, records, set_secrets,
-                                social_config)
+from tests.fakes.social import airing, close_app, facebook_table, free_port, records, set_secrets, social_config
 from tests.fakes.tts import ToneEngine
 
 FEED = f"/{VERSION}/{PAGE_ID}/feed"
@@ -37,8 +37,7 @@ def graph() -> Iterator[GraphServer]:
 
 def make_app(tmp_path, db_url, clock, monkeypatch, graph: GraphServer | None, **facebook: Any) -> Any:
     set_secrets(monkeypatch)
-    config = social_config(tmp_path, db_url, facebook=facebook_table(graph, **facebook),
-                           enabled=("radio", "facebook"))
+    config = social_config(tmp_path, db_url, facebook=facebook_table(graph, **facebook), enabled=("radio", "facebook"))
     return build_app(config, clock=clock, tts=ToneEngine(), channels={"radio": RecordingChannel("radio")})
 
 
@@ -64,6 +63,7 @@ def posts_seen(graph: GraphServer) -> int:
 
 
 # ---- success and the request's shape ---------------------------------------------------------
+
 
 def test_one_post_with_the_documented_request(app, graph, clock):
     [airing_id] = post(app)
@@ -109,14 +109,25 @@ def test_dry_run_records_the_exact_request_and_sends_nothing(tmp_path, db_url, c
 
 
 def test_post_text_is_cut_to_the_limit_but_keeps_its_key(app):
-    broadcast = Broadcast(airing_id=7, bulletin_id=1, channel="facebook", station_code="an-phu",
-                          station_name="Đài xã An Phú", timezone="Asia/Ho_Chi_Minh", title="T", body="lời " * 40000,
-                          post_text=None, priority="normal", due_at=app.clock.now())
+    broadcast = Broadcast(
+        airing_id=7,
+        bulletin_id=1,
+        channel="facebook",
+        station_code="an-phu",
+        station_name="Đài xã An Phú",
+        timezone="Asia/Ho_Chi_Minh",
+        title="T",
+        body="lời " * 40000,
+        post_text=None,
+        priority="normal",
+        due_at=app.clock.now(),
+    )
     text = render_post(broadcast, limit=FACEBOOK_LIMIT)
     assert len(text) <= FACEBOOK_LIMIT and text.endswith(broadcast.key) and "…" in text
 
 
 # ---- transient errors: retried, never posted twice ------------------------------------------
+
 
 @pytest.mark.parametrize("code", [1, 2, 4, 17, 32, 341, 368, 613])
 def test_each_transient_graph_code_is_retried_and_posts_once(app, graph, clock, code):
@@ -129,15 +140,37 @@ def test_each_transient_graph_code_is_retried_and_posts_once(app, graph, clock, 
     assert len(clock.slept) == 1 and 2.0 <= clock.slept[0] <= 2.5  # backoff with jitter
 
 
-@pytest.mark.parametrize("header, value, wait", [
-    ("X-Business-Use-Case-Usage", {PAGE_ID: [{"type": "pages", "call_count": 100, "total_cputime": 12,
-                                              "total_time": 20, "estimated_time_to_regain_access": 4}]}, 240),
-    ("X-Page-Usage", {"call_count": 100, "total_cputime": 5, "total_time": 9, "estimated_time_to_regain_access": 3},
-     180),
-    ("X-App-Usage", {"call_count": 100, "total_cputime": 40, "total_time": 35}, 300),
-    ("X-Business-Use-Case-Usage", {PAGE_ID: [{"type": "pages", "call_count": 100,
-                                              "estimated_time_to_regain_access": 1440}]}, 300),  # capped
-])
+@pytest.mark.parametrize(
+    "header, value, wait",
+    [
+        (
+            "X-Business-Use-Case-Usage",
+            {
+                PAGE_ID: [
+                    {
+                        "type": "pages",
+                        "call_count": 100,
+                        "total_cputime": 12,
+                        "total_time": 20,
+                        "estimated_time_to_regain_access": 4,
+                    }
+                ]
+            },
+            240,
+        ),
+        (
+            "X-Page-Usage",
+            {"call_count": 100, "total_cputime": 5, "total_time": 9, "estimated_time_to_regain_access": 3},
+            180,
+        ),
+        ("X-App-Usage", {"call_count": 100, "total_cputime": 40, "total_time": 35}, 300),
+        (
+            "X-Business-Use-Case-Usage",
+            {PAGE_ID: [{"type": "pages", "call_count": 100, "estimated_time_to_regain_access": 1440}]},
+            300,
+        ),  # capped
+    ],
+)
 def test_429_waits_as_long_as_the_usage_headers_ask(app, graph, clock, header, value, wait):
     error = graph_error(32, "(#32) Page request limit reached", status=429)
     graph.fail("POST", FEED, reply(429, error.body, {header: json.dumps(value)}))
@@ -177,13 +210,20 @@ def test_connection_refused_is_retried_then_fails(tmp_path, db_url, clock, monke
 
 # ---- unclear outcomes: unknown, never re-sent, settled by reconcile --------------------------
 
-@pytest.mark.parametrize("fault, code, words", [
-    (hold(process=True), "channel_timeout", "0.5 giây"),
-    (drop(process=True), "channel_dropped", "bị ngắt"),
-    (reply(502, "<html>Bad Gateway</html>", {"Content-Type": "text/html"}, process=True), "channel_server_error",
-     "HTTP 502"),
-    (reply(200, "{not json", process=True), "channel_bad_reply", "không đọc được"),
-])
+
+@pytest.mark.parametrize(
+    "fault, code, words",
+    [
+        (hold(process=True), "channel_timeout", "0.5 giây"),
+        (drop(process=True), "channel_dropped", "bị ngắt"),
+        (
+            reply(502, "<html>Bad Gateway</html>", {"Content-Type": "text/html"}, process=True),
+            "channel_server_error",
+            "HTTP 502",
+        ),
+        (reply(200, "{not json", process=True), "channel_bad_reply", "không đọc được"),
+    ],
+)
 def test_a_lost_reply_is_unknown_then_reconcile_finds_the_post(app, graph, clock, fault, code, words):
     graph.fail("POST", FEED, fault)
     [airing_id] = post(app)
@@ -229,9 +269,11 @@ def test_retry_of_an_unknown_airing_that_was_posted_posts_nothing(app, graph):
 
 # ---- credentials: the channel stops, the others go on ----------------------------------------
 
-@pytest.mark.parametrize("code, subcode, message_code", [(190, 463, "facebook_token_expired"),
-                                                          (102, None, "facebook_token_expired"),
-                                                          (200, None, "facebook_permission")])
+
+@pytest.mark.parametrize(
+    "code, subcode, message_code",
+    [(190, 463, "facebook_token_expired"), (102, None, "facebook_token_expired"), (200, None, "facebook_permission")],
+)
 def test_revoked_token_stops_facebook_and_holds_its_airings(app, graph, clock, code, subcode, message_code):
     graph.fail("POST", FEED, reply(400, graph_error(code, "Session has expired", subcode=subcode).body))
     first = post(app, channels=("facebook", "radio"))
@@ -265,13 +307,22 @@ def test_a_rejected_post_fails_once_without_retry(app, graph, clock):
 
 # ---- crashes: the journal says whether a request may be out there ----------------------------
 
+
 def _abandon(app: Any, airing_id: int) -> None:
     """Leave the airing as a runner that died mid-delivery would."""
     now = app.clock.now()
     with app.sessions.begin() as session:
-        session.execute(update(Airing).where(Airing.id == airing_id).values(
-            status=AiringStatus.running, claimed_by="elsewhere:1:dead", claimed_at=now,
-            lease_until=now - timedelta(seconds=1), attempts=1))
+        session.execute(
+            update(Airing)
+            .where(Airing.id == airing_id)
+            .values(
+                status=AiringStatus.running,
+                claimed_by="elsewhere:1:dead",
+                claimed_at=now,
+                lease_until=now - timedelta(seconds=1),
+                attempts=1,
+            )
+        )
 
 
 def test_crash_before_sending_runs_again_and_posts_once(app, graph):
@@ -285,8 +336,14 @@ def test_crash_after_the_post_went_out_finds_it_instead_of_posting_again(app, gr
     [airing_id] = post(app)
     key = key_of(app, airing_id)
     app.channels["facebook"].journal.mark(key, "post", SENDING)
-    graph.posts.append({"id": f"{PAGE_ID}_1", "message": f"Bài đã đăng · {key}", "created_time": "x",
-                        "permalink_url": "https://www.facebook.com/p/1"})
+    graph.posts.append(
+        {
+            "id": f"{PAGE_ID}_1",
+            "message": f"Bài đã đăng · {key}",
+            "created_time": "x",
+            "permalink_url": "https://www.facebook.com/p/1",
+        }
+    )
     _abandon(app, airing_id)
     [record] = Runner(app).run_due()
     assert record.outcome is Outcome.posted and record.external_id == f"{PAGE_ID}_1" and posts_seen(graph) == 0

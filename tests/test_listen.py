@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from audio.errors import TtsError
-from scheduler.services import listen
 from scheduler.errors import NotFoundError, UsageError
+from scheduler.services import listen
 
 
 def test_a_preview_is_an_mp3_of_the_normalized_text_rendered_once(app):
@@ -20,8 +20,10 @@ def test_a_preview_is_an_mp3_of_the_normalized_text_rendered_once(app):
     assert listen.preview_file(app, first.name) == first.path
 
 
-@pytest.mark.parametrize("text, code", [("   ", "listen_empty"), ("x" * (listen.MAX_CHARS + 1), "listen_too_long"),
-                                        ("...", "nothing_speakable")])
+@pytest.mark.parametrize(
+    "text, code",
+    [("   ", "listen_empty"), ("x" * (listen.MAX_CHARS + 1), "listen_too_long"), ("...", "nothing_speakable")],
+)
 def test_bad_text_is_a_usage_error(app, text, code):
     with pytest.raises(UsageError) as info:
         listen.render_preview(app, text)

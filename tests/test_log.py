@@ -18,9 +18,24 @@ from scheduler.cli.output import clock_duration, short_duration
 from tests.cli_support import run
 from tests.log_builder import LogBuilder, local
 
-CONTRACT = {"id", "airing_id", "bulletin_id", "channel", "outcome", "due_at", "started_at", "finished_at",
-            "tts_engine", "audio_path", "audio_sha256", "audio_seconds", "external_id", "external_url",
-            "error_code", "error_message"}
+CONTRACT = {
+    "id",
+    "airing_id",
+    "bulletin_id",
+    "channel",
+    "outcome",
+    "due_at",
+    "started_at",
+    "finished_at",
+    "tts_engine",
+    "audio_path",
+    "audio_sha256",
+    "audio_seconds",
+    "external_id",
+    "external_url",
+    "error_code",
+    "error_message",
+}
 
 
 @pytest.fixture
@@ -28,25 +43,56 @@ def logged(tmp_path: Path, db_url: str) -> Path:
     """A config file whose database holds a small log around the turn of November 2026."""
     from scheduler.app import build_app
     from scheduler.config import load_config
+
     config = tmp_path / "config.toml"
-    config.write_text(f'[station]\nname = "Đài truyền thanh xã Thử"\ncode = "thu"\n[database]\nurl = "{db_url}"\n',
-                      encoding="utf-8")
+    config.write_text(
+        f'[station]\nname = "Đài truyền thanh xã Thử"\ncode = "thu"\n[database]\nurl = "{db_url}"\n', encoding="utf-8"
+    )
     app = build_app(load_config(config))
     try:
         b = LogBuilder(app.sessions, app.station_id)
         b.plan(["1", "1.1", "2"])
         b.record("radio", "aired", local(2026, 10, 31, 23, 50), item="1", seconds=75, title="Cuối tháng mười")
-        b.record("radio", "aired", local(2026, 11, 1, 6), item="1.1", seconds=185, late=3,
-                 title="Nộp thuế đất đúng hạn", audio_path="/srv/loa/data/audio/2026/11/01/thu-a2.mp3",
-                 body="Đề nghị bà con nộp thuế sử dụng đất phi nông nghiệp trước ngày 31/12.")
-        b.record("facebook", "posted", local(2026, 11, 1, 6), item="1.1", late=4,
-                 url="https://www.facebook.com/123456789/posts/987654321", title="Nộp thuế đất đúng hạn")
-        b.record("zalo", "failed", local(2026, 11, 2, 6), item="2", late=None, error_code="zalo_auth",
-                 error_message="Mã truy cập Zalo đã hết hạn hoặc bị thu hồi; hãy cấp quyền lại cho ứng dụng OA "
-                               "bằng lệnh 'loa channels auth zalo' rồi chạy lại.\nChi tiết: -216",
-                 title="Lịch tiêm chủng")
-        b.record("radio", "missed", local(2026, 11, 2, 17), late=None, error_code="missed",
-                 error_message="Quá giờ 35 phút.", title="Thông báo cúp điện")
+        b.record(
+            "radio",
+            "aired",
+            local(2026, 11, 1, 6),
+            item="1.1",
+            seconds=185,
+            late=3,
+            title="Nộp thuế đất đúng hạn",
+            audio_path="/srv/loa/data/audio/2026/11/01/thu-a2.mp3",
+            body="Đề nghị bà con nộp thuế sử dụng đất phi nông nghiệp trước ngày 31/12.",
+        )
+        b.record(
+            "facebook",
+            "posted",
+            local(2026, 11, 1, 6),
+            item="1.1",
+            late=4,
+            url="https://www.facebook.com/123456789/posts/987654321",
+            title="Nộp thuế đất đúng hạn",
+        )
+        b.record(
+            "zalo",
+            "failed",
+            local(2026, 11, 2, 6),
+            item="2",
+            late=None,
+            error_code="zalo_auth",
+            error_message="Mã truy cập Zalo đã hết hạn hoặc bị thu hồi; hãy cấp quyền lại cho ứng dụng OA "
+            "bằng lệnh 'loa channels auth zalo' rồi chạy lại.\nChi tiết: -216",
+            title="Lịch tiêm chủng",
+        )
+        b.record(
+            "radio",
+            "missed",
+            local(2026, 11, 2, 17),
+            late=None,
+            error_code="missed",
+            error_message="Quá giờ 35 phút.",
+            title="Thông báo cúp điện",
+        )
         for day in range(3, 28):
             b.record("radio", "aired", local(2026, 11, day, 6), seconds=60, title=f"Bản tin sáng {day}")
         b.record("radio", "aired", local(2026, 12, 1, 0, 5), seconds=60, title="Đầu tháng mười hai")
@@ -63,10 +109,11 @@ def log_json(capsys, config: Path, *args: str) -> list[dict]:
 
 def test_filters_by_local_dates_channel_outcome_item_and_text(logged, capsys):
     month = log_json(capsys, logged, "--month", "2026-11")
-    assert len(month) == 29 and all(CONTRACT <= set(r) for r in month)
+    assert len(month) == 29 and all(set(r) >= CONTRACT for r in month)
     assert month[0]["due_at"] == "2026-11-01T06:00:00+07:00"  # 31 Oct 23:50 and 1 Dec 00:05 local are out
-    assert [r["due_at"][:10] for r in log_json(capsys, logged, "--since", "2026-10-31", "--until", "2026-10-31")] \
-        == ["2026-10-31"]
+    assert [r["due_at"][:10] for r in log_json(capsys, logged, "--since", "2026-10-31", "--until", "2026-10-31")] == [
+        "2026-10-31"
+    ]
     assert len(log_json(capsys, logged, "--since", "2026-12-01")) == 1
     assert {r["channel"] for r in log_json(capsys, logged, "--channel", "facebook,zalo")} == {"facebook", "zalo"}
     assert [r["outcome"] for r in log_json(capsys, logged, "--status", "failed,missed")] == ["failed", "missed"]
@@ -84,8 +131,22 @@ def test_table_is_readable(logged, capsys):
     code, out, err = run(capsys, "--config", str(logged), "log", "--since", "2026-11-01", "--until", "2026-11-02")
     assert code == 0, err
     lines = out.splitlines()
-    assert lines[0].split() == ["Số", "Lượt", "Giờ", "phát", "Kênh", "Kết", "quả", "Trễ", "Thời", "lượng", "Bản",
-                                "tin", "Chi", "tiết"]
+    assert lines[0].split() == [
+        "Số",
+        "Lượt",
+        "Giờ",
+        "phát",
+        "Kênh",
+        "Kết",
+        "quả",
+        "Trễ",
+        "Thời",
+        "lượng",
+        "Bản",
+        "tin",
+        "Chi",
+        "tiết",
+    ]
     radio = next(x for x in lines if "đã phát" in x)
     assert "2026-11-01 06:00" in radio and "3s" in radio and "3:05" in radio and "thu-a2.mp3" in radio
     assert "/srv/loa" not in radio and "Nộp thuế đất đúng hạn" in radio
@@ -118,15 +179,18 @@ def test_csv_has_the_contract_and_titles(logged, capsys):
     assert "Nộp thuế đất đúng hạn" in row and "+07:00" in row
 
 
-@pytest.mark.parametrize("args, words", [
-    (["--status", "aired,sent"], ["sent", "aired"]),
-    (["--month", "2026-13"], ["2026-13"]),
-    (["--month", "2026-11", "--since", "2026-11-02"], ["--month"]),
-    (["--item", "9.9"], ["9.9"]),
-    (["--plan", "42"], ["42"]),
-])
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (["--status", "aired,sent"], ["sent", "aired"]),
+        (["--month", "2026-13"], ["2026-13"]),
+        (["--month", "2026-11", "--since", "2026-11-02"], ["--month"]),
+        (["--item", "9.9"], ["9.9"]),
+        (["--plan", "42"], ["42"]),
+    ],
+)
 def test_bad_log_input_is_one_line(logged, capsys, args, words):
-    code, out, err = run(capsys, "--config", str(logged), "log", *args)
+    code, _out, err = run(capsys, "--config", str(logged), "log", *args)
     assert code == 1 and err.count("\n") == 1 and err.startswith("Lỗi: "), err
     for word in words:
         assert word in err
@@ -150,17 +214,18 @@ def test_small_formatters():
 
 # ---- append-only ----------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def no_log_edits():
     """Fail the test if any SQL updates or deletes log_records, through the ORM or not."""
     edits: list[str] = []
     pattern = re.compile(r"^\s*(UPDATE\s+\"?log_records\"?|DELETE\s+FROM\s+\"?log_records\"?)\b", re.I)
 
-    def on_sql(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001
+    def on_sql(conn, cursor, statement, parameters, context, executemany):
         if pattern.search(statement):
             edits.append(statement)
 
-    def on_edit(mapper, connection, target):  # noqa: ANN001
+    def on_edit(mapper, connection, target):
         edits.append(f"ORM {type(target).__name__} {target.id}")
 
     event.listen(Engine, "before_cursor_execute", on_sql)
@@ -174,6 +239,7 @@ def no_log_edits():
 
 def test_the_guard_sees_an_edit(app, no_log_edits):
     from sqlalchemy import update
+
     b = LogBuilder(app.sessions, app.station_id)
     _, record_id = b.record("radio", "aired", local(2026, 11, 1), seconds=1)
     with app.sessions.begin() as session:
@@ -186,10 +252,10 @@ def test_a_whole_flow_only_appends_to_the_log(tmp_path, db_url, clock, capsys, n
     """Queue, air (real radio audio), fail, unclear, mark, retry, miss; then log, report and prune the archive."""
     from broadcasts.report import Period
     from scheduler.app import build_app
-    from scheduler.services.archive import prune_archive
-    from scheduler.services.records import make_report
     from scheduler.runner import Runner
+    from scheduler.services.archive import prune_archive
     from scheduler.services.queue import queue_bulletin
+    from scheduler.services.records import make_report
     from scheduler.services.social import mark_airing, retry_airing
     from tests.conftest import make_config
     from tests.fakes.channels import RecordingChannel
@@ -233,6 +299,8 @@ def test_a_whole_flow_only_appends_to_the_log(tmp_path, db_url, clock, capsys, n
 def _write_config(tmp_path: Path, db_url: str) -> Path:
     """A config file for the same database and station as make_config's."""
     path = tmp_path / "loa.toml"
-    path.write_text(f'[station]\nname = "Đài truyền thanh xã Thử Nghiệm"\ncode = "thu-nghiem"\n'
-                    f'[database]\nurl = "{db_url}"\n', encoding="utf-8")
+    path.write_text(
+        f'[station]\nname = "Đài truyền thanh xã Thử Nghiệm"\ncode = "thu-nghiem"\n[database]\nurl = "{db_url}"\n',
+        encoding="utf-8",
+    )
     return path

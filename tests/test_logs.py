@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 
@@ -68,8 +68,7 @@ def test_the_record_itself_stays_plain_english_for_other_handlers(heard, caplog)
 def test_a_paused_engine_warns_once_not_at_every_sentence(heard):
     from audio.engines.breaker import BreakerEngine
 
-    chain = EngineChain([BreakerEngine(ToneEngine("gtts", fail=True), failures=2, cooldown=300),
-                         ToneEngine("espeak")])
+    chain = EngineChain([BreakerEngine(ToneEngine("gtts", fail=True), failures=2, cooldown=300), ToneEngine("espeak")])
     said = heard("vi", lambda: [chain.synthesize(f"Câu số {i}.", "vi") for i in range(6)])
     assert sum("tạm không dùng trong 300 giây" in m for m in said) == 1
     assert len(said) == 3  # two failures, then the pause; the four sentences after it are quiet

@@ -11,8 +11,8 @@ import pytest
 
 from broadcasts.accounts import ROLES
 from broadcasts.models import Approval, Priority
-from scheduler.messages import MESSAGES, labels, render, text
 from scheduler.errors import NotFoundError
+from scheduler.messages import MESSAGES, labels, render, text
 
 REPO = Path(__file__).resolve().parents[1]
 SOURCES = ("scheduler", "broadcasts", "audio")
@@ -26,8 +26,12 @@ USES = (
 # the report's words: label(lang, "key") and its shorthand L("key") read the code r_<key>
 REPORT_USE = re.compile(r'\b(?:label\(\s*\w+,|L\()\s*"([a-z][a-z0-9_]*)"\s*[,)]')
 # codes built from a prefix and a value (the console's templates; the report's label())
-FAMILIES = {"w_p_": [p.value for p in Priority], "w_approval_": [a.value for a in Approval], "w_role_": list(ROLES),
-            "r_": []}
+FAMILIES = {
+    "w_p_": [p.value for p in Priority],
+    "w_approval_": [a.value for a in Approval],
+    "w_role_": list(ROLES),
+    "r_": [],
+}
 
 
 def _fields(template: str) -> set[str]:

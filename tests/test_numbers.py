@@ -108,24 +108,30 @@ def test_a_very_long_number_is_read_digit_by_digit() -> None:
     assert read_number("1234567890123456") == "một hai ba bốn năm sáu bảy tám chín không một hai ba bốn năm sáu"
 
 
-@pytest.mark.parametrize(("digits", "expected"), [
-    ("0238", "không hai ba tám"),
-    ("113", "một một ba"),
-    ("4", "bốn"),
-    ("", ""),
-])
+@pytest.mark.parametrize(
+    ("digits", "expected"),
+    [
+        ("0238", "không hai ba tám"),
+        ("113", "một một ba"),
+        ("4", "bốn"),
+        ("", ""),
+    ],
+)
 def test_read_digits(digits: str, expected: str) -> None:
     assert read_digits(digits) == expected
 
 
-@pytest.mark.parametrize(("integer", "fraction", "expected"), [
-    ("96", "2", "chín mươi sáu phẩy hai"),
-    ("2", "5", "hai phẩy năm"),
-    ("0", "05", "không phẩy không năm"),
-    ("1", "25", "một phẩy hai mươi lăm"),
-    ("3", "14159", "ba phẩy một bốn một năm chín"),
-    ("2", "0", "hai phẩy không"),
-])
+@pytest.mark.parametrize(
+    ("integer", "fraction", "expected"),
+    [
+        ("96", "2", "chín mươi sáu phẩy hai"),
+        ("2", "5", "hai phẩy năm"),
+        ("0", "05", "không phẩy không năm"),
+        ("1", "25", "một phẩy hai mươi lăm"),
+        ("3", "14159", "ba phẩy một bốn một năm chín"),
+        ("2", "0", "hai phẩy không"),
+    ],
+)
 def test_read_decimal(integer: str, fraction: str, expected: str) -> None:
     assert read_decimal(integer, fraction) == expected
 
@@ -156,9 +162,21 @@ def test_read_ordinal(value: int, expected: str) -> None:
     assert read_ordinal(value) == expected
 
 
-@pytest.mark.parametrize(("numeral", "expected"), [
-    ("I", 1), ("IV", 4), ("IX", 9), ("XII", 12), ("XIII", 13), ("XXI", 21), ("MMXXV", 2025),
-    ("IIII", None), ("IC", None), ("", None), ("ABC", None),
-])
+@pytest.mark.parametrize(
+    ("numeral", "expected"),
+    [
+        ("I", 1),
+        ("IV", 4),
+        ("IX", 9),
+        ("XII", 12),
+        ("XIII", 13),
+        ("XXI", 21),
+        ("MMXXV", 2025),
+        ("IIII", None),
+        ("IC", None),
+        ("", None),
+        ("ABC", None),
+    ],
+)
 def test_roman_to_int(numeral: str, expected: int | None) -> None:
     assert roman_to_int(numeral) == expected

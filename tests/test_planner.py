@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections import Counter
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
 from audio.errors import AudioError
-from audio.mix import EncodeSettings
 from audio.sinks.base import Played
-from audio.speech import Speaker
 from broadcasts.models import Airing, AiringStatus, Bulletin, ContentItem, LogRecord, Outcome, Plan
-from broadcasts.channels.radio import RadioChannel
-from scheduler.programme import planner
 from scheduler.app import build_app
+from scheduler.programme import planner
 from scheduler.runner import Runner
 from scheduler.services.queue import queue_bulletin
 from tests.conftest import TZ, make_config
@@ -39,10 +37,16 @@ def build(tmp_path, db_url, clock, **tables):
 
 @pytest.fixture
 def slots_app(tmp_path, db_url, clock):
-    app = build(tmp_path, db_url, clock, slots=[
-        {"name": "Sáng", "time": "06:00", "max_minutes": 2, "channels": ["radio", "facebook"]},
-        {"name": "Chiều", "time": "17:00", "max_minutes": 2, "channels": ["radio"]},
-    ], channels={"radio": {"quiet_hours": "21:30-05:00"}})
+    app = build(
+        tmp_path,
+        db_url,
+        clock,
+        slots=[
+            {"name": "Sáng", "time": "06:00", "max_minutes": 2, "channels": ["radio", "facebook"]},
+            {"name": "Chiều", "time": "17:00", "max_minutes": 2, "channels": ["radio"]},
+        ],
+        channels={"radio": {"quiet_hours": "21:30-05:00"}},
+    )
     yield app
     app.close()
 
@@ -152,8 +156,9 @@ def test_emergency_interrupts_what_plays_which_is_logged_and_requeued(tmp_path, 
         assert record.outcome is Outcome.aired
         with app.sessions() as session:
             logs = {r.airing_id: r for r in session.scalars(select(LogRecord))}
-            again = session.scalars(select(Airing).where(Airing.bulletin_id == normal.bulletin_id,
-                                                         Airing.id != normal.airings[0].id)).all()
+            again = session.scalars(
+                select(Airing).where(Airing.bulletin_id == normal.bulletin_id, Airing.id != normal.airings[0].id)
+            ).all()
         cut = logs[normal.airings[0].id]
         assert cut.outcome is Outcome.skipped and cut.error_code == "sink_interrupted"
         assert "khẩn cấp" in cut.error_message
@@ -181,27 +186,40 @@ def test_render_ahead_is_reused_at_air_time(tmp_path, db_url, clock):
 
 def _plan(app, refs: list[str]) -> int:
     with app.sessions.begin() as session:
-        plan = Plan(station_id=app.station_id, title="Kế hoạch", year=2026, issuer=None, channels=["radio"],
-                    source_name="p.txt", sha256="x" * 64, imported_at=app.clock.now(), active=True)
+        plan = Plan(
+            station_id=app.station_id,
+            title="Kế hoạch",
+            year=2026,
+            issuer=None,
+            channels=["radio"],
+            source_name="p.txt",
+            sha256="x" * 64,
+            imported_at=app.clock.now(),
+            active=True,
+        )
         session.add(plan)
         session.flush()
         for position, ref in enumerate(refs):
-            session.add(ContentItem(plan_id=plan.id, ref=ref, label="-", text=f"Nội dung số {ref}.",
-                                    position=position))
+            session.add(ContentItem(plan_id=plan.id, ref=ref, label="-", text=f"Nội dung số {ref}.", position=position))
         return plan.id
 
 
 def _rotation_sequence(app) -> list[str]:
     with app.sessions() as session:
-        rows = session.execute(select(ContentItem.ref).join(Bulletin, Bulletin.content_item_id == ContentItem.id)
-                               .join(Airing, Airing.bulletin_id == Bulletin.id)
-                               .where(Bulletin.origin == "rotation").order_by(Airing.slot_at)).all()
+        rows = session.execute(
+            select(ContentItem.ref)
+            .join(Bulletin, Bulletin.content_item_id == ContentItem.id)
+            .join(Airing, Airing.bulletin_id == Bulletin.id)
+            .where(Bulletin.origin == "rotation")
+            .order_by(Airing.slot_at)
+        ).all()
     return [r.ref for r in rows]
 
 
 def test_rotation_over_a_whole_year_airs_every_item_never_twice_in_a_row(tmp_path, db_url, clock):
-    app = build(tmp_path, db_url, clock, programme={"rotate_plan": True, "announcements": True},
-                channels={"enabled": ["radio"]})
+    app = build(
+        tmp_path, db_url, clock, programme={"rotate_plan": True, "announcements": True}, channels={"enabled": ["radio"]}
+    )
     try:
         refs = [str(i) for i in range(1, 12)]
         _plan(app, refs)
@@ -212,7 +230,7 @@ def test_rotation_over_a_whole_year_airs_every_item_never_twice_in_a_row(tmp_pat
         sequence = _rotation_sequence(app)
         assert len(sequence) >= 2 * 365
         assert set(sequence) == set(refs)
-        assert all(a != b for a, b in zip(sequence, sequence[1:]))
+        assert all(a != b for a, b in itertools.pairwise(sequence))
         counts = Counter(sequence)
         assert max(counts.values()) - min(counts.values()) <= 1
         with app.sessions() as session:
@@ -270,8 +288,7 @@ def test_a_draft_approved_after_its_slot_takes_the_next_one(slots_app, clock):
     from scheduler.services import approval
     from scheduler.services.users import Actor
 
-    draft = queue_bulletin(slots_app, text="Tin ngắn.", at="next", channels=["radio"],
-                           approval=approval.Approval.draft)
+    draft = queue_bulletin(slots_app, text="Tin ngắn.", at="next", channels=["radio"], approval=approval.Approval.draft)
     assert draft.airings[0].due_at == local(23, 6)
     clock.set(local(23, 9))
     view = approval.approve(slots_app, Actor(id=1, username="lanh-dao", role="approver"), draft.bulletin_id)

@@ -10,9 +10,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scheduler.plans import parse as plans
 from scheduler.errors import PlanError
 from scheduler.messages import render
+from scheduler.plans import parse as plans
 from scheduler.plans.parse import CHANNEL_KINDS, LOOKED_FOR, ParsedItem, ParsedPlan, import_json, parse_plan
 from tests.plan_fixtures import (
     EXPECTED,

@@ -2,21 +2,32 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from scheduler.programme.slots import (Entry, Occurrence, QuietHours, SlotSpec, estimate_seconds, fill_slots,
-                                 next_rotation_item, occurrences)
+from scheduler.programme.slots import (
+    Entry,
+    Occurrence,
+    QuietHours,
+    SlotSpec,
+    estimate_seconds,
+    fill_slots,
+    next_rotation_item,
+    occurrences,
+)
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
-MORNING = SlotSpec(id=1, name="Sáng", hour=6, minute=0, weekdays=frozenset(range(1, 8)), max_seconds=60,
-                   channels=("radio", "facebook"))
-EVENING = SlotSpec(id=2, name="Chiều", hour=17, minute=0, weekdays=frozenset(range(1, 8)), max_seconds=60,
-                   channels=("radio",))
-WEEKEND = SlotSpec(id=3, name="Cuối tuần", hour=8, minute=0, weekdays=frozenset({6, 7}), max_seconds=60,
-                   channels=("facebook",))
+MORNING = SlotSpec(
+    id=1, name="Sáng", hour=6, minute=0, weekdays=frozenset(range(1, 8)), max_seconds=60, channels=("radio", "facebook")
+)
+EVENING = SlotSpec(
+    id=2, name="Chiều", hour=17, minute=0, weekdays=frozenset(range(1, 8)), max_seconds=60, channels=("radio",)
+)
+WEEKEND = SlotSpec(
+    id=3, name="Cuối tuần", hour=8, minute=0, weekdays=frozenset({6, 7}), max_seconds=60, channels=("facebook",)
+)
 START = datetime(2026, 11, 23, 5, 55, tzinfo=TZ)  # Monday
 
 
@@ -33,17 +44,20 @@ def test_occurrences_in_order_and_by_channel():
     assert all(o.start.tzinfo is not None for o in radio)
 
 
-@pytest.mark.parametrize("spec, moment, inside", [
-    ("21:30-05:00", local(23, 22), True),
-    ("21:30-05:00", local(23, 4, 59), True),
-    ("21:30-05:00", local(23, 5), False),
-    ("21:30-05:00", local(23, 12), False),
-    ("12:00-13:30", local(23, 12, 30), True),
-    ("12:00-13:30", local(23, 13, 30), False),
-    ("", local(23, 22), False),
-])
+@pytest.mark.parametrize(
+    "spec, moment, inside",
+    [
+        ("21:30-05:00", local(23, 22), True),
+        ("21:30-05:00", local(23, 4, 59), True),
+        ("21:30-05:00", local(23, 5), False),
+        ("21:30-05:00", local(23, 12), False),
+        ("12:00-13:30", local(23, 12, 30), True),
+        ("12:00-13:30", local(23, 13, 30), False),
+        ("", local(23, 22), False),
+    ],
+)
 def test_quiet_hours(spec, moment, inside):
-    assert QuietHours.parse(spec).contains(moment.astimezone(timezone.utc), TZ) is inside
+    assert QuietHours.parse(spec).contains(moment.astimezone(UTC), TZ) is inside
 
 
 def test_estimate_grows_with_text():
@@ -51,12 +65,18 @@ def test_estimate_grows_with_text():
     assert 1 < short < 5 and 60 < long < 200
 
 
-def entry(i: int, *, rank: int = 2, seconds: float = 20, at: datetime = local(23, 6)) -> Entry:
+NIGHT = local(23, 6)
+
+
+def entry(i: int, *, rank: int = 2, seconds: float = 20, at: datetime = NIGHT) -> Entry:
     return Entry(airing_id=i, rank=rank, order=i, seconds=seconds, occurrence=at)
 
 
-CHAIN = [Occurrence(start=local(23, 6), slot=MORNING), Occurrence(start=local(23, 17), slot=EVENING),
-         Occurrence(start=local(24, 6), slot=MORNING)]
+CHAIN = [
+    Occurrence(start=local(23, 6), slot=MORNING),
+    Occurrence(start=local(23, 17), slot=EVENING),
+    Occurrence(start=local(24, 6), slot=MORNING),
+]
 
 
 def test_fill_keeps_running_order_and_offsets_within_a_slot():

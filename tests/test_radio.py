@@ -4,33 +4,46 @@ from __future__ import annotations
 
 import json
 import subprocess
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from audio.engines.base import EngineChain
-from audio.errors import TtsError
 from audio.engines.espeak import EspeakEngine
-from audio.sinks.folder import FolderSink
+from audio.errors import TtsError
 from audio.mix import EncodeSettings, ffmpeg_exe, sha256_file
+from audio.sinks.folder import FolderSink
 from audio.speech import Speaker
 from broadcasts.channels.base import Broadcast
-from broadcasts.models import Outcome
 from broadcasts.channels.radio import RadioChannel
+from broadcasts.models import Outcome
 from tests.fakes.tts import ToneEngine
 
 
 def broadcast(airing_id: int = 7, body: str = "UBND xã thông báo lịch tiếp công dân ngày 30/7/2025.") -> Broadcast:
-    return Broadcast(airing_id=airing_id, bulletin_id=3, channel="radio", station_code="an-phu",
-                     station_name="Đài truyền thanh xã An Phú", timezone="Asia/Ho_Chi_Minh",
-                     title="Lịch tiếp công dân", body=body, post_text=None, priority="normal",
-                     due_at=datetime(2026, 11, 22, 23, 0, tzinfo=timezone.utc))
+    return Broadcast(
+        airing_id=airing_id,
+        bulletin_id=3,
+        channel="radio",
+        station_code="an-phu",
+        station_name="Đài truyền thanh xã An Phú",
+        timezone="Asia/Ho_Chi_Minh",
+        title="Lịch tiếp công dân",
+        body=body,
+        post_text=None,
+        priority="normal",
+        due_at=datetime(2026, 11, 22, 23, 0, tzinfo=UTC),
+    )
 
 
 def radio(tmp_path: Path, engine=None) -> RadioChannel:
-    return RadioChannel(speaker=Speaker(engine or EspeakEngine()), sink=FolderSink(tmp_path / "outbox", tmp_path / "ledger"),
-                        archive_dir=tmp_path / "audio", settings=EncodeSettings())
+    return RadioChannel(
+        speaker=Speaker(engine or EspeakEngine()),
+        sink=FolderSink(tmp_path / "outbox", tmp_path / "ledger"),
+        archive_dir=tmp_path / "audio",
+        settings=EncodeSettings(),
+    )
 
 
 def probe(path: Path) -> str:
@@ -97,6 +110,7 @@ def test_nothing_to_say_is_a_clear_error(tmp_path, body):
 def test_unwritable_outbox_is_a_sink_error(tmp_path):
     (tmp_path / "outbox").write_text("a file where the folder should be")
     from audio.errors import AudioError
+
     with pytest.raises(AudioError) as info:
         radio(tmp_path, ToneEngine()).publish(broadcast())
     assert info.value.code == "sink_failed"

@@ -7,10 +7,11 @@ registry, in front of the real channels.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
@@ -101,9 +102,12 @@ def test_an_unregistered_channel_is_refused_by_config(tmp_path):
 
 
 def test_config_reads_the_toy_table_into_its_own_settings(toy, tmp_path):
-    config = _load(tmp_path, "[channels]\nenabled = ['radio', 'toy']\n\n"
-                             "[channels.toy]\ngreeting = 'Chào bà con'\ngrace_minutes = 30\n\n"
-                             "[[slots]]\nname = 'Sáng'\ntime = '06:00'\nchannels = ['radio', 'toy']\n")
+    config = _load(
+        tmp_path,
+        "[channels]\nenabled = ['radio', 'toy']\n\n"
+        "[channels.toy]\ngreeting = 'Chào bà con'\ngrace_minutes = 30\n\n"
+        "[[slots]]\nname = 'Sáng'\ntime = '06:00'\nchannels = ['radio', 'toy']\n",
+    )
     assert config.channels.enabled == ("radio", "toy")
     assert config.channels.toy == ToySettings(greeting="Chào bà con", grace_minutes=30.0)
     assert config.channel("toy") is config.channels.toy
@@ -112,13 +116,16 @@ def test_config_reads_the_toy_table_into_its_own_settings(toy, tmp_path):
     assert _load(tmp_path, "").channels.enabled == ("toy", "radio", "facebook", "zalo")
 
 
-@pytest.mark.parametrize("body, code, words", [
-    ("[channels.toy]\ngreting = 'x'", "config_unknown_key", ["channels.toy.greting", "greeting"]),
-    ("[channels.toy]\napi_token = 'x'", "config_secret_in_file", ["channels.toy.api_token"]),
-    ("[channels.toy]\ngrace_minutes = 'soon'", "config_bad_value", ["channels.toy.grace_minutes", "'soon'"]),
-    ("[channels.toy]\ngreeting = ' '", "config_bad_value", ["channels.toy.greeting", "a greeting"]),
-    ("[channels]\ntoys = {}", "config_unknown_key", ["channels.toys", "toy"]),
-])
+@pytest.mark.parametrize(
+    "body, code, words",
+    [
+        ("[channels.toy]\ngreting = 'x'", "config_unknown_key", ["channels.toy.greting", "greeting"]),
+        ("[channels.toy]\napi_token = 'x'", "config_secret_in_file", ["channels.toy.api_token"]),
+        ("[channels.toy]\ngrace_minutes = 'soon'", "config_bad_value", ["channels.toy.grace_minutes", "'soon'"]),
+        ("[channels.toy]\ngreeting = ' '", "config_bad_value", ["channels.toy.greeting", "a greeting"]),
+        ("[channels]\ntoys = {}", "config_unknown_key", ["channels.toys", "toy"]),
+    ],
+)
 def test_the_toy_table_is_checked_like_the_others(toy, tmp_path, body, code, words):
     found, message = _error(tmp_path, body)
     assert found == code, message
@@ -180,5 +187,9 @@ def test_the_openapi_document_lists_the_toy(toy_app):
         schema = paths[path]["post"]["requestBody"]["content"]["application/json"]["schema"]
         assert schema["properties"]["channels"]["items"]["enum"] == enum
     served = create_app(toy_app, secret_key="k", testing=True).test_client().get("/api/openapi.json").get_json()
-    assert served["paths"]["/api/emergency"]["post"]["requestBody"]["content"]["application/json"]["schema"][
-        "properties"]["channels"]["items"]["enum"] == enum
+    assert (
+        served["paths"]["/api/emergency"]["post"]["requestBody"]["content"]["application/json"]["schema"]["properties"][
+            "channels"
+        ]["items"]["enum"]
+        == enum
+    )

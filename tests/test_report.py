@@ -12,9 +12,9 @@ from openpyxl import load_workbook
 
 from broadcasts.report import Period
 from scheduler.errors import UsageError
-from scheduler.services.records import choose_period, make_report, parse_month
 from scheduler.report.files import write_report
 from scheduler.report.labels import default_report_name, place_name
+from scheduler.services.records import choose_period, make_report, parse_month
 from tests.log_builder import LogBuilder, local
 
 
@@ -31,20 +31,49 @@ def november(app) -> dict[str, int]:
     b.record("radio", "aired", local(2026, 11, 3, 6), item="1", seconds=300, late=10)
     b.record("radio", "aired", local(2026, 11, 3, 5, 59), origin="opening", seconds=30, late=0)
     b.record("radio", "aired", local(2026, 11, 4, 9), seconds=90, late=4)
-    b.record("radio", "missed", local(2026, 11, 5, 6), item="1.2", late=None, error_code="missed",
-             error_message="Quá giờ 2 giờ 5 phút (cho phép 10 phút).")
-    b.record("facebook", "failed", local(2026, 11, 5, 6), item="1.2", late=None, error_code="facebook_auth",
-             error_message="Token Facebook đã hết hạn.")
-    airing, _ = b.record("facebook", "unknown", local(2026, 11, 6, 6), item="2", late=None,
-                         error_code="channel_timeout", error_message="Facebook không trả lời sau 20 giây.")
+    b.record(
+        "radio",
+        "missed",
+        local(2026, 11, 5, 6),
+        item="1.2",
+        late=None,
+        error_code="missed",
+        error_message="Quá giờ 2 giờ 5 phút (cho phép 10 phút).",
+    )
+    b.record(
+        "facebook",
+        "failed",
+        local(2026, 11, 5, 6),
+        item="1.2",
+        late=None,
+        error_code="facebook_auth",
+        error_message="Token Facebook đã hết hạn.",
+    )
+    airing, _ = b.record(
+        "facebook",
+        "unknown",
+        local(2026, 11, 6, 6),
+        item="2",
+        late=None,
+        error_code="channel_timeout",
+        error_message="Facebook không trả lời sau 20 giây.",
+    )
     b.record("facebook", "posted", local(2026, 11, 6, 6), airing=airing, late=None, detail={"reconciled": True})
     b.record("zalo", "unknown", local(2026, 11, 7, 6), item="1", late=None, error_code="channel_dropped")
     b.record("facebook", "dry_run", local(2026, 11, 8, 6), item="1")
     ids["pending"], _ = b.airing("radio", local(2026, 11, 10, 6), item="3")
-    ids["failed"], _ = b.record("radio", "failed", local(2026, 11, 12, 6), item="1.1", late=None,
-                                error_code="sink_failed", error_message="Không phát được qua folder.")
-    ids["retry"], _ = b.record("radio", "aired", local(2026, 11, 12, 8), item="1.1", seconds=60, late=30,
-                               retry_of=ids["failed"])
+    ids["failed"], _ = b.record(
+        "radio",
+        "failed",
+        local(2026, 11, 12, 6),
+        item="1.1",
+        late=None,
+        error_code="sink_failed",
+        error_message="Không phát được qua folder.",
+    )
+    ids["retry"], _ = b.record(
+        "radio", "aired", local(2026, 11, 12, 8), item="1.1", seconds=60, late=30, retry_of=ids["failed"]
+    )
     b.record("radio", "aired", local(2026, 11, 30, 23, 30), item="1.2", seconds=60, late=0)
     # outside the month in station time (one of them is inside it in UTC)
     b.record("radio", "aired", local(2026, 10, 31, 23, 30), item="3", seconds=600)
@@ -62,8 +91,12 @@ def test_report_counts_match_the_log(app):
     assert list(totals) == ["radio", "facebook", "zalo"]
     assert totals["radio"].counts["aired"] == 8 and totals["radio"].counts["missed"] == 1
     assert totals["radio"].counts["failed"] == 1 and totals["radio"].airings == 10 and totals["radio"].records == 10
-    assert (totals["facebook"].counts["posted"], totals["facebook"].counts["failed"],
-            totals["facebook"].counts["dry_run"], totals["facebook"].counts["unknown"]) == (2, 1, 1, 0)
+    assert (
+        totals["facebook"].counts["posted"],
+        totals["facebook"].counts["failed"],
+        totals["facebook"].counts["dry_run"],
+        totals["facebook"].counts["unknown"],
+    ) == (2, 1, 1, 0)
     assert totals["facebook"].airings == 4 and totals["facebook"].records == 5  # the correction is one airing
     assert totals["zalo"].done == 1 and totals["zalo"].counts["unknown"] == 1
     assert (report.airings, report.done) == (16, 11)
@@ -76,8 +109,10 @@ def test_report_counts_match_the_log(app):
     assert items["2"].counts == {"radio": 0, "facebook": 1, "zalo": 0}
     assert items["3"].total == 0 and not items["3"].covered and items["3"].rotation == "skipped"
     assert report.items_covered == 4
-    assert report.other == {"announcements": {"radio": 1, "facebook": 0, "zalo": 0},
-                            "other": {"radio": 1, "facebook": 0, "zalo": 0}}
+    assert report.other == {
+        "announcements": {"radio": 1, "facebook": 0, "zalo": 0},
+        "other": {"radio": 1, "facebook": 0, "zalo": 0},
+    }
 
     minutes = {d.day: d.minutes for d in report.days}
     assert len(report.days) == 30 and minutes[date(2026, 11, 1)] == 5.0 and minutes[date(2026, 11, 2)] == 1.0
@@ -86,8 +121,13 @@ def test_report_counts_match_the_log(app):
     assert report.radio_minutes == pytest.approx(15.0) and sum(d.airings for d in report.days) == 8
 
     problems = [(p.channel, p.outcome) for p in report.problems]
-    assert problems == [("radio", "missed"), ("facebook", "failed"), ("zalo", "unknown"), ("radio", "no_record"),
-                        ("radio", "failed")]
+    assert problems == [
+        ("radio", "missed"),
+        ("facebook", "failed"),
+        ("zalo", "unknown"),
+        ("radio", "no_record"),
+        ("radio", "failed"),
+    ]
     assert report.problems[0].error_message.startswith("Quá giờ")
     assert report.problems[3].airing_id == ids["pending"]
     assert (report.problems[4].retried_as, report.problems[4].retry_outcome) == (ids["retry"], "aired")
@@ -129,7 +169,7 @@ def test_workbook_has_the_sheets_numbers_and_charts(app, tmp_path):
     by_ref = {r[0]: r for r in items.iter_rows(min_row=5, values_only=True) if r[0]}
     assert by_ref["1.1"][2:6] == (4, 1, 0, 5)
     assert by_ref["3"][5] == 0 and "Chưa được tuyên truyền" in by_ref["3"][7]
-    flagged = [r for r in items.iter_rows(min_row=5) if r[0].value == "3"][0]
+    flagged = next(r for r in items.iter_rows(min_row=5) if r[0].value == "3")
     assert flagged[0].fill.fgColor.rgb.endswith("F8CBAD")
     days = list(book["Phát thanh theo ngày"].iter_rows(min_row=5, max_row=34, values_only=True))
     assert days[0][0].date() == date(2026, 11, 1) and days[0][1] == "Chủ nhật" and days[0][3] == 5.0
@@ -151,9 +191,13 @@ def test_csv_report_has_every_section(app, tmp_path):
     assert path.read_bytes().startswith(b"\xef\xbb\xbf")  # a BOM, so spreadsheet programs read the accents
     rows = list(csv.reader(path.read_text(encoding="utf-8-sig").splitlines()))
     firsts = [r[0] for r in rows if r]
-    for heading in ("I. KẾT QUẢ CHUNG", "II. SỐ LƯỢT THEO KÊNH VÀ KẾT QUẢ",
-                    "III. SỐ LƯỢT TUYÊN TRUYỀN THEO NỘI DUNG KẾ HOẠCH", "IV. THỜI LƯỢNG PHÁT THANH THEO NGÀY",
-                    "V. CÁC LƯỢT PHÁT LỖI, BỎ LỠ, CHƯA RÕ KẾT QUẢ"):
+    for heading in (
+        "I. KẾT QUẢ CHUNG",
+        "II. SỐ LƯỢT THEO KÊNH VÀ KẾT QUẢ",
+        "III. SỐ LƯỢT TUYÊN TRUYỀN THEO NỘI DUNG KẾ HOẠCH",
+        "IV. THỜI LƯỢNG PHÁT THANH THEO NGÀY",
+        "V. CÁC LƯỢT PHÁT LỖI, BỎ LỠ, CHƯA RÕ KẾT QUẢ",
+    ):
         assert heading in firsts
     radio = next(r for r in rows if r and r[0] == "Truyền thanh")
     assert radio[1:4] == ["8", "0", "1"]
@@ -166,10 +210,13 @@ def test_choose_period():
     assert Period.month(2026, 2).last == date(2026, 2, 28)
     assert choose_period(year=2026, today=today).last == date(2026, 12, 31)
     assert choose_period(first=date(2026, 11, 1), today=today).last == today
-    for kwargs, code in [({}, "report_period_missing"), ({"month": "2026-11", "year": 2026}, "report_period_conflict"),
-                         ({"last": date(2026, 11, 1)}, "report_period_missing"),
-                         ({"first": date(2026, 11, 5), "last": date(2026, 11, 1)}, "report_period_order"),
-                         ({"year": 26}, "bad_year")]:
+    for kwargs, code in [
+        ({}, "report_period_missing"),
+        ({"month": "2026-11", "year": 2026}, "report_period_conflict"),
+        ({"last": date(2026, 11, 1)}, "report_period_missing"),
+        ({"first": date(2026, 11, 5), "last": date(2026, 11, 1)}, "report_period_order"),
+        ({"year": 26}, "bad_year"),
+    ]:
         with pytest.raises(UsageError) as info:
             choose_period(today=today, **kwargs)
         assert info.value.code == code
@@ -191,21 +238,27 @@ def test_default_file_name(app):
 
 # ---- the command line -------------------------------------------------------------------------
 
+
 def write_config(tmp_path: Path, db_url: str, extra: str = "") -> Path:
     path = tmp_path / "config.toml"
-    path.write_text(f'[station]\nname = "Đài truyền thanh xã Thử Nghiệm"\ncode = "thu-nghiem"\n'
-                    f'[database]\nurl = "{db_url}"\n{extra}', encoding="utf-8")
+    path.write_text(
+        f'[station]\nname = "Đài truyền thanh xã Thử Nghiệm"\ncode = "thu-nghiem"\n'
+        f'[database]\nurl = "{db_url}"\n{extra}',
+        encoding="utf-8",
+    )
     return path
 
 
 def loa(capsys, *args: str) -> tuple[int, str, str]:
     from tests.cli_support import run
+
     return run(capsys, *args)
 
 
 def test_loa_report_writes_xlsx_and_csv(tmp_path, db_url, capsys, monkeypatch):
     from scheduler.app import build_app
     from scheduler.config import load_config
+
     config = write_config(tmp_path, db_url)
     app = build_app(load_config(config))
     try:
@@ -220,8 +273,21 @@ def test_loa_report_writes_xlsx_and_csv(tmp_path, db_url, capsys, monkeypatch):
     assert code == 0, err
     assert (tmp_path / "bao-cao-thu-nghiem-2026-09.xlsx").exists()
     assert "bao-cao-thu-nghiem-2026-09.xlsx" in out and "1/2" in out and "4.0" in out
-    code, out, err = loa(capsys, "--config", str(config), "report", "--from", "2026-09-01", "--to", "2026-09-30",
-                         "--out", str(tmp_path / "a.xlsx"), "--out", str(tmp_path / "b.csv"), "--json")
+    code, out, err = loa(
+        capsys,
+        "--config",
+        str(config),
+        "report",
+        "--from",
+        "2026-09-01",
+        "--to",
+        "2026-09-30",
+        "--out",
+        str(tmp_path / "a.xlsx"),
+        "--out",
+        str(tmp_path / "b.csv"),
+        "--json",
+    )
     assert code == 0, err
     figures = json.loads(out)
     assert figures["airings"] == 2 and figures["done"] == 1 and figures["radio_minutes"] == 4.0
@@ -229,17 +295,20 @@ def test_loa_report_writes_xlsx_and_csv(tmp_path, db_url, capsys, monkeypatch):
     assert (tmp_path / "a.xlsx").exists() and (tmp_path / "b.csv").exists()
 
 
-@pytest.mark.parametrize("args, words", [
-    (["report", "--month", "2026-13"], ["2026-13", "YYYY-MM"]),
-    (["report"], ["--month"]),
-    (["report", "--month", "2026-11", "--year", "2026"], ["--year"]),
-    (["report", "--month", "2026-11", "--out", "bao-cao.pdf"], ["bao-cao.pdf", ".xlsx"]),
-    (["report", "--from", "2026-11-10", "--to", "2026-11-01"], ["2026-11-10"]),
-    (["report", "--month", "2026-11", "--plan", "99"], ["99"]),
-])
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (["report", "--month", "2026-13"], ["2026-13", "YYYY-MM"]),
+        (["report"], ["--month"]),
+        (["report", "--month", "2026-11", "--year", "2026"], ["--year"]),
+        (["report", "--month", "2026-11", "--out", "bao-cao.pdf"], ["bao-cao.pdf", ".xlsx"]),
+        (["report", "--from", "2026-11-10", "--to", "2026-11-01"], ["2026-11-10"]),
+        (["report", "--month", "2026-11", "--plan", "99"], ["99"]),
+    ],
+)
 def test_bad_report_input_is_one_line(tmp_path, capsys, args, words):
     config = write_config(tmp_path, f"sqlite:///{tmp_path / 'loa.db'}")
-    code, out, err = loa(capsys, "--config", str(config), *args)
+    code, _out, err = loa(capsys, "--config", str(config), *args)
     assert code != 0
     lines = err.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("Lỗi: "), err
@@ -247,10 +316,19 @@ def test_bad_report_input_is_one_line(tmp_path, capsys, args, words):
         assert word in err
 
 
-@pytest.mark.parametrize("top, ticks", [(0, [0.0, 1.0]), (8, [0, 2, 4, 6, 8]), (11, [0, 5, 10, 15]),
-                                        (15.0, [0, 5, 10, 15]), (0.7, [0, 0.2, 0.4, 0.6, 0.8])])
+@pytest.mark.parametrize(
+    "top, ticks",
+    [
+        (0, [0.0, 1.0]),
+        (8, [0, 2, 4, 6, 8]),
+        (11, [0, 5, 10, 15]),
+        (15.0, [0, 5, 10, 15]),
+        (0.7, [0, 0.2, 0.4, 0.6, 0.8]),
+    ],
+)
 def test_chart_axis_ticks_are_round(top, ticks):
     from scheduler.report.svg import nice_ticks
+
     assert nice_ticks(top) == pytest.approx(ticks)
 
 
@@ -258,14 +336,20 @@ def test_svg_charts_are_drawn_from_the_report(app):
     import xml.etree.ElementTree as ET
 
     from scheduler.report.svg import report_charts
+
     november(app)
     report = make_report(app, Period.month(2026, 11))
     charts = dict(report_charts(report))
-    assert list(charts) == ["Số lượt thành công theo kênh", "Số phút phát thanh mỗi ngày",
-                            "Số lượt tuyên truyền theo nội dung và kênh"]
+    assert list(charts) == [
+        "Số lượt thành công theo kênh",
+        "Số phút phát thanh mỗi ngày",
+        "Số lượt tuyên truyền theo nội dung và kênh",
+    ]
     ns = {"s": "http://www.w3.org/2000/svg"}
-    bars = {title: [float(r.get("data-value")) for r in ET.fromstring(svg).iterfind(".//s:rect[@class='bar']", ns)]
-            for title, svg in charts.items()}
+    bars = {
+        title: [float(r.get("data-value")) for r in ET.fromstring(svg).iterfind(".//s:rect[@class='bar']", ns)]
+        for title, svg in charts.items()
+    }
     assert bars["Số lượt thành công theo kênh"] == [8, 2, 1]  # done: radio, facebook, zalo
     assert bars["Số phút phát thanh mỗi ngày"] == [d.minutes for d in report.days] and len(report.days) == 30
     assert len(bars["Số lượt tuyên truyền theo nội dung và kênh"]) == 5 * 3  # item x channel
@@ -277,6 +361,7 @@ def test_svg_chart_text_is_escaped():
     import xml.etree.ElementTree as ET
 
     from scheduler.report.svg import Series, column_chart
+
     svg = column_chart("<b>&", ["<script>alert(1)</script>"], [Series(name='"x"', color="#000", values=(3.0,))])
     assert "<script>" not in svg and "&lt;script&gt;" in svg
     assert ET.fromstring(svg).get("aria-label") == "<b>&"

@@ -63,8 +63,10 @@ def test_past_grace_is_missed_with_reason_never_dropped(app, runner, clock, chan
 
 
 def test_retryable_error_is_retried_with_backoff(app, runner, clock, channels):
-    channels["facebook"].then(ChannelError("channel_failed", channel="facebook", retryable=True, reason="429"),
-                              ChannelError("channel_failed", channel="facebook", retryable=True, reason="429"))
+    channels["facebook"].then(
+        ChannelError("channel_failed", channel="facebook", retryable=True, reason="429"),
+        ChannelError("channel_failed", channel="facebook", retryable=True, reason="429"),
+    )
     queue_bulletin(app, text="Tin.", at="now", channels=["facebook"])
     [rec] = runner.run_due()
     assert rec.outcome is Outcome.posted
@@ -110,7 +112,10 @@ def test_revoked_token_stops_that_channel_only(app, runner, channels):
     second = queue_bulletin(app, text="Tin hai.", at="now")
     out = runner.run_due()
     assert {(r.channel, r.outcome.value) for r in out} == {
-        ("radio", "aired"), ("facebook", "failed"), ("zalo", "posted")}
+        ("radio", "aired"),
+        ("facebook", "failed"),
+        ("zalo", "posted"),
+    }
     assert "facebook" in runner.stopped and "190" in runner.stopped["facebook"]
     assert len([r for r in out if r.channel == "radio"]) == 2
     held = next(a for a in second.airings if a.channel == "facebook")
@@ -134,13 +139,22 @@ def test_claim_is_exclusive_between_runners(app, clock, channels):
 
 def _abandon(app, airing_id, claimed_by, clock, lease_seconds=900):
     with app.sessions.begin() as session:
-        session.execute(update(Airing).where(Airing.id == airing_id).values(
-            status=AiringStatus.running, claimed_by=claimed_by, claimed_at=clock.now(),
-            lease_until=clock.now() + timedelta(seconds=lease_seconds), attempts=1))
+        session.execute(
+            update(Airing)
+            .where(Airing.id == airing_id)
+            .values(
+                status=AiringStatus.running,
+                claimed_by=claimed_by,
+                claimed_at=clock.now(),
+                lease_until=clock.now() + timedelta(seconds=lease_seconds),
+                attempts=1,
+            )
+        )
 
 
 def test_claim_of_dead_process_is_recovered_and_rerun_when_nothing_went_out(app, runner, clock, channels):
     import socket
+
     queued = queue_bulletin(app, text="Tin.", at="now", channels=["radio"])
     _abandon(app, queued.airings[0].id, f"{socket.gethostname()}:999999:dead00", clock)
     channels["radio"].recover_answer = None  # surely not delivered
@@ -151,6 +165,7 @@ def test_claim_of_dead_process_is_recovered_and_rerun_when_nothing_went_out(app,
 
 def test_claim_of_dead_process_that_delivered_is_recorded_not_rerun(app, runner, clock, channels):
     import socket
+
     queued = queue_bulletin(app, text="Tin.", at="now", channels=["radio"])
     _abandon(app, queued.airings[0].id, f"{socket.gethostname()}:999999:dead00", clock)
     channels["radio"].recover_answer = Delivery(outcome=Outcome.aired, detail={"recovered": True})

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from audio.sinks.command import CommandSink
 from audio.errors import AudioError
+from audio.sinks.command import CommandSink
 from audio.sinks.ledger import Ledger
 
 PY = shlex.quote(sys.executable)
@@ -60,8 +60,11 @@ def test_file_inside_a_word_and_appended_when_missing(tmp_path, audio):
 
 
 def test_a_non_zero_exit_fails_with_the_last_line_of_stderr(tmp_path, audio):
-    command = script(tmp_path, "import sys\nprint('opening the amplifier', file=sys.stderr)\n"
-                               "print('amplifier busy', file=sys.stderr)\nsys.exit(3)\n")
+    command = script(
+        tmp_path,
+        "import sys\nprint('opening the amplifier', file=sys.stderr)\n"
+        "print('amplifier busy', file=sys.stderr)\nsys.exit(3)\n",
+    )
     sink = CommandSink(command=f"{command} {{file}}", timeout=30, ledger=tmp_path / "ledger")
     error = failure(sink, audio)
     assert error.code == "sink_failed"
@@ -70,14 +73,16 @@ def test_a_non_zero_exit_fails_with_the_last_line_of_stderr(tmp_path, audio):
 
 
 def test_a_silent_failure_gives_the_exit_status(tmp_path, audio):
-    sink = CommandSink(command=f"{script(tmp_path, 'raise SystemExit(2)')} {{file}}", timeout=30,
-                       ledger=tmp_path / "ledger")
+    sink = CommandSink(
+        command=f"{script(tmp_path, 'raise SystemExit(2)')} {{file}}", timeout=30, ledger=tmp_path / "ledger"
+    )
     assert failure(sink, audio).params["reason"] == "the command failed (exit status 2)"
 
 
 def test_a_command_that_runs_too_long_is_stopped(tmp_path, audio):
-    sink = CommandSink(command=f"{script(tmp_path, 'import time; time.sleep(60)')} {{file}}", timeout=0.5,
-                       ledger=tmp_path / "ledger")
+    sink = CommandSink(
+        command=f"{script(tmp_path, 'import time; time.sleep(60)')} {{file}}", timeout=0.5, ledger=tmp_path / "ledger"
+    )
     started = time.monotonic()
     error = failure(sink, audio)
     assert time.monotonic() - started < 5
@@ -85,8 +90,9 @@ def test_a_command_that_runs_too_long_is_stopped(tmp_path, audio):
 
 
 def test_stop_terminates_the_command(tmp_path, audio):
-    sink = CommandSink(command=f"{script(tmp_path, 'import time; time.sleep(60)')} {{file}}", timeout=60,
-                       ledger=tmp_path / "ledger")
+    sink = CommandSink(
+        command=f"{script(tmp_path, 'import time; time.sleep(60)')} {{file}}", timeout=60, ledger=tmp_path / "ledger"
+    )
     timer = threading.Timer(0.3, sink.stop)
     timer.start()
     started = time.monotonic()
@@ -101,8 +107,7 @@ def test_stop_terminates_the_command(tmp_path, audio):
 
 def test_stop_kills_a_command_that_ignores_the_polite_signal(tmp_path, audio):
     body = "import signal, time\nsignal.signal(signal.SIGTERM, signal.SIG_IGN)\ntime.sleep(60)\n"
-    sink = CommandSink(command=f"{script(tmp_path, body)} {{file}}", timeout=60, ledger=tmp_path / "ledger",
-                       grace=0.5)
+    sink = CommandSink(command=f"{script(tmp_path, body)} {{file}}", timeout=60, ledger=tmp_path / "ledger", grace=0.5)
     timer = threading.Timer(0.3, sink.stop)
     timer.start()
     started = time.monotonic()
@@ -134,11 +139,14 @@ def test_a_missing_program_is_a_clear_failure(tmp_path, audio):
     assert failure(sink, audio).params["reason"].startswith(f"cannot run {tmp_path / 'no-such-player'}")
 
 
-@pytest.mark.parametrize("command, reason", [
-    ("", "no command is configured (channels.radio.command.command)"),
-    ("   ", "no command is configured (channels.radio.command.command)"),
-    ("play 'unclosed {file}", "cannot parse the command: No closing quotation"),
-])
+@pytest.mark.parametrize(
+    "command, reason",
+    [
+        ("", "no command is configured (channels.radio.command.command)"),
+        ("   ", "no command is configured (channels.radio.command.command)"),
+        ("play 'unclosed {file}", "cannot parse the command: No closing quotation"),
+    ],
+)
 def test_a_bad_command_is_refused_before_anything_runs(tmp_path, audio, command, reason):
     sink = CommandSink(command=command, timeout=30, ledger=tmp_path / "ledger")
     assert failure(sink, audio).params["reason"] == reason

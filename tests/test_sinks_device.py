@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from audio.sinks.device import DeviceSink, Player, _has_output, find_player, output_format, verdict
 from audio.errors import AudioError
-from audio.sinks.ledger import Ledger
 from audio.mix import ffmpeg_exe
 from audio.mp3 import read_mp3
+from audio.sinks.device import DeviceSink, Player, _has_output, find_player, output_format, verdict
+from audio.sinks.ledger import Ledger
 from audio.sinks.process import Finished
 from tests.fakes.bulletin import tone_mp3
 
@@ -149,16 +149,26 @@ def test_auto_without_an_audio_output_says_what_to_install(tmp_path, monkeypatch
     assert sink.was_played("k1") is False
 
 
-@pytest.mark.parametrize("elapsed, seconds, played", [
-    (0.05, 2.0, False), (1.3, 2.0, False), (1.5, 2.0, True), (2.2, 2.0, True),
-    (26.0, 30.0, False), (28.0, 30.0, True), (570.0, 600.0, True), (500.0, 600.0, False),
-])
+@pytest.mark.parametrize(
+    "elapsed, seconds, played",
+    [
+        (0.05, 2.0, False),
+        (1.3, 2.0, False),
+        (1.5, 2.0, True),
+        (2.2, 2.0, True),
+        (26.0, 30.0, False),
+        (28.0, 30.0, True),
+        (570.0, 600.0, True),
+        (500.0, 600.0, False),
+    ],
+)
 def test_a_play_must_last_about_as_long_as_the_audio(elapsed, seconds, played):
     result = Finished(returncode=0, stderr="", elapsed=elapsed)
     assert (verdict(result, seconds, timeout=seconds + 30) is None) is played
 
 
 # -- the real ffmpeg of Debian, on ALSA's "null" device (no sound card needed) -----------------------------
+
 
 @pytest.fixture
 def alsa_ffmpeg() -> str:

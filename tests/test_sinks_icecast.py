@@ -15,10 +15,10 @@ from typing import Any
 import pytest
 
 from audio.errors import AudioError
-from audio.sinks.icecast import FLUSH_BYTES, LEAD_SECONDS, IcecastSink, stream_payload
-from audio.sinks.ledger import Ledger
 from audio.mp3 import read_mp3, scan
 from audio.sinks.base import Played
+from audio.sinks.icecast import FLUSH_BYTES, LEAD_SECONDS, IcecastSink, stream_payload
+from audio.sinks.ledger import Ledger
 from scheduler.messages import text
 from tests.fakes.bulletin import tone_mp3
 from tests.fakes.icecast import FakeSourceServer, Icecast, free_port, icecast_binary, listen, running_icecast
@@ -68,7 +68,7 @@ class Playing:
     def _run(self, target: IcecastSink, audio: Path, key: str) -> None:
         try:
             self.result = target.play(audio, key=key)
-        except Exception as exc:  # noqa: BLE001 - handed to the test
+        except Exception as exc:
             self.result = exc
         self.ended = time.monotonic()
 
@@ -94,9 +94,9 @@ def test_a_bulletin_streams_live_to_a_listener(tmp_path, icecast, bulletin):
     assert source.was_played("k1") is True
 
     mp3 = read_mp3(bulletin)
-    audio = b"".join(mp3.data[f.offset:f.offset + f.length] for f in mp3.frames)
+    audio = b"".join(mp3.data[f.offset : f.offset + f.length] for f in mp3.frames)
     assert received.startswith(audio)  # every frame of the bulletin reached the listener, in order
-    assert received.count(mp3.data[mp3.frames[0].offset:mp3.frames[0].offset + 2]) >= len(mp3.frames)
+    assert received.count(mp3.data[mp3.frames[0].offset : mp3.frames[0].offset + 2]) >= len(mp3.frames)
     _, marks = stream_payload(mp3)
     total = sum(seconds for _, seconds in marks)
     # real-time pace: play() lasts as long as the stream plays, and the listener got it over that time
@@ -148,8 +148,10 @@ def test_a_server_that_is_down_is_a_clear_failure(tmp_path, bulletin):
     port = free_port()  # nothing listens there
     source = sink(tmp_path, f"http://source:pw-in-url@127.0.0.1:{port}/loa.mp3", "s3cret")
     error = failure(source, bulletin)
-    assert error.params == {"sink": f"icecast http://127.0.0.1:{port}/loa.mp3",
-                            "reason": f"connection refused by 127.0.0.1:{port} (is Icecast running?)"}
+    assert error.params == {
+        "sink": f"icecast http://127.0.0.1:{port}/loa.mp3",
+        "reason": f"connection refused by 127.0.0.1:{port} (is Icecast running?)",
+    }
     assert source.was_played("k1") is False
 
 
@@ -176,8 +178,10 @@ def test_a_server_without_put_gets_the_legacy_source_request(tmp_path, short):
     assert int(headers[b"Content-Length"]) == len(body) and body == payload
 
 
-@pytest.mark.parametrize("url", ["icecast.local/loa.mp3", "http://127.0.0.1:8000/", "ftp://127.0.0.1/loa.mp3",
-                                 "http://127.0.0.1:99999/loa.mp3"])
+@pytest.mark.parametrize(
+    "url",
+    ["icecast.local/loa.mp3", "http://127.0.0.1:8000/", "ftp://127.0.0.1/loa.mp3", "http://127.0.0.1:99999/loa.mp3"],
+)
 def test_a_bad_url_is_refused_at_once(tmp_path, url):
     with pytest.raises(AudioError, match="the URL must look like"):
         sink(tmp_path, url, "s3cret")
@@ -186,10 +190,10 @@ def test_a_bad_url_is_refused_at_once(tmp_path, url):
 def test_the_stream_ends_with_enough_silence_to_flush_icecasts_last_block(short):
     mp3 = read_mp3(short)
     payload, marks = stream_payload(mp3)
-    audio = b"".join(mp3.data[f.offset:f.offset + f.length] for f in mp3.frames)
+    audio = b"".join(mp3.data[f.offset : f.offset + f.length] for f in mp3.frames)
     assert payload.startswith(audio) and len(payload) - len(audio) >= FLUSH_BYTES
     assert marks[-1][0] == len(payload) and [end for end, _ in marks] == sorted(end for end, _ in marks)
-    tail = scan(payload[len(audio):])  # the tail is valid MPEG audio
+    tail = scan(payload[len(audio) :])  # the tail is valid MPEG audio
     assert len(tail) == len(marks) - len(mp3.frames)
 
 
@@ -202,6 +206,9 @@ def test_the_icecast_password_comes_from_the_secrets_file(tmp_path, monkeypatch)
     secrets = tmp_path / "secrets"
     secrets.write_text("LOA_ICECAST_PASSWORD=hackme-from-file\n", encoding="utf-8")
     secrets.chmod(0o600)
-    config = parse_config({"paths": {"secrets_file": str(secrets)}, "channels": {"radio": {"sink": "icecast"}}},
-                          source=str(tmp_path / "config.toml"), base_dir=tmp_path)
+    config = parse_config(
+        {"paths": {"secrets_file": str(secrets)}, "channels": {"radio": {"sink": "icecast"}}},
+        source=str(tmp_path / "config.toml"),
+        base_dir=tmp_path,
+    )
     assert build_sink(config).password == "hackme-from-file"

@@ -7,8 +7,8 @@ import logging
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
@@ -44,18 +44,25 @@ def secrets_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LOA_ZALO_REFRESH_TOKEN", REFRESH_TOKEN)
 
 
-def write_config(tmp_path: Path, db_url: str, graph: GraphServer | None, zalo: ZaloServer | None,
-                 extra: str = "", lang: str = "vi") -> Path:
+def write_config(
+    tmp_path: Path, db_url: str, graph: GraphServer | None, zalo: ZaloServer | None, extra: str = "", lang: str = "vi"
+) -> Path:
     enabled = [n for n, s in (("facebook", graph), ("zalo", zalo)) if s is not None]
-    text = (f'[station]\nname = "Đài xã Thử"\ncode = "thu"\nlanguage = "{lang}"\n'
-            f'[database]\nurl = "{db_url}"\n{extra}\n[channels]\nenabled = {json.dumps(enabled)}\n')
+    text = (
+        f'[station]\nname = "Đài xã Thử"\ncode = "thu"\nlanguage = "{lang}"\n'
+        f'[database]\nurl = "{db_url}"\n{extra}\n[channels]\nenabled = {json.dumps(enabled)}\n'
+    )
     if graph is not None:
-        text += (f'[channels.facebook]\ndry_run = false\npage_id = "{PAGE_ID}"\ngraph_url = "{graph.base}"\n'
-                 'timeout_seconds = 0.5\n')
+        text += (
+            f'[channels.facebook]\ndry_run = false\npage_id = "{PAGE_ID}"\ngraph_url = "{graph.base}"\n'
+            "timeout_seconds = 0.5\n"
+        )
     if zalo is not None:
-        text += (f'[channels.zalo]\ndry_run = false\napp_id = "{APP_ID}"\napi_url = "{zalo.url}"\n'
-                 f'oauth_url = "{zalo.url}/v4/oa/access_token"\ncover_url = "https://cdn.example.invalid/c.jpg"\n'
-                 'group_ids = ["g-an-phu-1"]\ntimeout_seconds = 0.5\nverify_interval_seconds = 0.0\n')
+        text += (
+            f'[channels.zalo]\ndry_run = false\napp_id = "{APP_ID}"\napi_url = "{zalo.url}"\n'
+            f'oauth_url = "{zalo.url}/v4/oa/access_token"\ncover_url = "https://cdn.example.invalid/c.jpg"\n'
+            'group_ids = ["g-an-phu-1"]\ntimeout_seconds = 0.5\nverify_interval_seconds = 0.0\n'
+        )
     path = tmp_path / "config.toml"
     path.write_text(text, encoding="utf-8")
     return path
@@ -69,13 +76,25 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
 
 
 def queue(capsys, config: Path, channels: str = "facebook") -> list[int]:
-    code, out, err = run(capsys, "--config", str(config), "queue", "--text", "Thông báo lịch cắt điện ngày 2/12.",
-                         "--at", "now", "--channels", channels, "--json")
+    code, out, err = run(
+        capsys,
+        "--config",
+        str(config),
+        "queue",
+        "--text",
+        "Thông báo lịch cắt điện ngày 2/12.",
+        "--at",
+        "now",
+        "--channels",
+        channels,
+        "--json",
+    )
     assert code == 0, err
     return [a["id"] for a in json.loads(out)["airings"]]
 
 
 # ---- loa channels check ----------------------------------------------------------------------
+
 
 def test_check_says_every_channel_is_ready(tmp_path, db_url, capsys, graph, zalo):
     config = write_config(tmp_path, db_url, graph, zalo)
@@ -109,6 +128,7 @@ def test_check_names_the_wrong_page(tmp_path, db_url, capsys, graph):
 
 # ---- reconcile, retry, mark ----------------------------------------------------------------
 
+
 def test_reconcile_retry_and_mark_from_the_command_line(tmp_path, db_url, capsys, graph):
     config = write_config(tmp_path, db_url, graph, None, lang="en")
     graph.fail("POST", FEED, drop(process=True), drop(process=False), reply(500, "x", process=False))
@@ -122,8 +142,9 @@ def test_reconcile_retry_and_mark_from_the_command_line(tmp_path, db_url, capsys
     code, out, err = run(capsys, "--config", str(config), "retry", str(second))
     assert code == 0, err
     assert f"to post airing {second} again on facebook" in out
-    code, out, err = run(capsys, "--config", str(config), "mark", str(third), "--as", "failed", "--note",
-                         "không thấy trên Trang")
+    code, out, err = run(
+        capsys, "--config", str(config), "mark", str(third), "--as", "failed", "--note", "không thấy trên Trang"
+    )
     assert code == 0 and f"Recorded airing {third}: failed" in out
     code, out, err = run(capsys, "--config", str(config), "run", "--once")
     assert code == 0, err
@@ -145,6 +166,7 @@ def test_reconcile_retry_and_mark_from_the_command_line(tmp_path, db_url, capsys
 
 # ---- secrets ----------------------------------------------------------------------------------
 
+
 def test_secrets_file_toml_or_lines_and_owner_only(tmp_path):
     path = tmp_path / "secrets"
     path.write_text('LOA_FACEBOOK_PAGE_TOKEN = "EAAB-from-file-123456"\n', encoding="utf-8")
@@ -162,8 +184,9 @@ def test_secrets_file_toml_or_lines_and_owner_only(tmp_path):
         assert info.value.code == "secrets_file_mode" and info.value.params["mode"] == "644"
 
 
-def test_token_from_a_0600_secrets_file_posts_and_a_0644_one_stops_the_channel(tmp_path, db_url, capsys, graph,
-                                                                                monkeypatch):
+def test_token_from_a_0600_secrets_file_posts_and_a_0644_one_stops_the_channel(
+    tmp_path, db_url, capsys, graph, monkeypatch
+):
     monkeypatch.delenv("LOA_FACEBOOK_PAGE_TOKEN")
     secrets = tmp_path / "loa.secrets"
     secrets.write_text(f'LOA_FACEBOOK_PAGE_TOKEN = "{TOKEN}"\n', encoding="utf-8")
@@ -177,10 +200,13 @@ def test_token_from_a_0600_secrets_file_posts_and_a_0644_one_stops_the_channel(t
     secrets.chmod(0o644)
     queue(capsys, config)
     run(capsys, "--config", str(config), "run", "--once")
-    code, out, _ = run(capsys, "--config", str(config), "log", "--format", "json")
+    _code, out, _ = run(capsys, "--config", str(config), "log", "--format", "json")
     last = json.loads(out)[-1]
-    assert last["outcome"] == "failed" and last["error_code"] == "secrets_file_mode" and "chmod 600" in \
-        last["error_message"]
+    assert (
+        last["outcome"] == "failed"
+        and last["error_code"] == "secrets_file_mode"
+        and "chmod 600" in last["error_message"]
+    )
     assert len(graph.posts) == 1
 
 
@@ -209,26 +235,59 @@ def test_no_token_in_the_log_table_the_output_or_debug_tracebacks(tmp_path, db_u
     monkeypatch.setenv("LOA_FACEBOOK_PAGE_TOKEN", CANARY)
     graph.tokens.add(CANARY)
     config = write_config(tmp_path, db_url, graph, None)
-    graph.fail("POST", FEED, drop(process=True), reply(200, "{bad", process=True),
-               reply(400, graph_error(190, f"Invalid OAuth access token - Cannot parse access token {CANARY}").body))
+    graph.fail(
+        "POST",
+        FEED,
+        drop(process=True),
+        reply(200, "{bad", process=True),
+        reply(400, graph_error(190, f"Invalid OAuth access token - Cannot parse access token {CANARY}").body),
+    )
     for _ in range(3):
         queue(capsys, config)
     env = {**os.environ, "PYTHONPATH": os.getcwd(), "LOA_FACEBOOK_PAGE_TOKEN": CANARY}
-    done = subprocess.run([sys.executable, "-m", "scheduler", "--debug", "--config", str(config), "run", "--once"],
-                          capture_output=True, text=True, timeout=120, env=env)
+    done = subprocess.run(
+        [sys.executable, "-m", "scheduler", "--debug", "--config", str(config), "run", "--once"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
     assert done.returncode == 0, done.stderr
     assert "DEBUG" in done.stderr and CANARY not in done.stdout + done.stderr
     assert MASK in done.stderr  # the Graph error echoed the token back, and it was masked
     outputs = [done.stdout, done.stderr]
-    for args in (["log"], ["log", "--format", "json"], ["log", "--format", "csv"], ["--debug", "channels", "check"],
-                 ["--debug", "reconcile"]):
+    for args in (
+        ["log"],
+        ["log", "--format", "json"],
+        ["log", "--format", "csv"],
+        ["--debug", "channels", "check"],
+        ["--debug", "reconcile"],
+    ):
         outputs.extend(run(capsys, "--config", str(config), *args)[1:])
-    broken = subprocess.run([sys.executable, "-m", "scheduler", "--debug", "--config", str(config), "queue",
-                             "--text", "x", "--channels", "tiktok"], capture_output=True, text=True, timeout=120,
-                            env=env)
+    broken = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "scheduler",
+            "--debug",
+            "--config",
+            str(config),
+            "queue",
+            "--text",
+            "x",
+            "--channels",
+            "tiktok",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
     outputs += [broken.stdout, broken.stderr]
     assert [t for t in outputs if CANARY in t] == []
-    from sqlalchemy import create_engine, text as sql
+    from sqlalchemy import create_engine
+    from sqlalchemy import text as sql
+
     engine = create_engine(db_url)
     try:
         with engine.connect() as connection:

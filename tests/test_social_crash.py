@@ -1,4 +1,4 @@
-"""SIGKILL a real `loa run` 50 times while it posts to local Graph and Zalo servers: nothing posted twice, nothing lost."""
+"""SIGKILL a real `loa run` 50 times while it posts to local Graph and Zalo: nothing posted twice, nothing lost."""
 
 from __future__ import annotations
 
@@ -23,8 +23,7 @@ from tests.fakes.graph_server import PAGE_ID, GraphServer
 from tests.fakes.social import close_app, seed_zalo_token
 from tests.fakes.zalo_server import APP_ID, APP_SECRET, REFRESH_TOKEN, ZaloServer
 
-pytestmark = [pytest.mark.slow,
-              pytest.mark.skipif(os.name != "posix", reason="SIGKILL crash tests need POSIX signals")]
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(os.name != "posix", reason="SIGKILL crash tests need POSIX signals")]
 
 KILLS = 50
 LOA = [sys.executable, "-m", "scheduler"]
@@ -34,14 +33,15 @@ def write_config(tmp_path: Path, db_url: str, graph: GraphServer, zalo: ZaloServ
     path = tmp_path / "config.toml"
     path.write_text(
         f'[station]\nname = "Đài xã Thử"\ncode = "thu"\n[database]\nurl = "{db_url}"\n'
-        '[runner]\npoll_seconds = 0.2\nworkers = 4\n'
+        "[runner]\npoll_seconds = 0.2\nworkers = 4\n"
         '[channels]\nenabled = ["facebook", "zalo"]\n'
         f'[channels.facebook]\ndry_run = false\npage_id = "{PAGE_ID}"\ngraph_url = "{graph.base}"\n'
-        'timeout_seconds = 3.0\n'
+        "timeout_seconds = 3.0\n"
         f'[channels.zalo]\ndry_run = false\napp_id = "{APP_ID}"\napi_url = "{zalo.url}"\n'
         f'oauth_url = "{zalo.url}/v4/oa/access_token"\ncover_url = "https://cdn.example.invalid/c.jpg"\n'
         'group_ids = ["g-an-phu-1"]\ntimeout_seconds = 3.0\nverify_interval_seconds = 0.05\n',
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     return path
 
 
@@ -73,8 +73,13 @@ def test_sigkill_while_posting_never_posts_twice_and_loses_nothing(tmp_path, db_
         access = zalo.issue_access_token()
         zalo.refresh_tokens = {"zalo-refresh-crash-1"}
         seed_zalo_token(config, access, refresh_token="zalo-refresh-crash-1")
-        env = {**os.environ, "PYTHONPATH": os.getcwd(), "LOA_FACEBOOK_PAGE_TOKEN": graph_token(graph),
-               "LOA_ZALO_APP_SECRET": APP_SECRET, "LOA_ZALO_REFRESH_TOKEN": REFRESH_TOKEN}
+        env = {
+            **os.environ,
+            "PYTHONPATH": os.getcwd(),
+            "LOA_FACEBOOK_PAGE_TOKEN": graph_token(graph),
+            "LOA_ZALO_APP_SECRET": APP_SECRET,
+            "LOA_ZALO_REFRESH_TOKEN": REFRESH_TOKEN,
+        }
         app = build_app(config)
         rng = random.Random(20261123)
         bulletins = 0
@@ -82,17 +87,31 @@ def test_sigkill_while_posting_never_posts_twice_and_loses_nothing(tmp_path, db_
             for _ in range(KILLS):
                 while pending(app) < 4:
                     bulletins += 1
-                    queue_bulletin(app, text=f"Bản tin số {bulletins}: UBND xã thông báo lịch tiếp công dân.",
-                                   at="now", channels=["facebook", "zalo"])
-                proc = subprocess.Popen([*LOA, "--config", str(config_path), "run"], env=env,
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                    queue_bulletin(
+                        app,
+                        text=f"Bản tin số {bulletins}: UBND xã thông báo lịch tiếp công dân.",
+                        at="now",
+                        channels=["facebook", "zalo"],
+                    )
+                proc = subprocess.Popen(
+                    [*LOA, "--config", str(config_path), "run"],
+                    env=env,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.PIPE,
+                    text=True,
+                )
                 wait_until_running(proc)  # kill while it works, not while it starts (slow on a busy machine)
                 time.sleep(rng.uniform(0.1, 0.8))
                 proc.send_signal(signal.SIGKILL)
                 proc.wait(timeout=10)
                 proc.stderr.close()
-            settle = subprocess.run([*LOA, "--config", str(config_path), "run", "--once"], env=env,
-                                    capture_output=True, text=True, timeout=120)
+            settle = subprocess.run(
+                [*LOA, "--config", str(config_path), "run", "--once"],
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=120,
+            )
             assert settle.returncode == 0, settle.stderr
             reconcile(app)
             with app.sessions() as session:

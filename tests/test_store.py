@@ -7,6 +7,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from sqlalchemy.exc import StatementError
 
 from broadcasts.errors import StoreError
 from broadcasts.models import Base, Station
@@ -28,6 +29,7 @@ def test_instants_come_back_aware_utc(db_url):
     engine, sessions = open_store(db_url)
     try:
         from broadcasts.models import Bulletin
+
         moment = datetime(2026, 11, 23, 6, 0, tzinfo=timezone(timedelta(hours=7)))
         with sessions.begin() as session:
             station = Station(code="x", name="X", timezone="Asia/Ho_Chi_Minh")
@@ -37,9 +39,8 @@ def test_instants_come_back_aware_utc(db_url):
         with sessions() as session:
             stored = session.query(Bulletin).one().created_at
         assert stored == moment and stored.tzinfo is not None and stored.utcoffset() == timedelta(0)
-        with pytest.raises(Exception):
-            with sessions.begin() as session:
-                session.add(Bulletin(station_id=station.id, title="t", body="b", created_at=datetime(2026, 1, 1)))
+        with pytest.raises(StatementError, match="naive datetime"), sessions.begin() as session:
+            session.add(Bulletin(station_id=station.id, title="t", body="b", created_at=datetime(2026, 1, 1)))
     finally:
         engine.dispose()
 
@@ -55,11 +56,14 @@ def test_sqlite_pragmas(tmp_path):
         engine.dispose()
 
 
-@pytest.mark.parametrize("url", [
-    "postgresql+psycopg://loa:s3cret@127.0.0.1:1/loa",
-    "sqlite:////proc/no/such/dir/loa.db",
-    "not a url",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql+psycopg://loa:s3cret@127.0.0.1:1/loa",
+        "sqlite:////proc/no/such/dir/loa.db",
+        "not a url",
+    ],
+)
 def test_unreachable_database_is_one_clear_error_without_password(url):
     with pytest.raises(StoreError) as info:
         open_store(url)

@@ -34,10 +34,14 @@ ABBREVIATIONS = [
     ("Phòng VH-XH", "Phòng văn hóa xã hội"),
     ("ứng dụng CNTT vào giải quyết", "Ứng dụng công nghệ thông tin vào giải quyết"),
     ("Chỉ số cải cách hành chính (PAR INDEX)", "Chỉ số cải cách hành chính, pa in đéc"),
-    ("Chỉ số cải cách hành chính (Par index), Chỉ số hài lòng",
-     "Chỉ số cải cách hành chính, pa in đéc, Chỉ số hài lòng"),
-    ("nhà nước (Sipas); Chỉ số hiệu quả quản trị hành chính công (Papi)",
-     "Nhà nước, xi pát; Chỉ số hiệu quả quản trị hành chính công, pa pi"),
+    (
+        "Chỉ số cải cách hành chính (Par index), Chỉ số hài lòng",
+        "Chỉ số cải cách hành chính, pa in đéc, Chỉ số hài lòng",
+    ),
+    (
+        "nhà nước (Sipas); Chỉ số hiệu quả quản trị hành chính công (Papi)",
+        "Nhà nước, xi pát; Chỉ số hiệu quả quản trị hành chính công, pa pi",
+    ),
     ("Chỉ số năng lực cạnh tranh cấp tỉnh (PCI)", "Chỉ số năng lực cạnh tranh cấp tỉnh, pê xê i"),
     ("Chỉ số chuyển đổi số cấp tỉnh (DTI).", "Chỉ số chuyển đổi số cấp tỉnh, đê tê i."),
     ("tình hình KT-XH", "Tình hình kinh tế xã hội"),
@@ -72,20 +76,29 @@ ABBREVIATIONS = [
 ]
 
 DOCUMENTS = [
-    ("Quyết định số 104/QĐ-UBND ngày 30/7/2025",
-     f"Quyết định số một trăm linh bốn quyết định Ủy ban nhân dân ngày ba mươi tháng bảy năm {Y2025}"),
-    ("Nghị quyết số 19-NQ/TW ngày 25/10/2017",
-     "Nghị quyết số mười chín nghị quyết Trung ương ngày hai mươi lăm tháng mười năm hai nghìn không trăm mười bảy"),
-    ("Nghị quyết số 35/2023/UBTVQH15",
-     f"Nghị quyết số ba mươi lăm năm {Y2023} Ủy ban Thường vụ Quốc hội mười lăm"),
-    ("Chỉ thị số 23/CT-TTg ngày 02/9/2021",
-     "Chỉ thị số hai mươi ba chỉ thị Thủ tướng Chính phủ ngày hai tháng chín năm hai nghìn không trăm hai mươi mốt"),
+    (
+        "Quyết định số 104/QĐ-UBND ngày 30/7/2025",
+        f"Quyết định số một trăm linh bốn quyết định Ủy ban nhân dân ngày ba mươi tháng bảy năm {Y2025}",
+    ),
+    (
+        "Nghị quyết số 19-NQ/TW ngày 25/10/2017",
+        "Nghị quyết số mười chín nghị quyết Trung ương ngày hai mươi lăm tháng mười năm hai nghìn không trăm mười bảy",
+    ),
+    ("Nghị quyết số 35/2023/UBTVQH15", f"Nghị quyết số ba mươi lăm năm {Y2023} Ủy ban Thường vụ Quốc hội mười lăm"),
+    (
+        "Chỉ thị số 23/CT-TTg ngày 02/9/2021",
+        "Chỉ thị số hai mươi ba chỉ thị Thủ tướng Chính phủ ngày hai tháng chín năm hai nghìn không trăm hai mươi mốt",
+    ),
     ("Chỉ thị số 23/CTTTg", "Chỉ thị số hai mươi ba chỉ thị Thủ tướng Chính phủ"),
     ("Nghị quyết số 76/NQCP", "Nghị quyết số bảy mươi sáu nghị quyết Chính phủ"),
-    ("Kế hoạch số  99KH-UBND ngày  24/3/2023",
-     f"Kế hoạch số chín mươi chín kế hoạch Ủy ban nhân dân ngày hai mươi tư tháng ba năm {Y2023}"),
-    ("Quyết định số  09/QĐ-UBND ngày  13/01/2023",
-     f"Quyết định số chín quyết định Ủy ban nhân dân ngày mười ba tháng một năm {Y2023}"),
+    (
+        "Kế hoạch số  99KH-UBND ngày  24/3/2023",
+        f"Kế hoạch số chín mươi chín kế hoạch Ủy ban nhân dân ngày hai mươi tư tháng ba năm {Y2023}",
+    ),
+    (
+        "Quyết định số  09/QĐ-UBND ngày  13/01/2023",
+        f"Quyết định số chín quyết định Ủy ban nhân dân ngày mười ba tháng một năm {Y2023}",
+    ),
     ("Số: 18 /KH-KHĐT", "Số: mười tám kế hoạch Kế hoạch và Đầu tư"),
     ("Số:       /KH-UBND", "Số: kế hoạch Ủy ban nhân dân"),
     ("Chương trình hành động số 49-CTr/TU", "Chương trình hành động số bốn mươi chín chương trình Tỉnh ủy"),
@@ -93,10 +106,14 @@ DOCUMENTS = [
     ("Thông tư 01/2024/TT-BNV", f"Thông tư một năm {Y2024} thông tư Bộ Nội vụ"),
     ("Quyết định 2398/QĐ-UBND", "Quyết định hai nghìn ba trăm chín mươi tám quyết định Ủy ban nhân dân"),
     ("Nghị định 100/2019", "Nghị định một trăm năm hai nghìn không trăm mười chín"),
-    ("theo tiêu chuẩn TCVN ISO 9001:2015",
-     "Theo tiêu chuẩn tê xê vê en i sô chín nghìn không trăm linh một năm hai nghìn không trăm mười lăm"),
-    ("TCVN ISO 18091:2020",
-     "Tê xê vê en i sô mười tám nghìn không trăm chín mươi mốt năm hai nghìn không trăm hai mươi"),
+    (
+        "theo tiêu chuẩn TCVN ISO 9001:2015",
+        "Theo tiêu chuẩn tê xê vê en i sô chín nghìn không trăm linh một năm hai nghìn không trăm mười lăm",
+    ),
+    (
+        "TCVN ISO 18091:2020",
+        "Tê xê vê en i sô mười tám nghìn không trăm chín mươi mốt năm hai nghìn không trăm hai mươi",
+    ),
 ]
 
 NUMBERS = [
@@ -139,11 +156,9 @@ NUMBERS = [
     ("phục vụ 24/7", "Phục vụ hai mươi tư trên bảy"),
     ("dân số 12.345.678 người", "Dân số mười hai triệu ba trăm bốn mươi lăm nghìn sáu trăm bảy mươi tám người"),
     ("1.000.000.000 đồng", "Một tỷ đồng"),
-    ("số CCCD 001203004567",
-     "Số căn cước công dân không không một hai không ba không không bốn năm sáu bảy"),
+    ("số CCCD 001203004567", "Số căn cước công dân không không một hai không ba không không bốn năm sáu bảy"),
     ("dịch vụ công mức độ 3,4", "Dịch vụ công mức độ ba, bốn"),
-    ("đăng ký dịch vụ công trực tuyến mức độ 3, mức độ 4.",
-     "Đăng ký dịch vụ công trực tuyến mức độ ba, mức độ bốn."),
+    ("đăng ký dịch vụ công trực tuyến mức độ 3, mức độ 4.", "Đăng ký dịch vụ công trực tuyến mức độ ba, mức độ bốn."),
     ("giải quyết TTHC mức độ 3, 4", "Giải quyết thủ tục hành chính mức độ ba, bốn"),
     ("khoản 1,2 Điều 5", "Khoản một, hai Điều năm"),
     ("thứ 2", "Thứ hai"),
@@ -177,8 +192,10 @@ DATES_AND_TIMES = [
     ("năm 2025", f"Năm {Y2025}"),
     ("ngày 01/8", "Ngày một tháng tám"),
     ("hạn chót 01/8", "Hạn chót ngày một tháng tám"),
-    ("Sáng 30/7, UBND xã tổ chức hội nghị lúc 7h30 tại hội trường.",
-     "Sáng ngày ba mươi tháng bảy, Ủy ban nhân dân xã tổ chức hội nghị lúc bảy giờ ba mươi tại hội trường."),
+    (
+        "Sáng 30/7, UBND xã tổ chức hội nghị lúc 7h30 tại hội trường.",
+        "Sáng ngày ba mươi tháng bảy, Ủy ban nhân dân xã tổ chức hội nghị lúc bảy giờ ba mươi tại hội trường.",
+    ),
     ("01/8 - 31/12/2025", f"Từ ngày một tháng tám đến ngày ba mươi mốt tháng mười hai năm {Y2025}"),
     ("từ 01/8 - 31/12/2025", f"Từ ngày một tháng tám đến ngày ba mươi mốt tháng mười hai năm {Y2025}"),
     ("từ ngày 01/8 - 31/12/2025", f"Từ ngày một tháng tám đến ngày ba mươi mốt tháng mười hai năm {Y2025}"),
@@ -186,8 +203,7 @@ DATES_AND_TIMES = [
     ("từ ngày 1-5/8/2025", f"Từ ngày một đến ngày năm tháng tám năm {Y2025}"),
     ("Hải Phòng, ngày 12 tháng 3 năm 2024", f"Hải Phòng, ngày mười hai tháng ba năm {Y2024}"),
     ("Minh Đức,  ngày      tháng      năm 2023", f"Minh Đức, ngày tháng năm {Y2023}"),
-    ("giai đoạn 2021-2030",
-     "Giai đoạn hai nghìn không trăm hai mươi mốt đến hai nghìn không trăm ba mươi"),
+    ("giai đoạn 2021-2030", "Giai đoạn hai nghìn không trăm hai mươi mốt đến hai nghìn không trăm ba mươi"),
     ("giai đoạn 2023 - 2030", f"Giai đoạn {Y2023} đến hai nghìn không trăm ba mươi"),
     ("giai đoạn 2021–2025", f"Giai đoạn hai nghìn không trăm hai mươi mốt đến {Y2025}"),
     ("từ 5-7 ngày", "Từ năm đến bảy ngày"),
@@ -226,8 +242,10 @@ CONTACTS = [
 LAYOUT = [
     ("I. MỤC ĐÍCH, YÊU CẦU", "Một. Mục đích, yêu cầu"),
     ("II. ĐỐI TƯỢNG", "Hai. Đối tượng"),
-    ("xây dựng Kế hoạch như sau:\n\nI. MỤC ĐÍCH, YÊU CẦU\n\n1. Mục đích:\n\n- Nâng cao nhận thức",
-     "Xây dựng Kế hoạch như sau. Một. Mục đích, yêu cầu. Một. Mục đích: Nâng cao nhận thức"),
+    (
+        "xây dựng Kế hoạch như sau:\n\nI. MỤC ĐÍCH, YÊU CẦU\n\n1. Mục đích:\n\n- Nâng cao nhận thức",
+        "Xây dựng Kế hoạch như sau. Một. Mục đích, yêu cầu. Một. Mục đích: Nâng cao nhận thức",
+    ),
     ("1.1. Nội dung tuyên truyền", "Một chấm một. Nội dung tuyên truyền"),
     ("IV. TỔ CHỨC THỰC HIỆN", "Bốn. Tổ chức thực hiện"),
     ("1. Mục đích:\n\n- Nâng cao nhận thức;", "Một. Mục đích: Nâng cao nhận thức;"),
@@ -238,21 +256,31 @@ LAYOUT = [
     ("* Lưu ý", "Lưu ý"),
     ("- Sở Nội Vụ;\n- CT, các PCT UBND phường;", "Sở Nội Vụ; Chủ tịch, các Phó Chủ tịch Ủy ban nhân dân phường;"),
     ("KẾ HOẠCH\nTuyên truyền cải cách hành chính", "Kế hoạch. Tuyên truyền cải cách hành chính"),
-    ("CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc",
-     "Cộng hoà xã hội chủ nghĩa việt nam. Độc lập, Tự do, Hạnh phúc"),
-    ("Thực hiện Quyết định của UBND tỉnh\nban hành kế hoạch",
-     "Thực hiện Quyết định của Ủy ban nhân dân tỉnh ban hành kế hoạch"),
+    (
+        "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc",
+        "Cộng hoà xã hội chủ nghĩa việt nam. Độc lập, Tự do, Hạnh phúc",
+    ),
+    (
+        "Thực hiện Quyết định của UBND tỉnh\nban hành kế hoạch",
+        "Thực hiện Quyết định của Ủy ban nhân dân tỉnh ban hành kế hoạch",
+    ),
     ("năm 2025 - năm 2026", f"Năm {Y2025} đến năm hai nghìn không trăm hai mươi sáu"),
     ("xử phạt từ 5.000.000 đồng - 10.000.000 đồng", "Xử phạt từ năm triệu đồng đến mười triệu đồng"),
     ("nhiệt độ từ 25 - 32°C", "Nhiệt độ từ hai mươi lăm đến ba mươi hai độ xê"),
     ("tỷ lệ 1:500", "Tỷ lệ một trên năm trăm"),
     ("các loại cây trồng v.v...", "Các loại cây trồng vân vân"),
     ("Hội LHPN xã", "Hội Liên hiệp Phụ nữ xã"),
-    ("Căn cứ Kế hoạch số 15/KH-UBND ngày 13/7/2023 của UBND xã Minh\nĐức về việc tuyên truyền",
-     (f"Căn cứ Kế hoạch số mười lăm kế hoạch Ủy ban nhân dân ngày mười ba tháng bảy năm {Y2023} của Ủy ban nhân dân "
-      "xã Minh Đức về việc tuyên truyền")),
-    ("Thông báo lịch tiêm chủng\nThời gian: 7h30 ngày 15/8\nĐịa điểm: Trạm y tế xã",
-     "Thông báo lịch tiêm chủng. Thời gian: bảy giờ ba mươi ngày mười lăm tháng tám. Địa điểm: Trạm y tế xã"),
+    (
+        "Căn cứ Kế hoạch số 15/KH-UBND ngày 13/7/2023 của UBND xã Minh\nĐức về việc tuyên truyền",
+        (
+            f"Căn cứ Kế hoạch số mười lăm kế hoạch Ủy ban nhân dân ngày mười ba tháng bảy năm {Y2023} của Ủy ban nhân dân "
+            "xã Minh Đức về việc tuyên truyền"
+        ),
+    ),
+    (
+        "Thông báo lịch tiêm chủng\nThời gian: 7h30 ngày 15/8\nĐịa điểm: Trạm y tế xã",
+        "Thông báo lịch tiêm chủng. Thời gian: bảy giờ ba mươi ngày mười lăm tháng tám. Địa điểm: Trạm y tế xã",
+    ),
     ("chi tiết, tăng\n\ncường trả lời", "Chi tiết, tăng cường trả lời"),
     ("xem xét, giải quyết./.", "Xem xét, giải quyết."),
     ("tờ rơi, tranh cổ động...;", "Tờ rơi, tranh cổ động;"),
@@ -341,6 +369,7 @@ def test_pronunciations_name_the_labels_of_addresses() -> None:
 
 # ---- sentences -------------------------------------------------------------------------------
 
+
 def test_split_sentences_at_sentence_ends() -> None:
     assert split_sentences("Câu một. Câu hai! Câu ba? ...") == ["Câu một.", "Câu hai!", "Câu ba?"]
     assert split_sentences("Hai. Đối tượng. Nội dung chính.") == ["Hai. Đối tượng.", "Nội dung chính."]
@@ -358,10 +387,20 @@ def test_long_sentences_are_cut_at_pauses_never_inside_a_word() -> None:
     assert chunks[0].endswith(",")
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("", False), ("   ", False), ("...!?", False), ("—", False), ("★☆", False), ("“ ”", False),
-    ("a", True), ("Xin chào", True), ("5", True),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("", False),
+        ("   ", False),
+        ("...!?", False),
+        ("—", False),
+        ("★☆", False),
+        ("“ ”", False),
+        ("a", True),
+        ("Xin chào", True),
+        ("5", True),
+    ],
+)
 def test_is_speakable(text: str, expected: bool) -> None:
     assert is_speakable(text) is expected
 
@@ -369,10 +408,52 @@ def test_is_speakable(text: str, expected: bool) -> None:
 # ---- properties and speed --------------------------------------------------------------------
 
 WORDS = [
-    "xã", "phường", "huyện", "tỉnh", "người", "dân", "cán", "bộ", "công", "chức", "tuyên", "truyền", "cải", "cách",
-    "hành", "chính", "nhà", "nước", "kế", "hoạch", "thực", "hiện", "nội", "dung", "hình", "thức", "năm", "tháng",
-    "ngày", "ở", "ý", "một", "hai", "ba", "mười", "trăm", "nghìn", "đường", "dây", "nóng", "loa", "thanh", "thông",
-    "tin", "điện", "tử",
+    "xã",
+    "phường",
+    "huyện",
+    "tỉnh",
+    "người",
+    "dân",
+    "cán",
+    "bộ",
+    "công",
+    "chức",
+    "tuyên",
+    "truyền",
+    "cải",
+    "cách",
+    "hành",
+    "chính",
+    "nhà",
+    "nước",
+    "kế",
+    "hoạch",
+    "thực",
+    "hiện",
+    "nội",
+    "dung",
+    "hình",
+    "thức",
+    "năm",
+    "tháng",
+    "ngày",
+    "ở",
+    "ý",
+    "một",
+    "hai",
+    "ba",
+    "mười",
+    "trăm",
+    "nghìn",
+    "đường",
+    "dây",
+    "nóng",
+    "loa",
+    "thanh",
+    "thông",
+    "tin",
+    "điện",
+    "tử",
 ]
 TRICKY = st.text(alphabet="0123456789/.,:-–h%đ° +()@AIVXQĐUBNDhamktgưáờ\n\t“”…", max_size=60)
 
@@ -395,8 +476,7 @@ def test_normalize_is_idempotent_on_plain_vietnamese(text: str) -> None:
 
 
 def test_public_names() -> None:
-    assert set(audio.text.__all__) == {"MAX_SENTENCE", "ReadingOptions", "is_speakable", "normalize",
-                                       "split_sentences"}
+    assert set(audio.text.__all__) == {"MAX_SENTENCE", "ReadingOptions", "is_speakable", "normalize", "split_sentences"}
     for name in audio.text.__all__:
         assert hasattr(audio.text, name)
 

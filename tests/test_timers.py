@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import select, update
 
 from broadcasts.models import Airing, AiringStatus, Approval, LogRecord, Outcome
-from scheduler.services import approval
 from scheduler.app import build_app
 from scheduler.runner import Runner
+from scheduler.services import approval
 from scheduler.services.queue import queue_bulletin
 from scheduler.services.users import Actor
 from tests.conftest import make_config
@@ -41,10 +41,14 @@ def radio() -> RenderingRadio:
 
 @pytest.fixture
 def timed(tmp_path, db_url, clock, radio):
-    config = make_config(tmp_path, db_url, runner={"poll_seconds": POLL},
-                         channels={"radio": {"render_lead_seconds": 120}})
-    app = build_app(config, clock=clock, channels={"radio": radio, "facebook": RecordingChannel("facebook"),
-                                                   "zalo": RecordingChannel("zalo")})
+    config = make_config(
+        tmp_path, db_url, runner={"poll_seconds": POLL}, channels={"radio": {"render_lead_seconds": 120}}
+    )
+    app = build_app(
+        config,
+        clock=clock,
+        channels={"radio": radio, "facebook": RecordingChannel("facebook"), "zalo": RecordingChannel("zalo")},
+    )
     runner = Runner(app)
     timers = FakeTimers(clock)
     runner.start(scheduler=timers)

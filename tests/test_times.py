@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -11,20 +11,23 @@ from scheduler.errors import UsageError
 from scheduler.programme.times import day_range, next_air_time, parse_at
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
-NOW = datetime(2026, 11, 23, 5, 55, tzinfo=TZ).astimezone(timezone.utc)  # Monday
+NOW = datetime(2026, 11, 23, 5, 55, tzinfo=TZ).astimezone(UTC)  # Monday
 
 
-@pytest.mark.parametrize("value, expected", [
-    ("now", NOW),
-    ("+10m", datetime(2026, 11, 23, 6, 5, tzinfo=TZ)),
-    ("+30s", datetime(2026, 11, 23, 5, 55, 30, tzinfo=TZ)),
-    ("+2h", datetime(2026, 11, 23, 7, 55, tzinfo=TZ)),
-    ("06:30", datetime(2026, 11, 23, 6, 30, tzinfo=TZ)),
-    ("17h30", datetime(2026, 11, 23, 17, 30, tzinfo=TZ)),
-    ("05:00", datetime(2026, 11, 24, 5, 0, tzinfo=TZ)),  # already past today: tomorrow
-    ("2026-12-01 06:00", datetime(2026, 12, 1, 6, 0, tzinfo=TZ)),
-    ("2026-12-01T06:00:00+00:00", datetime(2026, 12, 1, 6, 0, tzinfo=timezone.utc)),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("now", NOW),
+        ("+10m", datetime(2026, 11, 23, 6, 5, tzinfo=TZ)),
+        ("+30s", datetime(2026, 11, 23, 5, 55, 30, tzinfo=TZ)),
+        ("+2h", datetime(2026, 11, 23, 7, 55, tzinfo=TZ)),
+        ("06:30", datetime(2026, 11, 23, 6, 30, tzinfo=TZ)),
+        ("17h30", datetime(2026, 11, 23, 17, 30, tzinfo=TZ)),
+        ("05:00", datetime(2026, 11, 24, 5, 0, tzinfo=TZ)),  # already past today: tomorrow
+        ("2026-12-01 06:00", datetime(2026, 12, 1, 6, 0, tzinfo=TZ)),
+        ("2026-12-01T06:00:00+00:00", datetime(2026, 12, 1, 6, 0, tzinfo=UTC)),
+    ],
+)
 def test_parse_at(value, expected):
     assert parse_at(value, now=NOW, tz=TZ) == expected
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import io
 import re
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -35,8 +36,9 @@ def test_openapi_document_lists_every_api_route(client, app):
     document = client.get("/api/openapi.json").get_json()
     assert document["openapi"].startswith("3.")
     web = create_app(app, secret_key="k")
-    routes = {re.sub(r"<(?:[^:>]+:)?(\w+)>", r"{\1}", r.rule) for r in web.url_map.iter_rules()
-              if r.rule.startswith("/api/")}
+    routes = {
+        re.sub(r"<(?:[^:>]+:)?(\w+)>", r"{\1}", r.rule) for r in web.url_map.iter_rules() if r.rule.startswith("/api/")
+    }
     assert routes == set(document["paths"])
 
 
@@ -47,8 +49,9 @@ def test_the_api_needs_a_valid_token_and_ignores_the_session(client):
 
 
 def test_draft_approve_and_air_through_the_api(client, app, tokens):
-    created = client.post("/api/bulletins", json={"text": "Họp dân lúc 14h.", "at": "now", "channels": ["radio"]},
-                          headers=tokens["an"])
+    created = client.post(
+        "/api/bulletins", json={"text": "Họp dân lúc 14h.", "at": "now", "channels": ["radio"]}, headers=tokens["an"]
+    )
     assert created.status_code == 201, created.get_json()
     body = created.get_json()
     assert body["approval"] == "draft"
@@ -67,7 +70,9 @@ def test_draft_approve_and_air_through_the_api(client, app, tokens):
 
 def test_errors_map_to_statuses(client, tokens):
     assert client.post("/api/bulletins", json={"text": " "}, headers=tokens["an"]).status_code == 400
-    assert client.post("/api/bulletins", json={"text": "x", "channels": ["fax"]}, headers=tokens["an"]).status_code == 400
+    assert (
+        client.post("/api/bulletins", json={"text": "x", "channels": ["fax"]}, headers=tokens["an"]).status_code == 400
+    )
     assert client.post("/api/bulletins", data="không phải JSON", headers=tokens["an"]).status_code == 400
     missing = client.get("/api/bulletins/999", headers=tokens["an"])
     assert missing.status_code == 404 and "999" in missing.get_json()["message"]
@@ -86,8 +91,9 @@ def test_emergency_needs_the_role_and_a_confirmation(client, tokens):
 def test_preview_programme_and_channels(client, app, tokens):
     reading = client.post("/api/preview", json={"text": "Lúc 14h"}, headers=tokens["an"]).get_json()["reading"]
     assert reading == app.speaker.speakable("Lúc 14h")
-    client.post("/api/bulletins", json={"text": "Tin buổi sáng.", "at": "06:00", "channels": ["radio"]},
-                headers=tokens["binh"])
+    client.post(
+        "/api/bulletins", json={"text": "Tin buổi sáng.", "at": "06:00", "channels": ["radio"]}, headers=tokens["binh"]
+    )
     programme = client.get("/api/programme?days=1", headers=tokens["an"]).get_json()
     assert [a["title"] for a in programme["airings"]] == ["Tin buổi sáng"]
     assert client.get("/api/programme?days=99", headers=tokens["an"]).status_code == 400
@@ -115,6 +121,7 @@ def test_report_as_json_and_as_files(client, app, tokens):
     from openpyxl import load_workbook
 
     from tests.test_report import november
+
     november(app)
     report = client.get("/api/report?month=2026-11", headers=tokens["an"])
     assert report.status_code == 200, report.get_json()
@@ -183,12 +190,14 @@ def test_api_requests_are_throttled_per_address(tmp_path, db_url, clock):
 
 def test_forwarded_addresses_count_only_behind_a_trusted_proxy(tmp_path, db_url, clock):
     import dataclasses
+
     app = build_web_app(tmp_path, db_url, clock, web={"api_requests": 1})
     try:
         for proxies, second in ((0, 429), (1, 401)):
             web = dataclasses.replace(app.config.web, trusted_proxies=proxies)
-            client = create_app(dataclasses.replace(app, config=dataclasses.replace(app.config, web=web)),
-                                secret_key="k", testing=True).test_client()
+            client = create_app(
+                dataclasses.replace(app, config=dataclasses.replace(app.config, web=web)), secret_key="k", testing=True
+            ).test_client()
             assert client.get("/api/channels", headers={"X-Forwarded-For": "198.51.100.1"}).status_code == 401
             answer = client.get("/api/channels", headers={"X-Forwarded-For": "198.51.100.2"})
             assert answer.status_code == second, proxies  # 401: another address, let through to the token check
@@ -197,16 +206,18 @@ def test_forwarded_addresses_count_only_behind_a_trusted_proxy(tmp_path, db_url,
 
 
 def test_listen_renders_the_text_and_serves_the_audio(client, tokens):
-    heard = client.post("/api/listen", json={"text": "UBND xã thông báo lịch tiếp dân ngày 30/7."},
-                        headers=tokens["an"])
+    heard = client.post(
+        "/api/listen", json={"text": "UBND xã thông báo lịch tiếp dân ngày 30/7."}, headers=tokens["an"]
+    )
     assert heard.status_code == 200, heard.get_data(as_text=True)
     body = heard.get_json()
     assert body["seconds"] > 0.5 and body["url"] == f"/api/listen/{body['name']}"
     audio = client.get(body["url"], headers=tokens["an"])
     assert audio.status_code == 200 and audio.mimetype == "audio/mpeg"
     assert audio.data[:3] == b"ID3" or audio.data[0] == 0xFF
-    again = client.post("/api/listen", json={"text": "UBND xã thông báo lịch tiếp dân ngày 30/7."},
-                        headers=tokens["an"]).get_json()
+    again = client.post(
+        "/api/listen", json={"text": "UBND xã thông báo lịch tiếp dân ngày 30/7."}, headers=tokens["an"]
+    ).get_json()
     assert again["name"] == body["name"] and again["engine"] == "cache"  # the same text renders once
 
 

@@ -14,8 +14,8 @@ import click
 import pytest
 import requests
 
-from scheduler.cli import cli as loa_cli
 from scheduler.app import build_app
+from scheduler.cli import cli as loa_cli
 from scheduler.config import load_config
 from scheduler.services.users import AuthError, actor_for_token, authenticate, read_audit
 
@@ -68,7 +68,7 @@ def test_user_tokens_then_revoke_token(cli, tmp_path):
     try:
         with pytest.raises(AuthError):
             actor_for_token(app, token)
-        assert [(e.username, e.action) for e in read_audit(app)][0] == ("cli", "token_revoke")
+        assert next((e.username, e.action) for e in read_audit(app)) == ("cli", "token_revoke")
     finally:
         app.close()
     assert "Đã thu hồi" in cli.invoke(_group(), ["user", "tokens", "--config", str(config)]).output
@@ -76,6 +76,7 @@ def test_user_tokens_then_revoke_token(cli, tmp_path):
 
 def test_revoking_an_unknown_token_is_one_error(tmp_path, capsys):
     from scheduler.cli import main
+
     with pytest.raises(SystemExit) as info:
         main(["--config", str(_config(tmp_path)), "user", "revoke-token", "7"])
     err = capsys.readouterr().err
@@ -94,9 +95,27 @@ def test_loa_web_serves_a_real_request(tmp_path, flags, server):
     config = _config(tmp_path)
     port = _free_port()
     env = {**os.environ, "LOA_WEB_SECRET_KEY": "khoa-bi-mat-thu"}
-    proc = subprocess.Popen([sys.executable, "-m", "scheduler", "--config", str(config), "web", "--host", "127.0.0.1",
-                             "--port", str(port), "--threads", "2", *flags],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "scheduler",
+            "--config",
+            str(config),
+            "web",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--threads",
+            "2",
+            *flags,
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
     try:
         deadline = time.monotonic() + 60
         answer = None

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
 from broadcasts.models import Approval, Bulletin
-from scheduler.services import users
 from scheduler.runner import Runner
+from scheduler.services import users
 from scheduler.web import create_app
 from tests.web_support import PASSWORD, build_web_app, csrf, login
 
@@ -64,8 +65,17 @@ def test_session_cookie_is_httponly_and_samesite(client):
 
 def test_every_page_renders_for_an_admin(client):
     login(client, "chi")
-    for path in ("/", "/new", "/approvals", "/plans", "/log", "/channels", "/users", "/audit",
-                 "/log?since=2026-11-01&until=2026-11-30&channel=radio&outcome=aired"):
+    for path in (
+        "/",
+        "/new",
+        "/approvals",
+        "/plans",
+        "/log",
+        "/channels",
+        "/users",
+        "/audit",
+        "/log?since=2026-11-01&until=2026-11-30&channel=radio&outcome=aired",
+    ):
         response = client.get(path)
         assert response.status_code == 200, (path, response.get_data(as_text=True)[:300])
 
@@ -116,12 +126,15 @@ def test_operator_drafts_and_cannot_approve(client, app):
     assert bulletin.approval is Approval.draft
     approvals = client.get("/approvals").get_data(as_text=True)
     assert f"draft-{bulletin.id}" in approvals and 'value="approve"' not in approvals
-    response = client.post(f"/approvals/{bulletin.id}", data={"decision": "approve",
-                                                               "csrf_token": csrf(client, "/approvals")})
+    response = client.post(
+        f"/approvals/{bulletin.id}", data={"decision": "approve", "csrf_token": csrf(client, "/approvals")}
+    )
     assert response.status_code == 403
     assert _latest(app).approval is Approval.draft
-    assert client.post("/emergency", data={"text": "x", "confirm": "yes",
-                                           "csrf_token": csrf(client, "/")}).status_code == 403
+    assert (
+        client.post("/emergency", data={"text": "x", "confirm": "yes", "csrf_token": csrf(client, "/")}).status_code
+        == 403
+    )
     assert client.get("/users").status_code == 403
 
 
@@ -146,9 +159,11 @@ def test_draft_airs_only_after_approval_with_playable_audio(client, app):
     assert runner.run_due() == []  # a draft never airs
     client.post("/logout", data={"csrf_token": csrf(client, "/")})
     login(client, "binh")
-    page = client.post(f"/approvals/{bulletin_id}", data={"decision": "approve", "comment": "Đồng ý",
-                                                          "csrf_token": csrf(client, "/approvals")},
-                       follow_redirects=True).get_data(as_text=True)
+    page = client.post(
+        f"/approvals/{bulletin_id}",
+        data={"decision": "approve", "comment": "Đồng ý", "csrf_token": csrf(client, "/approvals")},
+        follow_redirects=True,
+    ).get_data(as_text=True)
     assert f"Đã duyệt bản tin số {bulletin_id}" in page
     records = runner.run_due()
     assert [r.outcome.value for r in records] == ["aired"]
@@ -161,6 +176,7 @@ def test_draft_airs_only_after_approval_with_playable_audio(client, app):
     trail = client.get("/audit").get_data(as_text=True)
     assert ">duyệt</td>" in trail and "Đồng ý" in trail and ">soạn bản nháp</td>" in trail
     from scheduler.messages.labels import ACTION_LABELS
+
     for entry in users.read_audit(app):  # every action the trail holds has a label in both languages
         assert entry.action in ACTION_LABELS["vi"] and entry.action in ACTION_LABELS["en"], entry.action
 
@@ -184,8 +200,11 @@ def test_approver_sends_an_emergency_only_when_confirmed(client, app):
     login(client, "binh")
     token = csrf(client, "/")
     assert client.post("/emergency", data={"text": "Bão số 5 đổ bộ", "csrf_token": token}).status_code == 400
-    response = client.post("/emergency", data={"text": "Bão số 5 đổ bộ", "confirm": "yes", "channels": ["radio"],
-                                               "csrf_token": token}, follow_redirects=True)
+    response = client.post(
+        "/emergency",
+        data={"text": "Bão số 5 đổ bộ", "confirm": "yes", "channels": ["radio"], "csrf_token": token},
+        follow_redirects=True,
+    )
     assert "Đã phát lệnh khẩn cấp" in response.get_data(as_text=True)
     latest = _latest(app)
     assert latest.approval is Approval.approved and latest.priority.value == "emergency"
@@ -231,8 +250,15 @@ def test_channels_page_lists_each_channel(client):
 
 def test_admin_adds_a_user_who_can_log_in(client):
     login(client, "chi")
-    client.post("/users", data={"username": "dung", "password": "mot-mat-khau-moi", "role": "operator",
-                                "csrf_token": csrf(client, "/users")})
+    client.post(
+        "/users",
+        data={
+            "username": "dung",
+            "password": "mot-mat-khau-moi",
+            "role": "operator",
+            "csrf_token": csrf(client, "/users"),
+        },
+    )
     client.post("/logout", data={"csrf_token": csrf(client, "/")})
     assert login(client, "dung", "mot-mat-khau-moi").status_code == 302
 
@@ -256,9 +282,12 @@ def app_client(app: Any) -> Any:
 def test_plan_upload_and_browse(client):
     sample = Path(__file__).resolve().parents[1] / "scheduler" / "data" / "sample_plan.txt"
     login(client, "an")
-    response = client.post("/plans", data={"csrf_token": csrf(client, "/plans"),
-                                           "file": (io.BytesIO(sample.read_bytes()), "ke-hoach.txt")},
-                           content_type="multipart/form-data", follow_redirects=True)
+    response = client.post(
+        "/plans",
+        data={"csrf_token": csrf(client, "/plans"), "file": (io.BytesIO(sample.read_bytes()), "ke-hoach.txt")},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and "Đã nhập kế hoạch" in page and "ke-hoach.txt" in page
     assert client.get("/plans").status_code == 200
@@ -297,6 +326,7 @@ def test_reports_page_shows_the_figures_charts_and_downloads(client, app):
     from openpyxl import load_workbook
 
     from tests.test_report import november
+
     november(app)
     login(client, "an")  # an operator may read the report
     default = client.get("/reports")
@@ -345,8 +375,9 @@ def test_listen_renders_the_text_with_the_station_voice(client, app):
     assert client.get("/listen/../../loa.db").status_code == 404
     assert client.get("/listen/" + "0" * 32 + ".mp3").status_code == 404
     # without JavaScript the form's Listen button shows the player on the page
-    page = client.post("/new", data={"text": text, "action": "listen", "csrf_token": token,
-                                     "channels": ["radio"]}).get_data(as_text=True)
+    page = client.post(
+        "/new", data={"text": text, "action": "listen", "csrf_token": token, "channels": ["radio"]}
+    ).get_data(as_text=True)
     assert f'src="{body["url"]}"' in page and _latest(app) is None  # nothing was queued
 
 
@@ -370,8 +401,9 @@ def test_admin_lists_and_revokes_api_tokens(client, app, clock):
     assert "cong-thong-tin" in page and "23/11/2026 05:55" in page and token not in page
     token_id = users.list_tokens(app)[0].id
     assert client.post(f"/tokens/{token_id}/revoke").status_code == 400  # CSRF
-    done = client.post(f"/tokens/{token_id}/revoke", data={"csrf_token": csrf(client, "/tokens")},
-                       follow_redirects=True).get_data(as_text=True)
+    done = client.post(
+        f"/tokens/{token_id}/revoke", data={"csrf_token": csrf(client, "/tokens")}, follow_redirects=True
+    ).get_data(as_text=True)
     assert f"Đã thu hồi mã truy cập API số {token_id}" in done and "Đã thu hồi 23/11/2026" in done
     assert client.get("/api/channels", headers=header).status_code == 401
     entry = users.read_audit(app)[0]
@@ -391,8 +423,11 @@ def test_login_attempts_are_throttled_per_address(tmp_path, db_url, clock):
         assert "Quá nhiều yêu cầu" in refused.get_data(as_text=True)
         other = web.test_client()
         assert login(other, "an").status_code == 429  # the same address
-        elsewhere = other.post("/login", data={"username": "an", "password": PASSWORD,
-                                               "csrf_token": csrf(other)}, environ_base={"REMOTE_ADDR": "10.0.0.9"})
+        elsewhere = other.post(
+            "/login",
+            data={"username": "an", "password": PASSWORD, "csrf_token": csrf(other)},
+            environ_base={"REMOTE_ADDR": "10.0.0.9"},
+        )
         assert elsewhere.status_code == 302
         assert client.get("/login").status_code == 200  # reading the page is not an attempt
         clock.advance(seconds=30)

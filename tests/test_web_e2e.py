@@ -11,8 +11,9 @@ from __future__ import annotations
 import os
 import shutil
 import threading
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
@@ -22,8 +23,16 @@ from tests.web_support import PASSWORD, build_web_app
 
 CHROMIUM = os.environ.get("LOA_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 
@@ -47,6 +56,7 @@ def browser() -> Iterator[Any]:
             pytest.fail(f"CI must run the browser test: {reason}")
         pytest.skip(reason)
     from playwright.sync_api import sync_playwright
+
     with sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
         try:
@@ -59,6 +69,7 @@ def browser() -> Iterator[Any]:
 def served(tmp_path: Path, clock: Any) -> Iterator[tuple[str, Any]]:
     """The console on a free local port, on its own SQLite file, with a plan, last month's log and a token."""
     from werkzeug.serving import make_server
+
     app = build_web_app(tmp_path, f"sqlite:///{tmp_path / 'loa.db'}", clock)
     _last_month(app)
     server = make_server("127.0.0.1", 0, create_app(app, secret_key="e2e"), threaded=True)
@@ -86,8 +97,15 @@ def _last_month(app: Any) -> None:
         log.record("radio", "aired", local(2026, 10, day, 6), item="1" if day % 4 else "3.1", seconds=150 + day * 5)
     log.record("facebook", "posted", local(2026, 10, 3, 6), item="1", url="https://facebook.com/1_1")
     log.record("zalo", "posted", local(2026, 10, 4, 17), item="5")
-    log.record("radio", "missed", local(2026, 10, 9, 17), item="7", late=None, error_code="missed",
-               error_message="Quá giờ 2 giờ (cho phép 10 phút).")
+    log.record(
+        "radio",
+        "missed",
+        local(2026, 10, 9, 17),
+        item="7",
+        late=None,
+        error_code="missed",
+        error_message="Quá giờ 2 giờ (cho phép 10 phút).",
+    )
     create_token(app, "chi", "cong-thong-tin-dien-tu")
 
 
@@ -151,15 +169,25 @@ def test_draft_approve_air_and_play(browser, served):
     approver.close()
 
 
-PAGES = [("05-today", "/"), ("06-new", "/new"), ("07-approvals", "/approvals"), ("08-plans", "/plans"),
-         ("09-plan", "/plans/1"), ("10-log", "/log"), ("11-reports", "/reports"), ("12-channels", "/channels"),
-         ("13-users", "/users"), ("14-tokens", "/tokens"), ("15-audit", "/audit")]
+PAGES = [
+    ("05-today", "/"),
+    ("06-new", "/new"),
+    ("07-approvals", "/approvals"),
+    ("08-plans", "/plans"),
+    ("09-plan", "/plans/1"),
+    ("10-log", "/log"),
+    ("11-reports", "/reports"),
+    ("12-channels", "/channels"),
+    ("13-users", "/users"),
+    ("14-tokens", "/tokens"),
+    ("15-audit", "/audit"),
+]
 
 
 def test_every_page_the_report_download_and_listen(browser, served, tmp_path):
     from openpyxl import load_workbook
 
-    base, app = served
+    base, _app = served
     context = browser.new_context(viewport=DESKTOP, locale="vi-VN", accept_downloads=True)
     page = context.new_page()
     page.goto(f"{base}/login")
@@ -194,8 +222,10 @@ def test_every_page_the_report_download_and_listen(browser, served, tmp_path):
     page.goto(f"{base}/new")
     page.fill("textarea#text", "Loa phát thử: họp dân lúc 14h ngày 25/11.")
     page.click("#listen")
-    page.wait_for_function("() => { const a = document.getElementById('listen-audio');"
-                           " return a && !a.hidden && a.duration > 0.5; }", timeout=30_000)
+    page.wait_for_function(
+        "() => { const a = document.getElementById('listen-audio'); return a && !a.hidden && a.duration > 0.5; }",
+        timeout=30_000,
+    )
     assert "Bản nghe thử" in page.text_content("#listen-status")
     assert page.get_attribute("#listen-audio", "src").startswith("/listen/")
     _shots(page, "16-new-listen")

@@ -29,8 +29,12 @@ def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, dict[st
 
     folder: Path = tmp_path_factory.mktemp("fuzz")
     # throttling off: hundreds of cases from one address must reach the handlers, not a 429
-    app = build_web_app(folder, f"sqlite:///{folder / 'loa.db'}", FakeClock(datetime(2026, 11, 23, 5, 55, tzinfo=TZ)),
-                        web={"api_requests": 0})
+    app = build_web_app(
+        folder,
+        f"sqlite:///{folder / 'loa.db'}",
+        FakeClock(datetime(2026, 11, 23, 5, 55, tzinfo=TZ)),
+        web={"api_requests": 0},
+    )
     try:
         client = create_app(app, secret_key="fuzz", testing=True).test_client()
         for name in ("an", "binh"):  # tokens the revoke endpoint can find
@@ -56,8 +60,13 @@ def _admin(app: Any) -> dict[str, str]:
 def test_api_never_answers_a_server_error(case: Any, api: tuple[Any, Any]) -> None:
     client, app = api
     kwargs = case.as_transport_kwargs(base_url="http://localhost")
-    response = client.open(case.formatted_path, method=case.method, headers={**(case.headers or {}), **_admin(app)},
-                           query_string=case.query, json=kwargs.get("json"))
+    response = client.open(
+        case.formatted_path,
+        method=case.method,
+        headers={**(case.headers or {}), **_admin(app)},
+        query_string=case.query,
+        json=kwargs.get("json"),
+    )
     assert response.status_code < 500, response.get_data(as_text=True)
     if case.formatted_path.endswith("/revoke"):
         _auth.clear()  # it may have revoked the fuzzer's own token
@@ -65,5 +74,12 @@ def test_api_never_answers_a_server_error(case: Any, api: tuple[Any, Any]) -> No
 
 def test_every_api_route_is_fuzzed() -> None:
     paths = {operation.path for operation in (result.ok() for result in schema.get_all_operations())}
-    assert {"/api/report", "/api/report.xlsx", "/api/report.csv", "/api/tokens",
-            "/api/tokens/{token_id}/revoke", "/api/listen", "/api/listen/{name}"} <= paths
+    assert {
+        "/api/report",
+        "/api/report.xlsx",
+        "/api/report.csv",
+        "/api/tokens",
+        "/api/tokens/{token_id}/revoke",
+        "/api/listen",
+        "/api/listen/{name}",
+    } <= paths

@@ -8,23 +8,33 @@ import stat
 import subprocess
 import sys
 import textwrap
+from collections.abc import Iterator
 from datetime import datetime, timedelta
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
-from broadcasts.models import AiringStatus, Outcome
+from broadcasts.channels.zalo import token_path
 from broadcasts.channels.zalo_auth import TokenStore
+from broadcasts.models import AiringStatus, Outcome
 from scheduler.app import build_app
 from scheduler.runner import Runner
 from scheduler.services.queue import queue_bulletin
 from scheduler.services.social import mark_airing, reconcile, retry_airing
-from broadcasts.channels.zalo import token_path
 from tests.conftest import TZ
 from tests.fakes.channels import RecordingChannel
 from tests.fakes.http_server import drop, hold, reply
-from tests.fakes.social import (COVER, airing, close_app, free_port, records, seed_zalo_token, set_secrets,
-                                social_config, zalo_table)
+from tests.fakes.social import (
+    COVER,
+    airing,
+    close_app,
+    free_port,
+    records,
+    seed_zalo_token,
+    set_secrets,
+    social_config,
+    zalo_table,
+)
 from tests.fakes.tts import ToneEngine
 from tests.fakes.zalo_server import APP_ID, APP_SECRET, GROUPS, REFRESH_TOKEN, ZaloServer, zalo_error
 
@@ -76,14 +86,21 @@ def creates(zalo: ZaloServer) -> int:
 
 # ---- success, tokens, the requests' shape -----------------------------------------------------
 
+
 def test_first_post_refreshes_stores_the_new_tokens_then_posts_article_and_groups(app, zalo, clock):
     zalo.verify_after = 1
     [airing_id] = post(app)
     [record] = Runner(app).run_due()
     assert record.outcome is Outcome.posted, record.error_message
     paths = [(r.method, r.path) for r in zalo.requests]
-    assert paths == [("POST", "/v4/oa/access_token"), ("POST", CREATE), ("POST", "/v2.0/article/verify"),
-                     ("POST", "/v2.0/article/verify"), ("POST", GROUP), ("POST", GROUP)]
+    assert paths == [
+        ("POST", "/v4/oa/access_token"),
+        ("POST", CREATE),
+        ("POST", "/v2.0/article/verify"),
+        ("POST", "/v2.0/article/verify"),
+        ("POST", GROUP),
+        ("POST", GROUP),
+    ]
     refresh = zalo.requests[0]
     assert refresh.headers["secret_key"] == APP_SECRET
     assert refresh.form == {"refresh_token": REFRESH_TOKEN, "app_id": APP_ID, "grant_type": "refresh_token"}
@@ -97,8 +114,9 @@ def test_first_post_refreshes_stores_the_new_tokens_then_posts_article_and_group
     assert key in article["body"][-1]["content"] and article["author"] == app.config.station.name
     assert zalo.requests[2].json == {"token": "tok-" + zalo.articles[0]["token"].split("-")[1]}
     assert [r.json["recipient"]["group_id"] for r in zalo.seen("POST", GROUP)] == list(GROUPS)
-    assert all(key in r.json["message"]["text"] and len(r.json["message"]["text"]) <= 2000
-               for r in zalo.seen("POST", GROUP))
+    assert all(
+        key in r.json["message"]["text"] and len(r.json["message"]["text"]) <= 2000 for r in zalo.seen("POST", GROUP)
+    )
     assert app.clock.slept == [1.0]  # one wait between the two verify calls
     assert record.external_id == zalo.articles[0]["id"]
     assert zalo.articles_per_key() == {key: 1} and set(zalo.groups_per_key().values()) == {1}
@@ -139,8 +157,13 @@ def test_dry_run_records_every_request_and_sends_nothing(tmp_path, db_url, clock
         [record] = Runner(app).run_due()
         assert record.outcome is Outcome.dry_run and zalo.requests == []
         urls = [r["url"] for r in record.detail["requests"]]
-        assert urls == [f"{zalo.url}{CREATE}", f"{zalo.url}/v2.0/article/verify", f"{zalo.url}/v2.0/oa/message",
-                        f"{zalo.url}{GROUP}", f"{zalo.url}{GROUP}"]
+        assert urls == [
+            f"{zalo.url}{CREATE}",
+            f"{zalo.url}/v2.0/article/verify",
+            f"{zalo.url}/v2.0/oa/message",
+            f"{zalo.url}{GROUP}",
+            f"{zalo.url}{GROUP}",
+        ]
         assert key_of(app, airing_id) in json.dumps(record.detail, ensure_ascii=False)
         assert "access_token" not in json.dumps(record.detail)
     finally:
@@ -168,6 +191,7 @@ def test_broadcast_to_followers_only_between_06_and_22(tmp_path, db_url, clock, 
 
 
 # ---- transient errors --------------------------------------------------------------------------
+
 
 def test_rate_limit_on_create_is_retried_and_posts_once(app, zalo, clock):
     seed(app, zalo)
@@ -231,12 +255,16 @@ def test_an_article_without_an_id_yet_is_never_created_twice(tmp_path, db_url, c
 
 # ---- unclear outcomes ----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("fault, code", [
-    (hold(process=True), "channel_timeout"),
-    (drop(process=True), "channel_dropped"),
-    (reply(500, "Internal Server Error", {"Content-Type": "text/plain"}, process=True), "channel_server_error"),
-    (reply(200, "<html>oops", {"Content-Type": "text/html"}, process=True), "channel_bad_reply"),
-])
+
+@pytest.mark.parametrize(
+    "fault, code",
+    [
+        (hold(process=True), "channel_timeout"),
+        (drop(process=True), "channel_dropped"),
+        (reply(500, "Internal Server Error", {"Content-Type": "text/plain"}, process=True), "channel_server_error"),
+        (reply(200, "<html>oops", {"Content-Type": "text/html"}, process=True), "channel_bad_reply"),
+    ],
+)
 def test_a_lost_create_reply_is_unknown_then_found_and_finished_by_retry(app, zalo, clock, fault, code):
     seed(app, zalo)
     zalo.fail("POST", CREATE, fault)
@@ -300,6 +328,7 @@ def test_a_rejected_group_fails_naming_the_posted_article(tmp_path, db_url, cloc
 
 # ---- credentials: the channel stops with a way out ----------------------------------------------
 
+
 def test_a_spent_refresh_token_stops_zalo_with_how_to_reauthorise(app, zalo, clock):
     zalo.refresh_tokens.clear()
     first = post(app, channels=("zalo", "radio"))
@@ -356,6 +385,7 @@ def test_only_one_process_refreshes_at_a_time(tmp_path, zalo):
 
     def slow_refresh(seen: Any) -> Any:
         import time
+
         time.sleep(0.3)
         return original(seen)
 
@@ -367,16 +397,20 @@ def test_only_one_process_refreshes_at_a_time(tmp_path, zalo):
         from broadcasts.channels.http import make_session
         from broadcasts.channels.zalo_auth import TokenStore, ZaloAuth
         session = make_session("test", 5)
-        auth = ZaloAuth(session=session, store=TokenStore(Path({str(tmp_path / 'zalo-token.json')!r})),
-                        oauth_url={zalo.url + '/v4/oa/access_token'!r}, app_id={APP_ID!r},
+        auth = ZaloAuth(session=session, store=TokenStore(Path({str(tmp_path / "zalo-token.json")!r})),
+                        oauth_url={zalo.url + "/v4/oa/access_token"!r}, app_id={APP_ID!r},
                         app_secret=lambda: {APP_SECRET!r}, refresh_token=lambda: {REFRESH_TOKEN!r},
                         now=lambda: datetime.now(timezone.utc))
         print(auth.access_token())
         session.close()
     """)
     env = {**os.environ, "PYTHONPATH": os.getcwd()}
-    procs = [subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              text=True, env=env) for _ in range(3)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+        )
+        for _ in range(3)
+    ]
     outs = [p.communicate(timeout=60) for p in procs]
     assert all(p.returncode == 0 for p in procs), [o[1] for o in outs]
     tokens = {o[0].strip() for o in outs}
@@ -393,11 +427,19 @@ def test_crash_with_the_article_created_resumes_without_a_second_article(app, za
     from sqlalchemy import update
 
     from broadcasts.models import Airing
+
     now = clock.now()
     with app.sessions.begin() as session:
-        session.execute(update(Airing).where(Airing.id == airing_id).values(
-            status=AiringStatus.running, claimed_by="elsewhere:1:dead", claimed_at=now,
-            lease_until=now - timedelta(seconds=1)))
+        session.execute(
+            update(Airing)
+            .where(Airing.id == airing_id)
+            .values(
+                status=AiringStatus.running,
+                claimed_by="elsewhere:1:dead",
+                claimed_at=now,
+                lease_until=now - timedelta(seconds=1),
+            )
+        )
     zalo.faults.clear()
     [record] = Runner(app).run_due()
     assert record.outcome is Outcome.posted and record.external_id == "art-before-crash"

@@ -21,8 +21,9 @@ def build_web_app(tmp_path: Any, db_url: str, clock: Any, **tables: Any) -> Any:
 
     tables.setdefault("require_approval", True)
     config = make_config(tmp_path, db_url, **tables)
-    app = build_app(config, clock=clock, tts=ToneEngine(),
-                    channels={n: RecordingChannel(n) for n in ("facebook", "zalo")})
+    app = build_app(
+        config, clock=clock, tts=ToneEngine(), channels={n: RecordingChannel(n) for n in ("facebook", "zalo")}
+    )
     for name, role in PEOPLE.items():
         add_user(app, name, PASSWORD, role)
     return app

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol, Sequence
+from typing import Protocol
 
 from audio.errors import TtsError, tagged
 
@@ -72,7 +73,12 @@ class EngineChain:
                 reason = exc.params.get("reason", exc.code)
                 # a paused engine (its breaker open) said so once when it paused: no warning per sentence
                 level = logging.DEBUG if exc.code == "tts_unavailable" else logging.WARNING
-                log.log(level, "speech engine %s failed, trying the next: %s", engine.name, reason,
-                        extra=tagged("log_engine_fallback", engine=engine.name, error=exc))
+                log.log(
+                    level,
+                    "speech engine %s failed, trying the next: %s",
+                    engine.name,
+                    reason,
+                    extra=tagged("log_engine_fallback", engine=engine.name, error=exc),
+                )
                 reasons.append(f"{engine.name}: {reason}")
         raise TtsError("tts_all_failed", reasons="; ".join(reasons))

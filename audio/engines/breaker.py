@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from typing import Callable
+from collections.abc import Callable
 
 from audio.engines.base import Clip, TtsEngine, identity
 from audio.errors import TtsError, tagged
@@ -27,8 +27,14 @@ CLOSED, OPEN, HALF_OPEN = "closed", "open", "half-open"
 class BreakerEngine:
     """Wraps an engine; fails fast while the engine is known to be failing."""
 
-    def __init__(self, engine: TtsEngine, *, failures: int = 3, cooldown: float = 300.0,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        engine: TtsEngine,
+        *,
+        failures: int = 3,
+        cooldown: float = 300.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         if failures < 1 or cooldown < 0:
             raise ValueError("a breaker needs failures >= 1 and a non-negative cool-down")
         self.engine = engine
@@ -66,8 +72,13 @@ class BreakerEngine:
                 return
             assert self._opened_at is not None
             wait = max(self.cooldown - (self.clock() - self._opened_at), 0.0)
-        raise TtsError("tts_unavailable", engine=self.name, failures=self.failures, seconds=round(wait),
-                       reason=f"paused after {self.failures} failures, retried in {wait:.0f} s")
+        raise TtsError(
+            "tts_unavailable",
+            engine=self.name,
+            failures=self.failures,
+            seconds=round(wait),
+            reason=f"paused after {self.failures} failures, retried in {wait:.0f} s",
+        )
 
     def synthesize(self, text: str, voice: str) -> Clip:
         self._admit()
@@ -82,8 +93,11 @@ class BreakerEngine:
             raise
         with self._lock:
             if self._opened_at is not None:
-                log.info("speech engine %s answers again; using it", self.name,
-                         extra=tagged("log_engine_back", engine=self.name))
+                log.info(
+                    "speech engine %s answers again; using it",
+                    self.name,
+                    extra=tagged("log_engine_back", engine=self.name),
+                )
             self._count, self._opened_at, self._trial = 0, None, False
         return clip
 
@@ -92,9 +106,14 @@ class BreakerEngine:
             self._count += 1
             if self._trial or self._count >= self.failures:
                 if self._opened_at is None or self._trial:
-                    log.warning("speech engine %s failed %d times; not asking it for %.0f s",
-                                self.name, self._count, self.cooldown,
-                                extra=tagged("log_engine_paused", engine=self.name, failures=self._count,
-                                             seconds=self.cooldown))
+                    log.warning(
+                        "speech engine %s failed %d times; not asking it for %.0f s",
+                        self.name,
+                        self._count,
+                        self.cooldown,
+                        extra=tagged(
+                            "log_engine_paused", engine=self.name, failures=self._count, seconds=self.cooldown
+                        ),
+                    )
                 self._opened_at = self.clock()
             self._trial = False

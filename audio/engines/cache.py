@@ -22,8 +22,8 @@ import shutil
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from audio.engines.base import Clip, TtsEngine, identity
 from audio.errors import tagged
@@ -84,6 +84,7 @@ class LruFolder:
                 os.link(source, tmp)
             except OSError:
                 shutil.copyfile(source, tmp)
+
         return self._store(name, size, place)
 
     def _store(self, name: str, size: int, fill: Callable[[str], object]) -> bool:
@@ -154,8 +155,12 @@ class LruFolder:
                         removed += 1
             self._total = total
         if removed:
-            log.info("cache %s: removed %d least recently used files", self.folder, removed,
-                     extra=tagged("log_cache_trimmed", folder=self.folder, count=removed))
+            log.info(
+                "cache %s: removed %d least recently used files",
+                self.folder,
+                removed,
+                extra=tagged("log_cache_trimmed", folder=self.folder, count=removed),
+            )
         return removed
 
 
@@ -186,8 +191,8 @@ def _decode(data: bytes) -> Clip | None:
         return None
     end = data.find(b"\n", len(_MAGIC))
     try:
-        head = json.loads(data[len(_MAGIC):end])
-        pcm = data[end + 1:]
+        head = json.loads(data[len(_MAGIC) : end])
+        pcm = data[end + 1 :]
         if end < 0 or len(pcm) != head["bytes"] or not pcm or int(head["rate"]) <= 0:
             return None
         return Clip(pcm=pcm, sample_rate=int(head["rate"]), engine=str(head["engine"]), voice=str(head["voice"]))
@@ -221,7 +226,10 @@ class CachedEngine:
         try:
             self.store.write(name, _encode(clip))
         except OSError as exc:  # a full or read-only disk must not stop the bulletin
-            log.warning("cannot write the speech cache %s: %s", self.store.folder, exc,
-                        extra=tagged("log_cache_unwritable", folder=self.store.folder,
-                                     reason=exc.strerror or str(exc)))
+            log.warning(
+                "cannot write the speech cache %s: %s",
+                self.store.folder,
+                exc,
+                extra=tagged("log_cache_unwritable", folder=self.store.folder, reason=exc.strerror or str(exc)),
+            )
         return clip

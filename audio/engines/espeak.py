@@ -59,8 +59,16 @@ class _Library:
         except (OSError, RuntimeError) as exc:
             raise TtsError("tts_failed", engine="espeak", reason=f"cannot load libespeak-ng: {exc}") from exc
         lib.espeak_Initialize.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_char_p, ctypes.c_int]
-        lib.espeak_Synth.argtypes = [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_uint, ctypes.c_int,
-                                     ctypes.c_uint, ctypes.c_uint, ctypes.c_void_p, ctypes.c_void_p]
+        lib.espeak_Synth.argtypes = [
+            ctypes.c_char_p,
+            ctypes.c_size_t,
+            ctypes.c_uint,
+            ctypes.c_int,
+            ctypes.c_uint,
+            ctypes.c_uint,
+            ctypes.c_void_p,
+            ctypes.c_void_p,
+        ]
         lib.espeak_SetVoiceByProperties.argtypes = [ctypes.POINTER(_Voice)]
         lib.espeak_SetParameter.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_int]
         self.sample_rate = lib.espeak_Initialize(_AUDIO_OUTPUT_SYNCHRONOUS, 0, data, 0)
@@ -101,8 +109,9 @@ class EspeakEngine:
     def synthesize(self, text: str, voice: str) -> Clip:
         language = VOICES.get(voice)
         if language is None:
-            raise TtsError("tts_failed", engine=self.name,
-                           reason=f"unknown voice '{voice}' (espeak has {', '.join(VOICES)})")
+            raise TtsError(
+                "tts_failed", engine=self.name, reason=f"unknown voice '{voice}' (espeak has {', '.join(VOICES)})"
+            )
         library = _Library.get()
         encoded = text.encode("utf-8")
         with _Library.lock:

@@ -16,7 +16,7 @@ import base64
 import binascii
 import re
 import time
-from typing import Callable
+from collections.abc import Callable
 
 import requests
 
@@ -38,7 +38,7 @@ def chunk_text(text: str, limit: int = MAX_CHARS, level: int = 0) -> list[str]:
     if len(text) <= limit:
         return [text] if text else []
     if level == len(_CUTS):
-        return [text[i:i + limit] for i in range(0, len(text), limit)]  # one endless "word"
+        return [text[i : i + limit] for i in range(0, len(text), limit)]  # one endless "word"
     pieces: list[str] = []
     for part in _CUTS[level].split(text):
         for piece in chunk_text(part, limit, level + 1) if len(part) > limit else [part]:
@@ -55,8 +55,7 @@ def _request_body(text: str, lang: str, slow: bool) -> tuple[str, dict[str, str]
         from gtts import gTTS
     except ImportError as exc:
         raise TtsError("tts_engine_missing", engine="gtts", package="gtts", reason="gtts is not installed") from exc
-    tts = gTTS(text, lang=lang, slow=slow, lang_check=False, pre_processor_funcs=[],
-               tokenizer_func=lambda t: [t])
+    tts = gTTS(text, lang=lang, slow=slow, lang_check=False, pre_processor_funcs=[], tokenizer_func=lambda t: [t])
     bodies = tts.get_bodies()
     if len(bodies) != 1:
         raise TtsError("tts_failed", engine="gtts", reason=f"gTTS cut the text into {len(bodies)} requests")
@@ -82,9 +81,16 @@ class GttsEngine:
 
     name = "gtts"
 
-    def __init__(self, *, base_url: str = "https://translate.google.com", lang: str = "vi", timeout: float = 10.0,
-                 slow: bool = False, session: requests.Session | None = None,
-                 monotonic: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        *,
+        base_url: str = "https://translate.google.com",
+        lang: str = "vi",
+        timeout: float = 10.0,
+        slow: bool = False,
+        session: requests.Session | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
         if timeout <= 0:
             raise ValueError("gtts needs a positive timeout")
         self.url = base_url.rstrip("/") + RPC_PATH
@@ -106,20 +112,33 @@ class GttsEngine:
         session = self.session or requests.Session()
         deadline = self.monotonic() + self.timeout
         try:
-            with session.post(self.url, data=body.encode("utf-8"), headers={**headers, "Connection": "close"},
-                              timeout=(self.timeout, self.timeout), stream=True) as response:
+            with session.post(
+                self.url,
+                data=body.encode("utf-8"),
+                headers={**headers, "Connection": "close"},
+                timeout=(self.timeout, self.timeout),
+                stream=True,
+            ) as response:
                 if response.status_code != 200:
                     raise self._fail(f"HTTP {response.status_code} from {self.url}")
                 chunks = []
                 for chunk in response.iter_content(16_384):
                     chunks.append(chunk)
                     if self.monotonic() > deadline:
-                        raise TtsError("tts_timeout", engine=self.name, seconds=f"{self.timeout:g}",
-                                       reason=f"no full answer within {self.timeout:g} s")
+                        raise TtsError(
+                            "tts_timeout",
+                            engine=self.name,
+                            seconds=f"{self.timeout:g}",
+                            reason=f"no full answer within {self.timeout:g} s",
+                        )
                 return b"".join(chunks).decode("utf-8", "replace")
         except requests.Timeout as exc:
-            raise TtsError("tts_timeout", engine=self.name, seconds=f"{self.timeout:g}",
-                           reason=f"no answer within {self.timeout:g} s") from exc
+            raise TtsError(
+                "tts_timeout",
+                engine=self.name,
+                seconds=f"{self.timeout:g}",
+                reason=f"no answer within {self.timeout:g} s",
+            ) from exc
         except requests.RequestException as exc:
             raise self._fail(f"cannot reach {self.url}: {type(exc).__name__}") from exc
         finally:

@@ -9,8 +9,9 @@ back to the next engine. The voice is loaded once, on first use.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from audio.engines.base import Clip
 from audio.errors import TtsError
@@ -23,8 +24,12 @@ def load_piper_voice(model: Path) -> Any:
     try:
         from piper import PiperVoice  # type: ignore[import-not-found]
     except ImportError as exc:
-        raise TtsError("tts_engine_missing", engine="piper", package="piper-tts",
-                       reason="piper-tts is not installed (pip install 'loa[piper]')") from exc
+        raise TtsError(
+            "tts_engine_missing",
+            engine="piper",
+            package="piper-tts",
+            reason="piper-tts is not installed (pip install 'loa[piper]')",
+        ) from exc
     return PiperVoice.load(str(model))
 
 
@@ -33,8 +38,9 @@ class PiperEngine:
 
     name = "piper"
 
-    def __init__(self, *, model: str | Path, length_scale: float = 1.0,
-                 loader: Callable[[Path], Any] = load_piper_voice) -> None:
+    def __init__(
+        self, *, model: str | Path, length_scale: float = 1.0, loader: Callable[[Path], Any] = load_piper_voice
+    ) -> None:
         self.model = Path(model) if str(model).strip() else None
         self.length_scale = length_scale
         self.loader = loader
@@ -54,22 +60,32 @@ class PiperEngine:
 
     def _load(self) -> Any:
         if self.model is None:
-            raise TtsError("voice_unset", engine=self.name, key="speech.piper_voice",
-                           reason="no voice file configured (speech.piper_voice)")
+            raise TtsError(
+                "voice_unset",
+                engine=self.name,
+                key="speech.piper_voice",
+                reason="no voice file configured (speech.piper_voice)",
+            )
         if not self.model.is_file():
-            raise TtsError("voice_missing", engine=self.name, path=str(self.model),
-                           reason=f"voice file {self.model} not found")
+            raise TtsError(
+                "voice_missing", engine=self.name, path=str(self.model), reason=f"voice file {self.model} not found"
+            )
         if not Path(f"{self.model}.json").is_file():
-            raise TtsError("voice_missing", engine=self.name, path=f"{self.model}.json",
-                           reason=f"voice settings {self.model}.json not found")
+            raise TtsError(
+                "voice_missing",
+                engine=self.name,
+                path=f"{self.model}.json",
+                reason=f"voice settings {self.model}.json not found",
+            )
         if self._voice is None:
             try:
                 self._voice = self.loader(self.model)
             except TtsError:
                 raise
-            except Exception as exc:  # noqa: BLE001 - onnxruntime raises its own kinds on a bad file
-                raise TtsError("tts_failed", engine=self.name,
-                               reason=f"cannot load {self.model.name}: {type(exc).__name__}: {exc}") from exc
+            except Exception as exc:
+                raise TtsError(
+                    "tts_failed", engine=self.name, reason=f"cannot load {self.model.name}: {type(exc).__name__}: {exc}"
+                ) from exc
         return self._voice
 
     def synthesize(self, text: str, voice: str) -> Clip:
@@ -77,9 +93,10 @@ class PiperEngine:
             piper = self._load()
             try:
                 options = _synthesis_config(self.length_scale)
-                chunks = list(piper.synthesize(text, syn_config=options) if options is not None
-                              else piper.synthesize(text))
-            except Exception as exc:  # noqa: BLE001 - a neural runtime may fail in many ways
+                chunks = list(
+                    piper.synthesize(text, syn_config=options) if options is not None else piper.synthesize(text)
+                )
+            except Exception as exc:
                 raise TtsError("tts_failed", engine=self.name, reason=f"{type(exc).__name__}: {exc}") from exc
         pcm = b"".join(chunk.audio_int16_bytes for chunk in chunks)
         if not pcm:

@@ -11,9 +11,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from audio.errors import AudioError
+from audio.sinks.base import Played
 from audio.sinks.ledger import Ledger
 from audio.sinks.process import PlayerProcess, last_line, split_command
-from audio.sinks.base import Played
 
 __all__ = ["CommandSink"]
 

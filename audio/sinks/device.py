@@ -14,6 +14,7 @@ device-open error, and took about as long as the audio lasts.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -22,19 +23,27 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from audio.errors import AudioError
-from audio.sinks.ledger import Ledger
 from audio.mix import ffmpeg_exe
 from audio.mp3 import read_mp3
-from audio.sinks.process import Finished, PlayerProcess, last_line, split_command
 from audio.sinks.base import Played
+from audio.sinks.ledger import Ledger
+from audio.sinks.process import Finished, PlayerProcess, last_line, split_command
 
 __all__ = ["DeviceSink", "Player", "find_player", "output_format"]
 
 # what players print when they cannot reach the sound card (lower case)
 DEVICE_ERRORS = (
-    "cannot open audio device", "audio open failed", "could not open", "couldn't open", "failed to open",
-    "no such device", "device or resource busy", "unknown output format", "not a suitable output format",
-    "error opening output", "could not write header",
+    "cannot open audio device",
+    "audio open failed",
+    "could not open",
+    "couldn't open",
+    "failed to open",
+    "no such device",
+    "device or resource busy",
+    "unknown output format",
+    "not a suitable output format",
+    "error opening output",
+    "could not write header",
 )
 
 
@@ -69,8 +78,9 @@ def output_format(platform: str = sys.platform) -> str | None:
 def _has_output(exe: str, fmt: str) -> bool:
     """Whether the ffmpeg at `exe` can write to the `fmt` audio output device."""
     try:
-        listing = subprocess.run([exe, "-hide_banner", "-devices"], capture_output=True, text=True,
-                                 timeout=20, check=False).stdout
+        listing = subprocess.run(
+            [exe, "-hide_banner", "-devices"], capture_output=True, text=True, timeout=20, check=False
+        ).stdout
     except (OSError, subprocess.SubprocessError):
         return False
     for line in listing.splitlines():
@@ -92,10 +102,8 @@ def find_player(player: str, platform: str = sys.platform) -> Player:
         return Player(argv=argv, kind="ffmpeg", output=fmt)
     if fmt is not None:
         candidates = [shutil.which("ffmpeg")]
-        try:
+        with contextlib.suppress(AudioError):
             candidates.append(ffmpeg_exe())
-        except AudioError:
-            pass
         for exe in dict.fromkeys(c for c in candidates if c):
             if _has_output(exe, fmt):
                 return Player(argv=(exe,), kind="ffmpeg", output=fmt)
@@ -103,8 +111,7 @@ def find_player(player: str, platform: str = sys.platform) -> Player:
     if ffplay:
         return Player(argv=(ffplay,), kind="ffplay")
     wanted = f"an ffmpeg with {fmt} output (Debian package ffmpeg)" if fmt else "ffplay"
-    raise ValueError(f"no player with an audio output was found: install {wanted} "
-                     "or set channels.radio.device.player")
+    raise ValueError(f"no player with an audio output was found: install {wanted} or set channels.radio.device.player")
 
 
 def verdict(result: Finished, seconds: float, timeout: float) -> str | None:
@@ -118,8 +125,10 @@ def verdict(result: Finished, seconds: float, timeout: float) -> str | None:
     if device_error:
         return device_error
     if result.elapsed < seconds - (0.5 + 0.05 * seconds):
-        return (f"the player finished after {result.elapsed:.1f} s but the audio lasts {seconds:.1f} s: "
-                "it did not play (check the device)")
+        return (
+            f"the player finished after {result.elapsed:.1f} s but the audio lasts {seconds:.1f} s: "
+            "it did not play (check the device)"
+        )
     return None
 
 

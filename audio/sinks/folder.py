@@ -13,8 +13,8 @@ import shutil
 from pathlib import Path
 
 from audio.errors import AudioError
-from audio.sinks.ledger import Ledger
 from audio.sinks.base import Played
+from audio.sinks.ledger import Ledger
 
 __all__ = ["FolderSink"]
 

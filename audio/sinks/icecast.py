@@ -13,6 +13,7 @@ The password never appears in errors or logs.
 from __future__ import annotations
 
 import base64
+import contextlib
 import socket
 import ssl
 import threading
@@ -21,9 +22,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from audio.errors import AudioError
-from audio.sinks.ledger import Ledger
 from audio.mp3 import Frame, Mp3, read_mp3
 from audio.sinks.base import Played
+from audio.sinks.ledger import Ledger
 
 __all__ = ["IcecastSink", "stream_payload"]
 
@@ -35,7 +36,7 @@ FLUSH_BYTES = 8192  # silence after the audio: twice Icecast's 4 KiB block
 
 def silent_frame(frame: Frame, data: bytes) -> bytes:
     """A frame like `frame` (no padding, no CRC) whose all-zero content decodes to silence."""
-    header = bytearray(data[frame.offset:frame.offset + 4])
+    header = bytearray(data[frame.offset : frame.offset + 4])
     header[1] |= 0x01  # no CRC
     padding = (header[2] >> 1) & 1
     header[2] &= 0xFD  # no padding byte
@@ -53,7 +54,7 @@ def stream_payload(mp3: Mp3) -> tuple[bytes, list[tuple[int, float]]]:
     marks: list[tuple[int, float]] = []
     end = 0
     for frame in mp3.frames:
-        parts.append(mp3.data[frame.offset:frame.offset + frame.length])
+        parts.append(mp3.data[frame.offset : frame.offset + frame.length])
         end += frame.length
         marks.append((end, frame.seconds))
     last = mp3.frames[-1]
@@ -288,7 +289,5 @@ class IcecastSink:
             if sock is None:
                 return
             self._stopping.set()
-            try:
+            with contextlib.suppress(OSError):  # already closed
                 sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass  # already closed

@@ -7,6 +7,7 @@ script also stops the player it started.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shlex
 import signal
@@ -76,9 +77,14 @@ class PlayerProcess:
         started = time.monotonic()
         with self._lock:
             self._stopped = False
-            proc = subprocess.Popen(list(argv), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                    stderr=subprocess.PIPE, env=dict(env) if env is not None else None,
-                                    **extra)  # type: ignore[call-overload]
+            proc = subprocess.Popen(
+                list(argv),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                env=dict(env) if env is not None else None,
+                **extra,
+            )  # type: ignore[call-overload]
             self._proc = proc
         timed_out = False
         try:
@@ -96,8 +102,13 @@ class PlayerProcess:
             with self._lock:
                 self._proc = None
                 stopped = self._stopped
-        return Finished(returncode=proc.returncode, stderr=err.decode("utf-8", "replace"),
-                        elapsed=time.monotonic() - started, timed_out=timed_out, stopped=stopped and not timed_out)
+        return Finished(
+            returncode=proc.returncode,
+            stderr=err.decode("utf-8", "replace"),
+            elapsed=time.monotonic() - started,
+            timed_out=timed_out,
+            stopped=stopped and not timed_out,
+        )
 
     def stop(self) -> None:
         """End the running process, if any; `run` then reports it as stopped."""
@@ -115,10 +126,8 @@ class PlayerProcess:
         """Ask the process (and its group) to end, then kill it after `grace` seconds."""
         if grace > 0:
             self._signal(proc, kill=False)
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 proc.wait(grace)
-            except subprocess.TimeoutExpired:
-                pass
             if proc.returncode is not None and not self.group:
                 return
         self._signal(proc, kill=True)  # the group: whatever the leader left behind
@@ -127,8 +136,9 @@ class PlayerProcess:
         try:
             if self.group and os.name == "nt":
                 # Windows has no process-group signals: end the whole tree at once
-                subprocess.run(["taskkill", "/F", "/T", "/PID", str(proc.pid)], capture_output=True,
-                               timeout=10, check=False)
+                subprocess.run(
+                    ["taskkill", "/F", "/T", "/PID", str(proc.pid)], capture_output=True, timeout=10, check=False
+                )
             elif self.group:
                 os.killpg(proc.pid, signal.SIGKILL if kill else signal.SIGTERM)
             elif kill:

@@ -88,7 +88,7 @@ def _ellipsis(match: re.Match[str]) -> str:
     """An ellipsis is a pause: a comma inside a sentence, a period before a capital or a line end."""
     if match.group(1):
         return match.group(1).strip()
-    following = match.string[match.end():match.end() + 2].lstrip(" ")
+    following = match.string[match.end() : match.end() + 2].lstrip(" ")
     return "," if following[:1] and following[0] in LOWER else "."
 
 
@@ -96,16 +96,16 @@ def _heading(line: str, dialect: Dialect) -> tuple[str, str]:
     """Remove a bullet or read a heading number ("I. MỤC ĐÍCH" -> "Một. MỤC ĐÍCH"); say which was found."""
     bullet = _BULLET.match(line)
     if bullet:
-        return line[bullet.end():], "bullet"
+        return line[bullet.end() :], "bullet"
     number = _HEADING_NUMBER.match(line)
     roman = _HEADING_ROMAN.match(line)
     value = roman_to_int(roman.group(1)) if roman else None
     if number:
         dotted, single = number.groups()
         spoken = " chấm ".join(read_number(p, dialect) for p in (dotted or single).split("."))
-        rest = line[number.end():]
+        rest = line[number.end() :]
     elif roman and value:
-        spoken, rest = read_number(value, dialect), line[roman.end():]
+        spoken, rest = read_number(value, dialect), line[roman.end() :]
     else:
         return line, ""
     return f"{spoken[:1].upper()}{spoken[1:]}. {rest}", "heading"
@@ -173,7 +173,7 @@ def _read_addresses(text: str, words: Mapping[str, str]) -> str:
     def url(match: re.Match[str]) -> str:
         address = match.group()
         trimmed = address.rstrip(".,;:!?'")
-        return f" {read_address(trimmed, words)} {address[len(trimmed):]}"
+        return f" {read_address(trimmed, words)} {address[len(trimmed) :]}"
 
     return _URL.sub(url, text)
 
@@ -211,7 +211,7 @@ def _dash(match: re.Match[str]) -> str:
         start -= 1
     while end < len(text) and text[end] == " ":
         end += 1
-    before, after = text[start - 1:start], text[end:end + 1]
+    before, after = text[start - 1 : start], text[end : end + 1]
     if before.isalnum() and after.isalnum():
         return " " if after in LOWER else ", "
     return " "
@@ -267,7 +267,7 @@ def _guarded(step: Callable[[str], str], text: str) -> str:
     """Run one step; a step that fails leaves the text as it was, so normalization never raises."""
     try:
         return step(text)
-    except Exception:  # noqa: BLE001 - a bulletin must still be read if one rule misfires
+    except Exception:
         return text
 
 
@@ -317,7 +317,7 @@ def _pack(text: str, level: int = 0) -> list[str]:
     if len(text) <= MAX_SENTENCE:
         return [text]
     if level == len(_CUTS):
-        return [text[i:i + MAX_SENTENCE] for i in range(0, len(text), MAX_SENTENCE)]
+        return [text[i : i + MAX_SENTENCE] for i in range(0, len(text), MAX_SENTENCE)]
     chunks: list[str] = []
     open_chunk = False
     for part in filter(None, _CUTS[level].split(text)):

@@ -87,12 +87,12 @@ def _phone(match: re.Match[str]) -> str:
         if digits < low or len(tokens) < 3:
             return text
         tokens = tokens[:-2]
-    rest = body[len("".join(tokens)):]
+    rest = body[len("".join(tokens)) :]
     groups = [t for t in tokens if t[0].isdigit()]
     if len(groups) == 1:
         whole = groups[0]
         cuts = {9: (3, 6), 10: (3, 7) if prefix else (4, 7), 11: (4, 8)}[len(whole)]
-        groups = [whole[: cuts[0]], whole[cuts[0]: cuts[1]], whole[cuts[1]:]]
+        groups = [whole[: cuts[0]], whole[cuts[0] : cuts[1]], whole[cuts[1] :]]
     return prefix + _digit_groups(groups) + rest
 
 
@@ -113,9 +113,7 @@ def read_phones(text: str) -> str:
 # ---- document numbers ------------------------------------------------------------------
 
 _SYMBOL = rf"{_UP}(?:{_UP}|(?=[-/&])){_WORDCH}*(?:[-/&]{_UP}{_WORDCH}*)*"
-_DOCUMENT = re.compile(
-    rf"(?=[0-9])(?<![\w/.,])([0-9]+)(?:/([0-9]{{4}}))?(?:\s*/\s*|-|(?={_UP}))({_SYMBOL})(?![\w])"
-)
+_DOCUMENT = re.compile(rf"(?=[0-9])(?<![\w/.,])([0-9]+)(?:/([0-9]{{4}}))?(?:\s*/\s*|-|(?={_UP}))({_SYMBOL})(?![\w])")
 
 
 def read_documents(text: str, lexicon: Lexicon) -> str:
@@ -138,8 +136,10 @@ def read_documents(text: str, lexicon: Lexicon) -> str:
 _QUARTER = re.compile(r"(?=[IV1-4])(?<=\s)([IV]+|[1-4])(?:\s*/\s*([0-9]{4}))?(?![\w])")
 _QUARTER_WORD = _prefix("quý")
 _ROMAN = re.compile(r"(?=[IVXLC])(?<=\s)[IVXLC]+(?![\w])")
-_ROMAN_WORDS = _prefix(r"phần|chương|mục|khóa|khoá|đại hội|thế kỷ|thế kỉ|tập|hạng|loại|cấp|vùng|đợt"
-                       r"|giai đoạn|kỳ|kì|lần thứ|thứ")
+_ROMAN_WORDS = _prefix(
+    r"phần|chương|mục|khóa|khoá|đại hội|thế kỷ|thế kỉ|tập|hạng|loại|cấp|vùng|đợt"
+    r"|giai đoạn|kỳ|kì|lần thứ|thứ"
+)
 
 
 def read_roman(text: str, dialect: Dialect = "north") -> str:
@@ -158,8 +158,11 @@ def read_roman(text: str, dialect: Dialect = "north") -> str:
         word = _after(match, _ROMAN_WORDS)
         if value is None or word is None:
             return match.group()
-        return read_ordinal(value, dialect) if word.group().rstrip().lower().endswith("thứ") \
+        return (
+            read_ordinal(value, dialect)
+            if word.group().rstrip().lower().endswith("thứ")
             else read_number(value, dialect)
+        )
 
     return _ROMAN.sub(roman, _QUARTER.sub(quarter, text))
 
@@ -168,7 +171,9 @@ def read_roman(text: str, dialect: Dialect = "north") -> str:
 
 _D = r"(?=[0-9])(?<![0-9/.,])"
 _DATE_RANGE = re.compile(
-    _D + r"([0-9]{1,2})/([0-9]{1,2})(?:/([0-9]{4}))?" + _DASH
+    _D
+    + r"([0-9]{1,2})/([0-9]{1,2})(?:/([0-9]{4}))?"
+    + _DASH
     + r"([0-9]{1,2})/([0-9]{1,2})(?:/([0-9]{4}))?(?![0-9]|/[0-9])"
 )
 _DAY_RANGE = re.compile(_D + r"([0-9]{1,2})" + _DASH + r"([0-9]{1,2})/([0-9]{1,2})(?:/([0-9]{4}))?(?![0-9]|/[0-9])")
@@ -201,7 +206,7 @@ def _range_start(match: re.Match[str]) -> str:
 
 def _without_word(match: re.Match[str], spoken: str, word: str, prefix: re.Pattern[str]) -> str:
     """Drop the leading "ngày"/"tháng" of a reading when the text already says it."""
-    return spoken[len(word) + 1:] if _after(match, prefix) else spoken
+    return spoken[len(word) + 1 :] if _after(match, prefix) else spoken
 
 
 def read_dates(text: str, dialect: Dialect = "north") -> str:
@@ -309,12 +314,36 @@ def read_counts(text: str, dialect: Dialect = "north") -> str:
 # ---- units and plain numbers ---------------------------------------------------------------
 
 _UNITS = {
-    "km/h": "ki lô mét trên giờ", "km²": "ki lô mét vuông", "km2": "ki lô mét vuông",
-    "m²": "mét vuông", "m2": "mét vuông", "m³": "mét khối", "m3": "mét khối", "km": "ki lô mét",
-    "cm": "xen ti mét", "mm": "mi li mét", "m": "mét", "ha": "héc ta", "kg": "ki lô gam",
-    "mg": "mi li gam", "g": "gam", "ml": "mi li lít", "kWh": "ki lô oát giờ", "kW": "ki lô oát",
-    "MW": "mê ga oát", "°C": "độ xê", "°": "độ", "%": "phần trăm", "đồng": "đồng", "đ": "đồng",
-    "VNĐ": "đồng", "VND": "đồng", "USD": "đô la Mỹ", "$": "đô la", "tấn": "tấn", "lít": "lít",
+    "km/h": "ki lô mét trên giờ",
+    "km²": "ki lô mét vuông",
+    "km2": "ki lô mét vuông",
+    "m²": "mét vuông",
+    "m2": "mét vuông",
+    "m³": "mét khối",
+    "m3": "mét khối",
+    "km": "ki lô mét",
+    "cm": "xen ti mét",
+    "mm": "mi li mét",
+    "m": "mét",
+    "ha": "héc ta",
+    "kg": "ki lô gam",
+    "mg": "mi li gam",
+    "g": "gam",
+    "ml": "mi li lít",
+    "kWh": "ki lô oát giờ",
+    "kW": "ki lô oát",
+    "MW": "mê ga oát",
+    "°C": "độ xê",
+    "°": "độ",
+    "%": "phần trăm",
+    "đồng": "đồng",
+    "đ": "đồng",
+    "VNĐ": "đồng",
+    "VND": "đồng",
+    "USD": "đô la Mỹ",
+    "$": "đô la",
+    "tấn": "tấn",
+    "lít": "lít",
 }
 _PER_ONE = {"đồng", "đ", "VNĐ", "VND", "USD", "$", "%", "tấn", "kg"}  # "đồng/kg": "đồng một ki lô gam"
 _UNIT_ALT = "|".join(re.escape(u) for u in sorted(_UNITS, key=len, reverse=True))

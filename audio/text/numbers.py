@@ -81,7 +81,7 @@ def _words(value: int, dialect: Dialect, *, inner: bool) -> list[str]:
     """Read a positive integer as a list of words."""
     if value >= _BILLION:
         high, low = divmod(value, _BILLION)
-        words = _words(high, dialect, inner=inner) + ["tỷ"]
+        words = [*_words(high, dialect, inner=inner), "tỷ"]
         return words + (_words(low, dialect, inner=True) if low else [])
     thousand = "nghìn" if dialect == "north" else "ngàn"
     words = []
@@ -134,8 +134,9 @@ def read_ordinal(value: int, dialect: Dialect = "north") -> str:
     return {1: "nhất", 4: "tư"}.get(value) or read_number(value, dialect)
 
 
-def read_date(day: int | None = None, month: int | None = None, year: int | None = None,
-              dialect: Dialect = "north") -> str:
+def read_date(
+    day: int | None = None, month: int | None = None, year: int | None = None, dialect: Dialect = "north"
+) -> str:
     """Read the given parts of a date ("ngày ba mươi tháng bảy năm hai nghìn ...")."""
     parts = []
     if day is not None:
@@ -147,8 +148,9 @@ def read_date(day: int | None = None, month: int | None = None, year: int | None
     return " ".join(parts)
 
 
-def read_time(hour: int, minute: int = 0, second: int | None = None, *, dialect: Dialect = "north",
-              minute_word: bool = True) -> str:
+def read_time(
+    hour: int, minute: int = 0, second: int | None = None, *, dialect: Dialect = "north", minute_word: bool = True
+) -> str:
     """Read a clock time ("sáu giờ ba mươi phút"); ``minute_word=False`` drops "phút" after 10 minutes."""
     words = f"{read_number(hour, dialect)} giờ"
     if minute or second:
@@ -175,8 +177,21 @@ def roman_to_int(numeral: str) -> int | None:
 def _int_to_roman(value: int) -> str:
     """Write a positive integer as a canonical Roman numeral."""
     out = []
-    for number, letters in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
-                            (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+    for number, letters in (
+        (1000, "M"),
+        (900, "CM"),
+        (500, "D"),
+        (400, "CD"),
+        (100, "C"),
+        (90, "XC"),
+        (50, "L"),
+        (40, "XL"),
+        (10, "X"),
+        (9, "IX"),
+        (5, "V"),
+        (4, "IV"),
+        (1, "I"),
+    ):
         count, value = divmod(value, number)
         out.append(letters * count)
     return "".join(out)

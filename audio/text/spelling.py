@@ -24,41 +24,148 @@ __all__ = [
 ]
 
 # Every lower-case letter a Vietnamese text uses, plus f, j, w, z for loanwords.
-LOWER = (
-    "aàáảãạăằắẳẵặâầấẩẫậbcdđeèéẻẽẹêềếểễệfghiìíỉĩịjklmnoòóỏõọôồốổỗộơờớởỡợ"
-    "pqrstuùúủũụưừứửữựvwxyỳýỷỹỵz"
-)
+LOWER = "aàáảãạăằắẳẵặâầấẩẫậbcdđeèéẻẽẹêềếểễệfghiìíỉĩịjklmnoòóỏõọôồốổỗộơờớởỡợpqrstuùúủũụưừứửữựvwxyỳýỷỹỵz"
 UPPER = LOWER.upper()
 
 _LETTER_NAMES = {
-    "a": "a", "ă": "á", "â": "ớ", "b": "bê", "c": "xê", "d": "đê", "đ": "đê", "e": "e", "ê": "ê",
-    "f": "ép", "g": "gờ", "h": "hát", "i": "i", "j": "gi", "k": "ca", "l": "lờ", "m": "em", "n": "en",
-    "o": "o", "ô": "ô", "ơ": "ơ", "p": "pê", "q": "quy", "r": "rờ", "s": "ét", "t": "tê", "u": "u",
-    "ư": "ư", "v": "vê", "w": "vê kép", "x": "ích", "y": "i dài", "z": "dét",
+    "a": "a",
+    "ă": "á",
+    "â": "ớ",
+    "b": "bê",
+    "c": "xê",
+    "d": "đê",
+    "đ": "đê",
+    "e": "e",
+    "ê": "ê",
+    "f": "ép",
+    "g": "gờ",
+    "h": "hát",
+    "i": "i",
+    "j": "gi",
+    "k": "ca",
+    "l": "lờ",
+    "m": "em",
+    "n": "en",
+    "o": "o",
+    "ô": "ô",
+    "ơ": "ơ",
+    "p": "pê",
+    "q": "quy",
+    "r": "rờ",
+    "s": "ét",
+    "t": "tê",
+    "u": "u",
+    "ư": "ư",
+    "v": "vê",
+    "w": "vê kép",
+    "x": "ích",
+    "y": "i dài",
+    "z": "dét",
 }
 
 # Common labels of addresses, read as Vietnamese listeners know them.
 _ADDRESS_WORDS = {
-    "www": "vê kép vê kép vê kép", "gov": "gờ o vê", "vn": "vê en", "com": "com", "net": "nét",
-    "org": "o rờ gờ", "edu": "e đu", "info": "in phô", "mail": "meo", "gmail": "gờ meo",
-    "yahoo": "da hu", "hotmail": "hót meo", "outlook": "ao lúc", "facebook": "phây búc",
-    "zalo": "da lô", "youtube": "diu túp", "google": "gu gồ", "dichvucong": "dịch vụ công",
-    "chinhphu": "chính phủ", "baochinhphu": "báo chính phủ", "html": "hát tê em lờ", "php": "pê hát pê",
+    "www": "vê kép vê kép vê kép",
+    "gov": "gờ o vê",
+    "vn": "vê en",
+    "com": "com",
+    "net": "nét",
+    "org": "o rờ gờ",
+    "edu": "e đu",
+    "info": "in phô",
+    "mail": "meo",
+    "gmail": "gờ meo",
+    "yahoo": "da hu",
+    "hotmail": "hót meo",
+    "outlook": "ao lúc",
+    "facebook": "phây búc",
+    "zalo": "da lô",
+    "youtube": "diu túp",
+    "google": "gu gồ",
+    "dichvucong": "dịch vụ công",
+    "chinhphu": "chính phủ",
+    "baochinhphu": "báo chính phủ",
+    "html": "hát tê em lờ",
+    "php": "pê hát pê",
 }
 
-_SEPARATOR_NAMES = {".": "chấm", "@": "a còng", "-": "gạch ngang", "_": "gạch dưới", "/": "gạch chéo",
-                    ":": "hai chấm", "+": "cộng", "?": "chấm hỏi", "=": "bằng", "&": "và", "#": "thăng",
-                    "%": "phần trăm", "~": "ngã"}
+_SEPARATOR_NAMES = {
+    ".": "chấm",
+    "@": "a còng",
+    "-": "gạch ngang",
+    "_": "gạch dưới",
+    "/": "gạch chéo",
+    ":": "hai chấm",
+    "+": "cộng",
+    "?": "chấm hỏi",
+    "=": "bằng",
+    "&": "và",
+    "#": "thăng",
+    "%": "phần trăm",
+    "~": "ngã",
+}
 
 _TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
 _NUCLEI = sorted(
     [
-        "a", "ă", "â", "e", "ê", "i", "o", "ô", "ơ", "u", "ư", "y",
-        "ai", "ao", "au", "ay", "âu", "ây", "eo", "êu", "ia", "iê", "iu", "oa", "oă", "oe", "oi", "ôi", "ơi", "oo",
-        "ua", "uâ", "uê", "ui", "uô", "uơ", "uy", "ưa", "ưi", "ưu", "ươ", "yê",
-        "iêu", "yêu", "oai", "oay", "oao", "oeo", "uây", "uôi", "uya", "uyê", "uyu", "ươi", "ươu",
+        "a",
+        "ă",
+        "â",
+        "e",
+        "ê",
+        "i",
+        "o",
+        "ô",
+        "ơ",
+        "u",
+        "ư",
+        "y",
+        "ai",
+        "ao",
+        "au",
+        "ay",
+        "âu",
+        "ây",
+        "eo",
+        "êu",
+        "ia",
+        "iê",
+        "iu",
+        "oa",
+        "oă",
+        "oe",
+        "oi",
+        "ôi",
+        "ơi",
+        "oo",
+        "ua",
+        "uâ",
+        "uê",
+        "ui",
+        "uô",
+        "uơ",
+        "uy",
+        "ưa",
+        "ưi",
+        "ưu",
+        "ươ",
+        "yê",
+        "iêu",
+        "yêu",
+        "oai",
+        "oay",
+        "oao",
+        "oeo",
+        "uây",
+        "uôi",
+        "uya",
+        "uyê",
+        "uyu",
+        "ươi",
+        "ươu",
     ],
-    key=len, reverse=True,
+    key=len,
+    reverse=True,
 )
 _SYLLABLE = re.compile(
     r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnprstvx])?"
@@ -103,7 +210,7 @@ def _syllables(word: str) -> tuple[str, ...] | None:
         for start in range(max(0, end - _MAX_SYLLABLE), end):
             head = best[start]
             if head is not None and _SYLLABLE.fullmatch(word[start:end]):
-                candidate = head + (word[start:end],)
+                candidate = (*head, word[start:end])
                 current = best[end]
                 if current is None or len(candidate) < len(current):
                     best[end] = candidate

@@ -16,10 +16,11 @@ a `Context`, and which settings it cannot use (`Problem`).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Generic, Iterable, Protocol, TypeVar, runtime_checkable
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, runtime_checkable
 from zoneinfo import ZoneInfo
 
 from broadcasts.models import Outcome
@@ -28,8 +29,24 @@ if TYPE_CHECKING:
     from audio.sinks.base import Sink
     from broadcasts.channels.radio import Studio
 
-__all__ = ["Broadcast", "Delivery", "Channel", "Preparable", "Interruptible", "Closeable", "Checkable",
-           "Reconcilable", "Resumable", "Finding", "OK", "WARN", "ERROR", "Context", "Problem", "ChannelType"]
+__all__ = [
+    "Broadcast",
+    "Delivery",
+    "Channel",
+    "Preparable",
+    "Interruptible",
+    "Closeable",
+    "Checkable",
+    "Reconcilable",
+    "Resumable",
+    "Finding",
+    "OK",
+    "WARN",
+    "ERROR",
+    "Context",
+    "Problem",
+    "ChannelType",
+]
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -20,24 +20,34 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
-from typing import Any, Callable, Iterator, Mapping
+from typing import Any
 
 import requests
 
-from broadcasts.channels.base import Broadcast, ChannelType, Context, Delivery, Problem
-from broadcasts.errors import ChannelError
+from broadcasts.channels.base import ERROR, OK, WARN, Broadcast, ChannelType, Context, Delivery, Finding, Problem
 from broadcasts.channels.http import make_session, read_json, send
 from broadcasts.channels.journal import DONE, SENDING, Journal
-from broadcasts.models import Outcome
 from broadcasts.channels.posts import DEFAULT_TEMPLATE, FACEBOOK_LIMIT, post_problems, render_post
+from broadcasts.errors import ChannelError
+from broadcasts.models import Outcome
 from broadcasts.redact import remember, scrub
-from broadcasts.channels.base import ERROR, OK, WARN, Finding
 
-__all__ = ["FacebookSettings", "FacebookChannel", "build", "problems", "CHANNEL", "feed_request", "usage_wait",
-           "graph_error", "RETRYABLE_CODES", "AUTH_CODES"]
+__all__ = [
+    "FacebookSettings",
+    "FacebookChannel",
+    "build",
+    "problems",
+    "CHANNEL",
+    "feed_request",
+    "usage_wait",
+    "graph_error",
+    "RETRYABLE_CODES",
+    "AUTH_CODES",
+]
 
 RETRYABLE_CODES = frozenset({1, 2, 4, 17, 32, 341, 368, 613})
 AUTH_CODES = frozenset({190, 102})
@@ -66,8 +76,11 @@ class FacebookSettings:
 def feed_request(broadcast: Broadcast, settings: FacebookSettings) -> dict[str, Any]:
     """The Graph API request that publishes `broadcast` (the token is added only when sending)."""
     page = settings.page_id or "{page-id}"
-    data = {"message": render_post(broadcast, limit=FACEBOOK_LIMIT, template=settings.template,
-                                   hashtags=settings.hashtags, link=settings.link)}
+    data = {
+        "message": render_post(
+            broadcast, limit=FACEBOOK_LIMIT, template=settings.template, hashtags=settings.hashtags, link=settings.link
+        )
+    }
     if settings.link:
         data["link"] = settings.link
     return {"method": "POST", "url": f"{settings.graph_url.rstrip('/')}/{page}/feed", "data": data}
@@ -101,8 +114,10 @@ def usage_wait(headers: Mapping[str, str]) -> float | None:
             minutes = entry.get("estimated_time_to_regain_access")
             if isinstance(minutes, (int, float)) and minutes > 0:
                 waits.append(float(minutes) * 60)
-            if any(isinstance(entry.get(k), (int, float)) and entry[k] >= 100
-                   for k in ("call_count", "total_cputime", "total_time")):
+            if any(
+                isinstance(entry.get(k), (int, float)) and entry[k] >= 100
+                for k in ("call_count", "total_cputime", "total_time")
+            ):
                 full = True
     if waits:
         return max(waits)
@@ -129,8 +144,14 @@ class FacebookChannel:
 
     name = "facebook"
 
-    def __init__(self, settings: FacebookSettings, *, session: requests.Session | None = None,
-                 token: Callable[[], str | None] | None = None, journal: Journal | None = None) -> None:
+    def __init__(
+        self,
+        settings: FacebookSettings,
+        *,
+        session: requests.Session | None = None,
+        token: Callable[[], str | None] | None = None,
+        journal: Journal | None = None,
+    ) -> None:
         self.settings = settings
         self.session = session
         self._token_source = token or (lambda: None)
@@ -167,10 +188,14 @@ class FacebookChannel:
     def _error(self, error: Mapping[str, Any], response: requests.Response) -> ChannelError:
         """The ChannelError for a Graph error reply (nothing was posted)."""
         code = int(error.get("code") or 0)
-        params: dict[str, Any] = dict(channel=self.name, status=response.status_code, graph=code,
-                                      subcode=error.get("error_subcode") or "-",
-                                      reason=scrub(str(error.get("message", "")))[:200],
-                                      trace=error.get("fbtrace_id") or "-")
+        params: dict[str, Any] = dict(
+            channel=self.name,
+            status=response.status_code,
+            graph=code,
+            subcode=error.get("error_subcode") or "-",
+            reason=scrub(str(error.get("message", "")))[:200],
+            trace=error.get("fbtrace_id") or "-",
+        )
         if code in AUTH_CODES:
             return ChannelError("facebook_token_expired", auth=True, env=self.settings.token_env, **params)
         if code == 10 or 200 <= code <= 299:
@@ -179,13 +204,17 @@ class FacebookChannel:
             wait = usage_wait(response.headers)
             if wait is not None:
                 wait = min(wait, self.settings.max_wait_seconds)
-            return ChannelError("facebook_throttled", retryable=True, retry_after=wait,
-                                wait=f"{wait:.0f}" if wait is not None else "-", **params)
+            return ChannelError(
+                "facebook_throttled",
+                retryable=True,
+                retry_after=wait,
+                wait=f"{wait:.0f}" if wait is not None else "-",
+                **params,
+            )
         return ChannelError("facebook_rejected", **params)
 
     def _posted(self, step: Mapping[str, Any], detail: dict[str, Any]) -> Delivery:
-        return Delivery(outcome=Outcome.posted, external_id=step.get("id"), external_url=step.get("url"),
-                        detail=detail)
+        return Delivery(outcome=Outcome.posted, external_id=step.get("id"), external_url=step.get("url"), detail=detail)
 
     # ---- publishing ---------------------------------------------------------------------
 
@@ -208,8 +237,9 @@ class FacebookChannel:
             raise ChannelError("facebook_unclear", channel=self.name, sent=True)
         journal.mark(broadcast.key, "post", SENDING)
         try:
-            response = send(session, "POST", request["url"], channel=self.name,
-                            data={**request["data"], "access_token": token})
+            response = send(
+                session, "POST", request["url"], channel=self.name, data={**request["data"], "access_token": token}
+            )
         except ChannelError as exc:
             if not exc.sent:
                 journal.forget(broadcast.key, "post")
@@ -222,13 +252,20 @@ class FacebookChannel:
             post_id = str(payload["id"])
             url = f"https://www.facebook.com/{post_id}"
             journal.mark(broadcast.key, "post", DONE, id=post_id, url=url)
-            return self._posted({"id": post_id, "url": url},
-                                {"request": request, "usage": usage_detail(response.headers)})
+            return self._posted(
+                {"id": post_id, "url": url}, {"request": request, "usage": usage_detail(response.headers)}
+            )
         error = graph_error(payload)
         if error is None:  # no answer from Graph itself (a 5xx page, a reply without id): it may be posted
             code = "channel_server_error" if response.status_code >= 500 else "channel_bad_reply"
-            raise ChannelError(code, channel=self.name, status=response.status_code, sent=True,
-                               http=response.status_code, reason=scrub(response.reason or ""))
+            raise ChannelError(
+                code,
+                channel=self.name,
+                status=response.status_code,
+                sent=True,
+                http=response.status_code,
+                reason=scrub(response.reason or ""),
+            )
         journal.forget(broadcast.key, "post")  # Graph said no: nothing was posted
         raise self._error(error, response)
 
@@ -239,25 +276,44 @@ class FacebookChannel:
         session, _ = self._live()
         token = self._token()
         pattern = re.compile(re.escape(broadcast.key) + r"(?![0-9A-Za-z])")
-        params: dict[str, Any] = {"fields": "id,message,created_time,permalink_url", "limit": 50,
-                                  "since": int((broadcast.due_at - timedelta(days=1)).timestamp())}
+        params: dict[str, Any] = {
+            "fields": "id,message,created_time,permalink_url",
+            "limit": 50,
+            "since": int((broadcast.due_at - timedelta(days=1)).timestamp()),
+        }
         for _ in range(LOOKUP_PAGES):
-            response = send(session, "GET", self._url(f"{self.settings.page_id}/feed"), channel=self.name,
-                            idempotent=True, headers={"Authorization": f"Bearer {token}"}, params=params)
+            response = send(
+                session,
+                "GET",
+                self._url(f"{self.settings.page_id}/feed"),
+                channel=self.name,
+                idempotent=True,
+                headers={"Authorization": f"Bearer {token}"},
+                params=params,
+            )
             payload = read_json(response, channel=self.name, idempotent=True)
             error = graph_error(payload)
             if error is not None or response.status_code != 200:
                 if error is None:
-                    raise ChannelError("channel_server_error", channel=self.name, status=response.status_code,
-                                       retryable=True, http=response.status_code,
-                                       reason=scrub(response.reason or ""))
+                    raise ChannelError(
+                        "channel_server_error",
+                        channel=self.name,
+                        status=response.status_code,
+                        retryable=True,
+                        http=response.status_code,
+                        reason=scrub(response.reason or ""),
+                    )
                 raise self._error(error, response)
             for post in payload.get("data") or []:
                 if isinstance(post, dict) and pattern.search(str(post.get("message") or "")):
                     post_id = str(post.get("id"))
                     url = post.get("permalink_url") or f"https://www.facebook.com/{post_id}"
-                    return Delivery(outcome=Outcome.posted, external_id=post_id, external_url=url,
-                                    detail={"found_on_page": True, "created_time": post.get("created_time")})
+                    return Delivery(
+                        outcome=Outcome.posted,
+                        external_id=post_id,
+                        external_url=url,
+                        detail={"found_on_page": True, "created_time": post.get("created_time")},
+                    )
             paging = payload.get("paging") or {}
             after = (paging.get("cursors") or {}).get("after")
             if not after or not paging.get("next"):
@@ -295,8 +351,13 @@ class FacebookChannel:
     def check(self) -> list[Finding]:
         """Is the token valid, for this Page, and may it read the feed? Plain findings, never raises."""
         s = self.settings
-        findings = [Finding(level=OK if not s.dry_run else WARN, code="check_dry_run" if s.dry_run else "check_live",
-                            params={"channel": self.name})]
+        findings = [
+            Finding(
+                level=OK if not s.dry_run else WARN,
+                code="check_dry_run" if s.dry_run else "check_live",
+                params={"channel": self.name},
+            )
+        ]
         if not s.page_id:
             return [*findings, Finding(level=WARN if s.dry_run else ERROR, code="check_fb_no_page", params={})]
         try:
@@ -308,21 +369,39 @@ class FacebookChannel:
             return findings
         headers = {"Authorization": f"Bearer {token}"}
         try:
-            response = send(self.session, "GET", self._url("me"), channel=self.name, idempotent=True,
-                            headers=headers, params={"fields": "id,name"})
+            response = send(
+                self.session,
+                "GET",
+                self._url("me"),
+                channel=self.name,
+                idempotent=True,
+                headers=headers,
+                params={"fields": "id,name"},
+            )
             payload = read_json(response, channel=self.name, idempotent=True)
             error = graph_error(payload)
             if error is not None:
                 raise self._error(error, response)
             me = payload if isinstance(payload, dict) else {}
             if str(me.get("id")) != s.page_id:
-                findings.append(Finding(level=ERROR, code="check_fb_wrong_page",
-                                        params={"id": me.get("id"), "name": me.get("name"), "page": s.page_id,
-                                                "env": s.token_env}))
+                findings.append(
+                    Finding(
+                        level=ERROR,
+                        code="check_fb_wrong_page",
+                        params={"id": me.get("id"), "name": me.get("name"), "page": s.page_id, "env": s.token_env},
+                    )
+                )
                 return findings
             findings.append(Finding(level=OK, code="check_fb_page", params={"id": s.page_id, "name": me.get("name")}))
-            response = send(self.session, "GET", self._url(f"{s.page_id}/feed"), channel=self.name, idempotent=True,
-                            headers=headers, params={"fields": "id", "limit": 1})
+            response = send(
+                self.session,
+                "GET",
+                self._url(f"{s.page_id}/feed"),
+                channel=self.name,
+                idempotent=True,
+                headers=headers,
+                params={"fields": "id", "limit": 1},
+            )
             payload = read_json(response, channel=self.name, idempotent=True)
             error = graph_error(payload)
             if error is not None:
@@ -337,20 +416,27 @@ def build(settings: FacebookSettings, context: Context) -> FacebookChannel | Non
     """The Facebook Page channel, or None when `enabled = false`."""
     if not settings.enabled:
         return None
-    return FacebookChannel(settings, session=make_session(context.user_agent, settings.timeout_seconds),
-                           token=partial(context.secret, settings.token_env),
-                           journal=Journal(context.data_dir / "journal" / FacebookChannel.name))
+    return FacebookChannel(
+        settings,
+        session=make_session(context.user_agent, settings.timeout_seconds),
+        token=partial(context.secret, settings.token_env),
+        journal=Journal(context.data_dir / "journal" / FacebookChannel.name),
+    )
 
 
 def problems(settings: FacebookSettings, listed: bool) -> Iterator[Problem]:
     """What Facebook cannot use: the template and endpoint, no Page id when posting for real, a negative wait."""
     yield from post_problems(settings, ("graph_url",))
     if listed and settings.enabled and not settings.dry_run and not settings.page_id.strip():
-        yield Problem(key="page_id", value=settings.page_id,
-                      expected="mã Trang Facebook khi dry_run = false / the Page id when dry_run = false")
+        yield Problem(
+            key="page_id",
+            value=settings.page_id,
+            expected="mã Trang Facebook khi dry_run = false / the Page id when dry_run = false",
+        )
     if settings.max_wait_seconds < 0:
-        yield Problem(key="max_wait_seconds", expected="một số không âm / a non-negative number",
-                      value=settings.max_wait_seconds)
+        yield Problem(
+            key="max_wait_seconds", expected="một số không âm / a non-negative number", value=settings.max_wait_seconds
+        )
 
 
 CHANNEL = ChannelType(settings=FacebookSettings, build=build, problems=problems)

@@ -16,7 +16,8 @@ form bodies, never in URLs, so no exception text can carry them.
 from __future__ import annotations
 
 import json
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -48,8 +49,9 @@ def make_session(user_agent: str = USER_AGENT, timeout: float = 20.0) -> request
     """A session with a default timeout; a refused connection is tried once more at once, nothing else is."""
     session = requests.Session()
     # Only connecting is retried here (nothing has been sent yet); the runner owns every other retry.
-    retry = Retry(total=None, connect=1, read=False, redirect=0, status=0, other=0, backoff_factor=0,
-                  raise_on_status=False)
+    retry = Retry(
+        total=None, connect=1, read=False, redirect=0, status=0, other=0, backoff_factor=0, raise_on_status=False
+    )
     adapter = _TimeoutAdapter(timeout, max_retries=retry)
     session.mount("http://", adapter)
     session.mount("https://", adapter)
@@ -73,37 +75,68 @@ def _not_connected(exc: requests.ConnectionError) -> bool:
         seen.add(id(item))
         if isinstance(item, (NewConnectionError, ConnectionRefusedError)):
             return True
-        todo.extend([getattr(item, "reason", None), getattr(item, "__cause__", None),
-                     getattr(item, "__context__", None), *[a for a in getattr(item, "args", ()) if
-                                                         isinstance(a, BaseException)]])
+        todo.extend(
+            [
+                getattr(item, "reason", None),
+                getattr(item, "__cause__", None),
+                getattr(item, "__context__", None),
+                *[a for a in getattr(item, "args", ()) if isinstance(a, BaseException)],
+            ]
+        )
     return False
 
 
-def send(session: requests.Session, method: str, url: str, *, channel: str, timeout: float | None = None,
-         idempotent: bool = False, headers: Mapping[str, str] | None = None, params: Mapping[str, Any] | None = None,
-         data: Mapping[str, Any] | None = None, json_body: Any = None) -> requests.Response:
+def send(
+    session: requests.Session,
+    method: str,
+    url: str,
+    *,
+    channel: str,
+    timeout: float | None = None,
+    idempotent: bool = False,
+    headers: Mapping[str, str] | None = None,
+    params: Mapping[str, Any] | None = None,
+    data: Mapping[str, Any] | None = None,
+    json_body: Any = None,
+) -> requests.Response:
     """Make one request; raise ChannelError (retryable or sent) when the transport fails."""
     try:
-        return session.request(method, url, headers=dict(headers or {}), params=params, data=data, json=json_body,
-                               timeout=timeout, allow_redirects=False)
+        return session.request(
+            method,
+            url,
+            headers=dict(headers or {}),
+            params=params,
+            data=data,
+            json=json_body,
+            timeout=timeout,
+            allow_redirects=False,
+        )
     except requests.exceptions.SSLError as exc:  # a certificate problem: a setting to fix, not a blip
         raise ChannelError("channel_tls", channel=channel, reason=_reason(exc)) from exc
     except requests.exceptions.ConnectTimeout as exc:
         raise ChannelError("channel_unreachable", channel=channel, retryable=True, reason=_reason(exc)) from exc
     except requests.exceptions.ReadTimeout as exc:
         if idempotent:
-            raise ChannelError("channel_timeout", channel=channel, retryable=True, seconds=_seconds(session, timeout),
-                               reason=_reason(exc)) from exc
-        raise ChannelError("channel_timeout", channel=channel, sent=True, seconds=_seconds(session, timeout),
-                           reason=_reason(exc)) from exc
+            raise ChannelError(
+                "channel_timeout",
+                channel=channel,
+                retryable=True,
+                seconds=_seconds(session, timeout),
+                reason=_reason(exc),
+            ) from exc
+        raise ChannelError(
+            "channel_timeout", channel=channel, sent=True, seconds=_seconds(session, timeout), reason=_reason(exc)
+        ) from exc
     except requests.exceptions.ConnectionError as exc:
         if _not_connected(exc):
             raise ChannelError("channel_unreachable", channel=channel, retryable=True, reason=_reason(exc)) from exc
-        raise ChannelError("channel_dropped", channel=channel, retryable=idempotent, sent=not idempotent,
-                           reason=_reason(exc)) from exc
+        raise ChannelError(
+            "channel_dropped", channel=channel, retryable=idempotent, sent=not idempotent, reason=_reason(exc)
+        ) from exc
     except requests.exceptions.RequestException as exc:  # a reply that could not be read, and the like
-        raise ChannelError("channel_dropped", channel=channel, retryable=idempotent, sent=not idempotent,
-                           reason=_reason(exc)) from exc
+        raise ChannelError(
+            "channel_dropped", channel=channel, retryable=idempotent, sent=not idempotent, reason=_reason(exc)
+        ) from exc
 
 
 def _seconds(session: requests.Session, timeout: float | None) -> str:
@@ -118,6 +151,12 @@ def read_json(response: requests.Response, *, channel: str, idempotent: bool = F
     try:
         return response.json()
     except (ValueError, json.JSONDecodeError, requests.exceptions.RequestException) as exc:
-        raise ChannelError("channel_bad_reply", channel=channel, status=response.status_code,
-                           retryable=idempotent, sent=not idempotent, http=response.status_code,
-                           reason=scrub(response.text[:120]) if response.text else "") from exc
+        raise ChannelError(
+            "channel_bad_reply",
+            channel=channel,
+            status=response.status_code,
+            retryable=idempotent,
+            sent=not idempotent,
+            http=response.status_code,
+            reason=scrub(response.text[:120]) if response.text else "",
+        ) from exc

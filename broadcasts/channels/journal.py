@@ -9,6 +9,7 @@ that is `done` is never sent twice, also when a later step is retried.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -37,10 +38,8 @@ def write_durably(path: Path, data: bytes, *, mode: int = 0o600) -> None:
             os.fsync(handle.fileno())
         os.replace(temp, path)
     except BaseException:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(temp)
-        except OSError:
-            pass
         raise
     if os.name == "posix":
         directory = os.open(path.parent, os.O_RDONLY)

@@ -10,12 +10,22 @@ from __future__ import annotations
 
 import re
 import string
-from typing import Any, Iterator, Sequence
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 from broadcasts.channels.base import Broadcast, Problem
 
-__all__ = ["render_post", "post_text", "check_template", "post_problems", "clip", "DEFAULT_TEMPLATE",
-           "FACEBOOK_LIMIT", "ZALO_TEXT_LIMIT", "PLACEHOLDERS"]
+__all__ = [
+    "render_post",
+    "post_text",
+    "check_template",
+    "post_problems",
+    "clip",
+    "DEFAULT_TEMPLATE",
+    "FACEBOOK_LIMIT",
+    "ZALO_TEXT_LIMIT",
+    "PLACEHOLDERS",
+]
 
 FACEBOOK_LIMIT = 63_206  # characters of a Page post message
 ZALO_TEXT_LIMIT = 2_000  # characters of an OA text message
@@ -41,15 +51,21 @@ def post_problems(settings: Any, urls: Sequence[str]) -> Iterator[Problem]:
     """What a social channel's settings cannot use: its `template`, `timeout_seconds`, and the endpoints `urls`."""
     problem = check_template(settings.template)
     if problem:
-        yield Problem(key="template", expected="{text} {title} {body} {hashtags} {link} {station} {date} và / and "
-                      f"{{key}} ({problem})", value=settings.template)
+        yield Problem(
+            key="template",
+            expected="{text} {title} {body} {hashtags} {link} {station} {date} và / and "
+            f"{{key}} ({problem})",
+            value=settings.template,
+        )
     if settings.timeout_seconds <= 0:
-        yield Problem(key="timeout_seconds", expected="một số dương / a positive number",
-                      value=settings.timeout_seconds)
+        yield Problem(
+            key="timeout_seconds", expected="một số dương / a positive number", value=settings.timeout_seconds
+        )
     for name in urls:
         if not re.match(r"^https?://", getattr(settings, name)):
-            yield Problem(key=name, expected="một địa chỉ http(s):// / an http(s):// URL",
-                          value=getattr(settings, name))
+            yield Problem(
+                key=name, expected="một địa chỉ http(s):// / an http(s):// URL", value=getattr(settings, name)
+            )
 
 
 def post_text(broadcast: Broadcast) -> str:
@@ -67,9 +83,9 @@ def clip(text: str, room: int) -> str:
     if len(text) <= room:
         return text
     if room <= 1:
-        return "…"[:max(room, 0)]
+        return "…"[: max(room, 0)]
     cut = text[: room - 1]
-    if " " in cut[room // 2:]:
+    if " " in cut[room // 2 :]:
         cut = cut[: cut.rfind(" ")]
     return cut.rstrip() + "…"
 
@@ -78,12 +94,20 @@ def _hashtags(hashtags: Sequence[str]) -> str:
     return " ".join(t.strip() if t.strip().startswith("#") else f"#{t.strip()}" for t in hashtags if t.strip())
 
 
-def render_post(broadcast: Broadcast, *, limit: int, template: str = DEFAULT_TEMPLATE,
-                hashtags: Sequence[str] = (), link: str = "") -> str:
+def render_post(
+    broadcast: Broadcast, *, limit: int, template: str = DEFAULT_TEMPLATE, hashtags: Sequence[str] = (), link: str = ""
+) -> str:
     """The text to post, from `template`, within `limit` characters (the bulletin text is shortened first)."""
-    values = {"title": broadcast.title.strip(), "body": broadcast.body.strip(), "text": post_text(broadcast),
-              "hashtags": _hashtags(hashtags), "link": link.strip(), "station": broadcast.station_name,
-              "date": f"{broadcast.local_due:%d/%m/%Y}", "key": broadcast.key}
+    values = {
+        "title": broadcast.title.strip(),
+        "body": broadcast.body.strip(),
+        "text": post_text(broadcast),
+        "hashtags": _hashtags(hashtags),
+        "link": link.strip(),
+        "station": broadcast.station_name,
+        "date": f"{broadcast.local_due:%d/%m/%Y}",
+        "key": broadcast.key,
+    }
 
     def fill(v: dict[str, str]) -> str:
         out = template.format(**v)

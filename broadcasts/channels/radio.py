@@ -16,26 +16,42 @@ import os
 import re
 import shutil
 import tempfile
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Iterator
 
-from audio.engines.cache import LruFolder
 from audio.engines.base import Clip, identity
+from audio.engines.cache import LruFolder
 from audio.errors import AudioError, tagged
 from audio.jingle import NO_JINGLE, jingle_identity, load_jingle
-from audio.text.lunar import read_lunar_date, solar_to_lunar
 from audio.mix import EncodeSettings, sha256_file
-from audio.text.numbers import Dialect, read_month, read_number, read_time
 from audio.sinks.base import Sink
 from audio.sinks.folder import FolderSink
 from audio.speech import Rendered, Speaker, render_script
+from audio.text.lunar import read_lunar_date, solar_to_lunar
+from audio.text.numbers import Dialect, read_month, read_number, read_time
 from broadcasts.channels.base import Broadcast, ChannelType, Context, Delivery, Problem
 from broadcasts.models import Outcome
 
-__all__ = ["RadioChannel", "RadioSettings", "FolderSinkSettings", "DeviceSinkSettings", "IcecastSinkSettings",
-           "CommandSinkSettings", "SINK_NAMES", "Studio", "Script", "build", "build_sink", "problems", "CHANNEL",
-           "spoken_parts", "script_values", "TEMPLATE_FIELDS", "WEEKDAYS"]
+__all__ = [
+    "RadioChannel",
+    "RadioSettings",
+    "FolderSinkSettings",
+    "DeviceSinkSettings",
+    "IcecastSinkSettings",
+    "CommandSinkSettings",
+    "SINK_NAMES",
+    "Studio",
+    "Script",
+    "build",
+    "build_sink",
+    "problems",
+    "CHANNEL",
+    "spoken_parts",
+    "script_values",
+    "TEMPLATE_FIELDS",
+    "WEEKDAYS",
+]
 
 WEEKDAYS = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
 TEMPLATE_FIELDS = ("station", "weekday", "date", "time", "lunar", "lunar_date")
@@ -118,7 +134,7 @@ def script_values(broadcast: Broadcast, *, lunar: bool = False, dialect: str = "
         "station": broadcast.station_name,
         "weekday": WEEKDAYS[local.weekday()],
         "date": f"{read_number(local.day, spoken)} tháng {read_month(local.month, spoken)} "
-                f"năm {read_number(local.year, spoken)}",
+        f"năm {read_number(local.year, spoken)}",
         "time": read_time(local.hour, local.minute, dialect=spoken),
         "lunar_date": lunar_words,
         "lunar": f", tức ngày {lunar_words}" if lunar else "",
@@ -148,8 +164,17 @@ class RadioChannel:
 
     name = "radio"
 
-    def __init__(self, *, speaker: Speaker, sink: Sink, archive_dir: Path, settings: EncodeSettings,
-                 pause_ms: int = 700, script: Script | None = None, render_cache: LruFolder | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        speaker: Speaker,
+        sink: Sink,
+        archive_dir: Path,
+        settings: EncodeSettings,
+        pause_ms: int = 700,
+        script: Script | None = None,
+        render_cache: LruFolder | None = None,
+    ) -> None:
         self.speaker = speaker
         self.sink = sink
         self.archive_dir = Path(archive_dir)
@@ -180,10 +205,21 @@ class RadioChannel:
     def fingerprint(self, broadcast: Broadcast) -> str:
         """What the audio depends on: texts, reading options, voice, engines, jingle, pauses and encoding."""
         options = self.speaker.options
-        material = json.dumps([RENDER_VERSION, self.parts(broadcast), options.dialect,
-                               sorted(options.abbreviations.items()), sorted(options.pronunciations.items()),
-                               self.speaker.voice, identity(self.speaker.engine), self._jingle_identity(),
-                               self.pause_ms, asdict(self.settings)], ensure_ascii=False)
+        material = json.dumps(
+            [
+                RENDER_VERSION,
+                self.parts(broadcast),
+                options.dialect,
+                sorted(options.abbreviations.items()),
+                sorted(options.pronunciations.items()),
+                self.speaker.voice,
+                identity(self.speaker.engine),
+                self._jingle_identity(),
+                self.pause_ms,
+                asdict(self.settings),
+            ],
+            ensure_ascii=False,
+        )
         return hashlib.sha256(material.encode("utf-8")).hexdigest()
 
     def _prepared(self, broadcast: Broadcast, fingerprint: str) -> Rendered | None:
@@ -239,8 +275,12 @@ class RadioChannel:
         try:
             jingle = self.jingle()
         except AudioError as exc:  # a lost sound file must not keep a bulletin off the air
-            log.warning("bulletin %s goes out without its jingle: %s", broadcast.key, exc,
-                        extra=tagged("log_no_jingle", bulletin=broadcast.bulletin_id, error=exc))
+            log.warning(
+                "bulletin %s goes out without its jingle: %s",
+                broadcast.key,
+                exc,
+                extra=tagged("log_no_jingle", bulletin=broadcast.bulletin_id, error=exc),
+            )
             jingle = None
         parts: list[str | Clip] = [jingle] if jingle is not None else []
         parts.extend(self.parts(broadcast))
@@ -259,18 +299,33 @@ class RadioChannel:
             self._to_cache(fingerprint, rendered)
         sidecar = path.with_suffix(".json")
         tmp = sidecar.with_suffix(".json.part")
-        tmp.write_text(json.dumps({"sha256": rendered.sha256, "seconds": rendered.seconds, "engine": rendered.engine,
-                                   "airing_id": broadcast.airing_id, "fingerprint": fingerprint}),
-                       encoding="utf-8")
+        tmp.write_text(
+            json.dumps(
+                {
+                    "sha256": rendered.sha256,
+                    "seconds": rendered.seconds,
+                    "engine": rendered.engine,
+                    "airing_id": broadcast.airing_id,
+                    "fingerprint": fingerprint,
+                }
+            ),
+            encoding="utf-8",
+        )
         os.replace(tmp, sidecar)
         return rendered
 
     def publish(self, broadcast: Broadcast) -> Delivery:
         rendered = self.prepare(broadcast)
         played = self.sink.play(rendered.path, key=broadcast.key)
-        return Delivery(outcome=Outcome.aired, tts_engine=rendered.engine, audio_path=str(rendered.path),
-                        audio_sha256=rendered.sha256, audio_seconds=rendered.seconds,
-                        external_id=played.target, detail={"sink": played.sink})
+        return Delivery(
+            outcome=Outcome.aired,
+            tts_engine=rendered.engine,
+            audio_path=str(rendered.path),
+            audio_sha256=rendered.sha256,
+            audio_seconds=rendered.seconds,
+            external_id=played.target,
+            detail={"sink": played.sink},
+        )
 
     def interrupt(self) -> None:
         """Cut what is playing now, for an emergency."""
@@ -287,9 +342,14 @@ class RadioChannel:
             meta = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
         except (OSError, ValueError):
             meta = {}
-        return Delivery(outcome=Outcome.aired, tts_engine=meta.get("engine"), audio_path=str(path),
-                        audio_sha256=meta.get("sha256"), audio_seconds=meta.get("seconds"),
-                        detail={"sink": self.sink.name, "recovered": True})
+        return Delivery(
+            outcome=Outcome.aired,
+            tts_engine=meta.get("engine"),
+            audio_path=str(path),
+            audio_sha256=meta.get("sha256"),
+            audio_seconds=meta.get("seconds"),
+            detail={"sink": self.sink.name, "recovered": True},
+        )
 
 
 def build_sink(settings: RadioSettings, context: Context) -> Sink:
@@ -297,14 +357,21 @@ def build_sink(settings: RadioSettings, context: Context) -> Sink:
     ledger = context.data_dir / "ledger"
     if settings.sink == "device":
         from audio.sinks.device import DeviceSink
+
         return DeviceSink(player=settings.device.player, device=settings.device.device, ledger=ledger)
     if settings.sink == "icecast":
         from audio.sinks.icecast import IcecastSink
-        return IcecastSink(url=settings.icecast.url, user=settings.icecast.user,
-                           password=context.secret(settings.icecast.password_env) or "",
-                           timeout=settings.icecast.timeout_seconds, ledger=ledger)
+
+        return IcecastSink(
+            url=settings.icecast.url,
+            user=settings.icecast.user,
+            password=context.secret(settings.icecast.password_env) or "",
+            timeout=settings.icecast.timeout_seconds,
+            ledger=ledger,
+        )
     if settings.sink == "command":
         from audio.sinks.command import CommandSink
+
         return CommandSink(command=settings.command.command, timeout=settings.command.timeout_seconds, ledger=ledger)
     return FolderSink(context.path(settings.folder.outbox), ledger)
 
@@ -315,11 +382,15 @@ def build(settings: RadioSettings, context: Context) -> RadioChannel:
     if studio is None:
         raise ValueError("the radio channel needs a studio (a speaker) in its context")
     cache = studio.render_cache_mb
-    return RadioChannel(speaker=studio.speaker, sink=context.sink or build_sink(settings, context),
-                        archive_dir=context.data_dir / "audio", settings=studio.encoding, pause_ms=studio.pause_ms,
-                        script=studio.script,
-                        render_cache=LruFolder(context.data_dir / "cache" / "bulletins", cache * MB) if cache > 0
-                        else None)
+    return RadioChannel(
+        speaker=studio.speaker,
+        sink=context.sink or build_sink(settings, context),
+        archive_dir=context.data_dir / "audio",
+        settings=studio.encoding,
+        pause_ms=studio.pause_ms,
+        script=studio.script,
+        render_cache=LruFolder(context.data_dir / "cache" / "bulletins", cache * MB) if cache > 0 else None,
+    )
 
 
 def problems(settings: RadioSettings, listed: bool) -> Iterator[Problem]:
@@ -327,15 +398,21 @@ def problems(settings: RadioSettings, listed: bool) -> Iterator[Problem]:
     if settings.sink not in SINK_NAMES:
         yield Problem(key="sink", expected=" | ".join(SINK_NAMES), value=settings.sink)
     if settings.sink == "command" and "{file}" not in settings.command.command:
-        yield Problem(key="command.command", expected="một lệnh có {file} / a command containing {file}",
-                      value=settings.command.command)
+        yield Problem(
+            key="command.command",
+            expected="một lệnh có {file} / a command containing {file}",
+            value=settings.command.command,
+        )
     if settings.quiet_hours and not _QUIET.match(settings.quiet_hours):
         yield Problem(key="quiet_hours", expected='"HH:MM-HH:MM" hoặc "" / or ""', value=settings.quiet_hours)
     if settings.on_interrupt not in ("requeue", "drop"):
         yield Problem(key="on_interrupt", expected='"requeue" | "drop"', value=settings.on_interrupt)
     if settings.render_lead_seconds < 0:
-        yield Problem(key="render_lead_seconds", expected="một số không âm / a non-negative number",
-                      value=settings.render_lead_seconds)
+        yield Problem(
+            key="render_lead_seconds",
+            expected="một số không âm / a non-negative number",
+            value=settings.render_lead_seconds,
+        )
 
 
 CHANNEL = ChannelType(settings=RadioSettings, build=build, problems=problems)

@@ -24,29 +24,49 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import partial
-from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import requests
 
-from broadcasts.channels.base import Broadcast, ChannelType, Context, Delivery, Problem
-from broadcasts.errors import ChannelError
+from broadcasts.channels.base import ERROR, OK, WARN, Broadcast, ChannelType, Context, Delivery, Finding, Problem
 from broadcasts.channels.http import make_session, read_json, send
 from broadcasts.channels.journal import DONE, SENDING, Journal
-from broadcasts.models import Outcome
 from broadcasts.channels.posts import DEFAULT_TEMPLATE, post_problems
-from broadcasts.redact import scrub
-from broadcasts.channels.base import ERROR, OK, WARN, Finding
-from broadcasts.channels.zalo_api import (article_request, article_title, broadcast_request, endpoint, group_request,
-                                          quiet_hours, zalo_requests)
+from broadcasts.channels.zalo_api import (
+    article_request,
+    article_title,
+    broadcast_request,
+    endpoint,
+    group_request,
+    quiet_hours,
+    zalo_requests,
+)
 from broadcasts.channels.zalo_auth import TokenStore, ZaloAuth
+from broadcasts.errors import ChannelError
+from broadcasts.models import Outcome
+from broadcasts.redact import scrub
 
-__all__ = ["ZaloSettings", "ZaloChannel", "build", "problems", "token_path", "CHANNEL", "zalo_requests",
-           "article_request", "group_request", "broadcast_request", "quiet_hours", "TOKEN_CODES", "RETRYABLE_CODES"]
+__all__ = [
+    "ZaloSettings",
+    "ZaloChannel",
+    "build",
+    "problems",
+    "token_path",
+    "CHANNEL",
+    "zalo_requests",
+    "article_request",
+    "group_request",
+    "broadcast_request",
+    "quiet_hours",
+    "TOKEN_CODES",
+    "RETRYABLE_CODES",
+]
 
 TOKEN_CODES = frozenset({-216, -220, -124})
 RETRYABLE_CODES = frozenset({-32})
@@ -84,14 +104,21 @@ class ZaloChannel:
 
     name = "zalo"
 
-    def __init__(self, settings: ZaloSettings, *, session: requests.Session | None = None,
-                 auth: ZaloAuth | None = None, journal: Journal | None = None,
-                 now: Callable[[], datetime] | None = None, sleep: Callable[[float], None] | None = None) -> None:
+    def __init__(
+        self,
+        settings: ZaloSettings,
+        *,
+        session: requests.Session | None = None,
+        auth: ZaloAuth | None = None,
+        journal: Journal | None = None,
+        now: Callable[[], datetime] | None = None,
+        sleep: Callable[[float], None] | None = None,
+    ) -> None:
         self.settings = settings
         self.session = session
         self.auth = auth
         self.journal = journal
-        self._now = now or (lambda: datetime.now(timezone.utc))
+        self._now = now or (lambda: datetime.now(UTC))
         self._sleep = sleep or (lambda seconds: None)
 
     def close(self) -> None:
@@ -105,25 +132,47 @@ class ZaloChannel:
 
     # ---- one API call ------------------------------------------------------------------------
 
-    def _call(self, request: dict[str, Any], *, step: str, idempotent: bool = False,
-              params: dict[str, Any] | None = None) -> dict[str, Any]:
+    def _call(
+        self, request: dict[str, Any], *, step: str, idempotent: bool = False, params: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
         """Send one request; return its `data`; a rejected token is refreshed once and the call repeated."""
         session, _, auth = self._live()
         token = auth.access_token()
         for attempt in (1, 2):
-            response = send(session, request["method"], request["url"], channel=self.name, idempotent=idempotent,
-                            headers={"access_token": token}, json_body=request.get("json"), params=params)
+            response = send(
+                session,
+                request["method"],
+                request["url"],
+                channel=self.name,
+                idempotent=idempotent,
+                headers={"access_token": token},
+                json_body=request.get("json"),
+                params=params,
+            )
             if response.status_code == 429:
-                raise ChannelError("zalo_throttled", channel=self.name, retryable=True, step=step, zalo=429,
-                                   reason="HTTP 429")
+                raise ChannelError(
+                    "zalo_throttled", channel=self.name, retryable=True, step=step, zalo=429, reason="HTTP 429"
+                )
             if response.status_code >= 500:
-                raise ChannelError("channel_server_error", channel=self.name, status=response.status_code,
-                                   sent=not idempotent, retryable=idempotent, http=response.status_code,
-                                   reason=scrub(response.reason or ""))
+                raise ChannelError(
+                    "channel_server_error",
+                    channel=self.name,
+                    status=response.status_code,
+                    sent=not idempotent,
+                    retryable=idempotent,
+                    http=response.status_code,
+                    reason=scrub(response.reason or ""),
+                )
             payload = read_json(response, channel=self.name, idempotent=idempotent)
             if not isinstance(payload, dict) or not isinstance(payload.get("error"), int):
-                raise ChannelError("channel_bad_reply", channel=self.name, sent=not idempotent,
-                                   retryable=idempotent, http=response.status_code, reason="no 'error' field")
+                raise ChannelError(
+                    "channel_bad_reply",
+                    channel=self.name,
+                    sent=not idempotent,
+                    retryable=idempotent,
+                    http=response.status_code,
+                    reason="no 'error' field",
+                )
             code = payload["error"]
             if code == 0:
                 data = payload.get("data")
@@ -133,11 +182,18 @@ class ZaloChannel:
                 token = auth.refresh(stale=token)
                 continue
             if code in TOKEN_CODES:
-                raise ChannelError("zalo_reauthorise", channel=self.name, auth=True, zalo=code, reason=reason,
-                                   env=auth.refresh_token_env)
+                raise ChannelError(
+                    "zalo_reauthorise",
+                    channel=self.name,
+                    auth=True,
+                    zalo=code,
+                    reason=reason,
+                    env=auth.refresh_token_env,
+                )
             if code in RETRYABLE_CODES:
-                raise ChannelError("zalo_throttled", channel=self.name, retryable=True, step=step, zalo=code,
-                                   reason=reason)
+                raise ChannelError(
+                    "zalo_throttled", channel=self.name, retryable=True, step=step, zalo=code, reason=reason
+                )
             raise ChannelError("zalo_rejected", channel=self.name, step=step, zalo=code, reason=reason)
         raise AssertionError("unreachable")
 
@@ -215,8 +271,12 @@ class ZaloChannel:
         slice_request = {"method": "GET", "url": endpoint(self.settings, "v2.0/article/getslice")}
         detail_request = {"method": "GET", "url": endpoint(self.settings, "v2.0/article/getdetail")}
         for page in range(LOOKUP_PAGES):
-            data = self._call(slice_request, step="lookup", idempotent=True,
-                              params={"offset": page * 10, "limit": 10, "type": "normal"})
+            data = self._call(
+                slice_request,
+                step="lookup",
+                idempotent=True,
+                params={"offset": page * 10, "limit": 10, "type": "normal"},
+            )
             medias = data.get("medias") or data.get("articles") or []
             for media in medias:
                 if isinstance(media, dict) and media.get("title") == title and media.get("id"):
@@ -230,8 +290,11 @@ class ZaloChannel:
     # ---- publishing ----------------------------------------------------------------------------
 
     def _expected(self) -> list[str]:
-        return ["article", *(["broadcast"] if self.settings.broadcast else []),
-                *(f"group:{g}" for g in self.settings.group_ids)]
+        return [
+            "article",
+            *(["broadcast"] if self.settings.broadcast else []),
+            *(f"group:{g}" for g in self.settings.group_ids),
+        ]
 
     def publish(self, broadcast: Broadcast) -> Delivery:
         if self.settings.dry_run:
@@ -244,14 +307,23 @@ class ZaloChannel:
                 local = self._now().astimezone(ZoneInfo(broadcast.timezone))
                 journal.mark(broadcast.key, "broadcast", DONE, id=None, skipped="quiet_hours", at=f"{local:%H:%M}")
             else:
-                self._with_article(article_id, "broadcast", lambda: self._send_step(
-                    broadcast, "broadcast", broadcast_request(self.settings, article_id)))
+                self._with_article(
+                    article_id,
+                    "broadcast",
+                    lambda: self._send_step(broadcast, "broadcast", broadcast_request(self.settings, article_id)),
+                )
         for group in self.settings.group_ids:
-            self._with_article(article_id, f"group:{group}", partial(
-                self._send_step, broadcast, f"group:{group}", group_request(broadcast, self.settings, group)))
+            self._with_article(
+                article_id,
+                f"group:{group}",
+                partial(self._send_step, broadcast, f"group:{group}", group_request(broadcast, self.settings, group)),
+            )
         steps = journal.load(broadcast.key)
-        return Delivery(outcome=Outcome.posted, external_id=article_id,
-                        detail={"steps": steps, "requests": zalo_requests(broadcast, self.settings)})
+        return Delivery(
+            outcome=Outcome.posted,
+            external_id=article_id,
+            detail={"steps": steps, "requests": zalo_requests(broadcast, self.settings)},
+        )
 
     def _with_article(self, article_id: str, step: str, action: Callable[[], str]) -> str:
         """Run a step after the article went out; its error says that the article is already posted."""
@@ -264,9 +336,18 @@ class ZaloChannel:
             if "zalo" in exc.params:
                 reason = f"{exc.params['zalo']} {reason}".strip()
             params = {k: v for k, v in exc.params.items() if k not in ("channel", "step", "reason", "article")}
-            raise ChannelError("zalo_partial", channel=self.name, status=exc.status, retryable=exc.retryable,
-                               sent=exc.sent, article=article_id, step=step, cause=exc.code, reason=reason,
-                               **params) from exc
+            raise ChannelError(
+                "zalo_partial",
+                channel=self.name,
+                status=exc.status,
+                retryable=exc.retryable,
+                sent=exc.sent,
+                article=article_id,
+                step=step,
+                cause=exc.code,
+                reason=reason,
+                **params,
+            ) from exc
 
     # ---- after a crash, and for the operator --------------------------------------------------
 
@@ -287,8 +368,9 @@ class ZaloChannel:
         steps = journal.load(broadcast.key)
         if any(steps.get(name, {}).get("state") != DONE for name in self._expected()):
             return None
-        return Delivery(outcome=Outcome.posted, external_id=str(steps["article"]["id"]),
-                        detail={"steps": steps, "reconciled": True})
+        return Delivery(
+            outcome=Outcome.posted, external_id=str(steps["article"]["id"]), detail={"steps": steps, "reconciled": True}
+        )
 
     def recover(self, broadcast: Broadcast) -> Delivery | None:
         if self.settings.dry_run or self.journal is None:
@@ -310,8 +392,11 @@ class ZaloChannel:
     def carry_over(self, old: Broadcast, new: Broadcast) -> list[str]:
         if self.journal is None:
             return []
-        kept = {name: step for name, step in self.journal.load(old.key).items()
-                if step.get("state") in (DONE, CREATED) and not step.get("skipped")}
+        kept = {
+            name: step
+            for name, step in self.journal.load(old.key).items()
+            if step.get("state") in (DONE, CREATED) and not step.get("skipped")
+        }
         for name, step in kept.items():
             self.journal.mark(new.key, name, step.pop("state"), **step)
         return sorted(kept)
@@ -321,8 +406,13 @@ class ZaloChannel:
     def check(self) -> list[Finding]:
         """Can Loa get a token, read the OA, and reach every configured group? Never raises."""
         s = self.settings
-        findings = [Finding(level=WARN if s.dry_run else OK, code="check_dry_run" if s.dry_run else "check_live",
-                            params={"channel": self.name})]
+        findings = [
+            Finding(
+                level=WARN if s.dry_run else OK,
+                code="check_dry_run" if s.dry_run else "check_live",
+                params={"channel": self.name},
+            )
+        ]
         if not s.dry_run and not s.cover_url:
             findings.append(Finding(level=ERROR, code="check_zalo_no_cover", params={}))
         if self.session is None or self.auth is None or not self.auth.app_id:
@@ -330,24 +420,38 @@ class ZaloChannel:
             return findings
         try:
             oa = self._call({"method": "GET", "url": endpoint(s, "v2.0/oa/getoa")}, step="check", idempotent=True)
-            findings.append(Finding(level=OK, code="check_zalo_oa", params={"name": oa.get("name"),
-                                                                            "id": oa.get("oa_id")}))
+            findings.append(
+                Finding(level=OK, code="check_zalo_oa", params={"name": oa.get("name"), "id": oa.get("oa_id")})
+            )
         except ChannelError as exc:
             level = WARN if s.dry_run and exc.code in ("zalo_token_missing", "zalo_secret_missing") else ERROR
             findings.append(Finding(level=level, code=exc.code, params=dict(exc.params)))
             return findings
         for group in s.group_ids:
             try:
-                data = self._call({"method": "GET", "url": endpoint(s, "v3.0/oa/group/getgroup")}, step="check",
-                                  idempotent=True, params={"group_id": group})
+                data = self._call(
+                    {"method": "GET", "url": endpoint(s, "v3.0/oa/group/getgroup")},
+                    step="check",
+                    idempotent=True,
+                    params={"group_id": group},
+                )
                 info = data.get("group_info") or {}
                 ok = info.get("status", "enabled") == "enabled"
-                findings.append(Finding(level=OK if ok else ERROR, code="check_zalo_group" if ok else
-                                        "check_zalo_group_disabled", params={"group": group, "name": info.get("name")}))
+                findings.append(
+                    Finding(
+                        level=OK if ok else ERROR,
+                        code="check_zalo_group" if ok else "check_zalo_group_disabled",
+                        params={"group": group, "name": info.get("name")},
+                    )
+                )
             except ChannelError as exc:
-                findings.append(Finding(level=ERROR, code="check_zalo_group_error",
-                                        params={"group": group, "cause": exc.code,
-                                                "reason": exc.params.get("reason", "")}))
+                findings.append(
+                    Finding(
+                        level=ERROR,
+                        code="check_zalo_group_error",
+                        params={"group": group, "cause": exc.code, "reason": exc.params.get("reason", "")},
+                    )
+                )
         return findings
 
 
@@ -362,11 +466,17 @@ def build(settings: ZaloSettings, context: Context) -> ZaloChannel | None:
     if not settings.enabled:
         return None
     session = make_session(context.user_agent, settings.timeout_seconds)
-    auth = ZaloAuth(session=session, store=TokenStore(token_path(settings, context.data_dir)),
-                    oauth_url=settings.oauth_url, app_id=settings.app_id,
-                    app_secret=partial(context.secret, settings.app_secret_env),
-                    refresh_token=partial(context.secret, settings.refresh_token_env), now=context.now,
-                    app_secret_env=settings.app_secret_env, refresh_token_env=settings.refresh_token_env)
+    auth = ZaloAuth(
+        session=session,
+        store=TokenStore(token_path(settings, context.data_dir)),
+        oauth_url=settings.oauth_url,
+        app_id=settings.app_id,
+        app_secret=partial(context.secret, settings.app_secret_env),
+        refresh_token=partial(context.secret, settings.refresh_token_env),
+        now=context.now,
+        app_secret_env=settings.app_secret_env,
+        refresh_token_env=settings.refresh_token_env,
+    )
     journal = Journal(context.data_dir / "journal" / ZaloChannel.name)
     return ZaloChannel(settings, session=session, auth=auth, journal=journal, now=context.now, sleep=context.sleep)
 
@@ -376,14 +486,23 @@ def problems(settings: ZaloSettings, listed: bool) -> Iterator[Problem]:
     yield from post_problems(settings, ("api_url", "oauth_url"))
     if listed and settings.enabled and not settings.dry_run:
         if not settings.app_id.strip():
-            yield Problem(key="app_id", value=settings.app_id,
-                          expected="mã ứng dụng Zalo khi dry_run = false / the app id when dry_run = false")
+            yield Problem(
+                key="app_id",
+                value=settings.app_id,
+                expected="mã ứng dụng Zalo khi dry_run = false / the app id when dry_run = false",
+            )
         if not re.match(r"^https?://", settings.cover_url):
-            yield Problem(key="cover_url", value=settings.cover_url,
-                          expected="ảnh bìa http(s):// (Zalo bắt buộc) / a cover image URL (required)")
+            yield Problem(
+                key="cover_url",
+                value=settings.cover_url,
+                expected="ảnh bìa http(s):// (Zalo bắt buộc) / a cover image URL (required)",
+            )
     if settings.verify_attempts < 1 or settings.verify_interval_seconds < 0:
-        yield Problem(key="verify_attempts", expected="một số dương / a positive number",
-                      value=[settings.verify_attempts, settings.verify_interval_seconds])
+        yield Problem(
+            key="verify_attempts",
+            expected="một số dương / a positive number",
+            value=[settings.verify_attempts, settings.verify_interval_seconds],
+        )
 
 
 CHANNEL = ChannelType(settings=ZaloSettings, build=build, problems=problems)

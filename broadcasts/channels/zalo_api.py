@@ -15,8 +15,16 @@ from broadcasts.channels.posts import ZALO_TEXT_LIMIT, clip, post_text, render_p
 if TYPE_CHECKING:
     from broadcasts.channels.zalo import ZaloSettings
 
-__all__ = ["zalo_requests", "article_request", "group_request", "broadcast_request", "quiet_hours", "endpoint",
-           "article_title", "QUIET"]
+__all__ = [
+    "zalo_requests",
+    "article_request",
+    "group_request",
+    "broadcast_request",
+    "quiet_hours",
+    "endpoint",
+    "article_title",
+    "QUIET",
+]
 
 QUIET = (22, 6)  # Zalo broadcasts are not sent from 22:00 to 06:00
 
@@ -33,8 +41,9 @@ def article_title(broadcast: Broadcast) -> str:
 
 def article_request(broadcast: Broadcast, settings: ZaloSettings) -> dict[str, Any]:
     """The article create request (the access_token header is added only when sending)."""
-    text = render_post(broadcast, limit=100_000, template=settings.template, hashtags=settings.hashtags,
-                       link=settings.link)
+    text = render_post(
+        broadcast, limit=100_000, template=settings.template, hashtags=settings.hashtags, link=settings.link
+    )
     body: dict[str, Any] = {
         "type": "normal",
         "title": article_title(broadcast),
@@ -52,24 +61,36 @@ def article_request(broadcast: Broadcast, settings: ZaloSettings) -> dict[str, A
 def broadcast_request(settings: ZaloSettings, article_id: str) -> dict[str, Any]:
     """The broadcast of an article to the OA's followers (every follower: no target filter)."""
     element = {"media_type": "article", "attachment_id": article_id}
-    return {"method": "POST", "url": endpoint(settings, "v2.0/oa/message"),
-            "json": {"recipient": {"target": {}},
-                     "message": {"attachment": {"type": "template",
-                                                "payload": {"template_type": "media", "elements": [element]}}}}}
+    return {
+        "method": "POST",
+        "url": endpoint(settings, "v2.0/oa/message"),
+        "json": {
+            "recipient": {"target": {}},
+            "message": {
+                "attachment": {"type": "template", "payload": {"template_type": "media", "elements": [element]}}
+            },
+        },
+    }
 
 
 def group_request(broadcast: Broadcast, settings: ZaloSettings, group_id: str) -> dict[str, Any]:
     """A text message to one OA-managed group."""
-    text = render_post(broadcast, limit=ZALO_TEXT_LIMIT, template=settings.template, hashtags=settings.hashtags,
-                       link=settings.link)
-    return {"method": "POST", "url": endpoint(settings, "v3.0/oa/group/message"),
-            "json": {"recipient": {"group_id": group_id}, "message": {"text": text}}}
+    text = render_post(
+        broadcast, limit=ZALO_TEXT_LIMIT, template=settings.template, hashtags=settings.hashtags, link=settings.link
+    )
+    return {
+        "method": "POST",
+        "url": endpoint(settings, "v3.0/oa/group/message"),
+        "json": {"recipient": {"group_id": group_id}, "message": {"text": text}},
+    }
 
 
 def zalo_requests(broadcast: Broadcast, settings: ZaloSettings) -> list[dict[str, Any]]:
     """Every request that publishes `broadcast`, in order (ids not known yet are placeholders)."""
-    out = [article_request(broadcast, settings),
-           {"method": "POST", "url": endpoint(settings, "v2.0/article/verify"), "json": {"token": "{article-token}"}}]
+    out = [
+        article_request(broadcast, settings),
+        {"method": "POST", "url": endpoint(settings, "v2.0/article/verify"), "json": {"token": "{article-token}"}},
+    ]
     if settings.broadcast:
         out.append(broadcast_request(settings, "{article-id}"))
     out.extend(group_request(broadcast, settings, group) for group in settings.group_ids)

@@ -21,16 +21,17 @@ import json
 import os
 import sys
 import threading
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import requests
 
-from broadcasts.errors import ChannelError
 from broadcasts.channels.http import send
 from broadcasts.channels.journal import write_durably
+from broadcasts.errors import ChannelError
 from broadcasts.redact import remember, scrub
 
 __all__ = ["StoredTokens", "TokenStore", "ZaloAuth", "fingerprint", "DEFAULT_EXPIRES_IN"]
@@ -64,8 +65,9 @@ class TokenStore:
     def load(self) -> StoredTokens | None:
         try:
             raw = json.loads(self.path.read_text(encoding="utf-8"))
-            tokens = StoredTokens(**{k: raw[k] for k in ("access_token", "expires_at", "refresh_token", "seed",
-                                                           "refreshed_at")})
+            tokens = StoredTokens(
+                **{k: raw[k] for k in ("access_token", "expires_at", "refresh_token", "seed", "refreshed_at")}
+            )
         except FileNotFoundError:
             return None
         except (ValueError, KeyError, TypeError):  # unreadable: behave as if there were none
@@ -100,6 +102,7 @@ class TokenStore:
 def _lock_file(fd: int) -> None:
     if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
         import msvcrt
+
         os.lseek(fd, 0, os.SEEK_SET)
         while True:
             try:
@@ -109,26 +112,39 @@ def _lock_file(fd: int) -> None:
                 continue
     else:
         import fcntl
+
         fcntl.flock(fd, fcntl.LOCK_EX)
 
 
 def _unlock_file(fd: int) -> None:
     if sys.platform == "win32":  # pragma: no cover
         import msvcrt
+
         os.lseek(fd, 0, os.SEEK_SET)
         msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
     else:
         import fcntl
+
         fcntl.flock(fd, fcntl.LOCK_UN)
 
 
 class ZaloAuth:
     """Hands out a valid OA access token, refreshing (once, durably) when it runs out or is rejected."""
 
-    def __init__(self, *, session: requests.Session, store: TokenStore, oauth_url: str, app_id: str,
-                 app_secret: Callable[[], str | None], refresh_token: Callable[[], str | None],
-                 now: Callable[[], datetime], app_secret_env: str = "LOA_ZALO_APP_SECRET",
-                 refresh_token_env: str = "LOA_ZALO_REFRESH_TOKEN", channel: str = "zalo") -> None:
+    def __init__(
+        self,
+        *,
+        session: requests.Session,
+        store: TokenStore,
+        oauth_url: str,
+        app_id: str,
+        app_secret: Callable[[], str | None],
+        refresh_token: Callable[[], str | None],
+        now: Callable[[], datetime],
+        app_secret_env: str = "LOA_ZALO_APP_SECRET",
+        refresh_token_env: str = "LOA_ZALO_REFRESH_TOKEN",
+        channel: str = "zalo",
+    ) -> None:
         self.session = session
         self.store = store
         self.oauth_url = oauth_url
@@ -146,8 +162,12 @@ class ZaloAuth:
         except ChannelError:
             raise
         except Exception as exc:  # an unreadable secrets file: stop the channel with that message
-            raise ChannelError(getattr(exc, "code", "zalo_secret_missing"), channel=self.channel, auth=True,
-                               **dict(getattr(exc, "params", {}))) from exc
+            raise ChannelError(
+                getattr(exc, "code", "zalo_secret_missing"),
+                channel=self.channel,
+                auth=True,
+                **dict(getattr(exc, "params", {})),
+            ) from exc
 
     def _chain(self) -> tuple[StoredTokens | None, str | None, str]:
         """The stored tokens if they still belong to the configured refresh token; that token; its fingerprint."""
@@ -179,34 +199,53 @@ class ZaloAuth:
             if not secret or not self.app_id:
                 raise ChannelError("zalo_secret_missing", channel=self.channel, auth=True, env=self.app_secret_env)
             try:
-                response = send(self.session, "POST", self.oauth_url, channel=self.channel,
-                                headers={"secret_key": secret},
-                                data={"refresh_token": refresh_token, "app_id": self.app_id,
-                                      "grant_type": "refresh_token"})
+                response = send(
+                    self.session,
+                    "POST",
+                    self.oauth_url,
+                    channel=self.channel,
+                    headers={"secret_key": secret},
+                    data={"refresh_token": refresh_token, "app_id": self.app_id, "grant_type": "refresh_token"},
+                )
                 payload: Any = response.json()
             except ChannelError as exc:  # nothing was posted; the next attempt tells whether the token is spent
                 params = {k: v for k, v in exc.params.items() if k != "channel"}
-                raise ChannelError(exc.code, channel=self.channel, retryable=True, status=exc.status,
-                                   **params) from exc
+                raise ChannelError(exc.code, channel=self.channel, retryable=True, status=exc.status, **params) from exc
             except ValueError as exc:
-                raise ChannelError("channel_bad_reply", channel=self.channel, retryable=True,
-                                   http=response.status_code, reason="oauth") from exc
+                raise ChannelError(
+                    "channel_bad_reply", channel=self.channel, retryable=True, http=response.status_code, reason="oauth"
+                ) from exc
             if isinstance(payload, dict) and payload.get("access_token") and payload.get("refresh_token"):
                 try:
                     expires_in = int(payload.get("expires_in") or DEFAULT_EXPIRES_IN)
                 except (TypeError, ValueError):
                     expires_in = DEFAULT_EXPIRES_IN
-                fresh = StoredTokens(access_token=str(payload["access_token"]), expires_at=now + expires_in,
-                                     refresh_token=str(payload["refresh_token"]),
-                                     seed=stored.seed if stored is not None else seed, refreshed_at=now)
+                fresh = StoredTokens(
+                    access_token=str(payload["access_token"]),
+                    expires_at=now + expires_in,
+                    refresh_token=str(payload["refresh_token"]),
+                    seed=stored.seed if stored is not None else seed,
+                    refreshed_at=now,
+                )
                 remember(fresh.access_token)
                 remember(fresh.refresh_token)
                 self.store.save(fresh)  # durable before the new access token is used
                 return fresh.access_token
             if response.status_code >= 500 or not isinstance(payload, dict):
-                raise ChannelError("channel_server_error", channel=self.channel, retryable=True,
-                                   http=response.status_code, reason="oauth")
-            raise ChannelError("zalo_reauthorise", channel=self.channel, auth=True, env=self.refresh_token_env,
-                               zalo=payload.get("error", "?"),
-                               reason=scrub(str(payload.get("error_name") or payload.get("error_description")
-                                                or payload.get("message") or ""))[:200])
+                raise ChannelError(
+                    "channel_server_error",
+                    channel=self.channel,
+                    retryable=True,
+                    http=response.status_code,
+                    reason="oauth",
+                )
+            raise ChannelError(
+                "zalo_reauthorise",
+                channel=self.channel,
+                auth=True,
+                env=self.refresh_token_env,
+                zalo=payload.get("error", "?"),
+                reason=scrub(
+                    str(payload.get("error_name") or payload.get("error_description") or payload.get("message") or "")
+                )[:200],
+            )

@@ -45,8 +45,8 @@ def channels_check() -> None:
 @common_options
 def reconcile_command() -> None:
     """Đối soát các bài chưa rõ đã đăng hay chưa / look up posts whose outcome is unknown."""
-    from scheduler.services.social import reconcile
     from scheduler.programme.times import format_local
+    from scheduler.services.social import reconcile
 
     state = current_state()
     with state.app() as app:
@@ -73,8 +73,8 @@ def reconcile_command() -> None:
 @common_options
 def retry_command(airing_id: int) -> None:
     """Đăng lại một lượt lỗi hoặc chưa rõ / post a failed or unclear airing again."""
-    from scheduler.services.social import retry_airing
     from scheduler.programme.times import format_local
+    from scheduler.services.social import retry_airing
 
     state = current_state()
     with state.app() as app:
@@ -85,16 +85,29 @@ def retry_command(airing_id: int) -> None:
         say(text("retry_found", lang, airing=airing_id, id=result.found.external_id))
         return
     assert result.due_at is not None
-    say(text("retry_queued", lang, airing=airing_id, new=result.new_airing_id, channel=result.channel,
-             due=format_local(result.due_at, tz)))
+    say(
+        text(
+            "retry_queued",
+            lang,
+            airing=airing_id,
+            new=result.new_airing_id,
+            channel=result.channel,
+            due=format_local(result.due_at, tz),
+        )
+    )
     if result.carried:
         say(text("retry_carried", lang, steps=", ".join(result.carried)))
 
 
 @click.command("mark")
 @click.argument("airing_id", metavar="AIRING", type=int)
-@click.option("--as", "outcome", required=True, type=click.Choice(["posted", "failed"]),
-              help="Kết quả người trực xác nhận / the outcome the operator found.")
+@click.option(
+    "--as",
+    "outcome",
+    required=True,
+    type=click.Choice(["posted", "failed"]),
+    help="Kết quả người trực xác nhận / the outcome the operator found.",
+)
 @click.option("--external-id", help="Mã bài trên trang / the post's id on the page.")
 @click.option("--note", help="Ghi chú / a note for the log.")
 @common_options
@@ -107,6 +120,11 @@ def mark_command(airing_id: int, outcome: str, external_id: str | None, note: st
     with state.app() as app:
         record = mark_airing(app, airing_id, outcome, external_id=external_id, note=note)
     lang = state.language
-    say(text("mark_done", lang, airing=airing_id,
-             outcome=OUTCOME_LABELS.get(lang, OUTCOME_LABELS["vi"])[record.outcome.value]))
-
+    say(
+        text(
+            "mark_done",
+            lang,
+            airing=airing_id,
+            outcome=OUTCOME_LABELS.get(lang, OUTCOME_LABELS["vi"])[record.outcome.value],
+        )
+    )

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 import click
 
@@ -32,8 +33,14 @@ Echo = Callable[[str], None]
 
 
 @click.command()
-@click.option("--dir", "directory", default="loa-demo", show_default=True, type=click.Path(file_okay=False),
-              help="Thư mục chứa cấu hình và dữ liệu demo / demo folder.")
+@click.option(
+    "--dir",
+    "directory",
+    default="loa-demo",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="Thư mục chứa cấu hình và dữ liệu demo / demo folder.",
+)
 @click.option("--timeout", default=50.0, show_default=True, help="Giây chờ tối đa / seconds to wait at most.")
 @common_options
 def demo(directory: str, timeout: float) -> None:
@@ -55,9 +62,11 @@ def sample_config_text() -> str:
 def _announcement(app: App) -> str:
     """The demo's own bulletin: content for the station's Vietnamese radio, not a message of Loa's."""
     now = app.clock.now().astimezone(app.config.tz)
-    return (f"{app.config.station.name} thông báo: từ ngày {now:%d/%m/%Y}, UBND xã tiếp nhận hồ sơ TTHC "
-            "trực tuyến mức độ 3, 4 trên Cổng dịch vụ công. Bộ phận một cửa làm việc từ 07:30 đến 17:00 "
-            "các ngày trong tuần. Mọi thắc mắc xin gọi đường dây nóng 0271.3866.123.")
+    return (
+        f"{app.config.station.name} thông báo: từ ngày {now:%d/%m/%Y}, UBND xã tiếp nhận hồ sơ TTHC "
+        "trực tuyến mức độ 3, 4 trên Cổng dịch vụ công. Bộ phận một cửa làm việc từ 07:30 đến 17:00 "
+        "các ngày trong tuần. Mọi thắc mắc xin gọi đường dây nóng 0271.3866.123."
+    )
 
 
 def _queue_demo(app: App, echo: Echo, lang: str) -> list[int]:
@@ -66,16 +75,30 @@ def _queue_demo(app: App, echo: Echo, lang: str) -> list[int]:
 
     plan_items = [("1", "+3s", "radio"), ("2", "+9s", "radio,facebook")]
     airing_ids: list[int] = []
-    queued = queue_bulletin(app, text=_announcement(app), title="Thông báo tiếp nhận hồ sơ trực tuyến",
-                            at="+6s", channels=["radio", "facebook", "zalo"], origin="demo")
+    queued = queue_bulletin(
+        app,
+        text=_announcement(app),
+        title="Thông báo tiếp nhận hồ sơ trực tuyến",
+        at="+6s",
+        channels=["radio", "facebook", "zalo"],
+        origin="demo",
+    )
     batches = [queued]
     for ref, at, channels in plan_items:
         batches.append(queue_bulletin(app, item_ref=ref, at=at, channels=channels.split(","), origin="demo"))
     for batch in sorted(batches, key=lambda b: min(a.due_at for a in b.airings)):
         for airing in batch.airings:
             airing_ids.append(airing.id)
-            echo(text("demo_queued", lang, id=airing.id, channel=airing.channel,
-                      at=format_local(airing.due_at, app.config.tz, "%H:%M:%S"), bulletin=batch.bulletin_id))
+            echo(
+                text(
+                    "demo_queued",
+                    lang,
+                    id=airing.id,
+                    channel=airing.channel,
+                    at=format_local(airing.due_at, app.config.tz, "%H:%M:%S"),
+                    bulletin=batch.bulletin_id,
+                )
+            )
     return airing_ids
 
 
@@ -85,8 +108,13 @@ def _pending(app: App, airing_ids: list[int]) -> int:
     from broadcasts.models import Airing, AiringStatus
 
     with app.reads() as session:
-        return len(session.scalars(select(Airing.id).where(
-            Airing.id.in_(airing_ids), Airing.status.in_([AiringStatus.pending, AiringStatus.running]))).all())
+        return len(
+            session.scalars(
+                select(Airing.id).where(
+                    Airing.id.in_(airing_ids), Airing.status.in_([AiringStatus.pending, AiringStatus.running])
+                )
+            ).all()
+        )
 
 
 def run_demo(directory: Path, *, lang: str = "vi", timeout: float = 50.0, echo: Echo = print) -> bool:
@@ -111,15 +139,31 @@ def run_demo(directory: Path, *, lang: str = "vi", timeout: float = 50.0, echo: 
         echo(text("demo_start", lang, dir=directory.resolve(), station=config.station.name))
         imported = import_plan(app, sample_plan_path())
         key = "demo_plan_again" if imported.duplicate else "demo_plan"
-        echo(text(key, lang, title=imported.parsed.title, items=len(imported.parsed.items),
-                  channels=", ".join(imported.parsed.channels)))
+        echo(
+            text(
+                key,
+                lang,
+                title=imported.parsed.title,
+                items=len(imported.parsed.items),
+                channels=", ".join(imported.parsed.channels),
+            )
+        )
         airing_ids = _queue_demo(app, echo, lang)
 
         def progress(record: LogRecord) -> None:
             label = OUTCOME_LABELS[lang][record.outcome.value]
             extra = f" — {record.error_message}" if record.error_message else ""
-            echo(text("demo_progress", lang, time=format_local(record.finished_at, config.tz, "%H:%M:%S"),
-                      id=record.airing_id, channel=record.channel, outcome=label) + extra)
+            echo(
+                text(
+                    "demo_progress",
+                    lang,
+                    time=format_local(record.finished_at, config.tz, "%H:%M:%S"),
+                    id=record.airing_id,
+                    channel=record.channel,
+                    outcome=label,
+                )
+                + extra
+            )
 
         runner = Runner(app, observers=[progress])
         runner.start()
@@ -136,8 +180,15 @@ def run_demo(directory: Path, *, lang: str = "vi", timeout: float = 50.0, echo: 
         echo("")
         for record in records:
             if record.audio_path:
-                echo(text("demo_audio", lang, path=record.audio_path, seconds=f"{record.audio_seconds or 0:.1f}",
-                          sha=(record.audio_sha256 or "")[:16]))
+                echo(
+                    text(
+                        "demo_audio",
+                        lang,
+                        path=record.audio_path,
+                        seconds=f"{record.audio_seconds or 0:.1f}",
+                        sha=(record.audio_sha256 or "")[:16],
+                    )
+                )
         echo(text("demo_outbox", lang, outbox=config.path(config.channels.radio.folder.outbox).resolve()))
         echo(text("demo_next", lang, config=config_file))
         if left:

@@ -27,23 +27,37 @@ def _split(value: str | None) -> tuple[str, ...]:
 @click.option("--status", help="Kết quả / outcome: " + ", ".join(OUTCOMES) + " (nhiều: failed,missed).")
 @click.option("--plan", "plan_id", type=int, help="Chỉ bản tin thuộc kế hoạch số / only bulletins of plan ID.")
 @click.option("--item", "item_ref", help="Nội dung số REF (cả các mục con) / plan item REF and its sub-items.")
-@click.option("--search", "search", metavar="TEXT",
-              help="Tìm trong tiêu đề, nội dung, lỗi, liên kết (không dấu cũng được) / search text.")
+@click.option(
+    "--search",
+    "search",
+    metavar="TEXT",
+    help="Tìm trong tiêu đề, nội dung, lỗi, liên kết (không dấu cũng được) / search text.",
+)
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
 @click.option("--limit", type=click.IntRange(min=1), help="Số dòng mỗi trang / records per page.")
 @click.option("--page", type=click.IntRange(min=1), help="Trang số (mặc định 50 dòng/trang) / page number.")
 @common_options
-def log_command(since: str | None, until: str | None, month: str | None, channel: str | None, status: str | None,
-                plan_id: int | None, item_ref: str | None, search: str | None, fmt: str, limit: int | None,
-                page: int | None) -> None:
+def log_command(
+    since: str | None,
+    until: str | None,
+    month: str | None,
+    channel: str | None,
+    status: str | None,
+    plan_id: int | None,
+    item_ref: str | None,
+    search: str | None,
+    fmt: str,
+    limit: int | None,
+    page: int | None,
+) -> None:
     """Xem nhật ký phát sóng / show the broadcast log."""
     from broadcasts.log import LogQuery
     from broadcasts.models import Outcome
+    from scheduler.cli.output import log_csv, log_json, log_table
     from scheduler.errors import UsageError
     from scheduler.messages import text
-    from scheduler.cli.output import log_csv, log_json, log_table
-    from scheduler.services.records import parse_month, read_log_page
     from scheduler.programme.times import day_range, parse_local_date
+    from scheduler.services.records import parse_month, read_log_page
 
     state = current_state()
     lang = state.language
@@ -63,10 +77,20 @@ def log_command(since: str | None, until: str | None, month: str | None, channel
     with state.app() as app:
         tz = app.config.tz
         start, end = day_range(first, last, tz)
-        result = read_log_page(app, LogQuery(
-            since=start, until=end, channels=_split(channel), outcomes=tuple(Outcome(o) for o in outcomes),
-            plan_id=plan_id, item_ref=item_ref, text=search or None, limit=limit,
-            offset=(page - 1) * limit if page and limit else 0))
+        result = read_log_page(
+            app,
+            LogQuery(
+                since=start,
+                until=end,
+                channels=_split(channel),
+                outcomes=tuple(Outcome(o) for o in outcomes),
+                plan_id=plan_id,
+                item_ref=item_ref,
+                text=search or None,
+                limit=limit,
+                offset=(page - 1) * limit if page and limit else 0,
+            ),
+        )
     if fmt == "json":
         say(log_json(result.records, tz))
         return
@@ -82,8 +106,15 @@ def log_command(since: str | None, until: str | None, month: str | None, channel
     output = log_table(result.records, tz, lang, titles=result.titles, detail_width=detail)
     if limit and result.total > len(result.records):
         current = page or 1
-        footer = text("log_page", lang, page=current, pages=pages, first=result.offset + 1,
-                      last=result.offset + len(result.records), total=result.total)
+        footer = text(
+            "log_page",
+            lang,
+            page=current,
+            pages=pages,
+            first=result.offset + 1,
+            last=result.offset + len(result.records),
+            total=result.total,
+        )
         if current < pages:
             footer += " " + text("log_page_next", lang, next=current + 1)
         output += "\n\n" + footer
@@ -91,4 +122,3 @@ def log_command(since: str | None, until: str | None, month: str | None, channel
         click.echo_via_pager(output + "\n")
     else:
         say(output)
-

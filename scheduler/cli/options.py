@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -49,6 +50,7 @@ class State:
     def app(self, **overrides: Any) -> App:
         """The App of the loaded config, to use as `with state.app() as app:`."""
         from scheduler.app import build_app
+
         return build_app(self.load(), **overrides)
 
 
@@ -64,18 +66,38 @@ def _remember(name: str) -> Callable[[click.Context, click.Parameter, Any], None
     def callback(ctx: click.Context, _param: click.Parameter, value: Any) -> None:
         if value is not None and value is not False:
             setattr(state(), name, value)
+
     return callback
 
 
 def common_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """--config, --lang and --debug, accepted before or after the command name."""
-    func = click.option("--debug", is_flag=True, default=False, expose_value=False, is_eager=True,
-                        callback=_remember("debug"), help="Hiện chi tiết lỗi (traceback) / show tracebacks.")(func)
-    func = click.option("--lang", type=click.Choice(["vi", "en"]), expose_value=False, is_eager=True,
-                        callback=_remember("lang"), help="Ngôn ngữ thông báo / message language.")(func)
-    func = click.option("--config", "config", metavar="PATH", expose_value=False, is_eager=True,
-                        callback=_remember("config"),
-                        help="Tệp cấu hình (mặc định ./config.toml hoặc $LOA_CONFIG) / config file.")(func)
+    func = click.option(
+        "--debug",
+        is_flag=True,
+        default=False,
+        expose_value=False,
+        is_eager=True,
+        callback=_remember("debug"),
+        help="Hiện chi tiết lỗi (traceback) / show tracebacks.",
+    )(func)
+    func = click.option(
+        "--lang",
+        type=click.Choice(["vi", "en"]),
+        expose_value=False,
+        is_eager=True,
+        callback=_remember("lang"),
+        help="Ngôn ngữ thông báo / message language.",
+    )(func)
+    func = click.option(
+        "--config",
+        "config",
+        metavar="PATH",
+        expose_value=False,
+        is_eager=True,
+        callback=_remember("config"),
+        help="Tệp cấu hình (mặc định ./config.toml hoặc $LOA_CONFIG) / config file.",
+    )(func)
     return func
 
 

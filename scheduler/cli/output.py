@@ -6,8 +6,9 @@ import csv
 import io
 import json
 import unicodedata
+from collections.abc import Mapping, Sequence
 from pathlib import PurePath
-from typing import Any, Mapping, Sequence
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from broadcasts.log import CONTRACT_FIELDS, record_dict
@@ -17,7 +18,6 @@ from scheduler.messages.labels import LOG_HEADERS, NOTE_LABELS, OUTCOME_LABELS
 from scheduler.programme.times import format_local
 
 __all__ = ["log_table", "log_csv", "log_json", "table", "short_duration", "clock_duration"]
-
 
 
 def _width(text: str) -> int:
@@ -37,7 +37,7 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     widths = [max([_width(h)] + [_width(r[i]) for r in rows]) for i, h in enumerate(headers)]
 
     def line(cells: Sequence[str]) -> str:
-        return "  ".join(c + " " * (w - _width(c)) for c, w in zip(cells, widths)).rstrip()
+        return "  ".join(c + " " * (w - _width(c)) for c, w in zip(cells, widths, strict=False)).rstrip()
 
     out = [line(headers), line(["-" * w for w in widths])]
     out.extend(line(r) for r in rows)
@@ -48,7 +48,7 @@ def short_duration(seconds: float | None) -> str:
     """Lateness as people say it: "" under a second, then 12s, 3m05s, 1h02m."""
     if seconds is None or seconds < 1:
         return ""
-    whole = int(round(seconds))
+    whole = round(seconds)
     if whole < 60:
         return f"{whole}s"
     if whole < 3600:
@@ -60,15 +60,14 @@ def clock_duration(seconds: float | None) -> str:
     """A length of audio as m:ss (h:mm:ss past an hour); "" when unknown."""
     if not seconds:
         return ""
-    whole = int(round(seconds))
+    whole = round(seconds)
     hours, rest = divmod(whole, 3600)
     return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
 
 
 def _detail(record: LogRecord, lang: str, width: int) -> str:
     """The one thing worth reading about a record: the error, else the post link, else the audio file."""
-    notes = [label for key, label in NOTE_LABELS.get(lang, NOTE_LABELS["vi"]).items()
-             if (record.detail or {}).get(key)]
+    notes = [label for key, label in NOTE_LABELS.get(lang, NOTE_LABELS["vi"]).items() if (record.detail or {}).get(key)]
     prefix = f"[{', '.join(notes)}] " if notes else ""
     if record.error_message:
         first = record.error_message.strip().splitlines()[0] if record.error_message.strip() else ""
@@ -80,16 +79,33 @@ def _detail(record: LogRecord, lang: str, width: int) -> str:
     return _clip(prefix + (record.external_id or record.error_code or ""), width)
 
 
-def log_table(records: Sequence[LogRecord], tz: ZoneInfo, lang: str = "vi", detail_width: int = 60, *,
-              titles: Mapping[int, str] | None = None, title_width: int = 32) -> str:
+def log_table(
+    records: Sequence[LogRecord],
+    tz: ZoneInfo,
+    lang: str = "vi",
+    detail_width: int = 60,
+    *,
+    titles: Mapping[int, str] | None = None,
+    title_width: int = 32,
+) -> str:
     """The log as an aligned table: local times, lateness, audio length, bulletin title and the detail."""
     labels = OUTCOME_LABELS.get(lang, OUTCOME_LABELS["vi"])
     rows = []
     for r in records:
         title = (titles or {}).get(r.bulletin_id, "")
-        rows.append([str(r.id), str(r.airing_id), format_local(r.due_at, tz, "%Y-%m-%d %H:%M"), r.channel,
-                     labels[r.outcome.value], short_duration(r.late_seconds), clock_duration(r.audio_seconds),
-                     _clip(title, title_width), _detail(r, lang, detail_width)])
+        rows.append(
+            [
+                str(r.id),
+                str(r.airing_id),
+                format_local(r.due_at, tz, "%Y-%m-%d %H:%M"),
+                r.channel,
+                labels[r.outcome.value],
+                short_duration(r.late_seconds),
+                clock_duration(r.audio_seconds),
+                _clip(title, title_width),
+                _detail(r, lang, detail_width),
+            ]
+        )
     if not rows:
         return text("log_empty", lang)
     headers = LOG_HEADERS.get(lang, LOG_HEADERS["vi"])

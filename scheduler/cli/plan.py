@@ -34,6 +34,7 @@ def plan_import(path: str, dry_run: bool, as_json: bool) -> None:
     if dry_run:
         from scheduler.plans.documents import read_plan_text
         from scheduler.plans.parse import parse_plan
+
         parsed = parse_plan(read_plan_text(Path(path)), source=path)
         plan_id, duplicate = None, False
     else:
@@ -52,8 +53,17 @@ def plan_import(path: str, dry_run: bool, as_json: bool) -> None:
 
 
 def _plan_summary(parsed: Any, lang: str) -> str:
-    lines = [text("plan_summary", lang, title=parsed.title, year=parsed.year or "?", issuer=parsed.issuer or "?",
-                  channels=", ".join(parsed.channels) or "-", items=len(parsed.items))]
+    lines = [
+        text(
+            "plan_summary",
+            lang,
+            title=parsed.title,
+            year=parsed.year or "?",
+            issuer=parsed.issuer or "?",
+            channels=", ".join(parsed.channels) or "-",
+            items=len(parsed.items),
+        )
+    ]
     for item in parsed.items:
         depth = item.ref.count(".")
         snippet = item.text if len(item.text) <= 90 else item.text[:89] + "…"
@@ -76,11 +86,26 @@ def plan_list() -> None:
     if not rows:
         say(text("no_active_plan", lang))
         return
-    headers = [text(code, lang) for code in ("h_plan_id", "h_plan_year", "h_plan_title", "h_plan_items",
-                                             "h_plan_imported", "h_plan_file")]
-    say(table(headers, [[str(p.id), str(p.year or ""), p.title[:60], str(n),
-                         format_local(p.imported_at, app.config.tz, "%Y-%m-%d %H:%M"), p.source_name]
-                        for p, n in rows]))
+    headers = [
+        text(code, lang)
+        for code in ("h_plan_id", "h_plan_year", "h_plan_title", "h_plan_items", "h_plan_imported", "h_plan_file")
+    ]
+    say(
+        table(
+            headers,
+            [
+                [
+                    str(p.id),
+                    str(p.year or ""),
+                    p.title[:60],
+                    str(n),
+                    format_local(p.imported_at, app.config.tz, "%Y-%m-%d %H:%M"),
+                    p.source_name,
+                ]
+                for p, n in rows
+            ],
+        )
+    )
 
 
 @plan.command("show")
@@ -96,11 +121,21 @@ def plan_show(plan_id: int, as_json: bool) -> None:
     with state.app() as app:
         stored, items = get_plan(app, plan_id)
     refs = {i.id: i.ref for i in items}
-    parsed = ParsedPlan(title=stored.title, year=stored.year, issuer=stored.issuer, channels=tuple(stored.channels),
-                        items=tuple(ParsedItem(ref=i.ref, parent=refs.get(i.parent_id) if i.parent_id else None,
-                                               label=i.label, text=i.text) for i in items))
-    say(json.dumps(import_json(parsed), ensure_ascii=False, indent=2) if as_json
-        else _plan_summary(parsed, state.language))
+    parsed = ParsedPlan(
+        title=stored.title,
+        year=stored.year,
+        issuer=stored.issuer,
+        channels=tuple(stored.channels),
+        items=tuple(
+            ParsedItem(ref=i.ref, parent=refs.get(i.parent_id) if i.parent_id else None, label=i.label, text=i.text)
+            for i in items
+        ),
+    )
+    say(
+        json.dumps(import_json(parsed), ensure_ascii=False, indent=2)
+        if as_json
+        else _plan_summary(parsed, state.language)
+    )
 
 
 @plan.command("item")
@@ -117,5 +152,12 @@ def plan_item(ref: str, mode: str | None, order: int | None) -> None:
     state = current_state()
     with state.app() as app:
         item = planner.set_rotation(app, ref.strip(), mode=mode, order=order)
-    say(text("rotation_set", state.language, ref=item.ref, mode=item.rotation,
-             order=item.rotation_order if item.rotation_order is not None else "-"))
+    say(
+        text(
+            "rotation_set",
+            state.language,
+            ref=item.ref,
+            mode=item.rotation,
+            order=item.rotation_order if item.rotation_order is not None else "-",
+        )
+    )

@@ -14,9 +14,11 @@ from scheduler.messages.labels import ORIGIN_LABELS, PRIORITY_LABELS
 
 __all__ = ["programme"]
 
+
 @click.command()
-@click.option("--days", default=2, show_default=True, type=click.IntRange(1, 31),
-              help="Số ngày tới / how many days ahead.")
+@click.option(
+    "--days", default=2, show_default=True, type=click.IntRange(1, 31), help="Số ngày tới / how many days ahead."
+)
 @click.option("--json", "as_json", is_flag=True, help="In JSON / print JSON.")
 @common_options
 def programme(days: int, as_json: bool) -> None:
@@ -31,9 +33,25 @@ def programme(days: int, as_json: bool) -> None:
         lines = planner.upcoming(app, now, days)
     tz = app.config.tz
     if as_json:
-        say(json.dumps([{"airing_id": x.airing_id, "channel": x.channel, "due_at": x.due_at.isoformat(),
-                         "slot": x.slot, "priority": x.priority, "origin": x.origin, "title": x.title,
-                         "status": x.status} for x in lines], ensure_ascii=False, indent=2))
+        say(
+            json.dumps(
+                [
+                    {
+                        "airing_id": x.airing_id,
+                        "channel": x.channel,
+                        "due_at": x.due_at.isoformat(),
+                        "slot": x.slot,
+                        "priority": x.priority,
+                        "origin": x.origin,
+                        "title": x.title,
+                        "status": x.status,
+                    }
+                    for x in lines
+                ],
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
         return
     lang = state.language
     if not lines:
@@ -46,7 +64,12 @@ def programme(days: int, as_json: bool) -> None:
             heading = group
             say("")
             say(f"{group[0]}  {line.slot or text('programme_no_slot', lang)}")
-        marks = " ".join(x for x in (PRIORITY_LABELS[lang].get(line.priority, ""),
-                                     ORIGIN_LABELS[lang].get(line.origin, line.origin)) if x)
-        say(f"  {format_local(line.due_at, tz, '%H:%M:%S')}  {line.channel:<9} #{line.airing_id:<5} "
-            f"{('[' + marks + '] ') if marks else ''}{line.title}")
+        marks = " ".join(
+            x
+            for x in (PRIORITY_LABELS[lang].get(line.priority, ""), ORIGIN_LABELS[lang].get(line.origin, line.origin))
+            if x
+        )
+        say(
+            f"  {format_local(line.due_at, tz, '%H:%M:%S')}  {line.channel:<9} #{line.airing_id:<5} "
+            f"{('[' + marks + '] ') if marks else ''}{line.title}"
+        )

@@ -16,19 +16,34 @@ __all__ = ["queue"]
 
 @click.command()
 @click.option("--text", "text_value", help="Nội dung bản tin / bulletin text.")
-@click.option("--file", "file_path", type=click.Path(dir_okay=False),
-              help="Đọc nội dung từ tệp / read text from a file.")
+@click.option(
+    "--file", "file_path", type=click.Path(dir_okay=False), help="Đọc nội dung từ tệp / read text from a file."
+)
 @click.option("--item", "item_ref", help="Nội dung số REF của kế hoạch đang dùng / a plan item, e.g. 2.1.")
 @click.option("--title", help="Tiêu đề / title.")
-@click.option("--at", "at", default="next", show_default=True,
-              help="now | next | HH:MM | YYYY-MM-DD HH:MM | +10m | ISO-8601.")
+@click.option(
+    "--at", "at", default="next", show_default=True, help="now | next | HH:MM | YYYY-MM-DD HH:MM | +10m | ISO-8601."
+)
 @click.option("--channels", default=None, help="radio,facebook,zalo (mặc định: các kênh đang bật / enabled ones).")
-@click.option("--priority", type=click.Choice(["normal", "priority", "emergency"]), default="normal",
-              show_default=True, help="Mức ưu tiên theo TT 39/2020 / priority.")
+@click.option(
+    "--priority",
+    type=click.Choice(["normal", "priority", "emergency"]),
+    default="normal",
+    show_default=True,
+    help="Mức ưu tiên theo TT 39/2020 / priority.",
+)
 @click.option("--json", "as_json", is_flag=True, help="In JSON / print JSON.")
 @common_options
-def queue(text_value: str | None, file_path: str | None, item_ref: str | None, title: str | None, at: str,
-          channels: str | None, priority: str, as_json: bool) -> None:
+def queue(
+    text_value: str | None,
+    file_path: str | None,
+    item_ref: str | None,
+    title: str | None,
+    at: str,
+    channels: str | None,
+    priority: str,
+    as_json: bool,
+) -> None:
     """Xếp một bản tin vào lịch phát / queue a bulletin."""
     from scheduler.errors import UsageError
     from scheduler.programme.times import format_local
@@ -45,8 +60,15 @@ def queue(text_value: str | None, file_path: str | None, item_ref: str | None, t
         except (OSError, UnicodeDecodeError) as exc:
             raise UsageError("file_unreadable", path=file_path, reason=getattr(exc, "strerror", None) or exc) from exc
     with state.app() as app:
-        queued = queue_bulletin(app, text=body, item_ref=item_ref, title=title, at=at,
-                                channels=channels.split(",") if channels else None, priority=priority)
+        queued = queue_bulletin(
+            app,
+            text=body,
+            item_ref=item_ref,
+            title=title,
+            at=at,
+            channels=channels.split(",") if channels else None,
+            priority=priority,
+        )
     if as_json:
         say(json.dumps(queued.as_json(), ensure_ascii=False))
         return
@@ -54,5 +76,13 @@ def queue(text_value: str | None, file_path: str | None, item_ref: str | None, t
     for airing in queued.airings:
         say(f"  #{airing.id}  {airing.channel:<9} {format_local(airing.due_at, app.config.tz)}")
     for notice in queued.notices:
-        say("  ! " + text(notice.code, state.language, channel=notice.channel, airing=notice.airing_id,
-                          at=format_local(notice.due_at, app.config.tz, "%Y-%m-%d %H:%M:%S")))
+        say(
+            "  ! "
+            + text(
+                notice.code,
+                state.language,
+                channel=notice.channel,
+                airing=notice.airing_id,
+                at=format_local(notice.due_at, app.config.tz, "%Y-%m-%d %H:%M:%S"),
+            )
+        )

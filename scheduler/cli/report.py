@@ -27,20 +27,32 @@ def _size(n: int) -> str:
 @click.option("--year", type=int, help="Cả năm / a whole year, YYYY.")
 @click.option("--from", "first", help="Từ ngày / first local date, YYYY-MM-DD.")
 @click.option("--to", "last", help="Đến hết ngày (mặc định hôm nay) / last local date inclusive (default today).")
-@click.option("--out", "outs", multiple=True, metavar="FILE.xlsx|FILE.csv",
-              help="Tệp ghi ra, có thể nhiều lần (mặc định bao-cao-<mã đài>-<kỳ>.xlsx) / output file(s).")
+@click.option(
+    "--out",
+    "outs",
+    multiple=True,
+    metavar="FILE.xlsx|FILE.csv",
+    help="Tệp ghi ra, có thể nhiều lần (mặc định bao-cao-<mã đài>-<kỳ>.xlsx) / output file(s).",
+)
 @click.option("--plan", "plan_id", type=int, help="Kế hoạch số (mặc định kế hoạch đang dùng) / plan ID.")
 @click.option("--json", "as_json", is_flag=True, help="In số liệu tóm tắt dạng JSON / print the figures as JSON.")
 @common_options
-def report_command(month: str | None, year: int | None, first: str | None, last: str | None, outs: tuple[str, ...],
-                   plan_id: int | None, as_json: bool) -> None:
+def report_command(
+    month: str | None,
+    year: int | None,
+    first: str | None,
+    last: str | None,
+    outs: tuple[str, ...],
+    plan_id: int | None,
+    as_json: bool,
+) -> None:
     """Báo cáo kết quả thực hiện kế hoạch tuyên truyền / the periodic report (.xlsx or .csv)."""
     from scheduler.errors import UsageError
     from scheduler.messages import text
-    from scheduler.services.records import choose_period, make_report
+    from scheduler.programme.times import parse_local_date
     from scheduler.report.files import SUFFIXES, write_report
     from scheduler.report.labels import default_report_name, period_text
-    from scheduler.programme.times import parse_local_date
+    from scheduler.services.records import choose_period, make_report
 
     state = current_state()
     lang = state.language
@@ -56,23 +68,49 @@ def report_command(month: str | None, year: int | None, first: str | None, last:
     paths = [write_report(report, Path(out), lang) for out in (outs or (default_report_name(report),))]
     problems = report.airings - report.done
     if as_json:
-        say(json.dumps({"period": [period.first.isoformat(), period.last.isoformat()], "files": [str(p) for p in paths],
-                        "airings": report.airings, "done": report.done, "problems": problems,
-                        "radio_minutes": round(report.radio_minutes, 2),
-                        "items": len(report.items), "items_covered": report.items_covered,
-                        "items_not_aired": [i.ref for i in report.items if not i.covered]}, ensure_ascii=False))
+        say(
+            json.dumps(
+                {
+                    "period": [period.first.isoformat(), period.last.isoformat()],
+                    "files": [str(p) for p in paths],
+                    "airings": report.airings,
+                    "done": report.done,
+                    "problems": problems,
+                    "radio_minutes": round(report.radio_minutes, 2),
+                    "items": len(report.items),
+                    "items_covered": report.items_covered,
+                    "items_not_aired": [i.ref for i in report.items if not i.covered],
+                },
+                ensure_ascii=False,
+            )
+        )
         return
     for path in paths:
         say(text("report_written", lang, period=period_text(period, lang, short=True), path=path))
-    say(text("report_summary", lang, airings=report.airings, done=report.done, problems=problems,
-             minutes=f"{report.radio_minutes:.1f}"))
+    say(
+        text(
+            "report_summary",
+            lang,
+            airings=report.airings,
+            done=report.done,
+            problems=problems,
+            minutes=f"{report.radio_minutes:.1f}",
+        )
+    )
     if report.plan_id is None:
         say(text("report_no_plan", lang))
     else:
         missing = [i.ref for i in report.items if not i.covered]
-        say(text("report_items", lang, covered=report.items_covered, items=len(report.items),
-                 plan=report.plan_title, missing=", ".join(missing[:20]) + (" …" if len(missing) > 20 else "")
-                 if missing else "-"))
+        say(
+            text(
+                "report_items",
+                lang,
+                covered=report.items_covered,
+                items=len(report.items),
+                plan=report.plan_title,
+                missing=", ".join(missing[:20]) + (" …" if len(missing) > 20 else "") if missing else "-",
+            )
+        )
 
 
 @click.group("archive")
@@ -82,27 +120,40 @@ def archive_group() -> None:
 
 @archive_group.command("prune")
 @click.option("--dry-run", is_flag=True, help="Chỉ liệt kê, không xóa / list only, delete nothing.")
-@click.option("--force", is_flag=True,
-              help="Xóa cả tệp quá hạn mà nhật ký còn cần / delete past retention even what the log still needs.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Xóa cả tệp quá hạn mà nhật ký còn cần / delete past retention even what the log still needs.",
+)
 @click.option("--keep-days", type=click.IntRange(min=1), help="Thay archive.keep_days / override archive.keep_days.")
 @click.option("--list", "show_all", is_flag=True, help="In từng tệp / print every file.")
 @click.option("--json", "as_json", is_flag=True, help="In JSON / print JSON.")
 @common_options
 def prune_command(dry_run: bool, force: bool, keep_days: int | None, show_all: bool, as_json: bool) -> None:
     """Dọn tệp âm thanh quá hạn lưu / delete archived audio past retention."""
-    from scheduler.services.archive import prune_archive
     from scheduler.messages import text
+    from scheduler.services.archive import prune_archive
 
     state = current_state()
     lang = state.language
     with state.app() as app:
         result = prune_archive(app, dry_run=dry_run, force=force, keep_days=keep_days)
     if as_json:
-        say(json.dumps({"dry_run": dry_run, "force": force, "cutoff": result.cutoff.isoformat(),
-                        "keep_days": result.keep_days, "bytes": result.bytes,
-                        "deleted": [str(f.path) for f in result.deleted],
-                        "kept": [{"path": str(k.path), "reason": k.code, **k.params} for k in result.kept],
-                        "failed": [{"path": str(p), "reason": r} for p, r in result.failed]}, ensure_ascii=False))
+        say(
+            json.dumps(
+                {
+                    "dry_run": dry_run,
+                    "force": force,
+                    "cutoff": result.cutoff.isoformat(),
+                    "keep_days": result.keep_days,
+                    "bytes": result.bytes,
+                    "deleted": [str(f.path) for f in result.deleted],
+                    "kept": [{"path": str(k.path), "reason": k.code, **k.params} for k in result.kept],
+                    "failed": [{"path": str(p), "reason": r} for p, r in result.failed],
+                },
+                ensure_ascii=False,
+            )
+        )
         return
     common = dict(days=result.keep_days, cutoff=result.cutoff.strftime("%d/%m/%Y"))
     if not result.exists:
@@ -124,4 +175,3 @@ def prune_command(dry_run: bool, force: bool, keep_days: int | None, show_all: b
         say("  ! " + text("archive_failed", lang, path=path, reason=reason), err=True)
     if result.failed:
         raise SystemExit(1)
-

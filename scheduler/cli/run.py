@@ -38,8 +38,9 @@ def run(once: bool) -> None:
 
         def _signal(signum: int, _frame: Any) -> None:
             if stop.is_set():
-                logging.getLogger("loa.runner").warning("second signal: stopping at once",
-                                                        extra=tagged("second_signal"))
+                logging.getLogger("loa.runner").warning(
+                    "second signal: stopping at once", extra=tagged("second_signal")
+                )
                 os._exit(130)
             stop.set()
 

@@ -21,6 +21,7 @@ __all__ = ["normalize", "say_command"]
 def normalize(text_arg: str) -> None:
     """In văn bản sẽ được đọc / print the speakable text."""
     from scheduler.app import build_speaker
+
     config = current_state().config_or_defaults()
     source = sys.stdin.read() if text_arg == "-" else text_arg
     say(build_speaker(config, tts=_NoEngine()).speakable(source))
@@ -56,7 +57,16 @@ def say_command(text_arg: str, out: str, engine: str | None) -> None:
             raise UsageError("tts_unknown_engine", engine=engine, known=", ".join(ENGINE_NAMES))
         config = dataclasses.replace(config, speech=dataclasses.replace(config.speech, engines=(engine,)))
     source = sys.stdin.read() if text_arg == "-" else text_arg
-    rendered = render_script([source], build_speaker(config), Path(out), settings=encode_settings(config),
-                             pause_ms=config.audio.pause_ms)
-    say(text("said", state.language, path=rendered.path, seconds=f"{rendered.seconds:.1f}",
-             engine=rendered.engine, sha256=rendered.sha256))
+    rendered = render_script(
+        [source], build_speaker(config), Path(out), settings=encode_settings(config), pause_ms=config.audio.pause_ms
+    )
+    say(
+        text(
+            "said",
+            state.language,
+            path=rendered.path,
+            seconds=f"{rendered.seconds:.1f}",
+            engine=rendered.engine,
+            sha256=rendered.sha256,
+        )
+    )

@@ -18,9 +18,12 @@ __all__ = ["web", "user"]
 @click.option("--host", help="Địa chỉ lắng nghe (mặc định [web] host) / listen address.")
 @click.option("--port", type=click.IntRange(1, 65535), help="Cổng (mặc định [web] port) / port.")
 @click.option("--threads", type=click.IntRange(1, 256), help="Số luồng waitress (mặc định [web] threads) / threads.")
-@click.option("--dev", is_flag=True,
-              help="Máy chủ phát triển werkzeug thay cho waitress (không tự nạp lại) / werkzeug's development "
-                   "server instead of waitress (no reloader).")
+@click.option(
+    "--dev",
+    is_flag=True,
+    help="Máy chủ phát triển werkzeug thay cho waitress (không tự nạp lại) / werkzeug's development "
+    "server instead of waitress (no reloader).",
+)
 @common_options
 def web(host: str | None, port: int | None, threads: int | None, dev: bool) -> None:
     """Chạy bảng điều khiển web (waitress) / serve the operator web console (waitress)."""
@@ -37,8 +40,14 @@ def web(host: str | None, port: int | None, threads: int | None, dev: bool) -> N
         if dev:
             _serve_dev(console, host, port, state.language)
         else:
-            _serve_waitress(console, host, port, threads or web_config.threads, state.language,
-                            proxied=web_config.trusted_proxies > 0)
+            _serve_waitress(
+                console,
+                host,
+                port,
+                threads or web_config.threads,
+                state.language,
+                proxied=web_config.trusted_proxies > 0,
+            )
 
 
 def _serve_waitress(console: Any, host: str, port: int, threads: int, lang: str, *, proxied: bool) -> None:
@@ -46,8 +55,15 @@ def _serve_waitress(console: Any, host: str, port: int, threads: int, lang: str,
     from waitress.server import create_server
 
     # Behind trusted proxies the console reads X-Forwarded-For itself ([web] trusted_proxies), so keep it.
-    server = create_server(console, host=host, port=port, threads=threads, ident="waitress",
-                           channel_timeout=120, clear_untrusted_proxy_headers=not proxied)
+    server = create_server(
+        console,
+        host=host,
+        port=port,
+        threads=threads,
+        ident="waitress",
+        channel_timeout=120,
+        clear_untrusted_proxy_headers=not proxied,
+    )
     say(text("web_serving", lang, host=host, port=getattr(server, "effective_port", port)))
     try:
         server.run()
@@ -74,10 +90,20 @@ def user() -> None:
 
 @user.command("add")
 @click.argument("username")
-@click.option("--role", type=click.Choice(["operator", "approver", "admin"]), default="admin", show_default=True,
-              help="Vai trò / role.")
-@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
-              help="Mật khẩu (hỏi nếu không ghi) / password (prompted if not given).")
+@click.option(
+    "--role",
+    type=click.Choice(["operator", "approver", "admin"]),
+    default="admin",
+    show_default=True,
+    help="Vai trò / role.",
+)
+@click.option(
+    "--password",
+    prompt=True,
+    hide_input=True,
+    confirmation_prompt=True,
+    help="Mật khẩu (hỏi nếu không ghi) / password (prompted if not given).",
+)
 @common_options
 def user_add(username: str, role: str, password: str) -> None:
     """Tạo người dùng (người đầu tiên nên là admin) / create a user (make the first one an admin)."""
@@ -125,12 +151,32 @@ def user_tokens(as_json: bool) -> None:
         say(text("token_list_empty", state.language))
         return
     lang = state.language
-    rows = [[str(k.id), k.name, k.username, format_local(k.created_at, tz, "%Y-%m-%d %H:%M"),
-             format_local(k.last_used_at, tz, "%Y-%m-%d %H:%M") if k.last_used_at else text("w_never", lang),
-             text("w_revoked", lang, at=format_local(k.revoked_at, tz, "%Y-%m-%d %H:%M") if k.revoked_at else "")
-             if k.revoked else text("w_active", lang)] for k in tokens]
-    say(table(["#", text("w_token_name", lang), text("w_owner", lang), text("w_created", lang),
-               text("w_last_used", lang), text("w_status", lang)], rows))
+    rows = [
+        [
+            str(k.id),
+            k.name,
+            k.username,
+            format_local(k.created_at, tz, "%Y-%m-%d %H:%M"),
+            format_local(k.last_used_at, tz, "%Y-%m-%d %H:%M") if k.last_used_at else text("w_never", lang),
+            text("w_revoked", lang, at=format_local(k.revoked_at, tz, "%Y-%m-%d %H:%M") if k.revoked_at else "")
+            if k.revoked
+            else text("w_active", lang),
+        ]
+        for k in tokens
+    ]
+    say(
+        table(
+            [
+                "#",
+                text("w_token_name", lang),
+                text("w_owner", lang),
+                text("w_created", lang),
+                text("w_last_used", lang),
+                text("w_status", lang),
+            ],
+            rows,
+        )
+    )
 
 
 @user.command("revoke-token")
@@ -144,4 +190,3 @@ def user_revoke_token(token_id: int) -> None:
     with state.app() as app:
         revoked = revoke_token(app, token_id, by="cli")
     say(text("token_revoked", state.language, id=revoked.id, name=revoked.name, username=revoked.username))
-

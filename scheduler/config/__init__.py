@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import dataclasses
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from broadcasts.channels import channel_names, channel_type
@@ -226,7 +227,7 @@ class Config:
         url = self.database.url
         prefix = "sqlite:///"
         if url.startswith(prefix) and not url.startswith(prefix + "/") and ":memory:" not in url:
-            return prefix + str(self.path(url[len(prefix):]).resolve())
+            return prefix + str(self.path(url[len(prefix) :]).resolve())
         return url
 
     def channel(self, name: str) -> Any:
@@ -256,6 +257,7 @@ def parse_config(table: Mapping[str, Any], *, source: str, base_dir: Path | str)
     for reserved in ("source", "base_dir"):
         if reserved in table:
             unknown(source, reserved, field_names(Config))
+
     def channels(value: Any) -> ChannelsConfig:
         return ChannelsConfig(**build_channels(value, source))
 

@@ -56,8 +56,12 @@ def check(config: Config) -> None:
         bad(src, "web.trusted_proxies", "0–5 (số proxy phía trước / proxies in front)", web.trusted_proxies)
     for key in ("login_attempts", "api_requests"):
         if getattr(web, key) < 0:
-            bad(src, f"web.{key}", "một số không âm (0 = không giới hạn) / a non-negative number (0 = no limit)",
-                 getattr(web, key))
+            bad(
+                src,
+                f"web.{key}",
+                "một số không âm (0 = không giới hạn) / a non-negative number (0 = no limit)",
+                getattr(web, key),
+            )
     for key in ("login_window_seconds", "api_window_seconds"):
         if getattr(web, key) <= 0:
             bad(src, f"web.{key}", "một số giây dương / a positive number of seconds", getattr(web, key))
@@ -97,13 +101,24 @@ def _check_speech(config: Config) -> None:
     if speech.gtts_timeout_seconds <= 0:
         bad(src, "speech.gtts_timeout_seconds", "một số dương / a positive number", speech.gtts_timeout_seconds)
     if "piper" in speech.engines and not speech.piper_voice.strip():
-        bad(src, "speech.piper_voice", "tệp giọng .onnx khi dùng piper / a .onnx voice file when piper is used",
-             speech.piper_voice)
+        bad(
+            src,
+            "speech.piper_voice",
+            "tệp giọng .onnx khi dùng piper / a .onnx voice file when piper is used",
+            speech.piper_voice,
+        )
     if speech.breaker_failures < 1 or speech.breaker_cooldown_seconds < 0:
-        bad(src, "speech.breaker_failures", "số lần lỗi >= 1, thời gian nghỉ >= 0 / failures >= 1, cool-down >= 0",
-             [speech.breaker_failures, speech.breaker_cooldown_seconds])
-    for key, value in (("speech.cache_mb", speech.cache_mb), ("audio.bulletin_cache_mb", audio.bulletin_cache_mb),
-                       ("audio.pause_ms", audio.pause_ms)):
+        bad(
+            src,
+            "speech.breaker_failures",
+            "số lần lỗi >= 1, thời gian nghỉ >= 0 / failures >= 1, cool-down >= 0",
+            [speech.breaker_failures, speech.breaker_cooldown_seconds],
+        )
+    for key, value in (
+        ("speech.cache_mb", speech.cache_mb),
+        ("audio.bulletin_cache_mb", audio.bulletin_cache_mb),
+        ("audio.pause_ms", audio.pause_ms),
+    ):
         if value < 0:
             bad(src, key, "một số không âm / a non-negative number", value)
     if not -70 <= audio.target_lufs <= -5 or not -20 <= audio.true_peak_db <= 0:
@@ -116,8 +131,12 @@ def _check_speech(config: Config) -> None:
             bad(src, f"audio.{key}", "{station} {weekday} {date} {time} {lunar} {lunar_date}", template)
     jingle = audio.jingle.strip()
     if jingle and jingle.lower() != "none" and not config.path(jingle).is_file():
-        bad(src, "audio.jingle", '"" (tiếng chuông), "none" hoặc một tệp âm thanh có thật / '
-             '"" (chime), "none" or an existing sound file', audio.jingle)
+        bad(
+            src,
+            "audio.jingle",
+            '"" (tiếng chuông), "none" hoặc một tệp âm thanh có thật / "" (chime), "none" or an existing sound file',
+            audio.jingle,
+        )
 
 
 def _check_channels(config: Config) -> None:

@@ -12,8 +12,9 @@ import re
 import tomllib
 import types
 import typing
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from broadcasts.channels import channel_names, channel_type
 from scheduler.errors import ConfigError
@@ -55,8 +56,9 @@ def bad(source: str, key: str, expected: str, value: Any) -> typing.NoReturn:
     raise ConfigError("config_bad_value", path=source, key=key, expected=expected, got=repr(value))
 
 
-def build(cls: type, table: Any, source: str, prefix: str,
-          readers: Mapping[str, Callable[[Any], Any]] | None = None) -> Any:
+def build(
+    cls: type, table: Any, source: str, prefix: str, readers: Mapping[str, Callable[[Any], Any]] | None = None
+) -> Any:
     """An instance of the dataclass `cls` from `table` (keys under `prefix`); `readers` read some fields their way."""
     if not isinstance(table, dict):
         bad(source, prefix.rstrip(".") or "(root)", "một bảng / a table", table)
@@ -66,13 +68,21 @@ def build(cls: type, table: Any, source: str, prefix: str,
         if key not in names:
             unknown(source, prefix + key, names)
     readers = readers or {}
-    kwargs = {name: readers[name](table[name]) if name in readers else
-              _coerce(hints[name], table[name], source, prefix + name) for name in names if name in table}
+    kwargs = {
+        name: readers[name](table[name])
+        if name in readers
+        else _coerce(hints[name], table[name], source, prefix + name)
+        for name in names
+        if name in table
+    }
     try:
         return cls(**kwargs)
     except TypeError:
-        missing = [f.name for f in dataclasses.fields(cls) if f.name not in kwargs
-                   and f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING]
+        missing = [
+            f.name
+            for f in dataclasses.fields(cls)
+            if f.name not in kwargs and f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+        ]
         bad(source, prefix + (missing[0] if missing else "?"), "một giá trị / a value", None)
 
 
@@ -88,8 +98,9 @@ def build_channels(table: Any, source: str) -> dict[str, Any]:
     out: dict[str, Any] = {}
     if "enabled" in table:
         out["enabled"] = _coerce(tuple[str, ...], table["enabled"], source, "channels.enabled")
-    out["settings"] = {name: build(channel_type(name).settings, table.get(name, {}), source, f"channels.{name}.")
-                       for name in names}
+    out["settings"] = {
+        name: build(channel_type(name).settings, table.get(name, {}), source, f"channels.{name}.") for name in names
+    }
     return out
 
 

@@ -70,8 +70,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "facebook_throttled": (
         "Facebook tạm thời từ chối (Graph {graph}: {reason}); chưa đăng gì. Chờ {wait} giây rồi thử lại.",
-        "Facebook refused for now (Graph {graph}: {reason}); nothing was posted. Waiting {wait} s, then "
-        "trying again.",
+        "Facebook refused for now (Graph {graph}: {reason}); nothing was posted. Waiting {wait} s, then trying again.",
     ),
     "facebook_rejected": (
         "Facebook từ chối bài đăng (Graph {graph}/{subcode}: {reason}; fbtrace {trace}); chưa đăng gì.",
@@ -106,8 +105,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "zalo_throttled": (
         "Zalo tạm thời từ chối ({step}, mã {zalo}: {reason}); chưa gửi gì ở bước này, sẽ thử lại.",
-        "Zalo refused for now ({step}, code {zalo}: {reason}); nothing was sent in this step; it will be "
-        "tried again.",
+        "Zalo refused for now ({step}, code {zalo}: {reason}); nothing was sent in this step; it will be tried again.",
     ),
     "zalo_rejected": (
         "Zalo từ chối ({step}, mã {zalo}: {reason}).",
@@ -139,14 +137,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "page_id is not set in [channels.facebook].",
     ),
     "check_fb_wrong_page": (
-        "token thuộc về {name} ({id}), không phải Trang {page}: tạo Page access token cho đúng Trang và đặt vào "
-        "{env}.",
+        "token thuộc về {name} ({id}), không phải Trang {page}: tạo Page access token cho đúng Trang và đặt vào {env}.",
         "the token belongs to {name} ({id}), not to Page {page}: create a Page access token for that Page and "
         "put it in {env}.",
     ),
     "check_fb_page": ("token hợp lệ cho Trang {name} ({id}).", "the token is valid for the Page {name} ({id})."),
-    "check_fb_feed": ("đọc được bảng tin của Trang (dùng để đối soát).",
-                      "the Page feed can be read (used by reconcile)."),
+    "check_fb_feed": (
+        "đọc được bảng tin của Trang (dùng để đối soát).",
+        "the Page feed can be read (used by reconcile).",
+    ),
     "check_zalo_no_cover": (
         "chưa đặt cover_url: Zalo bắt buộc ảnh bìa cho bài viết.",
         "cover_url is not set: Zalo requires a cover image for articles.",

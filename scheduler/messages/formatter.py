@@ -31,8 +31,10 @@ class StationFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         code = getattr(record, "loa_code", None)
         if code:
-            params = {k: render(v, self.lang) if hasattr(v, "code") and hasattr(v, "params") else v
-                      for k, v in (getattr(record, "loa_params", None) or {}).items()}
+            params = {
+                k: render(v, self.lang) if hasattr(v, "code") and hasattr(v, "params") else v
+                for k, v in (getattr(record, "loa_params", None) or {}).items()
+            }
             record = copy.copy(record)
             record.msg, record.args = text(code, self.lang, **params), None
         return super().format(record)

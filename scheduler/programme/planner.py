@@ -18,11 +18,32 @@ from sqlalchemy.orm import Session
 from broadcasts.channels.radio import WEEKDAYS
 from broadcasts.models import Airing, AiringStatus, Approval, Bulletin, ContentItem, Plan, Priority, Slot
 from scheduler.app import App
-from scheduler.programme.slots import Entry, Occurrence, QuietHours, SlotSpec, estimate_seconds, fill_slots, \
-    next_rotation_item, occurrences
+from scheduler.programme.slots import (
+    Entry,
+    Occurrence,
+    QuietHours,
+    SlotSpec,
+    estimate_seconds,
+    fill_slots,
+    next_rotation_item,
+    occurrences,
+)
 
-__all__ = ["Moved", "active_plan", "plan_item", "slot_specs", "radio_chain", "first_occurrence", "replan", "materialize", "quiet_hours",
-           "OPENING_RANK", "CLOSING_RANK", "rank_of", "spoken_date"]
+__all__ = [
+    "Moved",
+    "active_plan",
+    "plan_item",
+    "slot_specs",
+    "radio_chain",
+    "first_occurrence",
+    "replan",
+    "materialize",
+    "quiet_hours",
+    "OPENING_RANK",
+    "CLOSING_RANK",
+    "rank_of",
+    "spoken_date",
+]
 
 PLAN_DAYS = 14
 OPENING_RANK = -1
@@ -46,18 +67,30 @@ def slot_specs(session: Session, station_id: int) -> list[SlotSpec]:
     specs = []
     for slot in session.scalars(select(Slot).where(Slot.station_id == station_id).order_by(Slot.id)):
         hour, minute = (int(x) for x in slot.local_time.split(":"))
-        specs.append(SlotSpec(id=slot.id, name=slot.name, hour=hour, minute=minute,
-                              weekdays=frozenset(int(d) for d in slot.weekdays), max_seconds=slot.max_seconds,
-                              channels=tuple(slot.channels)))
+        specs.append(
+            SlotSpec(
+                id=slot.id,
+                name=slot.name,
+                hour=hour,
+                minute=minute,
+                weekdays=frozenset(int(d) for d in slot.weekdays),
+                max_seconds=slot.max_seconds,
+                channels=tuple(slot.channels),
+            )
+        )
     return specs
 
 
 def radio_chain(app: App, session: Session, after: datetime, days: int = PLAN_DAYS) -> list[Occurrence]:
     """Upcoming radio occurrences, without those inside quiet hours."""
     quiet = quiet_hours(app)
-    return [o for o in occurrences(slot_specs(session, app.station_id), app.config.tz, after,
-                                   after + timedelta(days=days), "radio")
-            if not quiet.contains(o.start, app.config.tz)]
+    return [
+        o
+        for o in occurrences(
+            slot_specs(session, app.station_id), app.config.tz, after, after + timedelta(days=days), "radio"
+        )
+        if not quiet.contains(o.start, app.config.tz)
+    ]
 
 
 def first_occurrence(app: App, session: Session, channel: str, after: datetime) -> Occurrence | None:
@@ -85,24 +118,48 @@ def replan(app: App, session: Session, now: datetime) -> list[Moved]:
     if not chain:
         return []
     rows = session.execute(
-        select(Airing, Bulletin).join(Bulletin, Bulletin.id == Airing.bulletin_id)
-        .where(Airing.station_id == app.station_id, Airing.channel == "radio",
-               Airing.status == AiringStatus.pending, Airing.slot_at.is_not(None), Airing.slot_at >= chain[0].start,
-               Bulletin.approval == Approval.approved)
+        select(Airing, Bulletin)
+        .join(Bulletin, Bulletin.id == Airing.bulletin_id)
+        .where(
+            Airing.station_id == app.station_id,
+            Airing.channel == "radio",
+            Airing.status == AiringStatus.pending,
+            Airing.slot_at.is_not(None),
+            Airing.slot_at >= chain[0].start,
+            Bulletin.approval == Approval.approved,
+        )
     ).all()
     airings = {a.id: (a, b) for a, b in rows}
     wpm = app.config.speech.rate
-    entries = [Entry(airing_id=a.id, rank=rank_of(b), order=a.id,
-                     seconds=estimate_seconds(f"{b.title}. {b.body}", wpm), occurrence=a.slot_at)
-               for a, b in rows if a.slot_at is not None]
+    entries = [
+        Entry(
+            airing_id=a.id,
+            rank=rank_of(b),
+            order=a.id,
+            seconds=estimate_seconds(f"{b.title}. {b.body}", wpm),
+            occurrence=a.slot_at,
+        )
+        for a, b in rows
+        if a.slot_at is not None
+    ]
     moved: list[Moved] = []
     for placement in fill_slots(entries, chain):
         airing, bulletin = airings[placement.airing_id]
-        new_slot_at = next(o.start for o in chain if o.start <= placement.due_at and o.slot.id == placement.slot_id) \
-            if placement.carried else airing.slot_at
+        new_slot_at = (
+            next(o.start for o in chain if o.start <= placement.due_at and o.slot.id == placement.slot_id)
+            if placement.carried
+            else airing.slot_at
+        )
         if airing.due_at != placement.due_at:
-            moved.append(Moved(airing_id=airing.id, bulletin_id=bulletin.id, old=airing.due_at, new=placement.due_at,
-                               carried=new_slot_at != airing.slot_at))
+            moved.append(
+                Moved(
+                    airing_id=airing.id,
+                    bulletin_id=bulletin.id,
+                    old=airing.due_at,
+                    new=placement.due_at,
+                    carried=new_slot_at != airing.slot_at,
+                )
+            )
             airing.due_at = placement.due_at
         airing.slot_id, airing.slot_at = placement.slot_id, new_slot_at
     return moved
@@ -110,8 +167,12 @@ def replan(app: App, session: Session, now: datetime) -> list[Moved]:
 
 def spoken_date(moment: datetime, app: App) -> dict[str, str]:
     local = moment.astimezone(app.config.tz)
-    return {"weekday": WEEKDAYS[local.weekday()], "date": f"{local.day}/{local.month}/{local.year}",
-            "time": f"{local:%H:%M}", "station": app.config.station.name}
+    return {
+        "weekday": WEEKDAYS[local.weekday()],
+        "date": f"{local.day}/{local.month}/{local.year}",
+        "time": f"{local:%H:%M}",
+        "station": app.config.station.name,
+    }
 
 
 def _rotation_order(session: Session, plan_id: int) -> tuple[list[ContentItem], list[ContentItem]]:
@@ -119,31 +180,64 @@ def _rotation_order(session: Session, plan_id: int) -> tuple[list[ContentItem], 
     items = list(session.scalars(select(ContentItem).where(ContentItem.plan_id == plan_id)))
     parents = {i.parent_id for i in items if i.parent_id is not None}
     eligible = [i for i in items if i.rotation != "skipped" and i.id not in parents]  # leaves: the concrete items
-    eligible.sort(key=lambda i: (i.rotation_order if i.rotation_order is not None else 10_000 + i.position))
+    eligible.sort(key=lambda i: i.rotation_order if i.rotation_order is not None else 10_000 + i.position)
     return eligible, [i for i in eligible if i.rotation == "pinned"]
 
 
 def _last_rotated(session: Session, station_id: int, before: datetime) -> int | None:
     """The content item of the latest rotation airing before `before`."""
-    return session.scalar(select(Bulletin.content_item_id).join(Airing, Airing.bulletin_id == Bulletin.id)
-                          .where(Bulletin.station_id == station_id, Bulletin.origin == "rotation",
-                                 Airing.channel == "radio", Airing.slot_at < before)
-                          .order_by(Airing.slot_at.desc(), Bulletin.id.desc()).limit(1))
+    return session.scalar(
+        select(Bulletin.content_item_id)
+        .join(Airing, Airing.bulletin_id == Bulletin.id)
+        .where(
+            Bulletin.station_id == station_id,
+            Bulletin.origin == "rotation",
+            Airing.channel == "radio",
+            Airing.slot_at < before,
+        )
+        .order_by(Airing.slot_at.desc(), Bulletin.id.desc())
+        .limit(1)
+    )
 
 
-def _add_generated(app: App, session: Session, occurrence: Occurrence, origin: str, title: str, body: str,
-                   now: datetime, item_id: int | None = None) -> bool:
+def _add_generated(
+    app: App,
+    session: Session,
+    occurrence: Occurrence,
+    origin: str,
+    title: str,
+    body: str,
+    now: datetime,
+    item_id: int | None = None,
+) -> bool:
     """Create one generated bulletin with its radio airing; False if another node just did."""
     try:
         with session.begin_nested():
-            bulletin = Bulletin(station_id=app.station_id, title=title, body=body, priority=Priority.normal,
-                                approval=Approval.approved, content_item_id=item_id, origin=origin,
-                                origin_key=_key(origin, occurrence), created_at=now)
+            bulletin = Bulletin(
+                station_id=app.station_id,
+                title=title,
+                body=body,
+                priority=Priority.normal,
+                approval=Approval.approved,
+                content_item_id=item_id,
+                origin=origin,
+                origin_key=_key(origin, occurrence),
+                created_at=now,
+            )
             session.add(bulletin)
             session.flush()
-            session.add(Airing(bulletin_id=bulletin.id, station_id=app.station_id, channel="radio",
-                               due_at=occurrence.start, slot_id=occurrence.slot.id, slot_at=occurrence.start,
-                               status=AiringStatus.pending, created_at=now))
+            session.add(
+                Airing(
+                    bulletin_id=bulletin.id,
+                    station_id=app.station_id,
+                    channel="radio",
+                    due_at=occurrence.start,
+                    slot_id=occurrence.slot.id,
+                    slot_at=occurrence.start,
+                    status=AiringStatus.pending,
+                    created_at=now,
+                )
+            )
             session.flush()
         return True
     except IntegrityError:
@@ -157,8 +251,13 @@ def _key(origin: str, occurrence: Occurrence) -> str:
 def _existing_keys(session: Session, station_id: int, keys: list[str]) -> set[str]:
     found: set[str] = set()
     for i in range(0, len(keys), 500):
-        found.update(session.scalars(select(Bulletin.origin_key).where(Bulletin.station_id == station_id,
-                                                                       Bulletin.origin_key.in_(keys[i:i + 500]))))
+        found.update(
+            session.scalars(
+                select(Bulletin.origin_key).where(
+                    Bulletin.station_id == station_id, Bulletin.origin_key.in_(keys[i : i + 500])
+                )
+            )
+        )
     return found
 
 
@@ -172,8 +271,15 @@ def materialize(app: App, now: datetime, until: datetime) -> int:
         chain = [o for o in radio_chain(app, session, now, days=max(1, (until - now).days + 1)) if o.start <= until]
         if not chain:
             return 0
-        kinds = [k for k, on in (("opening", programme.announcements), ("closing", programme.announcements),
-                                 ("rotation", programme.rotate_plan)) if on]
+        kinds = [
+            k
+            for k, on in (
+                ("opening", programme.announcements),
+                ("closing", programme.announcements),
+                ("rotation", programme.rotate_plan),
+            )
+            if on
+        ]
         existing = _existing_keys(session, app.station_id, [_key(k, o) for o in chain for k in kinds])
         plan = active_plan(session, app.station_id)
         eligible, pinned = _rotation_order(session, plan.id) if plan is not None else ([], [])
@@ -183,11 +289,14 @@ def materialize(app: App, now: datetime, until: datetime) -> int:
         for occurrence in chain:
             words = {**spoken_date(occurrence.start, app), "slot": occurrence.slot.name.lower()}
             if programme.announcements:
-                for origin, title, template in (("opening", "Lời mở đầu", programme.opening),
-                                                ("closing", "Lời kết thúc", programme.closing)):
+                for origin, title, template in (
+                    ("opening", "Lời mở đầu", programme.opening),
+                    ("closing", "Lời kết thúc", programme.closing),
+                ):
                     if _key(origin, occurrence) not in existing:
-                        created += _add_generated(app, session, occurrence, origin, title,
-                                                  template.format(**words), now)
+                        created += _add_generated(
+                            app, session, occurrence, origin, title, template.format(**words), now
+                        )
             rotating = not programme.rotation_slots or occurrence.slot.name in programme.rotation_slots
             if not (programme.rotate_plan and eligible and rotating):
                 continue
@@ -197,8 +306,16 @@ def materialize(app: App, now: datetime, until: datetime) -> int:
                 continue
             ref = next_rotation_item([i.ref for i in eligible], last_ref, pinned=[i.ref for i in pinned])
             item = next(i for i in eligible if i.ref == ref)
-            if _add_generated(app, session, occurrence, "rotation", f"Tuyên truyền: {_short(item.text)}",
-                              programme.rotation_template.format(text=item.text, **words), now, item.id):
+            if _add_generated(
+                app,
+                session,
+                occurrence,
+                "rotation",
+                f"Tuyên truyền: {_short(item.text)}",
+                programme.rotation_template.format(text=item.text, **words),
+                now,
+                item.id,
+            ):
                 created += 1
                 last_ref = ref
         if created:
@@ -230,21 +347,37 @@ def upcoming(app: App, now: datetime, days: int) -> list[ProgrammeLine]:
     with app.reads() as session:
         names = {s.id: s.name for s in session.scalars(select(Slot).where(Slot.station_id == app.station_id))}
         rows = session.execute(
-            select(Airing, Bulletin).join(Bulletin, Bulletin.id == Airing.bulletin_id)
-            .where(Airing.station_id == app.station_id,
-                   Airing.status.in_([AiringStatus.pending, AiringStatus.running]),
-                   Airing.due_at <= now + timedelta(days=days))
+            select(Airing, Bulletin)
+            .join(Bulletin, Bulletin.id == Airing.bulletin_id)
+            .where(
+                Airing.station_id == app.station_id,
+                Airing.status.in_([AiringStatus.pending, AiringStatus.running]),
+                Airing.due_at <= now + timedelta(days=days),
+            )
             .order_by(Airing.due_at, Airing.id)
         ).all()
-    return [ProgrammeLine(airing_id=a.id, channel=a.channel, due_at=a.due_at, slot=names.get(a.slot_id or -1),
-                          priority=b.priority.value, origin=b.origin, title=b.title, status=a.status.value)
-            for a, b in rows]
+    return [
+        ProgrammeLine(
+            airing_id=a.id,
+            channel=a.channel,
+            due_at=a.due_at,
+            slot=names.get(a.slot_id or -1),
+            priority=b.priority.value,
+            origin=b.origin,
+            title=b.title,
+            status=a.status.value,
+        )
+        for a, b in rows
+    ]
 
 
 def active_plan(session: Session, station_id: int) -> Plan | None:
     """The plan the station works from: the newest active one."""
-    return session.scalar(select(Plan).where(Plan.station_id == station_id, Plan.active.is_(True))
-                          .order_by(Plan.imported_at.desc(), Plan.id.desc()))
+    return session.scalar(
+        select(Plan)
+        .where(Plan.station_id == station_id, Plan.active.is_(True))
+        .order_by(Plan.imported_at.desc(), Plan.id.desc())
+    )
 
 
 def plan_item(session: Session, station_id: int, ref: str) -> ContentItem:

@@ -9,9 +9,9 @@ fit in the slot's maximum length is carried to the next occurrence.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from typing import Iterable, Sequence
 from zoneinfo import ZoneInfo
 
 from scheduler.programme.times import next_air_time
@@ -49,8 +49,9 @@ class Occurrence:
     slot: SlotSpec
 
 
-def occurrences(slots: Iterable[SlotSpec], tz: ZoneInfo, after: datetime, until: datetime,
-                channel: str | None = None) -> list[Occurrence]:
+def occurrences(
+    slots: Iterable[SlotSpec], tz: ZoneInfo, after: datetime, until: datetime, channel: str | None = None
+) -> list[Occurrence]:
     """Every occurrence of `slots` (optionally only those carrying `channel`) in (after, until], in order."""
     out: list[Occurrence] = []
     for slot in slots:
@@ -159,15 +160,24 @@ def fill_slots(entries: Sequence[Entry], chain: Sequence[Occurrence], *, gap: fl
             placements.append(_place(entry, occurrence, offset))
             offset += entry.seconds + gap
     for entry in carry + list(pending[index:]):
-        placements.append(Placement(airing_id=entry.airing_id, slot_id=chain[-1].slot.id if chain else 0,
-                                    due_at=entry.occurrence, carried=False))
+        placements.append(
+            Placement(
+                airing_id=entry.airing_id,
+                slot_id=chain[-1].slot.id if chain else 0,
+                due_at=entry.occurrence,
+                carried=False,
+            )
+        )
     return placements
 
 
 def _place(entry: Entry, occurrence: Occurrence, offset: float) -> Placement:
-    return Placement(airing_id=entry.airing_id, slot_id=occurrence.slot.id,
-                     due_at=occurrence.start + timedelta(seconds=offset),
-                     carried=entry.occurrence != occurrence.start)
+    return Placement(
+        airing_id=entry.airing_id,
+        slot_id=occurrence.slot.id,
+        due_at=occurrence.start + timedelta(seconds=offset),
+        carried=entry.occurrence != occurrence.start,
+    )
 
 
 def next_rotation_item(order: Sequence[str], last: str | None, *, pinned: Sequence[str] = ()) -> str | None:

@@ -6,8 +6,8 @@ Nothing here asks the clock; `now` is always passed in.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time, timedelta, timezone
-from typing import Iterable
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from scheduler.errors import UsageError
@@ -37,14 +37,14 @@ def parse_at(value: str, *, now: datetime, tz: ZoneInfo) -> datetime | None:
         candidate = datetime.combine(local_now.date(), time(int(match.group(1)), int(match.group(2))), tz)
         if candidate <= local_now:
             candidate = datetime.combine(local_now.date() + timedelta(days=1), candidate.timetz())
-        return candidate.astimezone(timezone.utc)
+        return candidate.astimezone(UTC)
     try:
         moment = datetime.fromisoformat(text.replace(" ", "T", 1) if " " in text and "T" not in text else text)
     except ValueError:
         raise UsageError("bad_time", value=value) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=tz)
-    return moment.astimezone(timezone.utc)
+    return moment.astimezone(UTC)
 
 
 def parse_local_date(value: str) -> date:
@@ -57,12 +57,14 @@ def parse_local_date(value: str) -> date:
 
 def day_range(first: date | None, last: date | None, tz: ZoneInfo) -> tuple[datetime | None, datetime | None]:
     """UTC bounds [start, end) covering local days `first` to `last` inclusive."""
-    start = datetime.combine(first, time(), tz).astimezone(timezone.utc) if first else None
-    end = datetime.combine(last + timedelta(days=1), time(), tz).astimezone(timezone.utc) if last else None
+    start = datetime.combine(first, time(), tz).astimezone(UTC) if first else None
+    end = datetime.combine(last + timedelta(days=1), time(), tz).astimezone(UTC) if last else None
     return start, end
 
 
-def next_air_time(local_time: tuple[int, int], weekdays: Iterable[int], tz: ZoneInfo, after: datetime) -> datetime | None:
+def next_air_time(
+    local_time: tuple[int, int], weekdays: Iterable[int], tz: ZoneInfo, after: datetime
+) -> datetime | None:
     """The first instant strictly after `after` when a slot at `local_time` on ISO `weekdays` airs."""
     days = frozenset(weekdays)
     if not days:
@@ -74,7 +76,7 @@ def next_air_time(local_time: tuple[int, int], weekdays: Iterable[int], tz: Zone
             continue
         candidate = datetime.combine(day, time(*local_time), tz)
         if candidate > local_after:
-            return candidate.astimezone(timezone.utc)
+            return candidate.astimezone(UTC)
     return None
 
 

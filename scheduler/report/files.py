@@ -22,8 +22,10 @@ from scheduler.report.labels import issue_line, label, local, period_text
 __all__ = ["Section", "sections", "write_report", "write_xlsx", "write_csv", "report_bytes", "SUFFIXES", "MEDIA_TYPES"]
 
 SUFFIXES = (".xlsx", ".csv")
-MEDIA_TYPES = {".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-               ".csv": "text/csv; charset=utf-8"}
+MEDIA_TYPES = {
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".csv": "text/csv; charset=utf-8",
+}
 OUTCOME_COLUMNS = tuple(outcome.value for outcome in Outcome)
 
 
@@ -56,19 +58,33 @@ def sections(report: Report, lang: str = "vi") -> list[Section]:
     L = lambda key, **kw: label(lang, key, **kw)  # noqa: E731
     problems = report.airings - report.done
     missing = [i.ref for i in report.items if not i.covered]
-    key_rows: list[list[Any]] = [[L("k_airings"), report.airings], [L("k_done"), report.done],
-                                 [L("k_problems"), problems], [L("k_minutes"), round(report.radio_minutes, 1)]]
+    key_rows: list[list[Any]] = [
+        [L("k_airings"), report.airings],
+        [L("k_done"), report.done],
+        [L("k_problems"), problems],
+        [L("k_minutes"), round(report.radio_minutes, 1)],
+    ]
     if report.plan_id is not None:
         key_rows.append([L("k_items"), f"{report.items_covered}/{len(report.items)}"])
         key_rows.append([L("k_missing"), ", ".join(missing) or "-"])
     out = [Section(sheet="summary", heading=L("s1"), headers=[], rows=key_rows, notes=[L("count_note")])]
 
-    totals: list[list[Any]] = [[_channel(lang, t.channel), *(t.counts.get(o, 0) for o in OUTCOME_COLUMNS),
-                                t.done, t.airings, t.records] for t in report.totals]
+    totals: list[list[Any]] = [
+        [_channel(lang, t.channel), *(t.counts.get(o, 0) for o in OUTCOME_COLUMNS), t.done, t.airings, t.records]
+        for t in report.totals
+    ]
     grand: list[Any] = [L("total"), *(sum(r[i] for r in totals) for i in range(1, len(OUTCOME_COLUMNS) + 4))]
-    out.append(Section(sheet="summary", heading=L("s2"), rows=totals, total=grand,
-                       headers=[L("channel")] + [_outcome(lang, o).capitalize() for o in OUTCOME_COLUMNS]
-                       + [L("done"), L("airings"), L("records")]))
+    out.append(
+        Section(
+            sheet="summary",
+            heading=L("s2"),
+            rows=totals,
+            total=grand,
+            headers=[L("channel")]
+            + [_outcome(lang, o).capitalize() for o in OUTCOME_COLUMNS]
+            + [L("done"), L("airings"), L("records")],
+        )
+    )
 
     channels = list(report.channels)
     item_rows: list[list[Any]] = []
@@ -79,47 +95,106 @@ def sections(report: Report, lang: str = "vi") -> list[Section]:
             note = "; ".join(x for x in (note, L("rotation_skipped")) if x)
         if not item.covered:
             flagged.add(n)
-        item_rows.append([item.ref, "  " * item.depth + item.text] + [item.counts.get(c, 0) for c in channels]
-                         + [item.total, local(report, item.last_at) if item.last_at else None, note])
+        item_rows.append(
+            [item.ref, "  " * item.depth + item.text]
+            + [item.counts.get(c, 0) for c in channels]
+            + [item.total, local(report, item.last_at) if item.last_at else None, note]
+        )
     for key in ("announcements", "other"):
         counts = report.other.get(key, {})
         item_rows.append(["", L(key)] + [counts.get(c, 0) for c in channels] + [sum(counts.values()), None, ""])
     item_total = ["", L("total")] + [sum(r[2 + i] for r in item_rows) for i in range(len(channels) + 1)]
-    out.append(Section(sheet="items", heading=L("s3"), rows=item_rows, total=item_total + [None, ""],
-                       flagged=flagged, formats={len(channels) + 3: "dd/mm/yyyy hh:mm"},
-                       headers=[L("ref"), L("item")] + [_channel(lang, c) for c in channels]
-                       + [L("total"), L("last"), L("note")],
-                       notes=[] if report.plan_id is not None else [L("no_plan")]))
+    out.append(
+        Section(
+            sheet="items",
+            heading=L("s3"),
+            rows=item_rows,
+            total=[*item_total, None, ""],
+            flagged=flagged,
+            formats={len(channels) + 3: "dd/mm/yyyy hh:mm"},
+            headers=[L("ref"), L("item")] + [_channel(lang, c) for c in channels] + [L("total"), L("last"), L("note")],
+            notes=[] if report.plan_id is not None else [L("no_plan")],
+        )
+    )
 
     weekdays = WEEKDAY_LABELS.get(lang, WEEKDAY_LABELS["vi"])
     day_rows = [[d.day, weekdays[d.day.weekday()], d.airings, d.minutes] for d in report.days]
-    out.append(Section(sheet="days", heading=L("s4"), headers=[L("day"), L("weekday"), L("count"), L("minutes")],
-                       rows=day_rows, formats={0: "dd/mm/yyyy"},
-                       total=[L("total"), "", sum(d.airings for d in report.days), round(report.radio_minutes, 2)]))
+    out.append(
+        Section(
+            sheet="days",
+            heading=L("s4"),
+            headers=[L("day"), L("weekday"), L("count"), L("minutes")],
+            rows=day_rows,
+            formats={0: "dd/mm/yyyy"},
+            total=[L("total"), "", sum(d.airings for d in report.days), round(report.radio_minutes, 2)],
+        )
+    )
 
     problem_rows = []
     for n, p in enumerate(report.problems, start=1):
-        retried = L("retried_as", id=p.retried_as, outcome=_outcome(lang, p.retry_outcome or "")) \
-            if p.retried_as else ""
-        problem_rows.append([n, p.airing_id, local(report, p.due_at), _channel(lang, p.channel),
-                             _outcome(lang, p.outcome), p.title, p.error_code or "", p.error_message or "", retried])
-    out.append(Section(sheet="problems", heading=L("s5"), rows=problem_rows, formats={2: "dd/mm/yyyy hh:mm"},
-                       headers=[L("no"), L("airing"), L("due"), L("channel"), L("outcome"), L("bulletin"),
-                                L("code"), L("reason"), L("retried")],
-                       notes=[] if problem_rows else [L("no_problems")]))
+        retried = (
+            L("retried_as", id=p.retried_as, outcome=_outcome(lang, p.retry_outcome or "")) if p.retried_as else ""
+        )
+        problem_rows.append(
+            [
+                n,
+                p.airing_id,
+                local(report, p.due_at),
+                _channel(lang, p.channel),
+                _outcome(lang, p.outcome),
+                p.title,
+                p.error_code or "",
+                p.error_message or "",
+                retried,
+            ]
+        )
+    out.append(
+        Section(
+            sheet="problems",
+            heading=L("s5"),
+            rows=problem_rows,
+            formats={2: "dd/mm/yyyy hh:mm"},
+            headers=[
+                L("no"),
+                L("airing"),
+                L("due"),
+                L("channel"),
+                L("outcome"),
+                L("bulletin"),
+                L("code"),
+                L("reason"),
+                L("retried"),
+            ],
+            notes=[] if problem_rows else [L("no_problems")],
+        )
+    )
 
-    out.append(Section(sheet="lateness", heading=L("s6"), notes=[L("late_note")],
-                       headers=[L("channel"), L("measured"), L("late"), L("mean"), L("median"), L("p95"), L("max")],
-                       rows=[[_channel(lang, x.channel), x.count, x.late, x.mean, x.median, x.p95, x.max]
-                             for x in report.lateness]))
+    out.append(
+        Section(
+            sheet="lateness",
+            heading=L("s6"),
+            notes=[L("late_note")],
+            headers=[L("channel"), L("measured"), L("late"), L("mean"), L("median"), L("p95"), L("max")],
+            rows=[
+                [_channel(lang, x.channel), x.count, x.late, x.mean, x.median, x.p95, x.max] for x in report.lateness
+            ],
+        )
+    )
     return out
 
 
 def _header_lines(report: Report, lang: str) -> list[str]:
     plan = label(lang, "plan", title=report.plan_title) if report.plan_title else label(lang, "no_plan")
-    return [report.station_name.upper(), label(lang, "nation"), label(lang, "motto"), issue_line(report, lang),
-            label(lang, "title"), period_text(report.period, lang), plan,
-            label(lang, "source", at=local(report, report.issued_at).strftime("%d/%m/%Y %H:%M"))]
+    return [
+        report.station_name.upper(),
+        label(lang, "nation"),
+        label(lang, "motto"),
+        issue_line(report, lang),
+        label(lang, "title"),
+        period_text(report.period, lang),
+        plan,
+        label(lang, "source", at=local(report, report.issued_at).strftime("%d/%m/%Y %H:%M")),
+    ]
 
 
 def _atomic(path: Path, write: Any) -> Path:
@@ -142,6 +217,7 @@ def _atomic(path: Path, write: Any) -> Path:
 
 def write_csv(report: Report, path: Path, lang: str = "vi") -> Path:
     """The report as one CSV file (UTF-8 with BOM, so spreadsheet programs read the accents): section after section."""
+
     def write(target: Path) -> None:
         with open(target, "w", encoding="utf-8-sig", newline="") as handle:
             writer = csv.writer(handle)
@@ -156,6 +232,7 @@ def write_csv(report: Report, path: Path, lang: str = "vi") -> Path:
                     writer.writerow([_csv_cell(v, section.formats.get(i)) for i, v in enumerate(row)])
                 for note in section.notes:
                     writer.writerow([note])
+
     return _atomic(path, write)
 
 

@@ -9,9 +9,9 @@ Content-Security-Policy holds). Every text is escaped.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
-from typing import Sequence
 
 from broadcasts.report import Report
 from scheduler.messages.labels import CHANNEL_LABELS
@@ -41,22 +41,25 @@ def nice_ticks(top: float, count: int = 4) -> list[float]:
     raw = top / count
     power = 10 ** math.floor(math.log10(raw))
     step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
-    return [step * n for n in range(int(math.ceil(top / step - 1e-9)) + 1)]
+    return [step * n for n in range(math.ceil(top / step - 1e-9) + 1)]
 
 
 def _number(value: float) -> str:
     return f"{value:g}" if value == int(value) else f"{value:.1f}"
 
 
-def column_chart(title: str, categories: Sequence[str], series: Sequence[Series], *, label_every: int = 1,
-                 css_class: str = "chart") -> str:
+def column_chart(
+    title: str, categories: Sequence[str], series: Sequence[Series], *, label_every: int = 1, css_class: str = "chart"
+) -> str:
     """A column chart (grouped when there are several series) as one <svg> element."""
     plot_w, plot_h = WIDTH - _LEFT - _RIGHT, HEIGHT - _TOP - _BOTTOM
     ticks = nice_ticks(max([v for s in series for v in s.values] + [0.0]))
     top = ticks[-1]
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="{escape(css_class)}" viewBox="0 0 {WIDTH} {HEIGHT}" '
-           f'role="img" aria-label="{escape(title)}" font-family="sans-serif" font-size="11">',
-           f"<title>{escape(title)}</title>"]
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="{escape(css_class)}" viewBox="0 0 {WIDTH} {HEIGHT}" '
+        f'role="img" aria-label="{escape(title)}" font-family="sans-serif" font-size="11">',
+        f"<title>{escape(title)}</title>",
+    ]
     for tick in ticks:
         y = _TOP + plot_h - plot_h * tick / top
         out.append(f'<line x1="{_LEFT}" y1="{y:.1f}" x2="{WIDTH - _RIGHT}" y2="{y:.1f}" stroke="#ddd"/>')
@@ -68,12 +71,16 @@ def column_chart(title: str, categories: Sequence[str], series: Sequence[Series]
         for k, s in enumerate(series):
             value = s.values[i]
             h = plot_h * value / top
-            out.append(f'<rect class="bar" x="{x0 + bar * k:.1f}" y="{_TOP + plot_h - h:.1f}" width="{bar:.1f}" '
-                       f'height="{h:.1f}" fill="{s.color}" data-value="{_number(value)}">'
-                       f"<title>{escape(category)} · {escape(s.name)}: {_number(value)}</title></rect>")
+            out.append(
+                f'<rect class="bar" x="{x0 + bar * k:.1f}" y="{_TOP + plot_h - h:.1f}" width="{bar:.1f}" '
+                f'height="{h:.1f}" fill="{s.color}" data-value="{_number(value)}">'
+                f"<title>{escape(category)} · {escape(s.name)}: {_number(value)}</title></rect>"
+            )
         if i % label_every == 0:
-            out.append(f'<text x="{_LEFT + slot * (i + 0.5):.1f}" y="{_TOP + plot_h + 15}" text-anchor="middle" '
-                       f'fill="#333">{escape(category)}</text>')
+            out.append(
+                f'<text x="{_LEFT + slot * (i + 0.5):.1f}" y="{_TOP + plot_h + 15}" text-anchor="middle" '
+                f'fill="#333">{escape(category)}</text>'
+            )
     out.append(f'<line x1="{_LEFT}" y1="{_TOP + plot_h}" x2="{WIDTH - _RIGHT}" y2="{_TOP + plot_h}" stroke="#666"/>')
     if len(series) > 1:
         x = _LEFT
@@ -98,24 +105,63 @@ def report_charts(report: Report, lang: str = "vi") -> list[tuple[str, str]]:
     charts = []
     if report.totals:
         title = label(lang, "chart_channels")
-        charts.append((title, column_chart(
-            title, [_channel(lang, t.channel) for t in report.totals],
-            [Series(name=label(lang, "done"), color="#1f5f8b", values=tuple(float(t.done) for t in report.totals))],
-            css_class="chart chart-channels")))
+        charts.append(
+            (
+                title,
+                column_chart(
+                    title,
+                    [_channel(lang, t.channel) for t in report.totals],
+                    [
+                        Series(
+                            name=label(lang, "done"),
+                            color="#1f5f8b",
+                            values=tuple(float(t.done) for t in report.totals),
+                        )
+                    ],
+                    css_class="chart chart-channels",
+                ),
+            )
+        )
     if report.days:
         title = label(lang, "chart_minutes")
         every = 1 if len(report.days) <= 16 else 5 if len(report.days) <= 62 else 30
-        charts.append((title, column_chart(
-            title, [d.day.strftime("%d/%m") for d in report.days],
-            [Series(name=label(lang, "minutes"), color=COLORS["radio"],
-                    values=tuple(float(d.minutes) for d in report.days))],
-            label_every=every, css_class="chart chart-minutes")))
+        charts.append(
+            (
+                title,
+                column_chart(
+                    title,
+                    [d.day.strftime("%d/%m") for d in report.days],
+                    [
+                        Series(
+                            name=label(lang, "minutes"),
+                            color=COLORS["radio"],
+                            values=tuple(float(d.minutes) for d in report.days),
+                        )
+                    ],
+                    label_every=every,
+                    css_class="chart chart-minutes",
+                ),
+            )
+        )
     if report.items:
         title = label(lang, "chart_items")
-        charts.append((title, column_chart(
-            title, [i.ref for i in report.items],
-            [Series(name=_channel(lang, c), color=_color(c, n),
-                    values=tuple(float(i.counts.get(c, 0)) for i in report.items))
-             for n, c in enumerate(report.channels)],
-            label_every=1 if len(report.items) <= 24 else 5, css_class="chart chart-items")))
+        charts.append(
+            (
+                title,
+                column_chart(
+                    title,
+                    [i.ref for i in report.items],
+                    [
+                        Series(
+                            name=_channel(lang, c),
+                            color=_color(c, n),
+                            values=tuple(float(i.counts.get(c, 0)) for i in report.items),
+                        )
+                        for n, c in enumerate(report.channels)
+                    ],
+                    label_every=1 if len(report.items) <= 24 else 5,
+                    css_class="chart chart-items",
+                ),
+            )
+        )
     return charts

@@ -24,10 +24,13 @@ _HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
 _FLAG_FILL = PatternFill("solid", fgColor="F8CBAD")
 _WRAP = Alignment(wrap_text=True, vertical="top")
 _CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
-_WIDTHS = {"summary": [34, 11, 11, 11, 11, 11, 11, 11, 12, 12, 14],
-           "items": [8, 60, 13, 13, 13, 10, 17, 24],
-           "days": [14, 12, 10, 10], "problems": [6, 9, 17, 13, 14, 40, 18, 60, 22],
-           "lateness": [16, 14, 14, 16, 16, 18, 16]}
+_WIDTHS = {
+    "summary": [34, 11, 11, 11, 11, 11, 11, 11, 12, 12, 14],
+    "items": [8, 60, 13, 13, 13, 10, 17, 24],
+    "days": [14, 12, 10, 10],
+    "problems": [6, 9, 17, 13, 14, 40, 18, 60, 22],
+    "lateness": [16, 14, 14, 16, 16, 18, 16],
+}
 
 
 def _print_setup(ws: Worksheet, landscape: bool = True) -> None:
@@ -52,8 +55,12 @@ def _heading_block(ws: Worksheet, lines: list[str], width: int) -> int:
     ws.cell(row=1, column=half + 1, value=nation).font = _BOLD
     ws.cell(row=2, column=half + 1, value=motto).font = Font(bold=True, underline="single")
     ws.cell(row=3, column=half + 1, value=issued).font = Font(italic=True)
-    for row, text, font in ((5, title, Font(bold=True, size=14)), (6, period, Font(bold=True)),
-                            (7, plan, Font(italic=True)), (8, source, Font(italic=True, size=9))):
+    for row, text, font in (
+        (5, title, Font(bold=True, size=14)),
+        (6, period, Font(bold=True)),
+        (7, plan, Font(italic=True)),
+        (8, source, Font(italic=True, size=9)),
+    ):
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
         cell = ws.cell(row=row, column=1, value=text)
         cell.font, cell.alignment = font, _CENTER
@@ -85,8 +92,9 @@ def _table(ws: Worksheet, section: Section, row: int) -> tuple[int, int, int]:
     return header_row, last, row + 1
 
 
-def _row(ws: Worksheet, row: int, values: list[Any], section: Section, *, fill: PatternFill | None = None,
-         bold: bool = False) -> None:
+def _row(
+    ws: Worksheet, row: int, values: list[Any], section: Section, *, fill: PatternFill | None = None, bold: bool = False
+) -> None:
     for col, value in enumerate(values, start=1):
         cell = ws.cell(row=row, column=col, value=value)
         cell.border, cell.alignment = _BOX, _WRAP
@@ -158,8 +166,10 @@ def build_workbook(report: Report, parts: list[Section], header: list[str], lang
     if report.items and planned > i_header:
         chart = BarChart()
         chart.type, chart.grouping, chart.title = "col", "clustered", label(lang, "chart_items")
-        chart.add_data(Reference(sheets["items"], min_col=3, max_col=2 + len(report.channels), min_row=i_header,
-                                 max_row=planned), titles_from_data=True)
+        chart.add_data(
+            Reference(sheets["items"], min_col=3, max_col=2 + len(report.channels), min_row=i_header, max_row=planned),
+            titles_from_data=True,
+        )
         chart.set_categories(Reference(sheets["items"], min_col=1, min_row=i_header + 1, max_row=planned))
         chart.height, chart.width = 9, max(16, min(40, len(report.items)))
         sheets["items"].add_chart(chart, f"A{rows['items'] + 1}")

@@ -33,8 +33,9 @@ __all__ = ["Runner"]
 class Runner:
     """Executes due airings once each, on time, and records what happened."""
 
-    def __init__(self, app: App, *, max_attempts: int = 3, backoff_seconds: float = 2.0,
-                 observers: list[Observer] | None = None) -> None:
+    def __init__(
+        self, app: App, *, max_attempts: int = 3, backoff_seconds: float = 2.0, observers: list[Observer] | None = None
+    ) -> None:
         self.app = app
         self.policy = RetryPolicy(max_attempts=max_attempts, backoff_seconds=backoff_seconds)
         self.observers = list(observers or [])
@@ -44,8 +45,7 @@ class Runner:
         self.turns = radio.RadioTurns()  # the radio's exclusive turn in this process
         self.quiet = planner.quiet_hours(app)
         channels = app.config.channels
-        self.grace = {name: timedelta(minutes=getattr(channels, name).grace_minutes)
-                      for name in channels.settings}
+        self.grace = {name: timedelta(minutes=getattr(channels, name).grace_minutes) for name in channels.settings}
 
     # ---- one pass ----------------------------------------------------------------
 
@@ -77,16 +77,27 @@ class Runner:
         if row is None:
             return None
         airing, bulletin, station = row
-        if airing.status is not AiringStatus.pending or bulletin.approval is not Approval.approved \
-                or airing.channel in self.stopped:
+        if (
+            airing.status is not AiringStatus.pending
+            or bulletin.approval is not Approval.approved
+            or airing.channel in self.stopped
+        ):
             return None
         if delivery.too_early(airing.due_at, now):  # moved later since its timer was set: not yet
             return None
         channel = app.channels.get(airing.channel)
         grace = self.grace.get(airing.channel, delivery.DEFAULT_GRACE)
         emergency = bulletin.priority is Priority.emergency
-        verdict = delivery.decide(channel=airing.channel, known=channel is not None, emergency=emergency,
-                                  due_at=airing.due_at, now=now, grace=grace, quiet=self.quiet, tz=app.config.tz)
+        verdict = delivery.decide(
+            channel=airing.channel,
+            known=channel is not None,
+            emergency=emergency,
+            due_at=airing.due_at,
+            now=now,
+            grace=grace,
+            quiet=self.quiet,
+            tz=app.config.tz,
+        )
         if verdict is Verdict.hold:
             radio.hold(app, airing_id, now)
             return None
@@ -105,15 +116,25 @@ class Runner:
                 started_at = app.clock.now()
                 late_seconds = max((started_at - broadcast.due_at).total_seconds(), 0.0)
                 if late_seconds >= (1 if broadcast.channel == "radio" else 60):
-                    note(app, logging.WARNING, "log_late", airing=airing_id, channel=broadcast.channel,
-                         seconds=late_seconds)
+                    note(
+                        app,
+                        logging.WARNING,
+                        "log_late",
+                        airing=airing_id,
+                        channel=broadcast.channel,
+                        seconds=late_seconds,
+                    )
                 result = delivery.deliver(app, channel, broadcast, policy=self.policy, stopped=self.stopped)
             now = started_at
         started = None if result.outcome is Outcome.missed else now
-        record = claims.finish(app, airing, result, started=started, late_seconds=late_seconds,
-                               claimant=app.node, observers=self.observers)
-        if record is not None and result.error_code == "sink_interrupted" \
-                and app.config.channels.radio.on_interrupt == "requeue":
+        record = claims.finish(
+            app, airing, result, started=started, late_seconds=late_seconds, claimant=app.node, observers=self.observers
+        )
+        if (
+            record is not None
+            and result.error_code == "sink_interrupted"
+            and app.config.channels.radio.on_interrupt == "requeue"
+        ):
             radio.requeue(app, record)
         return record
 
@@ -123,19 +144,31 @@ class Runner:
             airing = session.get(Airing, airing_id)
             if airing is None or airing.status is not AiringStatus.pending:
                 return
-            broadcast = claims.to_broadcast(airing, session.get_one(Bulletin, airing.bulletin_id),
-                                            session.get_one(Station, airing.station_id))
+            broadcast = claims.to_broadcast(
+                airing, session.get_one(Bulletin, airing.bulletin_id), session.get_one(Station, airing.station_id)
+            )
         channel = self.app.channels.get(broadcast.channel)
         if not isinstance(channel, Preparable):
             return
         try:
             channel.prepare(broadcast)
         except LoaError as exc:
-            note(self.app, logging.WARNING, "log_render_failed", airing=airing_id,
-                 reason=render(exc, self.app.config.lang))
+            note(
+                self.app,
+                logging.WARNING,
+                "log_render_failed",
+                airing=airing_id,
+                reason=render(exc, self.app.config.lang),
+            )
         except Exception as exc:  # a bug here must not stop the timers; air time renders again
-            note(self.app, logging.WARNING, "log_render_failed", exc_info=True, airing=airing_id,
-                 reason=f"{type(exc).__name__}: {exc}")
+            note(
+                self.app,
+                logging.WARNING,
+                "log_render_failed",
+                exc_info=True,
+                airing=airing_id,
+                reason=f"{type(exc).__name__}: {exc}",
+            )
 
     # ---- the poll loop --------------------------------------------------------------
 

@@ -42,14 +42,32 @@ __all__ = [
 Observer = Callable[[LogRecord], None]
 
 # The hot statements, built once: an airing with its bulletin and station; the claim; the finish.
-_LOAD = (select(Airing, Bulletin, Station).join(Bulletin, Bulletin.id == Airing.bulletin_id)
-         .join(Station, Station.id == Airing.station_id).where(Airing.id == bindparam("airing_id")))
-_CLAIM = (update(Airing).where(Airing.id == bindparam("airing_id"), Airing.status == AiringStatus.pending)
-          .values(status=AiringStatus.running, claimed_by=bindparam("node"), claimed_at=bindparam("now"),
-                  lease_until=bindparam("lease_until"), attempts=Airing.attempts + 1))
-_FINISH = (update(Airing).where(Airing.id == bindparam("airing_id"), Airing.status == AiringStatus.running,
-                                Airing.claimed_by == bindparam("claimant"))
-           .values(status=bindparam("status"), outcome=bindparam("outcome"), lease_until=None))
+_LOAD = (
+    select(Airing, Bulletin, Station)
+    .join(Bulletin, Bulletin.id == Airing.bulletin_id)
+    .join(Station, Station.id == Airing.station_id)
+    .where(Airing.id == bindparam("airing_id"))
+)
+_CLAIM = (
+    update(Airing)
+    .where(Airing.id == bindparam("airing_id"), Airing.status == AiringStatus.pending)
+    .values(
+        status=AiringStatus.running,
+        claimed_by=bindparam("node"),
+        claimed_at=bindparam("now"),
+        lease_until=bindparam("lease_until"),
+        attempts=Airing.attempts + 1,
+    )
+)
+_FINISH = (
+    update(Airing)
+    .where(
+        Airing.id == bindparam("airing_id"),
+        Airing.status == AiringStatus.running,
+        Airing.claimed_by == bindparam("claimant"),
+    )
+    .values(status=bindparam("status"), outcome=bindparam("outcome"), lease_until=None)
+)
 
 
 def load(app: App, airing_id: int) -> tuple[Airing, Bulletin, Station] | None:
@@ -64,10 +82,20 @@ def load(app: App, airing_id: int) -> tuple[Airing, Bulletin, Station] | None:
 
 def to_broadcast(airing: Airing, bulletin: Bulletin, station: Station) -> Broadcast:
     """What a channel is handed to deliver one airing."""
-    return Broadcast(airing_id=airing.id, bulletin_id=bulletin.id, channel=airing.channel,
-                     station_code=station.code, station_name=station.name, timezone=station.timezone,
-                     title=bulletin.title, body=bulletin.body, post_text=bulletin.post_text,
-                     priority=bulletin.priority.value, due_at=airing.due_at, attempt=airing.attempts)
+    return Broadcast(
+        airing_id=airing.id,
+        bulletin_id=bulletin.id,
+        channel=airing.channel,
+        station_code=station.code,
+        station_name=station.name,
+        timezone=station.timezone,
+        title=bulletin.title,
+        body=bulletin.body,
+        post_text=bulletin.post_text,
+        priority=bulletin.priority.value,
+        due_at=airing.due_at,
+        attempt=airing.attempts,
+    )
 
 
 def due_ids(app: App, now: datetime) -> list[int]:
@@ -76,8 +104,12 @@ def due_ids(app: App, now: datetime) -> list[int]:
         rows = session.execute(
             select(Airing.id, Airing.due_at, Bulletin.priority)
             .join(Bulletin, Bulletin.id == Airing.bulletin_id)
-            .where(Airing.station_id == app.station_id, Airing.status == AiringStatus.pending,
-                   Airing.due_at <= now, Bulletin.approval == Approval.approved)
+            .where(
+                Airing.station_id == app.station_id,
+                Airing.status == AiringStatus.pending,
+                Airing.due_at <= now,
+                Bulletin.approval == Approval.approved,
+            )
             .order_by(Airing.due_at, Airing.id)
         ).all()
     return [r.id for r in sorted(rows, key=lambda r: (r.due_at, r.priority.rank, r.id))]
@@ -86,9 +118,16 @@ def due_ids(app: App, now: datetime) -> list[int]:
 def claim(app: App, airing_id: int, now: datetime) -> bool:
     """Take a pending airing for this node with a fresh lease, committed at once; False if another has it."""
     with app.sessions.begin() as session:
-        claimed = _updated(session, _CLAIM, {
-            "airing_id": airing_id, "node": app.node, "now": now,
-            "lease_until": now + timedelta(seconds=app.config.runner.lease_seconds)})
+        claimed = _updated(
+            session,
+            _CLAIM,
+            {
+                "airing_id": airing_id,
+                "node": app.node,
+                "now": now,
+                "lease_until": now + timedelta(seconds=app.config.runner.lease_seconds),
+            },
+        )
     return claimed == 1
 
 
@@ -102,9 +141,13 @@ def lease_kept(app: App, airing_id: int) -> Iterator[None]:
         while not done.wait(lease / 3):
             try:
                 with app.sessions.begin() as session:
-                    session.execute(update(Airing).where(Airing.id == airing_id, Airing.claimed_by == app.node,
-                                                         Airing.status == AiringStatus.running)
-                                    .values(lease_until=app.clock.now() + timedelta(seconds=lease)))
+                    session.execute(
+                        update(Airing)
+                        .where(
+                            Airing.id == airing_id, Airing.claimed_by == app.node, Airing.status == AiringStatus.running
+                        )
+                        .values(lease_until=app.clock.now() + timedelta(seconds=lease))
+                    )
             except Exception:  # the next renewal tries again; the lease is long
                 note(app, logging.ERROR, "log_lease_renew_failed", exc_info=True, airing=airing_id)
 
@@ -121,12 +164,23 @@ def extend_lease(app: App, airing_id: int, wait: float) -> None:
     """Before waiting to retry, keep the claim for the wait plus a whole lease."""
     until = app.clock.now() + timedelta(seconds=wait + app.config.runner.lease_seconds)
     with app.sessions.begin() as session:
-        session.execute(update(Airing).where(Airing.id == airing_id, Airing.status == AiringStatus.running,
-                                             Airing.claimed_by == app.node).values(lease_until=until))
+        session.execute(
+            update(Airing)
+            .where(Airing.id == airing_id, Airing.status == AiringStatus.running, Airing.claimed_by == app.node)
+            .values(lease_until=until)
+        )
 
 
-def finish(app: App, airing: Airing, delivery: Delivery, *, started: datetime | None, late_seconds: float | None,
-           claimant: str | None, observers: list[Observer]) -> LogRecord | None:
+def finish(
+    app: App,
+    airing: Airing,
+    delivery: Delivery,
+    *,
+    started: datetime | None,
+    late_seconds: float | None,
+    claimant: str | None,
+    observers: list[Observer],
+) -> LogRecord | None:
     """Write the record and the airing's new status in one transaction, if the claim is still ours."""
     finished = app.clock.now()
     final = delivery.outcome in FINAL_OUTCOMES
@@ -134,25 +188,51 @@ def finish(app: App, airing: Airing, delivery: Delivery, *, started: datetime | 
     if delivery.error_code and not message:
         message = say(app, delivery.error_code)
     with app.sessions.begin() as session:
-        changed = _updated(session, _FINISH, {
-            "airing_id": airing.id, "claimant": claimant, "outcome": delivery.outcome,
-            "status": AiringStatus.done if final else AiringStatus.unknown})
+        changed = _updated(
+            session,
+            _FINISH,
+            {
+                "airing_id": airing.id,
+                "claimant": claimant,
+                "outcome": delivery.outcome,
+                "status": AiringStatus.done if final else AiringStatus.unknown,
+            },
+        )
         if changed != 1:
             note(app, logging.ERROR, "log_claim_lost", airing=airing.id)
             return None
         record = LogRecord(
-            airing_id=airing.id, bulletin_id=airing.bulletin_id, station_id=airing.station_id,
-            channel=airing.channel, outcome=delivery.outcome, due_at=airing.due_at, started_at=started,
-            finished_at=finished, late_seconds=late_seconds, tts_engine=delivery.tts_engine,
-            audio_path=delivery.audio_path, audio_sha256=delivery.audio_sha256,
-            audio_seconds=delivery.audio_seconds, external_id=delivery.external_id,
-            external_url=delivery.external_url, error_code=delivery.error_code, error_message=message,
-            detail=delivery.detail, node=app.node, created_at=finished,
+            airing_id=airing.id,
+            bulletin_id=airing.bulletin_id,
+            station_id=airing.station_id,
+            channel=airing.channel,
+            outcome=delivery.outcome,
+            due_at=airing.due_at,
+            started_at=started,
+            finished_at=finished,
+            late_seconds=late_seconds,
+            tts_engine=delivery.tts_engine,
+            audio_path=delivery.audio_path,
+            audio_sha256=delivery.audio_sha256,
+            audio_seconds=delivery.audio_seconds,
+            external_id=delivery.external_id,
+            external_url=delivery.external_url,
+            error_code=delivery.error_code,
+            error_message=message,
+            detail=delivery.detail,
+            node=app.node,
+            created_at=finished,
         )
         session.add(record)
     lang = "en" if app.config.lang == "en" else "vi"
-    note(app, logging.INFO, "log_outcome", airing=airing.id, channel=record.channel,
-         outcome=OUTCOME_LABELS[lang].get(record.outcome.value, record.outcome.value))
+    note(
+        app,
+        logging.INFO,
+        "log_outcome",
+        airing=airing.id,
+        channel=record.channel,
+        outcome=OUTCOME_LABELS[lang].get(record.outcome.value, record.outcome.value),
+    )
     for observer in observers:
         observer(record)
     return record
@@ -163,7 +243,8 @@ def recover(app: App, now: datetime, observers: list[Observer]) -> list[LogRecor
     with app.reads() as session:
         rows = session.execute(
             select(Airing, Bulletin, Station)
-            .join(Bulletin, Bulletin.id == Airing.bulletin_id).join(Station, Station.id == Airing.station_id)
+            .join(Bulletin, Bulletin.id == Airing.bulletin_id)
+            .join(Station, Station.id == Airing.station_id)
             .where(Airing.station_id == app.station_id, Airing.status == AiringStatus.running)
         ).all()
     records: list[LogRecord] = []
@@ -173,18 +254,31 @@ def recover(app: App, now: datetime, observers: list[Observer]) -> list[LogRecor
             continue
         broadcast = to_broadcast(airing, bulletin, station)
         channel = app.channels.get(airing.channel)
-        delivery = channel.recover(broadcast) if channel else Delivery(outcome=Outcome.unknown,
-                                                                      error_code="crashed_unclear")
+        delivery = (
+            channel.recover(broadcast) if channel else Delivery(outcome=Outcome.unknown, error_code="crashed_unclear")
+        )
         if delivery is None:
             with app.sessions.begin() as session:
-                session.execute(update(Airing).where(Airing.id == airing.id, Airing.status == AiringStatus.running,
-                                                     Airing.claimed_by == airing.claimed_by)
-                                .values(status=AiringStatus.pending, claimed_by=None, lease_until=None))
+                session.execute(
+                    update(Airing)
+                    .where(
+                        Airing.id == airing.id,
+                        Airing.status == AiringStatus.running,
+                        Airing.claimed_by == airing.claimed_by,
+                    )
+                    .values(status=AiringStatus.pending, claimed_by=None, lease_until=None)
+                )
             note(app, logging.WARNING, "log_rerun", airing=airing.id, channel=airing.channel)
             continue
-        record = finish(app, airing, delivery, started=airing.claimed_at,
-                        late_seconds=max((airing.claimed_at - airing.due_at).total_seconds(), 0.0)
-                        if airing.claimed_at else None, claimant=airing.claimed_by, observers=observers)
+        record = finish(
+            app,
+            airing,
+            delivery,
+            started=airing.claimed_at,
+            late_seconds=max((airing.claimed_at - airing.due_at).total_seconds(), 0.0) if airing.claimed_at else None,
+            claimant=airing.claimed_by,
+            observers=observers,
+        )
         if record is not None:
             records.append(record)
     return records

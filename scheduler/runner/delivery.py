@@ -56,8 +56,17 @@ def too_early(due_at: datetime, now: datetime) -> bool:
     return due_at - now > EARLY_TOLERANCE
 
 
-def decide(*, channel: str, known: bool, emergency: bool, due_at: datetime, now: datetime, grace: timedelta,
-           quiet: QuietHours, tz: ZoneInfo) -> Verdict:
+def decide(
+    *,
+    channel: str,
+    known: bool,
+    emergency: bool,
+    due_at: datetime,
+    now: datetime,
+    grace: timedelta,
+    quiet: QuietHours,
+    tz: ZoneInfo,
+) -> Verdict:
     """The verdict on an airing of `channel` (`known`: configured here) due at `due_at`, at `now`."""
     late = now - due_at
     if channel == "radio" and not emergency and late <= grace and quiet.contains(now, tz):
@@ -85,19 +94,25 @@ class RetryPolicy:
 
 def skipped(app: App, broadcast: Broadcast) -> Delivery:
     """The delivery of an airing whose channel is not configured."""
-    return Delivery(outcome=Outcome.skipped, error_code="unknown_channel",
-                    error_message=say(app, "unknown_channel", channel=broadcast.channel,
-                                      known=", ".join(app.channels)))
+    return Delivery(
+        outcome=Outcome.skipped,
+        error_code="unknown_channel",
+        error_message=say(app, "unknown_channel", channel=broadcast.channel, known=", ".join(app.channels)),
+    )
 
 
 def missed(app: App, late: timedelta, grace: timedelta) -> Delivery:
     """The delivery of an airing later than its grace."""
-    return Delivery(outcome=Outcome.missed, error_code="missed",
-                    error_message=say(app, "missed", late=_minutes(late), grace=_minutes(grace)))
+    return Delivery(
+        outcome=Outcome.missed,
+        error_code="missed",
+        error_message=say(app, "missed", late=_minutes(late), grace=_minutes(grace)),
+    )
 
 
-def deliver(app: App, channel: Channel, broadcast: Broadcast, *, policy: RetryPolicy,
-            stopped: dict[str, str]) -> Delivery:
+def deliver(
+    app: App, channel: Channel, broadcast: Broadcast, *, policy: RetryPolicy, stopped: dict[str, str]
+) -> Delivery:
     """Publish with retries for clear transient errors; an auth error stops the channel in `stopped`; never raises."""
     lang = app.config.lang
     for attempt in range(1, policy.max_attempts + 1):
@@ -111,14 +126,21 @@ def deliver(app: App, channel: Channel, broadcast: Broadcast, *, policy: RetryPo
                 return Delivery(outcome=Outcome.failed, error_code=exc.code, error_message=message)
             links = {"external_id": exc.params.get("external_id"), "external_url": exc.params.get("external_url")}
             if exc.sent:
-                note(app, logging.ERROR, "log_unclear", airing=broadcast.airing_id, channel=channel.name,
-                     reason=message)
+                note(
+                    app, logging.ERROR, "log_unclear", airing=broadcast.airing_id, channel=channel.name, reason=message
+                )
                 return Delivery(outcome=Outcome.unknown, error_code=exc.code, error_message=message, **links)
             if exc.retryable and attempt < policy.max_attempts:
-                wait = policy.wait(attempt, retry_after=exc.params.get("retry_after"),
-                                   jitter=random.uniform(0, 0.25))
-                note(app, logging.WARNING, "log_retrying", airing=broadcast.airing_id, channel=channel.name,
-                     reason=message, seconds=wait)
+                wait = policy.wait(attempt, retry_after=exc.params.get("retry_after"), jitter=random.uniform(0, 0.25))
+                note(
+                    app,
+                    logging.WARNING,
+                    "log_retrying",
+                    airing=broadcast.airing_id,
+                    channel=channel.name,
+                    reason=message,
+                    seconds=wait,
+                )
                 claims.extend_lease(app, broadcast.airing_id, wait)
                 app.clock.sleep(wait)
                 continue
@@ -133,8 +155,11 @@ def deliver(app: App, channel: Channel, broadcast: Broadcast, *, policy: RetryPo
             return Delivery(outcome=Outcome.failed, error_code=exc.code, error_message=message)
         except Exception as exc:  # a bug must not lose the record of the airing
             note(app, logging.ERROR, "log_internal", exc_info=True, airing=broadcast.airing_id, channel=channel.name)
-            return Delivery(outcome=Outcome.failed, error_code="internal",
-                            error_message=say(app, "internal", reason=f"{type(exc).__name__}: {exc}"))
+            return Delivery(
+                outcome=Outcome.failed,
+                error_code="internal",
+                error_message=say(app, "internal", reason=f"{type(exc).__name__}: {exc}"),
+            )
     raise AssertionError("unreachable")
 
 

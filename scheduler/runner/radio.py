@@ -69,6 +69,14 @@ def requeue(app: App, record: LogRecord) -> None:
     """Air an interrupted bulletin again, right after what interrupted it."""
     now = app.clock.now()
     with app.sessions.begin() as session:
-        session.add(Airing(bulletin_id=record.bulletin_id, station_id=record.station_id, channel=record.channel,
-                           due_at=now, status=AiringStatus.pending, created_at=now))
+        session.add(
+            Airing(
+                bulletin_id=record.bulletin_id,
+                station_id=record.station_id,
+                channel=record.channel,
+                due_at=now,
+                status=AiringStatus.pending,
+                created_at=now,
+            )
+        )
     note(app, logging.INFO, "log_requeued", airing=record.airing_id, bulletin=record.bulletin_id)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from sqlalchemy import and_, or_, select
@@ -71,14 +71,24 @@ class Timers:
             from apscheduler.schedulers.background import BackgroundScheduler
 
             scheduler = BackgroundScheduler(
-                timezone=timezone.utc,
-                executors={"default": ThreadPoolExecutor(self.app.config.runner.workers),
-                           "radio": ThreadPoolExecutor(1), "emergency": ThreadPoolExecutor(1),
-                           "render": ThreadPoolExecutor(1), "sync": ThreadPoolExecutor(1)},
+                timezone=UTC,
+                executors={
+                    "default": ThreadPoolExecutor(self.app.config.runner.workers),
+                    "radio": ThreadPoolExecutor(1),
+                    "emergency": ThreadPoolExecutor(1),
+                    "render": ThreadPoolExecutor(1),
+                    "sync": ThreadPoolExecutor(1),
+                },
                 job_defaults={"misfire_grace_time": None, "coalesce": False, "max_instances": 1},
             )
-        scheduler.add_job(self.sync, "interval", seconds=self.app.config.runner.poll_seconds, id="sync",
-                          executor="sync", next_run_time=datetime.now(timezone.utc))
+        scheduler.add_job(
+            self.sync,
+            "interval",
+            seconds=self.app.config.runner.poll_seconds,
+            id="sync",
+            executor="sync",
+            next_run_time=datetime.now(UTC),
+        )
         self._scheduler = scheduler
         scheduler.start()
 
@@ -119,9 +129,12 @@ class Timers:
                     rows = session.execute(
                         select(Airing.id, Airing.channel, Airing.due_at, Bulletin.priority)
                         .join(Bulletin, Bulletin.id == Airing.bulletin_id)
-                        .where(Airing.station_id == self.app.station_id, Airing.status == AiringStatus.pending,
-                               Bulletin.approval == Approval.approved,
-                               or_(Airing.due_at <= near, and_(Airing.channel == "radio", Airing.due_at <= ahead)))
+                        .where(
+                            Airing.station_id == self.app.station_id,
+                            Airing.status == AiringStatus.pending,
+                            Bulletin.approval == Approval.approved,
+                            or_(Airing.due_at <= near, and_(Airing.channel == "radio", Airing.due_at <= ahead)),
+                        )
                     ).all()
             except Exception:  # the database may be briefly unreachable: try again at the next poll
                 note(self.app, logging.ERROR, "log_sync_failed", exc_info=True)
@@ -130,8 +143,15 @@ class Timers:
             for row in rows:
                 if renders and row.channel == "radio" and row.due_at > now and row.id not in self._rendering:
                     self._rendering.add(row.id)  # once: a render that fails is tried again at air time
-                    scheduler.add_job(_prepare, "date", run_date=max(row.due_at - lead, now), args=[self, row.id],
-                                      id=f"render:{row.id}", executor="render", replace_existing=True)
+                    scheduler.add_job(
+                        _prepare,
+                        "date",
+                        run_date=max(row.due_at - lead, now),
+                        args=[self, row.id],
+                        id=f"render:{row.id}",
+                        executor="render",
+                        replace_existing=True,
+                    )
                 if row.due_at > near:
                     continue
                 with self._timers_lock:
@@ -150,8 +170,15 @@ class Timers:
                     executor = "default"
                 else:
                     executor = "emergency" if row.priority is Priority.emergency else "radio"
-                scheduler.add_job(_fire, "date", run_date=max(row.due_at, now), args=[self, row.id],
-                                  id=f"airing:{row.id}", executor=executor, replace_existing=True)
+                scheduler.add_job(
+                    _fire,
+                    "date",
+                    run_date=max(row.due_at, now),
+                    args=[self, row.id],
+                    id=f"airing:{row.id}",
+                    executor=executor,
+                    replace_existing=True,
+                )
                 added += 1
             with self._timers_lock:  # forget render jobs of airings no longer pending here
                 self._rendering.intersection_update(row.id for row in rows)

@@ -6,22 +6,32 @@ this module decides whether the result is a draft waiting for an approver.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Sequence
+from typing import Any
 
 from sqlalchemy import select
 
 from broadcasts.errors import NotFoundError
 from broadcasts.models import Airing, AiringStatus, Approval, Bulletin, Priority
-from scheduler.programme import planner
 from scheduler.app import App
 from scheduler.errors import UsageError
+from scheduler.programme import planner
 from scheduler.services.queue import Notice, Queued, queue_bulletin, replan_with_notices
 from scheduler.services.users import Actor, audit, can, require
 
-__all__ = ["Submitted", "BulletinView", "submit_bulletin", "send_emergency", "approve", "reject", "pending",
-           "get_bulletin", "recent_bulletins"]
+__all__ = [
+    "Submitted",
+    "BulletinView",
+    "submit_bulletin",
+    "send_emergency",
+    "approve",
+    "reject",
+    "pending",
+    "get_bulletin",
+    "recent_bulletins",
+]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -50,30 +60,45 @@ class BulletinView:
     notices: tuple[Notice, ...] = ()
 
     def as_json(self) -> dict[str, Any]:
-        return {"id": self.id, "title": self.title, "body": self.body, "priority": self.priority,
-                "approval": self.approval, "origin": self.origin, "created_at": self.created_at.isoformat(),
-                "airings": [{"id": i, "channel": c, "due_at": d.isoformat(), "status": s}
-                            for i, c, d, s in self.airings],
-                "notices": [n.as_json() for n in self.notices]}
+        return {
+            "id": self.id,
+            "title": self.title,
+            "body": self.body,
+            "priority": self.priority,
+            "approval": self.approval,
+            "origin": self.origin,
+            "created_at": self.created_at.isoformat(),
+            "airings": [{"id": i, "channel": c, "due_at": d.isoformat(), "status": s} for i, c, d, s in self.airings],
+            "notices": [n.as_json() for n in self.notices],
+        }
 
 
 def _view(bulletin: Bulletin, airings: Sequence[Airing], notices: Sequence[Notice] = ()) -> BulletinView:
-    return BulletinView(id=bulletin.id, title=bulletin.title, body=bulletin.body, priority=bulletin.priority.value,
-                        approval=bulletin.approval.value, origin=bulletin.origin, created_at=bulletin.created_at,
-                        airings=tuple((a.id, a.channel, a.due_at, a.status.value) for a in airings),
-                        notices=tuple(notices))
+    return BulletinView(
+        id=bulletin.id,
+        title=bulletin.title,
+        body=bulletin.body,
+        priority=bulletin.priority.value,
+        approval=bulletin.approval.value,
+        origin=bulletin.origin,
+        created_at=bulletin.created_at,
+        airings=tuple((a.id, a.channel, a.due_at, a.status.value) for a in airings),
+        notices=tuple(notices),
+    )
 
 
-def _take_slot_room(app: App, session: Any, bulletin: Bulletin, airings: Sequence[Airing],
-                    now: datetime) -> list[Notice]:
+def _take_slot_room(
+    app: App, session: Any, bulletin: Bulletin, airings: Sequence[Airing], now: datetime
+) -> list[Notice]:
     """An approved draft now counts in its slot's running order: re-place the radio slots.
 
     A draft whose slot went by while it waited takes the next slot (outside quiet
     hours); one that no longer fits is carried on, and so may others of lower rank.
     """
     notices: list[Notice] = []
-    in_slots = [a for a in airings if a.status is AiringStatus.pending and a.channel == "radio"
-                and a.slot_at is not None]
+    in_slots = [
+        a for a in airings if a.status is AiringStatus.pending and a.channel == "radio" and a.slot_at is not None
+    ]
     if not in_slots:
         return notices
     chain = planner.radio_chain(app, session, now - timedelta(seconds=1))
@@ -87,18 +112,33 @@ def _take_slot_room(app: App, session: Any, bulletin: Bulletin, airings: Sequenc
     return notices + replan_with_notices(app, session, now, bulletin.id)
 
 
-def submit_bulletin(app: App, actor: Actor, *, text: str, title: str | None = None, at: str = "next",
-                    channels: Sequence[str] | None = None, priority: str = "normal") -> Submitted:
+def submit_bulletin(
+    app: App,
+    actor: Actor,
+    *,
+    text: str,
+    title: str | None = None,
+    at: str = "next",
+    channels: Sequence[str] | None = None,
+    priority: str = "normal",
+) -> Submitted:
     """Queue a bulletin; under `require_approval` one from an operator becomes a draft."""
     require(actor, "draft")
     if priority == Priority.emergency.value:
         require(actor, "emergency")
     needs_approval = app.config.require_approval and not can(actor, "approve")
     state = Approval.draft if needs_approval else Approval.approved
-    queued = queue_bulletin(app, text=text, title=title, at=at, channels=channels, priority=priority, origin="web",
-                            approval=state)
-    audit(app, actor, "draft" if needs_approval else "queue", f"bulletin:{queued.bulletin_id}",
-          priority=priority, channels=[a.channel for a in queued.airings])
+    queued = queue_bulletin(
+        app, text=text, title=title, at=at, channels=channels, priority=priority, origin="web", approval=state
+    )
+    audit(
+        app,
+        actor,
+        "draft" if needs_approval else "queue",
+        f"bulletin:{queued.bulletin_id}",
+        priority=priority,
+        channels=[a.channel for a in queued.airings],
+    )
     return Submitted(queued=queued, approval=state.value)
 
 
@@ -158,15 +198,23 @@ def _views(app: App, stmt: Any) -> list[BulletinView]:
 
 def pending(app: App) -> list[BulletinView]:
     """Drafts waiting for approval, oldest first."""
-    return _views(app, select(Bulletin).where(Bulletin.station_id == app.station_id,
-                                              Bulletin.approval == Approval.draft)
-                  .order_by(Bulletin.created_at, Bulletin.id))
+    return _views(
+        app,
+        select(Bulletin)
+        .where(Bulletin.station_id == app.station_id, Bulletin.approval == Approval.draft)
+        .order_by(Bulletin.created_at, Bulletin.id),
+    )
 
 
 def recent_bulletins(app: App, limit: int = 20) -> list[BulletinView]:
     """The newest bulletins drafted or queued in the console."""
-    return _views(app, select(Bulletin).where(Bulletin.station_id == app.station_id, Bulletin.origin == "web")
-                  .order_by(Bulletin.created_at.desc(), Bulletin.id.desc()).limit(limit))
+    return _views(
+        app,
+        select(Bulletin)
+        .where(Bulletin.station_id == app.station_id, Bulletin.origin == "web")
+        .order_by(Bulletin.created_at.desc(), Bulletin.id.desc())
+        .limit(limit),
+    )
 
 
 def get_bulletin(app: App, bulletin_id: int) -> BulletinView:

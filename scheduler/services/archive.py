@@ -17,7 +17,7 @@ import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -118,11 +118,13 @@ def _records(app: App, paths: list[str], hashes: list[str]) -> list[Any]:
     rows: dict[int, Any] = {}
     with app.reads() as session:
         for start in range(0, max(len(paths), len(hashes)), _CHUNK):
-            chunk_p, chunk_h = paths[start:start + _CHUNK], hashes[start:start + _CHUNK]
-            stmt = select(LogRecord.id, LogRecord.airing_id, LogRecord.audio_path, LogRecord.audio_sha256,
-                          LogRecord.due_at).where(LogRecord.station_id == app.station_id,
-                                                  or_(LogRecord.audio_path.in_(chunk_p),
-                                                      LogRecord.audio_sha256.in_(chunk_h)))
+            chunk_p, chunk_h = paths[start : start + _CHUNK], hashes[start : start + _CHUNK]
+            stmt = select(
+                LogRecord.id, LogRecord.airing_id, LogRecord.audio_path, LogRecord.audio_sha256, LogRecord.due_at
+            ).where(
+                LogRecord.station_id == app.station_id,
+                or_(LogRecord.audio_path.in_(chunk_p), LogRecord.audio_sha256.in_(chunk_h)),
+            )
             for row in session.execute(stmt):
                 rows[row.id] = row
     return list(rows.values())
@@ -133,10 +135,16 @@ def _unsettled(app: App, airing_ids: set[int]) -> dict[int, str]:
     out: dict[int, str] = {}
     with app.reads() as session:
         for start in range(0, len(wanted), _CHUNK):
-            out.update((aid, status.value) for aid, status in session.execute(
-                select(Airing.id, Airing.status).where(Airing.id.in_(wanted[start:start + _CHUNK]),
-                                                       Airing.station_id == app.station_id,
-                                                       Airing.status.in_(_UNSETTLED))))
+            out.update(
+                (aid, status.value)
+                for aid, status in session.execute(
+                    select(Airing.id, Airing.status).where(
+                        Airing.id.in_(wanted[start : start + _CHUNK]),
+                        Airing.station_id == app.station_id,
+                        Airing.status.in_(_UNSETTLED),
+                    )
+                )
+            )
     return out
 
 
@@ -144,8 +152,9 @@ def _size(paths: list[Path]) -> int:
     return sum(p.stat().st_size for p in paths if p.exists())
 
 
-def _reasons(file: ArchiveFile, refs: list[Any], meta: dict[str, Any], unsettled: dict[int, str],
-             retention_start: datetime) -> list[Kept]:
+def _reasons(
+    file: ArchiveFile, refs: list[Any], meta: dict[str, Any], unsettled: dict[int, str], retention_start: datetime
+) -> list[Kept]:
     """Why the log still needs `file` (empty: it may go)."""
     why: list[Kept] = []
     for ref in refs:
@@ -155,19 +164,24 @@ def _reasons(file: ArchiveFile, refs: list[Any], meta: dict[str, Any], unsettled
     if isinstance(meta.get("airing_id"), int):
         airings.add(meta["airing_id"])
     for airing in sorted(airings & set(unsettled)):
-        why.append(Kept(path=file.path, code="archive_keep_unsettled",
-                        params={"airing": airing, "status": unsettled[airing]}))
+        why.append(
+            Kept(path=file.path, code="archive_keep_unsettled", params={"airing": airing, "status": unsettled[airing]})
+        )
     expected = {ref.audio_sha256 for ref in refs if ref.audio_path == str(file.path) and ref.audio_sha256}
     if meta.get("sha256"):
         expected.add(meta["sha256"])
     for value in sorted(expected - {file.sha256}):
-        why.append(Kept(path=file.path, code="archive_keep_mismatch",
-                        params={"expected": value[:12], "actual": (file.sha256 or "")[:12]}))
+        why.append(
+            Kept(
+                path=file.path,
+                code="archive_keep_mismatch",
+                params={"expected": value[:12], "actual": (file.sha256 or "")[:12]},
+            )
+        )
     return why
 
 
-def prune_archive(app: App, *, dry_run: bool = False, force: bool = False, keep_days: int | None = None
-                  ) -> PruneResult:
+def prune_archive(app: App, *, dry_run: bool = False, force: bool = False, keep_days: int | None = None) -> PruneResult:
     """Delete (or with `dry_run` only list) archived audio past retention that the log no longer needs."""
     keep = keep_days if keep_days is not None else app.config.archive.keep_days
     tz = app.config.tz
@@ -178,7 +192,7 @@ def prune_archive(app: App, *, dry_run: bool = False, force: bool = False, keep_
     if not root.is_dir():
         result.exists = False
         return result
-    retention_start = datetime.combine(cutoff, time(), tz).astimezone(timezone.utc)
+    retention_start = datetime.combine(cutoff, time(), tz).astimezone(UTC)
     candidates: list[tuple[ArchiveFile, dict[str, Any]]] = []
     strays: list[ArchiveFile] = []
     folders = _old_days(root, cutoff)
@@ -186,8 +200,12 @@ def prune_archive(app: App, *, dry_run: bool = False, force: bool = False, keep_
         groups, leftovers = _collect(folder, day)
         for mp3, sidecar, parts in groups:
             extras = tuple(x for x in (sidecar, *parts) if x is not None)
-            candidates.append((ArchiveFile(path=mp3, day=day, bytes=_size([mp3, *extras]), sha256=sha256_file(mp3),
-                                           extras=extras), _sidecar(sidecar)))
+            candidates.append(
+                (
+                    ArchiveFile(path=mp3, day=day, bytes=_size([mp3, *extras]), sha256=sha256_file(mp3), extras=extras),
+                    _sidecar(sidecar),
+                )
+            )
         strays += [ArchiveFile(path=p, day=day, bytes=_size([p])) for p in leftovers]
     refs = _records(app, [str(f.path) for f, _ in candidates], [f.sha256 for f, _ in candidates if f.sha256])
     by_path: dict[str, list[Any]] = defaultdict(list)
@@ -197,14 +215,21 @@ def prune_archive(app: App, *, dry_run: bool = False, force: bool = False, keep_
             by_path[ref.audio_path].append(ref)
         if ref.audio_sha256:
             by_hash[ref.audio_sha256].append(ref)
-    airing_ids = {r.airing_id for r in refs} | {m["airing_id"] for _, m in candidates
-                                                if isinstance(m.get("airing_id"), int)}
+    airing_ids = {r.airing_id for r in refs} | {
+        m["airing_id"] for _, m in candidates if isinstance(m.get("airing_id"), int)
+    }
     unsettled = _unsettled(app, airing_ids)
     doomed: list[ArchiveFile] = []
     for file, meta in candidates:
         mine = {r.id: r for r in by_path.get(str(file.path), []) + by_hash.get(file.sha256 or "", [])}
-        file = ArchiveFile(path=file.path, day=file.day, bytes=file.bytes, sha256=file.sha256, extras=file.extras,
-                           records=tuple(sorted(mine)))
+        file = ArchiveFile(
+            path=file.path,
+            day=file.day,
+            bytes=file.bytes,
+            sha256=file.sha256,
+            extras=file.extras,
+            records=tuple(sorted(mine)),
+        )
         why = _reasons(file, list(mine.values()), meta, unsettled, retention_start)
         if why and not force:
             result.kept.extend(why)
@@ -225,9 +250,21 @@ def prune_archive(app: App, *, dry_run: bool = False, force: bool = False, keep_
                 result.failed.append((file.path, exc.strerror or str(exc)))
                 continue
             result.deleted.append(file)
-            manifest.write(json.dumps({"path": str(file.path), "sha256": file.sha256, "bytes": file.bytes,
-                                       "day": file.day.isoformat(), "records": list(file.records),
-                                       "forced": force, "deleted_at": now}, ensure_ascii=False) + "\n")
+            manifest.write(
+                json.dumps(
+                    {
+                        "path": str(file.path),
+                        "sha256": file.sha256,
+                        "bytes": file.bytes,
+                        "day": file.day.isoformat(),
+                        "records": list(file.records),
+                        "forced": force,
+                        "deleted_at": now,
+                    },
+                    ensure_ascii=False,
+                )
+                + "\n"
+            )
     for _, folder in reversed(folders):
         for empty in (folder, folder.parent, folder.parent.parent):
             try:

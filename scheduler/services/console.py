@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 
 from broadcasts.errors import NotFoundError
 from broadcasts.models import LogRecord
-from scheduler.programme import planner
 from scheduler.app import App
+from scheduler.programme import planner
 from scheduler.programme.planner import ProgrammeLine
 
 __all__ = ["Today", "ChannelStatus", "today", "channel_status", "audio_file"]
@@ -46,8 +46,12 @@ def channel_status(app: App) -> list[ChannelStatus]:
     """Every known channel with its newest log record."""
     names = list(dict.fromkeys([*app.config.channels.enabled, *app.channels]))
     with app.reads() as session:
-        newest = (select(LogRecord.channel, func.max(LogRecord.id).label("id"))
-                  .where(LogRecord.station_id == app.station_id).group_by(LogRecord.channel).subquery())
+        newest = (
+            select(LogRecord.channel, func.max(LogRecord.id).label("id"))
+            .where(LogRecord.station_id == app.station_id)
+            .group_by(LogRecord.channel)
+            .subquery()
+        )
         last = {r.channel: r for r in session.scalars(select(LogRecord).join(newest, newest.c.id == LogRecord.id))}
     return [ChannelStatus(name=n, enabled=n in app.channels, last=last.get(n)) for n in names]
 

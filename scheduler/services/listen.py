@@ -55,8 +55,15 @@ def render_preview(app: App, text: str) -> Preview:
     if len(text) > MAX_CHARS:
         raise UsageError("listen_too_long", chars=len(text), limit=MAX_CHARS)
     speaker = app.speaker
-    key = "\n".join([identity(speaker.engine), speaker.voice, app.config.audio.bitrate,
-                     str(app.config.audio.target_lufs), speaker.speakable(text)])
+    key = "\n".join(
+        [
+            identity(speaker.engine),
+            speaker.voice,
+            app.config.audio.bitrate,
+            str(app.config.audio.target_lufs),
+            speaker.speakable(text),
+        ]
+    )
     name = hashlib.sha256(key.encode("utf-8")).hexdigest()[:32] + ".mp3"
     folder = _folder(app)
     path = folder / name
@@ -65,8 +72,9 @@ def render_preview(app: App, text: str) -> Preview:
         folder.mkdir(parents=True, exist_ok=True)
         seconds, engine = _cached(path), "cache"
         if seconds is None:
-            rendered = render_script([text], speaker, path, settings=encode_settings(app.config),
-                                     pause_ms=app.config.audio.pause_ms)
+            rendered = render_script(
+                [text], speaker, path, settings=encode_settings(app.config), pause_ms=app.config.audio.pause_ms
+            )
             seconds, engine = rendered.seconds, rendered.engine
         os.utime(path, (stamp, stamp))  # last used, by the app's clock
     except TtsError as exc:

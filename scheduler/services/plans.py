@@ -43,15 +43,29 @@ def import_plan(app: App, path: Path, *, dry_run: bool = False) -> Imported:
         existing = session.scalar(select(Plan).where(Plan.station_id == app.station_id, Plan.sha256 == digest))
         if existing is not None:
             return Imported(parsed=parsed, sha256=digest, plan_id=existing.id, duplicate=True)
-        plan = Plan(station_id=app.station_id, title=parsed.title, year=parsed.year, issuer=parsed.issuer,
-                    channels=list(parsed.channels), source_name=path.name, sha256=digest,
-                    imported_at=app.clock.now(), active=True)
+        plan = Plan(
+            station_id=app.station_id,
+            title=parsed.title,
+            year=parsed.year,
+            issuer=parsed.issuer,
+            channels=list(parsed.channels),
+            source_name=path.name,
+            sha256=digest,
+            imported_at=app.clock.now(),
+            active=True,
+        )
         session.add(plan)
         session.flush()
         by_ref: dict[str, ContentItem] = {}
         for position, item in enumerate(parsed.items):
-            row = ContentItem(plan_id=plan.id, ref=item.ref, label=item.label, text=item.text, position=position,
-                              parent_id=by_ref[item.parent].id if item.parent in by_ref else None)
+            row = ContentItem(
+                plan_id=plan.id,
+                ref=item.ref,
+                label=item.label,
+                text=item.text,
+                position=position,
+                parent_id=by_ref[item.parent].id if item.parent in by_ref else None,
+            )
             session.add(row)
             session.flush()
             by_ref[item.ref] = row
@@ -62,8 +76,10 @@ def list_plans(app: App) -> list[tuple[Plan, int]]:
     """Stored plans of this station, newest first, with their item counts."""
     with app.reads() as session:
         rows = session.execute(
-            select(Plan, func.count(ContentItem.id)).outerjoin(ContentItem, ContentItem.plan_id == Plan.id)
-            .where(Plan.station_id == app.station_id).group_by(Plan.id)
+            select(Plan, func.count(ContentItem.id))
+            .outerjoin(ContentItem, ContentItem.plan_id == Plan.id)
+            .where(Plan.station_id == app.station_id)
+            .group_by(Plan.id)
             .order_by(Plan.imported_at.desc(), Plan.id.desc())
         ).all()
         return [(plan, count) for plan, count in rows]
@@ -75,6 +91,7 @@ def get_plan(app: App, plan_id: int) -> tuple[Plan, list[ContentItem]]:
         plan = session.get(Plan, plan_id)
         if plan is None or plan.station_id != app.station_id:
             raise NotFoundError(kind="plan", id=plan_id)
-        items = list(session.scalars(select(ContentItem).where(ContentItem.plan_id == plan_id)
-                                     .order_by(ContentItem.position)))
+        items = list(
+            session.scalars(select(ContentItem).where(ContentItem.plan_id == plan_id).order_by(ContentItem.position))
+        )
         return plan, items

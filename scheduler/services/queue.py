@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Sequence
 
 from sqlalchemy.orm import Session
 
 from broadcasts.models import Airing, AiringStatus, Approval, Bulletin, Priority
-from scheduler.programme import planner
 from scheduler.app import App
 from scheduler.errors import UsageError
+from scheduler.programme import planner
 from scheduler.programme.times import parse_at
 
 __all__ = ["QueuedAiring", "Queued", "Notice", "queue_bulletin", "replan_with_notices", "default_title"]
@@ -34,8 +34,12 @@ class Notice:
     airing_id: int | None = None
 
     def as_json(self) -> dict[str, object]:
-        return {"code": self.code, "channel": self.channel, "due_at": self.due_at.isoformat(),
-                "airing_id": self.airing_id}
+        return {
+            "code": self.code,
+            "channel": self.channel,
+            "due_at": self.due_at.isoformat(),
+            "airing_id": self.airing_id,
+        }
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -45,9 +49,11 @@ class Queued:
     notices: tuple[Notice, ...] = ()
 
     def as_json(self) -> dict[str, object]:
-        return {"bulletin_id": self.bulletin_id,
-                "airings": [{"id": a.id, "channel": a.channel, "due_at": a.due_at.isoformat()} for a in self.airings],
-                "notices": [n.as_json() for n in self.notices]}
+        return {
+            "bulletin_id": self.bulletin_id,
+            "airings": [{"id": a.id, "channel": a.channel, "due_at": a.due_at.isoformat()} for a in self.airings],
+            "notices": [n.as_json() for n in self.notices],
+        }
 
 
 def default_title(text: str, limit: int = 80) -> str:
@@ -94,14 +100,22 @@ def replan_with_notices(app: App, session: Session, now: datetime, bulletin_id: 
         if move.bulletin_id == bulletin_id:
             notices.append(Notice(code="slot_full_moved", channel="radio", due_at=move.new))
         else:
-            notices.append(Notice(code="slot_pushed_other", channel="radio", due_at=move.new,
-                                  airing_id=move.airing_id))
+            notices.append(Notice(code="slot_pushed_other", channel="radio", due_at=move.new, airing_id=move.airing_id))
     return notices
 
 
-def queue_bulletin(app: App, *, text: str | None = None, item_ref: str | None = None, title: str | None = None,
-                   at: str = "next", channels: Sequence[str] | None = None, priority: str = "normal",
-                   origin: str = "operator", approval: Approval = Approval.approved) -> Queued:
+def queue_bulletin(
+    app: App,
+    *,
+    text: str | None = None,
+    item_ref: str | None = None,
+    title: str | None = None,
+    at: str = "next",
+    channels: Sequence[str] | None = None,
+    priority: str = "normal",
+    origin: str = "operator",
+    approval: Approval = Approval.approved,
+) -> Queued:
     """Create a bulletin and one airing per channel, at a time or in the next slot with room.
 
     A bulletin created as a `draft` waits for approval: the runner airs approved ones only.
@@ -126,16 +140,27 @@ def queue_bulletin(app: App, *, text: str | None = None, item_ref: str | None = 
     quiet = planner.quiet_hours(app)
     notices: list[Notice] = []
     with app.sessions.begin() as session:
-        bulletin = Bulletin(station_id=app.station_id, title=(title or default_title(body)).strip(), body=body,
-                            priority=level, approval=approval, content_item_id=content_item_id,
-                            origin=origin, created_at=now)
+        bulletin = Bulletin(
+            station_id=app.station_id,
+            title=(title or default_title(body)).strip(),
+            body=body,
+            priority=level,
+            approval=approval,
+            content_item_id=content_item_id,
+            origin=origin,
+            created_at=now,
+        )
         session.add(bulletin)
         session.flush()
         airings = []
         for name in names:
             due, slot_id, slot_at = moment, None, None
-            wait = name == "radio" and level is not Priority.emergency and moment is not None \
+            wait = (
+                name == "radio"
+                and level is not Priority.emergency
+                and moment is not None
                 and quiet.contains(moment, app.config.tz)
+            )
             if moment is None or wait:
                 occurrence = planner.first_occurrence(app, session, name, now if moment is None else moment)
                 if occurrence is None:
@@ -143,11 +168,24 @@ def queue_bulletin(app: App, *, text: str | None = None, item_ref: str | None = 
                 due, slot_id, slot_at = occurrence.start, occurrence.slot.id, occurrence.start
                 if wait:
                     notices.append(Notice(code="quiet_hours_wait", channel=name, due_at=due))
-            airings.append(Airing(bulletin_id=bulletin.id, station_id=app.station_id, channel=name, due_at=due,
-                                  slot_id=slot_id, slot_at=slot_at, status=AiringStatus.pending, created_at=now))
+            airings.append(
+                Airing(
+                    bulletin_id=bulletin.id,
+                    station_id=app.station_id,
+                    channel=name,
+                    due_at=due,
+                    slot_id=slot_id,
+                    slot_at=slot_at,
+                    status=AiringStatus.pending,
+                    created_at=now,
+                )
+            )
         session.add_all(airings)
         session.flush()
         if any(a.channel == "radio" and a.slot_at is not None for a in airings):
             notices += replan_with_notices(app, session, now, bulletin.id)
-        return Queued(bulletin_id=bulletin.id, notices=tuple(notices),
-                      airings=tuple(QueuedAiring(id=a.id, channel=a.channel, due_at=a.due_at) for a in airings))
+        return Queued(
+            bulletin_id=bulletin.id,
+            notices=tuple(notices),
+            airings=tuple(QueuedAiring(id=a.id, channel=a.channel, due_at=a.due_at) for a in airings),
+        )

@@ -19,8 +19,15 @@ from broadcasts.report import Period, Report, active_plan, build_report
 from scheduler.app import App
 from scheduler.errors import NotFoundError, UsageError
 
-__all__ = ["read_log", "read_log_page", "make_report", "parse_month", "choose_period", "last_full_month",
-           "month_period"]
+__all__ = [
+    "read_log",
+    "read_log_page",
+    "make_report",
+    "parse_month",
+    "choose_period",
+    "last_full_month",
+    "month_period",
+]
 
 _MONTH = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
 
@@ -44,8 +51,14 @@ def month_period(month: str | None, today: date) -> Period:
     return parse_month(month if month and month.strip() else last_full_month(today))
 
 
-def choose_period(*, month: str | None = None, year: int | None = None, first: date | None = None,
-                  last: date | None = None, today: date) -> Period:
+def choose_period(
+    *,
+    month: str | None = None,
+    year: int | None = None,
+    first: date | None = None,
+    last: date | None = None,
+    today: date,
+) -> Period:
     """The report period from exactly one of a month, a year, or a first day (to `last`, else today)."""
     given = sum(x is not None for x in (month, year, first if first is not None else last))
     if given == 0:
@@ -91,9 +104,14 @@ def read_log_page(app: App, query: LogQuery) -> LogPage:
                 raise UsageError("no_active_plan")
             if query.item_ref:
                 ref = query.item_ref.strip()
-                found = session.scalar(select(ContentItem.id).where(
-                    ContentItem.plan_id == plan.id,
-                    or_(ContentItem.ref == ref, ContentItem.ref.startswith(ref + ".", autoescape=True))).limit(1))
+                found = session.scalar(
+                    select(ContentItem.id)
+                    .where(
+                        ContentItem.plan_id == plan.id,
+                        or_(ContentItem.ref == ref, ContentItem.ref.startswith(ref + ".", autoescape=True)),
+                    )
+                    .limit(1)
+                )
                 if found is None:
                     raise UsageError("plan_item_not_found", ref=ref)
             query = dataclasses.replace(query, plan_id=plan.id)
@@ -104,5 +122,6 @@ def make_report(app: App, period: Period, *, plan_id: int | None = None) -> Repo
     """The periodic report of this station for `period`, over the active plan (or `plan_id`), as of now."""
     with app.reads() as session:
         _check_plan(session, app.station_id, plan_id)
-        return build_report(session, app.station_id, period, now=app.clock.now(),
-                            channels=app.config.channels.enabled, plan_id=plan_id)
+        return build_report(
+            session, app.station_id, period, now=app.clock.now(), channels=app.config.channels.enabled, plan_id=plan_id
+        )

@@ -14,15 +14,22 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, select, update
 
 from audio.errors import LoaError
-from broadcasts.channels.base import Broadcast, Delivery
+from broadcasts.channels.base import ERROR, Broadcast, Checkable, Delivery, Finding, Reconcilable, Resumable
 from broadcasts.models import Airing, AiringStatus, Bulletin, LogRecord, Outcome, Station
-from broadcasts.channels.base import ERROR, Checkable, Finding, Reconcilable, Resumable
 from scheduler.app import App
 from scheduler.errors import NotFoundError, UsageError
 from scheduler.messages import text
 
-__all__ = ["ChannelReport", "ReconcileItem", "RetryResult", "check_channels", "reconcile", "retry_airing",
-           "mark_airing", "make_broadcast"]
+__all__ = [
+    "ChannelReport",
+    "ReconcileItem",
+    "RetryResult",
+    "check_channels",
+    "reconcile",
+    "retry_airing",
+    "mark_airing",
+    "make_broadcast",
+]
 
 RETRYABLE_OUTCOMES = (Outcome.failed, Outcome.missed)
 
@@ -59,10 +66,20 @@ class RetryResult:
 
 def make_broadcast(airing: Airing, bulletin: Bulletin, station: Station) -> Broadcast:
     """An airing as its channel sees it (the runner builds the same)."""
-    return Broadcast(airing_id=airing.id, bulletin_id=bulletin.id, channel=airing.channel,
-                     station_code=station.code, station_name=station.name, timezone=station.timezone,
-                     title=bulletin.title, body=bulletin.body, post_text=bulletin.post_text,
-                     priority=bulletin.priority.value, due_at=airing.due_at, attempt=airing.attempts)
+    return Broadcast(
+        airing_id=airing.id,
+        bulletin_id=bulletin.id,
+        channel=airing.channel,
+        station_code=station.code,
+        station_name=station.name,
+        timezone=station.timezone,
+        title=bulletin.title,
+        body=bulletin.body,
+        post_text=bulletin.post_text,
+        priority=bulletin.priority.value,
+        due_at=airing.due_at,
+        attempt=airing.attempts,
+    )
 
 
 def _load(app: App, airing_id: int) -> tuple[Airing, Bulletin, Station]:
@@ -73,23 +90,45 @@ def _load(app: App, airing_id: int) -> tuple[Airing, Bulletin, Station]:
         return airing, session.get_one(Bulletin, airing.bulletin_id), session.get_one(Station, airing.station_id)
 
 
-def _settle(app: App, airing: Airing, delivery: Delivery, *, expect: AiringStatus = AiringStatus.unknown,
-            extra: dict[str, Any] | None = None) -> LogRecord | None:
+def _settle(
+    app: App,
+    airing: Airing,
+    delivery: Delivery,
+    *,
+    expect: AiringStatus = AiringStatus.unknown,
+    extra: dict[str, Any] | None = None,
+) -> LogRecord | None:
     """Append the final record of an unsettled airing and mark it done, in one transaction."""
     now = app.clock.now()
     with app.sessions.begin() as session:
-        changed = cast(CursorResult[Any], session.execute(
-            update(Airing).where(Airing.id == airing.id, Airing.status == expect)
-            .values(status=AiringStatus.done, outcome=delivery.outcome, lease_until=None)
-        )).rowcount
+        changed = cast(
+            CursorResult[Any],
+            session.execute(
+                update(Airing)
+                .where(Airing.id == airing.id, Airing.status == expect)
+                .values(status=AiringStatus.done, outcome=delivery.outcome, lease_until=None)
+            ),
+        ).rowcount
         if changed != 1:
             return None
-        record = LogRecord(airing_id=airing.id, bulletin_id=airing.bulletin_id, station_id=airing.station_id,
-                           channel=airing.channel, outcome=delivery.outcome, due_at=airing.due_at, started_at=None,
-                           finished_at=now, late_seconds=None, external_id=delivery.external_id,
-                           external_url=delivery.external_url, error_code=delivery.error_code,
-                           error_message=delivery.error_message, detail={**(delivery.detail or {}), **(extra or {})},
-                           node=app.node, created_at=now)
+        record = LogRecord(
+            airing_id=airing.id,
+            bulletin_id=airing.bulletin_id,
+            station_id=airing.station_id,
+            channel=airing.channel,
+            outcome=delivery.outcome,
+            due_at=airing.due_at,
+            started_at=None,
+            finished_at=now,
+            late_seconds=None,
+            external_id=delivery.external_id,
+            external_url=delivery.external_url,
+            error_code=delivery.error_code,
+            error_message=delivery.error_message,
+            detail={**(delivery.detail or {}), **(extra or {})},
+            node=app.node,
+            created_at=now,
+        )
         session.add(record)
     return record
 
@@ -107,7 +146,8 @@ def reconcile(app: App) -> list[ReconcileItem]:
     """Look up every airing whose outcome is unknown; settle those found, list the others."""
     with app.sessions() as session:
         rows = session.execute(
-            select(Airing, Bulletin, Station).join(Bulletin, Bulletin.id == Airing.bulletin_id)
+            select(Airing, Bulletin, Station)
+            .join(Bulletin, Bulletin.id == Airing.bulletin_id)
             .join(Station, Station.id == Airing.station_id)
             .where(Airing.station_id == app.station_id, Airing.status == AiringStatus.unknown)
             .order_by(Airing.due_at, Airing.id)
@@ -128,9 +168,17 @@ def reconcile(app: App) -> list[ReconcileItem]:
             items.append(ReconcileItem(**base, state="open"))
             continue
         note = text("reconciled_note", app.config.lang)
-        record = _settle(app, airing, Delivery(outcome=Outcome.posted, external_id=found.external_id,
-                                               external_url=found.external_url, detail=found.detail),
-                         extra={"reconciled": True, "note": note})
+        record = _settle(
+            app,
+            airing,
+            Delivery(
+                outcome=Outcome.posted,
+                external_id=found.external_id,
+                external_url=found.external_url,
+                detail=found.detail,
+            ),
+            extra={"reconciled": True, "note": note},
+        )
         items.append(ReconcileItem(**base, state="settled" if record else "open", external_id=found.external_id))
     return items
 
@@ -139,8 +187,10 @@ def retry_airing(app: App, airing_id: int) -> RetryResult:
     """Post a failed, missed or unclear airing again as a new airing due now (what went out is not resent)."""
     airing, bulletin, station = _load(app, airing_id)
     state = airing.outcome.value if airing.status is AiringStatus.done and airing.outcome else airing.status.value
-    if not (airing.status is AiringStatus.unknown
-            or (airing.status is AiringStatus.done and airing.outcome in RETRYABLE_OUTCOMES)):
+    if not (
+        airing.status is AiringStatus.unknown
+        or (airing.status is AiringStatus.done and airing.outcome in RETRYABLE_OUTCOMES)
+    ):
         raise UsageError("airing_not_retryable", id=airing_id, state=state)
     channel = app.channels.get(airing.channel)
     if channel is None:
@@ -149,37 +199,67 @@ def retry_airing(app: App, airing_id: int) -> RetryResult:
     if airing.status is AiringStatus.unknown and isinstance(channel, Reconcilable):
         found = channel.reconcile(old)  # never post again what is already there
         if found is not None:
-            _settle(app, airing, Delivery(outcome=Outcome.posted, external_id=found.external_id,
-                                          external_url=found.external_url, detail=found.detail),
-                    extra={"reconciled": True, "note": text("reconciled_note", app.config.lang)})
+            _settle(
+                app,
+                airing,
+                Delivery(
+                    outcome=Outcome.posted,
+                    external_id=found.external_id,
+                    external_url=found.external_url,
+                    detail=found.detail,
+                ),
+                extra={"reconciled": True, "note": text("reconciled_note", app.config.lang)},
+            )
             return RetryResult(airing_id=airing_id, channel=airing.channel, found=found)
     now = app.clock.now()
     carried: list[str] = []
     with app.sessions.begin() as session:
-        new = Airing(bulletin_id=airing.bulletin_id, station_id=airing.station_id, channel=airing.channel,
-                     due_at=now, status=AiringStatus.pending, retry_of=airing.id, created_at=now)
+        new = Airing(
+            bulletin_id=airing.bulletin_id,
+            station_id=airing.station_id,
+            channel=airing.channel,
+            due_at=now,
+            status=AiringStatus.pending,
+            retry_of=airing.id,
+            created_at=now,
+        )
         session.add(new)
         session.flush()
         if isinstance(channel, Resumable):  # before commit, so no runner sees the new airing without it
             carried = channel.carry_over(old, make_broadcast(new, bulletin, station))
         if airing.status is AiringStatus.unknown:
-            changed = cast(CursorResult[Any], session.execute(
-                update(Airing).where(Airing.id == airing.id, Airing.status == AiringStatus.unknown)
-                .values(status=AiringStatus.done, outcome=Outcome.failed)
-            )).rowcount
+            changed = cast(
+                CursorResult[Any],
+                session.execute(
+                    update(Airing)
+                    .where(Airing.id == airing.id, Airing.status == AiringStatus.unknown)
+                    .values(status=AiringStatus.done, outcome=Outcome.failed)
+                ),
+            ).rowcount
             if changed == 1:
-                session.add(LogRecord(airing_id=airing.id, bulletin_id=airing.bulletin_id,
-                                      station_id=airing.station_id, channel=airing.channel, outcome=Outcome.failed,
-                                      due_at=airing.due_at, finished_at=now, error_code="operator_retried",
-                                      error_message=text("retried_note", app.config.lang, new=new.id),
-                                      detail={"retried_as": new.id}, node=app.node, created_at=now))
+                session.add(
+                    LogRecord(
+                        airing_id=airing.id,
+                        bulletin_id=airing.bulletin_id,
+                        station_id=airing.station_id,
+                        channel=airing.channel,
+                        outcome=Outcome.failed,
+                        due_at=airing.due_at,
+                        finished_at=now,
+                        error_code="operator_retried",
+                        error_message=text("retried_note", app.config.lang, new=new.id),
+                        detail={"retried_as": new.id},
+                        node=app.node,
+                        created_at=now,
+                    )
+                )
         new_id = new.id
-    return RetryResult(airing_id=airing_id, channel=airing.channel, new_airing_id=new_id, due_at=now,
-                       carried=carried)
+    return RetryResult(airing_id=airing_id, channel=airing.channel, new_airing_id=new_id, due_at=now, carried=carried)
 
 
-def mark_airing(app: App, airing_id: int, outcome: str, *, external_id: str | None = None,
-                note: str | None = None) -> LogRecord:
+def mark_airing(
+    app: App, airing_id: int, outcome: str, *, external_id: str | None = None, note: str | None = None
+) -> LogRecord:
     """Settle an airing whose outcome is unknown as the operator found it: posted or failed."""
     if outcome not in ("posted", "failed"):
         raise UsageError("mark_outcome", value=outcome)
@@ -191,8 +271,12 @@ def mark_airing(app: App, airing_id: int, outcome: str, *, external_id: str | No
     if outcome == "posted":
         delivery = Delivery(outcome=Outcome.posted, external_id=external_id, detail=detail)
     else:
-        delivery = Delivery(outcome=Outcome.failed, error_code="operator_marked",
-                            error_message=text("marked_note", app.config.lang, note=note or "-"), detail=detail)
+        delivery = Delivery(
+            outcome=Outcome.failed,
+            error_code="operator_marked",
+            error_message=text("marked_note", app.config.lang, note=note or "-"),
+            detail=detail,
+        )
     record = _settle(app, airing, delivery)
     if record is None:
         raise UsageError("airing_not_unknown", id=airing_id, state="?")

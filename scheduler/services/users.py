@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import secrets
 from dataclasses import dataclass
@@ -18,9 +19,26 @@ from broadcasts.errors import NotFoundError
 from scheduler.app import App
 from scheduler.errors import UsageError
 
-__all__ = ["Actor", "AuthError", "AccessError", "ROLES", "TokenView", "add_user", "authenticate", "list_users",
-           "set_role", "create_token", "list_tokens", "revoke_token", "actor_for_token", "audit", "read_audit",
-           "require", "can", "get_actor"]
+__all__ = [
+    "Actor",
+    "AuthError",
+    "AccessError",
+    "ROLES",
+    "TokenView",
+    "add_user",
+    "authenticate",
+    "list_users",
+    "set_role",
+    "create_token",
+    "list_tokens",
+    "revoke_token",
+    "actor_for_token",
+    "audit",
+    "read_audit",
+    "require",
+    "can",
+    "get_actor",
+]
 
 _hasher = PasswordHasher()
 # What each role may do; an admin may do everything.
@@ -82,8 +100,14 @@ def add_user(app: App, username: str, password: str, role: str, *, by: str = "cl
     with app.sessions.begin() as session:
         if session.scalar(select(User).where(User.username == username)) is not None:
             raise UsageError("user_exists", username=username)
-        user = User(username=username, password_hash=_hasher.hash(password), role=role, active=True,
-                    failed_logins=0, created_at=now)
+        user = User(
+            username=username,
+            password_hash=_hasher.hash(password),
+            role=role,
+            active=True,
+            failed_logins=0,
+            created_at=now,
+        )
         session.add(user)
         session.flush()
         session.add(AuditEntry(at=now, username=by, action="user_add", target=username, detail={"role": role}))
@@ -105,10 +129,8 @@ def _check_password(app: App, username: str, password: str) -> Actor | AuthError
     with app.sessions.begin() as session:
         user = session.scalar(select(User).where(User.username == username.strip()))
         if user is None or not user.active:
-            try:
-                _hasher.verify(_DUMMY_HASH, password)  # the same work, so timing does not reveal names
-            except VerificationError:
-                pass
+            with contextlib.suppress(VerificationError):  # the same work, so timing does not reveal names
+                _hasher.verify(_DUMMY_HASH, password)
             session.add(AuditEntry(at=now, username=username[:64], action="login_failed", target=None, detail=None))
             return AuthError("auth_failed")
         if user.locked_until is not None and user.locked_until > now:
@@ -149,8 +171,15 @@ def set_role(app: App, actor: Actor, username: str, role: str, *, active: bool =
         if user is None:
             raise UsageError("user_unknown", username=username)
         user.role, user.active = role, active
-        session.add(AuditEntry(at=app.clock.now(), username=actor.username, action="user_change", target=username,
-                               detail={"role": role, "active": active}))
+        session.add(
+            AuditEntry(
+                at=app.clock.now(),
+                username=actor.username,
+                action="user_change",
+                target=username,
+                detail={"role": role, "active": active},
+            )
+        )
 
 
 def _digest(token: str) -> str:
@@ -184,22 +213,41 @@ class TokenView:
 
     def as_json(self, tz: tzinfo | None = None) -> dict[str, Any]:
         """Plain JSON values; instants ISO-8601 in `tz` (the station's zone), else UTC."""
+
         def iso(moment: datetime | None) -> str | None:
             return moment.astimezone(tz).isoformat() if moment is not None else None
-        return {"id": self.id, "name": self.name, "username": self.username, "created_at": iso(self.created_at),
-                "last_used_at": iso(self.last_used_at), "revoked": self.revoked, "revoked_at": iso(self.revoked_at)}
+
+        return {
+            "id": self.id,
+            "name": self.name,
+            "username": self.username,
+            "created_at": iso(self.created_at),
+            "last_used_at": iso(self.last_used_at),
+            "revoked": self.revoked,
+            "revoked_at": iso(self.revoked_at),
+        }
 
 
 def _token_view(token: ApiToken, username: str) -> TokenView:
-    return TokenView(id=token.id, name=token.name, username=username, created_at=token.created_at,
-                     last_used_at=token.last_used_at, revoked=token.revoked, revoked_at=token.revoked_at)
+    return TokenView(
+        id=token.id,
+        name=token.name,
+        username=username,
+        created_at=token.created_at,
+        last_used_at=token.last_used_at,
+        revoked=token.revoked,
+        revoked_at=token.revoked_at,
+    )
 
 
 def list_tokens(app: App) -> list[TokenView]:
     """Every API token, newest first: in use ones before revoked ones."""
     with app.reads() as session:
-        rows = session.execute(select(ApiToken, User.username).join(User, User.id == ApiToken.user_id)
-                               .order_by(ApiToken.revoked, ApiToken.created_at.desc(), ApiToken.id.desc())).all()
+        rows = session.execute(
+            select(ApiToken, User.username)
+            .join(User, User.id == ApiToken.user_id)
+            .order_by(ApiToken.revoked, ApiToken.created_at.desc(), ApiToken.id.desc())
+        ).all()
         return [_token_view(token, username) for token, username in rows]
 
 
@@ -207,15 +255,23 @@ def revoke_token(app: App, token_id: int, *, by: str) -> TokenView:
     """Revoke one API token at once (its next request is refused); revoking it again changes nothing."""
     now = app.clock.now()
     with app.sessions.begin() as session:
-        row = session.execute(select(ApiToken, User.username).join(User, User.id == ApiToken.user_id)
-                              .where(ApiToken.id == token_id)).one_or_none()
+        row = session.execute(
+            select(ApiToken, User.username).join(User, User.id == ApiToken.user_id).where(ApiToken.id == token_id)
+        ).one_or_none()
         if row is None:
             raise NotFoundError(kind="token", id=token_id)
         token, username = row
         if not token.revoked:
             token.revoked, token.revoked_at = True, now
-            session.add(AuditEntry(at=now, username=by[:64], action="token_revoke", target=username,
-                                   detail={"token_id": token.id, "name": token.name}))
+            session.add(
+                AuditEntry(
+                    at=now,
+                    username=by[:64],
+                    action="token_revoke",
+                    target=username,
+                    detail={"token_id": token.id, "name": token.name},
+                )
+            )
         return _token_view(token, username)
 
 
@@ -223,10 +279,11 @@ def actor_for_token(app: App, token: str) -> Actor:
     """The active user a bearer token belongs to; the token's last use is noted (to the minute)."""
     now = app.clock.now()
     with app.reads() as session:
-        row = session.execute(select(User, ApiToken.id, ApiToken.last_used_at)
-                              .join(ApiToken, ApiToken.user_id == User.id)
-                              .where(ApiToken.token_sha256 == _digest(token), ApiToken.revoked.is_(False),
-                                     User.active.is_(True))).one_or_none()
+        row = session.execute(
+            select(User, ApiToken.id, ApiToken.last_used_at)
+            .join(ApiToken, ApiToken.user_id == User.id)
+            .where(ApiToken.token_sha256 == _digest(token), ApiToken.revoked.is_(False), User.active.is_(True))
+        ).one_or_none()
         if row is None:
             raise AuthError("auth_token")
         user, token_id, last_used = row
@@ -240,8 +297,9 @@ def actor_for_token(app: App, token: str) -> Actor:
 def audit(app: App, actor: Actor, action: str, target: str | None = None, **detail: Any) -> None:
     """Append one entry to the audit trail."""
     with app.sessions.begin() as session:
-        session.add(AuditEntry(at=app.clock.now(), username=actor.username, action=action, target=target,
-                               detail=detail or None))
+        session.add(
+            AuditEntry(at=app.clock.now(), username=actor.username, action=action, target=target, detail=detail or None)
+        )
 
 
 def read_audit(app: App, *, limit: int = 200, since: datetime | None = None) -> list[AuditEntry]:

@@ -23,9 +23,18 @@ __all__ = ["create_app", "status_for", "outcome_label", "status_label", "action_
 
 def status_for(error: LoaError) -> int:
     """The HTTP status of a Loa error."""
-    for kind, status in ((AuthError, 401), (AccessError, 403), (NotFoundError, 404), (UsageError, 400),
-                         (ConfigError, 400), (PlanError, 400), (StoreError, 503), (ChannelError, 502),
-                         (TtsError, 503), (AudioError, 503)):
+    for kind, status in (
+        (AuthError, 401),
+        (AccessError, 403),
+        (NotFoundError, 404),
+        (UsageError, 400),
+        (ConfigError, 400),
+        (PlanError, 400),
+        (StoreError, 503),
+        (ChannelError, 502),
+        (TtsError, 503),
+        (AudioError, 503),
+    ):
         if isinstance(error, kind):
             return status
     return 500
@@ -101,15 +110,25 @@ def init_app(flask: Flask) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("Content-Security-Policy", "default-src 'self'; media-src 'self'; "
-                                    "img-src 'self' data:; frame-ancestors 'none'")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; media-src 'self'; img-src 'self' data:; frame-ancestors 'none'",
+        )
         return response
 
     @flask.context_processor
     def _helpers() -> dict[str, Any]:
-        return {"t": t, "lang": lang(), "actor": g.get("actor"), "csrf_token": auth.csrf_token,
-                "can": auth.actor_can, "local": pages.local, "outcome_label": outcome_label,
-                "status_label": status_label, "action_label": action_label}
+        return {
+            "t": t,
+            "lang": lang(),
+            "actor": g.get("actor"),
+            "csrf_token": auth.csrf_token,
+            "can": auth.actor_can,
+            "local": pages.local,
+            "outcome_label": outcome_label,
+            "status_label": status_label,
+            "action_label": action_label,
+        }
 
     @flask.errorhandler(LoaError)
     def _loa_error(error: LoaError) -> Any:
@@ -121,8 +140,10 @@ def init_app(flask: Flask) -> None:
     @flask.errorhandler(HTTPException)
     def _http_error(error: HTTPException) -> Any:
         if request.path.startswith("/api/"):
-            return {"error": error.name.lower().replace(" ", "_"), "message": error.description or error.name}, \
-                error.code or 500
+            return {
+                "error": error.name.lower().replace(" ", "_"),
+                "message": error.description or error.name,
+            }, error.code or 500
         return error
 
     throttle.init_app(flask)

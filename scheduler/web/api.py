@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import functools
 import io
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from flask import Blueprint, g, request, send_file
 
 from broadcasts.log import record_dict
 from broadcasts.report import report_json
-from scheduler.services import approval, console, listen as listening, plans, records, users
 from scheduler.errors import UsageError
 from scheduler.report.files import MEDIA_TYPES, report_bytes
 from scheduler.report.labels import default_report_name
+from scheduler.services import approval, console, records, users
+from scheduler.services import listen as listening
 from scheduler.services.users import AuthError
 from scheduler.web.openapi import document
 
@@ -24,6 +26,7 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 
 def token_required(right: str = "view") -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Accept only `Authorization: Bearer <token>` of a user whose role grants `right`."""
+
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(view)
         def wrapped(*args: Any, **kwargs: Any) -> Any:
@@ -33,7 +36,9 @@ def token_required(right: str = "view") -> Callable[[Callable[..., Any]], Callab
             g.actor = users.actor_for_token(g.loa, header[7:].strip())
             users.require(g.actor, right)
             return view(*args, **kwargs)
+
         return wrapped
+
     return decorate
 
 
@@ -72,10 +77,22 @@ def programme() -> Any:
     if not days.isdigit() or not 1 <= int(days) <= 31:
         raise UsageError("api_days_range", value=days)
     today = console.today(g.loa, int(days))
-    return {"now": today.now.isoformat(),
-            "airings": [{"airing_id": x.airing_id, "channel": x.channel, "due_at": x.due_at.isoformat(),
-                         "slot": x.slot, "priority": x.priority, "origin": x.origin, "title": x.title,
-                         "status": x.status} for x in today.lines]}
+    return {
+        "now": today.now.isoformat(),
+        "airings": [
+            {
+                "airing_id": x.airing_id,
+                "channel": x.channel,
+                "due_at": x.due_at.isoformat(),
+                "slot": x.slot,
+                "priority": x.priority,
+                "origin": x.origin,
+                "title": x.title,
+                "status": x.status,
+            }
+            for x in today.lines
+        ],
+    }
 
 
 @bp.post("/preview")
@@ -88,8 +105,12 @@ def preview() -> Any:
 @token_required("draft")
 def listen() -> Any:
     heard = listening.render_preview(g.loa, _text(_body(), "text"))
-    return {"name": heard.name, "url": f"/api/listen/{heard.name}", "seconds": round(heard.seconds, 1),
-            "engine": heard.engine}
+    return {
+        "name": heard.name,
+        "url": f"/api/listen/{heard.name}",
+        "seconds": round(heard.seconds, 1),
+        "engine": heard.engine,
+    }
 
 
 @bp.get("/listen/<name>")
@@ -104,10 +125,15 @@ def listen_file(name: str) -> Any:
 def create_bulletin() -> Any:
     data = _body()
     title = data.get("title")
-    done = approval.submit_bulletin(g.loa, g.actor, text=_text(data, "text"),
-                                    title=title if isinstance(title, str) and title else None,
-                                    at=_text(data, "at", "next") or "next", channels=_channels(data),
-                                    priority=_text(data, "priority", "normal"))
+    done = approval.submit_bulletin(
+        g.loa,
+        g.actor,
+        text=_text(data, "text"),
+        title=title if isinstance(title, str) and title else None,
+        at=_text(data, "at", "next") or "next",
+        channels=_channels(data),
+        priority=_text(data, "priority", "normal"),
+    )
     return done.as_json(), 201
 
 
@@ -150,6 +176,7 @@ def emergency() -> Any:
 @token_required()
 def log() -> Any:
     from scheduler.web.pages import log_query
+
     query, _ = log_query(request.args)
     tz = g.loa.config.tz
     return {"records": [record_dict(r, tz) for r in records.read_log(g.loa, query)]}
@@ -158,10 +185,17 @@ def log() -> Any:
 @bp.get("/channels")
 @token_required()
 def channels() -> Any:
-    return {"channels": [{"name": s.name, "enabled": s.enabled,
-                          "last_outcome": s.last.outcome.value if s.last else None,
-                          "last_due_at": s.last.due_at.isoformat() if s.last else None}
-                         for s in console.channel_status(g.loa)]}
+    return {
+        "channels": [
+            {
+                "name": s.name,
+                "enabled": s.enabled,
+                "last_outcome": s.last.outcome.value if s.last else None,
+                "last_due_at": s.last.due_at.isoformat() if s.last else None,
+            }
+            for s in console.channel_status(g.loa)
+        ]
+    }
 
 
 def _report() -> Any:
@@ -189,9 +223,14 @@ def report_csv() -> Any:
 
 def _report_file(suffix: str) -> Any:
     from scheduler.web import lang
+
     made = _report()
-    return send_file(io.BytesIO(report_bytes(made, suffix, lang())), mimetype=MEDIA_TYPES[suffix],
-                     as_attachment=True, download_name=default_report_name(made, suffix))
+    return send_file(
+        io.BytesIO(report_bytes(made, suffix, lang())),
+        mimetype=MEDIA_TYPES[suffix],
+        as_attachment=True,
+        download_name=default_report_name(made, suffix),
+    )
 
 
 @bp.get("/tokens")

@@ -5,12 +5,13 @@ from __future__ import annotations
 import functools
 import hmac
 import secrets
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from flask import Blueprint, Flask, g, redirect, render_template, request, session, url_for
 
-from scheduler.services import users
 from scheduler.messages import render
+from scheduler.services import users
 from scheduler.services.users import Actor, AuthError
 
 __all__ = ["bp", "init_app", "csrf_token", "login_required", "actor_can", "current"]
@@ -41,6 +42,7 @@ def init_app(flask: Flask) -> None:
             return None  # the API takes bearer tokens only, never the session cookie
         if request.method not in _SAFE and not _csrf_ok():
             from scheduler.web import t
+
             return render_template("error.html", message=t("csrf_failed"), status=400), 400
         uid = session.get("uid")
         g.actor = users.get_actor(g.loa, uid) if isinstance(uid, int) else None
@@ -63,6 +65,7 @@ def actor_can(right: str) -> bool:
 
 def login_required(right: str = "view") -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Send anonymous users to the login page and refuse roles without `right` (403)."""
+
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(view)
         def wrapped(*args: Any, **kwargs: Any) -> Any:
@@ -70,13 +73,16 @@ def login_required(right: str = "view") -> Callable[[Callable[..., Any]], Callab
                 return redirect(url_for("auth.login", next=request.path))
             users.require(g.actor, right)
             return view(*args, **kwargs)
+
         return wrapped
+
     return decorate
 
 
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> Any:
     from scheduler.web import lang
+
     error = None
     if request.method == "POST":
         try:
@@ -91,7 +97,9 @@ def login() -> Any:
             if chosen:
                 session["lang"] = chosen
             target = request.args.get("next", "")
-            return redirect(target if target.startswith("/") and not target.startswith("//") else url_for("pages.today"))
+            return redirect(
+                target if target.startswith("/") and not target.startswith("//") else url_for("pages.today")
+            )
     return render_template("login.html", error=error), 401 if error else 200
 
 
@@ -104,4 +112,3 @@ def logout() -> Any:
     if chosen:
         session["lang"] = chosen
     return redirect(url_for("auth.login"))
-

@@ -16,12 +16,24 @@ def _json(schema: dict[str, Any], description: str = "OK") -> dict[str, Any]:
 
 _OBJECT: dict[str, Any] = {"type": "object"}
 _ERROR = _json({"$ref": "#/components/schemas/Error"}, "Error")
-_ERRORS = {"400": _ERROR, "401": _ERROR, "403": _ERROR, "404": _ERROR,
-           "429": {**_ERROR, "description": "Quá nhiều yêu cầu / too many requests (see Retry-After)"}}
+_ERRORS = {
+    "400": _ERROR,
+    "401": _ERROR,
+    "403": _ERROR,
+    "404": _ERROR,
+    "429": {**_ERROR, "description": "Quá nhiều yêu cầu / too many requests (see Retry-After)"},
+}
 
 
-def _op(summary: str, response: dict[str, Any], *, body: dict[str, Any] | None = None, status: str = "200",
-        params: list[dict[str, Any]] | None = None, unavailable: bool = False) -> dict[str, Any]:
+def _op(
+    summary: str,
+    response: dict[str, Any],
+    *,
+    body: dict[str, Any] | None = None,
+    status: str = "200",
+    params: list[dict[str, Any]] | None = None,
+    unavailable: bool = False,
+) -> dict[str, Any]:
     op: dict[str, Any] = {"summary": summary, "responses": {status: response, **_ERRORS}}
     if unavailable:  # the speech engine failed: said in words, the request can be tried again
         op["responses"]["503"] = {**_ERROR, "description": "Bộ đọc lỗi / the speech engine failed"}
@@ -36,15 +48,35 @@ def _query(name: str, schema: dict[str, Any]) -> dict[str, Any]:
     return {"name": name, "in": "query", "required": False, "schema": schema}
 
 
-_ID = [{"name": "bulletin_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1,
-                                                                               "maximum": 2147483647}}]
+_ID = [
+    {
+        "name": "bulletin_id",
+        "in": "path",
+        "required": True,
+        "schema": {"type": "integer", "minimum": 1, "maximum": 2147483647},
+    }
+]
 _BULLETIN = {"$ref": "#/components/schemas/Bulletin"}
 _QUEUED = {"$ref": "#/components/schemas/Queued"}
 _DATE = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
-_MONTH = [_query("month", {"type": "string", "pattern": r"^\d{4}-\d{2}$",
-                           "description": "YYYY-MM; mặc định tháng trước / default: the last full month"})]
-_TOKEN_ID = [{"name": "token_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1,
-                                                                             "maximum": 2147483647}}]
+_MONTH = [
+    _query(
+        "month",
+        {
+            "type": "string",
+            "pattern": r"^\d{4}-\d{2}$",
+            "description": "YYYY-MM; mặc định tháng trước / default: the last full month",
+        },
+    )
+]
+_TOKEN_ID = [
+    {
+        "name": "token_id",
+        "in": "path",
+        "required": True,
+        "schema": {"type": "integer", "minimum": 1, "maximum": 2147483647},
+    }
+]
 _TOKEN = {"$ref": "#/components/schemas/Token"}
 
 
@@ -57,96 +89,227 @@ def document() -> dict[str, Any]:
     channels = {"type": "array", "items": {"type": "string", "enum": list(channel_names())}}
     return {
         "openapi": "3.0.3",
-        "info": {"title": "Loa API", "version": "1",
-                 "description": "Bản tin, duyệt tin, phát khẩn cấp và nhật ký / bulletins, approvals, emergency, log."},
+        "info": {
+            "title": "Loa API",
+            "version": "1",
+            "description": "Bản tin, duyệt tin, phát khẩn cấp và nhật ký / bulletins, approvals, emergency, log.",
+        },
         "security": [{"bearer": []}],
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
             "schemas": {
-                "Error": {"type": "object", "required": ["error", "message"],
-                          "properties": {"error": {"type": "string"}, "message": {"type": "string"},
-                                         "params": {"type": "object"}}},
-                "Queued": {"type": "object", "required": ["bulletin_id", "airings", "approval"],
-                           "properties": {"bulletin_id": {"type": "integer"}, "approval": {"type": "string"},
-                                          "airings": {"type": "array", "items": _OBJECT},
-                                          "notices": {"type": "array", "items": _OBJECT}}},
-                "Token": {"type": "object", "required": ["id", "name", "username", "created_at", "revoked"],
-                          "properties": {"id": {"type": "integer"}, "name": {"type": "string"},
-                                         "username": {"type": "string"}, "created_at": {"type": "string"},
-                                         "last_used_at": {"type": "string", "nullable": True},
-                                         "revoked": {"type": "boolean"},
-                                         "revoked_at": {"type": "string", "nullable": True}}},
-                "Report": {"type": "object",
-                           "required": ["station", "period", "summary", "totals", "items", "days", "problems",
-                                        "lateness"],
-                           "properties": {"station": _OBJECT, "period": _OBJECT, "issued_at": {"type": "string"},
-                                          "plan": {"type": "object", "nullable": True},
-                                          "channels": {"type": "array", "items": {"type": "string"}},
-                                          "summary": _OBJECT, "totals": {"type": "array", "items": _OBJECT},
-                                          "items": {"type": "array", "items": _OBJECT}, "other": _OBJECT,
-                                          "days": {"type": "array", "items": _OBJECT},
-                                          "problems": {"type": "array", "items": _OBJECT},
-                                          "lateness": {"type": "array", "items": _OBJECT}}},
-                "Bulletin": {"type": "object", "required": ["id", "title", "body", "approval", "airings"],
-                             "properties": {"id": {"type": "integer"}, "title": {"type": "string"},
-                                            "body": {"type": "string"}, "priority": {"type": "string"},
-                                            "approval": {"type": "string", "enum": ["draft", "approved", "rejected"]},
-                                            "origin": {"type": "string"}, "created_at": {"type": "string"},
-                                            "airings": {"type": "array", "items": _OBJECT}}},
+                "Error": {
+                    "type": "object",
+                    "required": ["error", "message"],
+                    "properties": {
+                        "error": {"type": "string"},
+                        "message": {"type": "string"},
+                        "params": {"type": "object"},
+                    },
+                },
+                "Queued": {
+                    "type": "object",
+                    "required": ["bulletin_id", "airings", "approval"],
+                    "properties": {
+                        "bulletin_id": {"type": "integer"},
+                        "approval": {"type": "string"},
+                        "airings": {"type": "array", "items": _OBJECT},
+                        "notices": {"type": "array", "items": _OBJECT},
+                    },
+                },
+                "Token": {
+                    "type": "object",
+                    "required": ["id", "name", "username", "created_at", "revoked"],
+                    "properties": {
+                        "id": {"type": "integer"},
+                        "name": {"type": "string"},
+                        "username": {"type": "string"},
+                        "created_at": {"type": "string"},
+                        "last_used_at": {"type": "string", "nullable": True},
+                        "revoked": {"type": "boolean"},
+                        "revoked_at": {"type": "string", "nullable": True},
+                    },
+                },
+                "Report": {
+                    "type": "object",
+                    "required": ["station", "period", "summary", "totals", "items", "days", "problems", "lateness"],
+                    "properties": {
+                        "station": _OBJECT,
+                        "period": _OBJECT,
+                        "issued_at": {"type": "string"},
+                        "plan": {"type": "object", "nullable": True},
+                        "channels": {"type": "array", "items": {"type": "string"}},
+                        "summary": _OBJECT,
+                        "totals": {"type": "array", "items": _OBJECT},
+                        "items": {"type": "array", "items": _OBJECT},
+                        "other": _OBJECT,
+                        "days": {"type": "array", "items": _OBJECT},
+                        "problems": {"type": "array", "items": _OBJECT},
+                        "lateness": {"type": "array", "items": _OBJECT},
+                    },
+                },
+                "Bulletin": {
+                    "type": "object",
+                    "required": ["id", "title", "body", "approval", "airings"],
+                    "properties": {
+                        "id": {"type": "integer"},
+                        "title": {"type": "string"},
+                        "body": {"type": "string"},
+                        "priority": {"type": "string"},
+                        "approval": {"type": "string", "enum": ["draft", "approved", "rejected"]},
+                        "origin": {"type": "string"},
+                        "created_at": {"type": "string"},
+                        "airings": {"type": "array", "items": _OBJECT},
+                    },
+                },
             },
         },
         "paths": {
             "/api/openapi.json": {"get": {**_op("Tài liệu này / this document", _json(_OBJECT)), "security": []}},
-            "/api/programme": {"get": _op("Chương trình / programme", _json(_OBJECT),
-                                          params=[_query("days", {"type": "integer", "minimum": 1, "maximum": 31})])},
-            "/api/preview": {"post": _op("Cách đọc / normalized reading", _json(_OBJECT),
-                                         body={"type": "object", "required": ["text"],
-                                               "properties": {"text": {"type": "string"}}})},
-            "/api/listen": {"post": _op(
-                "Nghe thử: đọc văn bản bằng giọng của đài / render the text with the station's speech",
-                _json({"type": "object", "required": ["name", "url", "seconds", "engine"],
-                       "properties": {"name": {"type": "string"}, "url": {"type": "string"},
-                                      "seconds": {"type": "number"}, "engine": {"type": "string"}}}),
-                body={"type": "object", "required": ["text"],
-                      "properties": {"text": {"type": "string", "maxLength": MAX_CHARS}}}, unavailable=True)},
-            "/api/listen/{name}": {"get": _op("Tệp nghe thử / a rendered preview (MP3)", _file("audio/mpeg", "MP3"),
-                                              params=[{"name": "name", "in": "path", "required": True,
-                                                       "schema": {"type": "string"}}])},
-            "/api/bulletins": {"post": _op("Soạn bản tin / draft or queue a bulletin", _json(_QUEUED, "Created"),
-                                           status="201",
-                                           body={"type": "object", "required": ["text"],
-                                                 "properties": {"text": {"type": "string"}, "title": {"type": "string"},
-                                                                "at": {"type": "string"}, "channels": channels,
-                                                                "priority": {"type": "string", "enum": [
-                                                                    "normal", "priority", "emergency"]}}})},
+            "/api/programme": {
+                "get": _op(
+                    "Chương trình / programme",
+                    _json(_OBJECT),
+                    params=[_query("days", {"type": "integer", "minimum": 1, "maximum": 31})],
+                )
+            },
+            "/api/preview": {
+                "post": _op(
+                    "Cách đọc / normalized reading",
+                    _json(_OBJECT),
+                    body={"type": "object", "required": ["text"], "properties": {"text": {"type": "string"}}},
+                )
+            },
+            "/api/listen": {
+                "post": _op(
+                    "Nghe thử: đọc văn bản bằng giọng của đài / render the text with the station's speech",
+                    _json(
+                        {
+                            "type": "object",
+                            "required": ["name", "url", "seconds", "engine"],
+                            "properties": {
+                                "name": {"type": "string"},
+                                "url": {"type": "string"},
+                                "seconds": {"type": "number"},
+                                "engine": {"type": "string"},
+                            },
+                        }
+                    ),
+                    body={
+                        "type": "object",
+                        "required": ["text"],
+                        "properties": {"text": {"type": "string", "maxLength": MAX_CHARS}},
+                    },
+                    unavailable=True,
+                )
+            },
+            "/api/listen/{name}": {
+                "get": _op(
+                    "Tệp nghe thử / a rendered preview (MP3)",
+                    _file("audio/mpeg", "MP3"),
+                    params=[{"name": "name", "in": "path", "required": True, "schema": {"type": "string"}}],
+                )
+            },
+            "/api/bulletins": {
+                "post": _op(
+                    "Soạn bản tin / draft or queue a bulletin",
+                    _json(_QUEUED, "Created"),
+                    status="201",
+                    body={
+                        "type": "object",
+                        "required": ["text"],
+                        "properties": {
+                            "text": {"type": "string"},
+                            "title": {"type": "string"},
+                            "at": {"type": "string"},
+                            "channels": channels,
+                            "priority": {"type": "string", "enum": ["normal", "priority", "emergency"]},
+                        },
+                    },
+                )
+            },
             "/api/bulletins/{bulletin_id}": {"get": _op("Một bản tin / one bulletin", _json(_BULLETIN), params=_ID)},
             "/api/approvals": {"get": _op("Chờ duyệt / drafts waiting", _json(_OBJECT))},
             "/api/bulletins/{bulletin_id}/approve": {
-                "post": _op("Duyệt / approve", _json(_BULLETIN), params=_ID,
-                            body={"type": "object", "properties": {"comment": {"type": "string"}}})},
+                "post": _op(
+                    "Duyệt / approve",
+                    _json(_BULLETIN),
+                    params=_ID,
+                    body={"type": "object", "properties": {"comment": {"type": "string"}}},
+                )
+            },
             "/api/bulletins/{bulletin_id}/reject": {
-                "post": _op("Từ chối / reject", _json(_BULLETIN), params=_ID,
-                            body={"type": "object", "required": ["comment"],
-                                  "properties": {"comment": {"type": "string", "minLength": 1}}})},
-            "/api/emergency": {"post": _op("Phát khẩn cấp / emergency", _json(_QUEUED, "Created"), status="201",
-                                           body={"type": "object", "required": ["text", "confirm"],
-                                                 "properties": {"text": {"type": "string"}, "channels": channels,
-                                                                "confirm": {"type": "boolean", "enum": [True]}}})},
-            "/api/log": {"get": _op("Nhật ký / broadcast log", _json(_OBJECT), params=[
-                _query("since", _DATE), _query("until", _DATE), _query("channel", {"type": "string"}),
-                _query("outcome", {"type": "string"})])},
+                "post": _op(
+                    "Từ chối / reject",
+                    _json(_BULLETIN),
+                    params=_ID,
+                    body={
+                        "type": "object",
+                        "required": ["comment"],
+                        "properties": {"comment": {"type": "string", "minLength": 1}},
+                    },
+                )
+            },
+            "/api/emergency": {
+                "post": _op(
+                    "Phát khẩn cấp / emergency",
+                    _json(_QUEUED, "Created"),
+                    status="201",
+                    body={
+                        "type": "object",
+                        "required": ["text", "confirm"],
+                        "properties": {
+                            "text": {"type": "string"},
+                            "channels": channels,
+                            "confirm": {"type": "boolean", "enum": [True]},
+                        },
+                    },
+                )
+            },
+            "/api/log": {
+                "get": _op(
+                    "Nhật ký / broadcast log",
+                    _json(_OBJECT),
+                    params=[
+                        _query("since", _DATE),
+                        _query("until", _DATE),
+                        _query("channel", {"type": "string"}),
+                        _query("outcome", {"type": "string"}),
+                    ],
+                )
+            },
             "/api/channels": {"get": _op("Kênh / channels", _json(_OBJECT))},
-            "/api/report": {"get": _op("Báo cáo tháng (số liệu) / the monthly report's figures",
-                                       _json({"$ref": "#/components/schemas/Report"}), params=_MONTH)},
-            "/api/report.xlsx": {"get": _op("Báo cáo tháng (.xlsx, như loa report) / the monthly workbook",
-                                            _file("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                                                  "Workbook"), params=_MONTH)},
-            "/api/report.csv": {"get": _op("Báo cáo tháng (.csv) / the monthly report as CSV",
-                                           _file("text/csv", "CSV"), params=_MONTH)},
-            "/api/tokens": {"get": _op("Mã truy cập API (quản trị) / API tokens (admin)",
-                                       _json({"type": "object", "required": ["tokens"],
-                                              "properties": {"tokens": {"type": "array", "items": _TOKEN}}}))},
-            "/api/tokens/{token_id}/revoke": {"post": _op("Thu hồi mã / revoke a token (admin)", _json(_TOKEN),
-                                                          params=_TOKEN_ID)},
+            "/api/report": {
+                "get": _op(
+                    "Báo cáo tháng (số liệu) / the monthly report's figures",
+                    _json({"$ref": "#/components/schemas/Report"}),
+                    params=_MONTH,
+                )
+            },
+            "/api/report.xlsx": {
+                "get": _op(
+                    "Báo cáo tháng (.xlsx, như loa report) / the monthly workbook",
+                    _file("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "Workbook"),
+                    params=_MONTH,
+                )
+            },
+            "/api/report.csv": {
+                "get": _op("Báo cáo tháng (.csv) / the monthly report as CSV", _file("text/csv", "CSV"), params=_MONTH)
+            },
+            "/api/tokens": {
+                "get": _op(
+                    "Mã truy cập API (quản trị) / API tokens (admin)",
+                    _json(
+                        {
+                            "type": "object",
+                            "required": ["tokens"],
+                            "properties": {"tokens": {"type": "array", "items": _TOKEN}},
+                        }
+                    ),
+                )
+            },
+            "/api/tokens/{token_id}/revoke": {
+                "post": _op("Thu hồi mã / revoke a token (admin)", _json(_TOKEN), params=_TOKEN_ID)
+            },
         },
     }

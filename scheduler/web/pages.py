@@ -16,15 +16,16 @@ from audio.errors import LoaError
 from broadcasts.accounts import ROLES
 from broadcasts.log import LogQuery
 from broadcasts.models import Outcome
-from scheduler.services import approval, console, listen as listening, records, users
-from scheduler.services.plans import get_plan, import_plan, list_plans
-from scheduler.services.records import read_log
 from scheduler.errors import UsageError
 from scheduler.messages import render
+from scheduler.programme.times import day_range, format_local, parse_local_date
 from scheduler.report.files import MEDIA_TYPES, report_bytes, sections
 from scheduler.report.labels import default_report_name, period_text
 from scheduler.report.svg import report_charts
-from scheduler.programme.times import day_range, format_local, parse_local_date
+from scheduler.services import approval, console, records, users
+from scheduler.services import listen as listening
+from scheduler.services.plans import get_plan, import_plan, list_plans
+from scheduler.services.records import read_log
 from scheduler.web.auth import current, login_required
 
 __all__ = ["bp", "local"]
@@ -40,19 +41,25 @@ def local(moment: datetime | None, fmt: str = "%d/%m %H:%M") -> str:
 
 def _lang() -> str:
     from scheduler.web import lang
+
     return lang()
 
 
 def _t(code: str, **params: Any) -> str:
     from scheduler.web import t
+
     return t(code, **params)
 
 
 @bp.route("/")
 @login_required()
 def today() -> Any:
-    return render_template("today.html", today=console.today(g.loa), channels=list(g.loa.channels),
-                           slots=sorted(g.loa.config.slots, key=lambda s: s.time))
+    return render_template(
+        "today.html",
+        today=console.today(g.loa),
+        channels=list(g.loa.channels),
+        slots=sorted(g.loa.config.slots, key=lambda s: s.time),
+    )
 
 
 @bp.route("/emergency", methods=["POST"])
@@ -60,8 +67,9 @@ def today() -> Any:
 def emergency() -> Any:
     if request.form.get("confirm") != "yes":
         raise UsageError("emergency_confirm")
-    sent = approval.send_emergency(g.loa, current(), text=request.form.get("text", ""),
-                                   channels=request.form.getlist("channels") or None)
+    sent = approval.send_emergency(
+        g.loa, current(), text=request.form.get("text", ""), channels=request.form.getlist("channels") or None
+    )
     flash(_t("w_emergency_sent", id=sent.queued.bulletin_id))
     return redirect(url_for("pages.today"))
 
@@ -69,13 +77,22 @@ def emergency() -> Any:
 @bp.route("/new", methods=["GET", "POST"])
 @login_required("draft")
 def new() -> Any:
-    form: dict[str, Any] = {"text": "", "title": "", "at": "next", "priority": "normal",
-                            "channels": list(g.loa.channels)}
+    form: dict[str, Any] = {
+        "text": "",
+        "title": "",
+        "at": "next",
+        "priority": "normal",
+        "channels": list(g.loa.channels),
+    }
     error = heard = None
     if request.method == "POST":
-        form = {"text": request.form.get("text", ""), "title": request.form.get("title", ""),
-                "at": request.form.get("at", "next") or "next", "priority": request.form.get("priority", "normal"),
-                "channels": request.form.getlist("channels")}
+        form = {
+            "text": request.form.get("text", ""),
+            "title": request.form.get("title", ""),
+            "at": request.form.get("at", "next") or "next",
+            "priority": request.form.get("priority", "normal"),
+            "channels": request.form.getlist("channels"),
+        }
     if request.method == "POST" and request.form.get("action") == "listen":  # without JavaScript
         try:
             heard = listening.render_preview(g.loa, form["text"])
@@ -83,9 +100,15 @@ def new() -> Any:
             error = render(exc, _lang())
     elif request.method == "POST":
         try:
-            done = approval.submit_bulletin(g.loa, current(), text=form["text"], title=form["title"] or None,
-                                            at=form["at"], channels=form["channels"] or None,
-                                            priority=form["priority"])
+            done = approval.submit_bulletin(
+                g.loa,
+                current(),
+                text=form["text"],
+                title=form["title"] or None,
+                at=form["at"],
+                channels=form["channels"] or None,
+                priority=form["priority"],
+            )
         except UsageError as exc:
             error = render(exc, _lang())
         else:
@@ -94,8 +117,15 @@ def new() -> Any:
             _flash_notices(done.queued.notices)
             return redirect(url_for("pages.new"))
     preview = g.loa.speaker.speakable(form["text"]) if form["text"].strip() else ""
-    return render_template("new.html", form=form, error=error, preview=preview, channels=list(g.loa.channels),
-                           heard=heard, recent=approval.recent_bulletins(g.loa, 10)), 400 if error else 200
+    return render_template(
+        "new.html",
+        form=form,
+        error=error,
+        preview=preview,
+        channels=list(g.loa.channels),
+        heard=heard,
+        recent=approval.recent_bulletins(g.loa, 10),
+    ), 400 if error else 200
 
 
 def _flash_notices(notices: Any) -> None:
@@ -114,28 +144,35 @@ def preview() -> Any:
 @login_required("draft")
 def listen() -> Any:
     from scheduler.web import status_for
+
     try:
         heard = listening.render_preview(g.loa, request.form.get("text", ""))
     except LoaError as exc:
         return {"error": exc.code, "message": render(exc, _lang())}, status_for(exc)
     seconds = round(heard.seconds, 1)
-    return {"url": url_for("pages.listen_file", name=heard.name), "seconds": seconds, "engine": heard.engine,
-            "message": _t("w_listen_ready", seconds=seconds)}
+    return {
+        "url": url_for("pages.listen_file", name=heard.name),
+        "seconds": seconds,
+        "engine": heard.engine,
+        "message": _t("w_listen_ready", seconds=seconds),
+    }
 
 
 @bp.route("/listen/<name>")
 @login_required("draft")
 def listen_file(name: str) -> Any:
     path = listening.preview_file(g.loa, name)
-    return send_file(io.BytesIO(path.read_bytes()), mimetype="audio/mpeg", conditional=True, download_name=name,
-                     max_age=600)
+    return send_file(
+        io.BytesIO(path.read_bytes()), mimetype="audio/mpeg", conditional=True, download_name=name, max_age=600
+    )
 
 
 @bp.route("/approvals")
 @login_required()
 def approvals() -> Any:
-    return render_template("approvals.html", drafts=approval.pending(g.loa),
-                           recent=approval.recent_bulletins(g.loa, 20))
+    return render_template(
+        "approvals.html", drafts=approval.pending(g.loa), recent=approval.recent_bulletins(g.loa, 20)
+    )
 
 
 @bp.route("/approvals/<id:bulletin_id>", methods=["POST"])
@@ -180,12 +217,19 @@ def plan(plan_id: int) -> Any:
 def log_query(args: Any) -> tuple[LogQuery, dict[str, str]]:
     """A LogQuery from the filters of a request."""
     filters = {k: (args.get(k) or "").strip() for k in ("since", "until", "channel", "outcome")}
-    start, end = day_range(parse_local_date(filters["since"]) if filters["since"] else None,
-                           parse_local_date(filters["until"]) if filters["until"] else None, g.loa.config.tz)
+    start, end = day_range(
+        parse_local_date(filters["since"]) if filters["since"] else None,
+        parse_local_date(filters["until"]) if filters["until"] else None,
+        g.loa.config.tz,
+    )
     if filters["outcome"] and filters["outcome"] not in OUTCOMES:
         raise UsageError("bad_outcome", value=filters["outcome"], known=", ".join(OUTCOMES))
-    return LogQuery(since=start, until=end, channel=filters["channel"] or None,
-                    outcome=Outcome(filters["outcome"]) if filters["outcome"] else None), filters
+    return LogQuery(
+        since=start,
+        until=end,
+        channel=filters["channel"] or None,
+        outcome=Outcome(filters["outcome"]) if filters["outcome"] else None,
+    ), filters
 
 
 @bp.route("/log")
@@ -193,8 +237,13 @@ def log_query(args: Any) -> tuple[LogQuery, dict[str, str]]:
 def log() -> Any:
     query, filters = log_query(request.args)
     records = list(reversed(read_log(g.loa, query)))[:300]
-    return render_template("log.html", records=records, filters=filters, outcomes=OUTCOMES,
-                           channels=list(dict.fromkeys([*g.loa.config.channels.enabled, *g.loa.channels])))
+    return render_template(
+        "log.html",
+        records=records,
+        filters=filters,
+        outcomes=OUTCOMES,
+        channels=list(dict.fromkeys([*g.loa.config.channels.enabled, *g.loa.channels])),
+    )
 
 
 @bp.route("/audio/<id:record_id>")
@@ -202,8 +251,14 @@ def log() -> Any:
 def audio(record_id: int) -> Any:
     path = console.audio_file(g.loa, record_id)
     # From memory: an aborted range request then leaves no open file behind (bulletins are a few MB at most).
-    return send_file(io.BytesIO(path.read_bytes()), mimetype="audio/mpeg", conditional=True, download_name=path.name,
-                     last_modified=path.stat().st_mtime, max_age=3600)
+    return send_file(
+        io.BytesIO(path.read_bytes()),
+        mimetype="audio/mpeg",
+        conditional=True,
+        download_name=path.name,
+        last_modified=path.stat().st_mtime,
+        max_age=3600,
+    )
 
 
 def _today() -> date:
@@ -229,10 +284,16 @@ def reports() -> Any:
     period = records.month_period(request.args.get("month"), today)
     report = records.make_report(g.loa, period)
     lang = _lang()
-    return render_template("reports.html", report=report, month=f"{period.first:%Y-%m}",
-                           heading=period_text(period, lang), parts=sections(report, lang),
-                           charts=report_charts(report, lang), last_month=records.last_full_month(today),
-                           this_month=f"{today:%Y-%m}")
+    return render_template(
+        "reports.html",
+        report=report,
+        month=f"{period.first:%Y-%m}",
+        heading=period_text(period, lang),
+        parts=sections(report, lang),
+        charts=report_charts(report, lang),
+        last_month=records.last_full_month(today),
+        this_month=f"{today:%Y-%m}",
+    )
 
 
 @bp.route("/reports/download.<any(xlsx, csv):kind>")
@@ -240,8 +301,12 @@ def reports() -> Any:
 def report_download(kind: str) -> Any:
     suffix = "." + kind
     report = records.make_report(g.loa, records.month_period(request.args.get("month"), _today()))
-    return send_file(io.BytesIO(report_bytes(report, suffix, _lang())), mimetype=MEDIA_TYPES[suffix],
-                     as_attachment=True, download_name=default_report_name(report, suffix))
+    return send_file(
+        io.BytesIO(report_bytes(report, suffix, _lang())),
+        mimetype=MEDIA_TYPES[suffix],
+        as_attachment=True,
+        download_name=default_report_name(report, suffix),
+    )
 
 
 @bp.route("/channels")
@@ -264,8 +329,7 @@ def users_page() -> Any:
 @bp.route("/users/<username>", methods=["POST"])
 @login_required("admin")
 def change_user(username: str) -> Any:
-    users.set_role(g.loa, current(), username, request.form.get("role", ""),
-                   active=request.form.get("active") == "yes")
+    users.set_role(g.loa, current(), username, request.form.get("role", ""), active=request.form.get("active") == "yes")
     return redirect(url_for("pages.users_page"))
 
 

@@ -53,8 +53,11 @@ def init_app(flask: Flask) -> None:
     """Refuse, with 429 and Retry-After, login attempts and API requests over the [web] limits per client IP."""
     web = flask.extensions["loa"].config.web
     if web.trusted_proxies:
-        flask.wsgi_app = ProxyFix(flask.wsgi_app, x_for=web.trusted_proxies,  # type: ignore[method-assign]
-                                  x_proto=web.trusted_proxies)
+        flask.wsgi_app = ProxyFix(
+            flask.wsgi_app,
+            x_for=web.trusted_proxies,  # type: ignore[method-assign]
+            x_proto=web.trusted_proxies,
+        )
     logins = SlidingWindow(web.login_attempts, web.login_window_seconds)
     api = SlidingWindow(web.api_requests, web.api_window_seconds)
     flask.extensions["loa_throttle"] = {"login": logins, "api": api}
@@ -75,6 +78,7 @@ def init_app(flask: Flask) -> None:
 
 def _refuse(seconds: int) -> Any:
     from scheduler.web import t
+
     message = t("too_many_requests", seconds=seconds)
     headers = {"Retry-After": str(seconds)}
     if request.path.startswith("/api/"):

@@ -3,24 +3,33 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from broadcasts.channels.base import Broadcast, Channel
-from broadcasts.models import Outcome
-from broadcasts.channels.base import Checkable, Reconcilable, Resumable
 from broadcasts.channels import channel_type
+from broadcasts.channels.base import Broadcast, Channel, Checkable, Reconcilable, Resumable
+from broadcasts.models import Outcome
 from scheduler.app import channel_context
 from tests.conftest import make_config
 from tests.fakes.graph_server import TOKEN
 from tests.fakes.social import set_secrets
 
-BROADCAST = Broadcast(airing_id=42, bulletin_id=7, channel="x", station_code="an-phu", station_name="Đài xã An Phú",
-                      timezone="Asia/Ho_Chi_Minh", title="Lịch tiếp công dân", body="UBND xã tiếp công dân thứ Năm.",
-                      post_text=None, priority="normal", due_at=datetime(2026, 11, 23, 1, 0, tzinfo=timezone.utc))
+BROADCAST = Broadcast(
+    airing_id=42,
+    bulletin_id=7,
+    channel="x",
+    station_code="an-phu",
+    station_name="Đài xã An Phú",
+    timezone="Asia/Ho_Chi_Minh",
+    title="Lịch tiếp công dân",
+    body="UBND xã tiếp công dân thứ Năm.",
+    post_text=None,
+    priority="normal",
+    due_at=datetime(2026, 11, 23, 1, 0, tzinfo=UTC),
+)
 
 
 @pytest.fixture(params=["facebook", "zalo"])

@@ -8,21 +8,23 @@ local fake of its service.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
+from audio.engines.base import Clip, EngineChain, TtsEngine, identity
 from audio.engines.breaker import BreakerEngine
 from audio.engines.cache import CachedEngine
-from audio.engines.base import Clip, EngineChain, TtsEngine, identity
-from audio.errors import TtsError
 from audio.engines.espeak import EspeakEngine
 from audio.engines.gtts import GttsEngine
-from audio.mix import EncodeSettings, ffmpeg_exe
 from audio.engines.piper import PiperEngine
+from audio.errors import TtsError
+from audio.mix import EncodeSettings, ffmpeg_exe
 from audio.speech import Speaker, render_script
 from tests.fakes.gtts_server import GttsServer, refused_url
 
@@ -61,8 +63,7 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
         elif kind == "breaker-gtts":
             yield BreakerEngine(GttsEngine(base_url=server.url, timeout=5), failures=2, cooldown=60)
         else:
-            yield EngineChain([BreakerEngine(GttsEngine(base_url=refused_url(), timeout=0.5)),
-                               EspeakEngine()])
+            yield EngineChain([BreakerEngine(GttsEngine(base_url=refused_url(), timeout=0.5)), EspeakEngine()])
 
 
 def test_is_an_engine_with_a_name_and_an_identity(engine):
@@ -85,16 +86,16 @@ def test_more_text_is_more_speech(engine):
 
 
 def test_failure_is_a_tts_error_never_another_exception(engine):
-    try:
+    with contextlib.suppress(TtsError):
         engine.synthesize("", "vi")
-    except TtsError:
-        pass
 
 
 def test_renders_a_bulletin_mp3_through_the_engine(engine, tmp_path):
-    rendered = render_script(["Lịch tiếp công dân", LONG], Speaker(engine), tmp_path / "out.mp3",
-                             settings=EncodeSettings())
+    rendered = render_script(
+        ["Lịch tiếp công dân", LONG], Speaker(engine), tmp_path / "out.mp3", settings=EncodeSettings()
+    )
     assert rendered.path.stat().st_size > 1000 and rendered.engine in engine.name.split("+")
-    info = subprocess.run([ffmpeg_exe(), "-hide_banner", "-i", str(rendered.path)], capture_output=True,
-                          text=True, check=False).stderr
+    info = subprocess.run(
+        [ffmpeg_exe(), "-hide_banner", "-i", str(rendered.path)], capture_output=True, text=True, check=False
+    ).stderr
     assert "mp3" in info and "44100 Hz" in info and "mono" in info

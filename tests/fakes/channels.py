@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import deque
-from typing import Callable
+from collections.abc import Callable
 
 from broadcasts.channels.base import Broadcast, Delivery
 from broadcasts.models import Outcome

@@ -13,7 +13,7 @@ import json
 import threading
 import time
 from collections import Counter
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from tests.fakes.http_server import FakeServer, Reply, Seen, keys_in
@@ -24,8 +24,15 @@ PAGE_NAME = "Đài truyền thanh xã Thử Nghiệm"
 TOKEN = "EAAB-fake-page-token-7Zq9XwL2"
 
 
-def graph_error(code: int, message: str, *, subcode: int | None = None, status: int = 400,
-                kind: str = "OAuthException", headers: dict[str, str] | None = None) -> Reply:
+def graph_error(
+    code: int,
+    message: str,
+    *,
+    subcode: int | None = None,
+    status: int = 400,
+    kind: str = "OAuthException",
+    headers: dict[str, str] | None = None,
+) -> Reply:
     """A Graph error reply in the documented shape."""
     error: dict[str, Any] = {"message": message, "type": kind, "code": code, "fbtrace_id": "AbCdEf123"}
     if subcode is not None:
@@ -56,7 +63,7 @@ class GraphServer(FakeServer):
     def _token(self, seen: Seen) -> str | None:
         auth = seen.headers.get("authorization", "")
         if auth.startswith("Bearer "):
-            return auth[len("Bearer "):]
+            return auth[len("Bearer ") :]
         if seen.method == "POST":
             return seen.form.get("access_token")
         return seen.query.get("access_token")
@@ -82,18 +89,25 @@ class GraphServer(FakeServer):
             time.sleep(self.post_delay)
         with self._post_lock:
             post_id = f"{self.page_id}_{next(self._ids)}"
-            self.posts.append({"id": post_id, "message": form.get("message", ""), "link": form.get("link"),
-                               "created_time": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S+0000"),
-                               "permalink_url": f"https://www.facebook.com/{post_id.replace('_', '/posts/')}"})
-        return Reply(200, {"id": post_id}, {"X-App-Usage": json.dumps({"call_count": 1, "total_time": 1,
-                                                                       "total_cputime": 1})})
+            self.posts.append(
+                {
+                    "id": post_id,
+                    "message": form.get("message", ""),
+                    "link": form.get("link"),
+                    "created_time": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S+0000"),
+                    "permalink_url": f"https://www.facebook.com/{post_id.replace('_', '/posts/')}",
+                }
+            )
+        return Reply(
+            200, {"id": post_id}, {"X-App-Usage": json.dumps({"call_count": 1, "total_time": 1, "total_cputime": 1})}
+        )
 
     def _read(self, seen: Seen) -> Reply:
         limit = int(seen.query.get("limit", 25))
         start = int(seen.query.get("after", 0))
         fields = (seen.query.get("fields") or "id,message,created_time").split(",")
         newest = list(reversed(self.posts))
-        page = newest[start:start + limit]
+        page = newest[start : start + limit]
         data = [{k: p[k] for k in fields if k in p and p[k] is not None} for p in page]
         paging: dict[str, Any] = {"cursors": {"before": str(start), "after": str(start + len(page))}}
         if start + len(page) < len(newest):

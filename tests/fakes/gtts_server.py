@@ -27,9 +27,30 @@ RPC = "jQ1olc"
 @lru_cache(maxsize=1)
 def tone_frames() -> bytes:
     """About one second of a 330 Hz tone as bare MP3 frames (no tags, no Xing header), 24 kHz mono."""
-    command = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-nostdin", "-f", "lavfi",
-               "-i", "sine=frequency=330:sample_rate=24000:duration=1", "-ac", "1", "-c:a", "libmp3lame",
-               "-b:a", "32k", "-write_xing", "0", "-id3v2_version", "0", "-f", "mp3", "pipe:1"]
+    command = [
+        ffmpeg_exe(),
+        "-hide_banner",
+        "-loglevel",
+        "error",
+        "-nostdin",
+        "-f",
+        "lavfi",
+        "-i",
+        "sine=frequency=330:sample_rate=24000:duration=1",
+        "-ac",
+        "1",
+        "-c:a",
+        "libmp3lame",
+        "-b:a",
+        "32k",
+        "-write_xing",
+        "0",
+        "-id3v2_version",
+        "0",
+        "-f",
+        "mp3",
+        "pipe:1",
+    ]
     return subprocess.run(command, capture_output=True, check=True, timeout=60).stdout
 
 
@@ -39,13 +60,19 @@ def mp3_for(text: str) -> bytes:
     frame_len = 96  # 32 kbit/s at 24 kHz: 72 * 32000 / 24000 bytes a frame
     count = max(2, len(text) * 60 // 24)  # a frame is 24 ms
     whole = frames * (count * frame_len // len(frames) + 1)
-    return whole[:count * frame_len]
+    return whole[: count * frame_len]
 
 
 def batchexecute_reply(audio: bytes) -> str:
     """A reply in the service's format carrying `audio`."""
-    payload = json.dumps([["wrb.fr", RPC, json.dumps([base64.b64encode(audio).decode("ascii")]), None, None, None,
-                           "generic"], ["di", 45], ["af.httprm", 44, "-1234567890", 12]], separators=(",", ":"))
+    payload = json.dumps(
+        [
+            ["wrb.fr", RPC, json.dumps([base64.b64encode(audio).decode("ascii")]), None, None, None, "generic"],
+            ["di", 45],
+            ["af.httprm", 44, "-1234567890", 12],
+        ],
+        separators=(",", ":"),
+    )
     tail = f'[["e",4,null,null,{len(payload) + 60}]]'
     return f")]}}'\n\n{len(payload)}\n{payload}\n{len(tail)}\n{tail}\n"
 
@@ -73,12 +100,11 @@ class GttsServer(FakeServer):
             request = json.loads(parse_qs(seen.body.decode("utf-8"))["f.req"][0])
             rpc_id, parameter = request[0][0][0], json.loads(request[0][0][1])
         except (KeyError, ValueError, IndexError, TypeError):
-            return Reply(400, ")]}'\n\n[[\"er\",null,null,null,null,400]]")
+            return Reply(400, ')]}\'\n\n[["er",null,null,null,null,400]]')
         if rpc_id != RPC:
             return Reply(400, "unknown rpc")
         text, lang = parameter[0], parameter[1]
         with self.lock:
             self.texts.append(text)
             self.langs.append(lang)
-        return Reply(200, batchexecute_reply(mp3_for(text)),
-                     {"Content-Type": "application/json; charset=utf-8"})
+        return Reply(200, batchexecute_reply(mp3_for(text)), {"Content-Type": "application/json; charset=utf-8"})

@@ -81,15 +81,24 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
         parts = urlsplit(self.path)
-        seen = Seen(method=self.command, path=parts.path,
-                    query={k: v[0] for k, v in parse_qs(parts.query, keep_blank_values=True).items()},
-                    headers={k.lower(): v for k, v in self.headers.items()}, body=body)
+        seen = Seen(
+            method=self.command,
+            path=parts.path,
+            query={k: v[0] for k, v in parse_qs(parts.query, keep_blank_values=True).items()},
+            headers={k.lower(): v for k, v in self.headers.items()},
+            body=body,
+        )
         self.close_connection = True
         out = self.server.fake.dispatch(seen)
         if out is None:  # hold or drop: no reply at all
             return
-        data = out.body if isinstance(out.body, bytes) else \
-            out.body.encode("utf-8") if isinstance(out.body, str) else json.dumps(out.body).encode("utf-8")
+        data = (
+            out.body
+            if isinstance(out.body, bytes)
+            else out.body.encode("utf-8")
+            if isinstance(out.body, str)
+            else json.dumps(out.body).encode("utf-8")
+        )
         try:
             self.send_response(out.status)
             headers = {"Content-Type": "application/json; charset=UTF-8", **out.headers}
@@ -187,8 +196,11 @@ class FakeServer:
     def seen(self, method: str | None = None, path: str | None = None) -> list[Seen]:
         """The requests received, filtered by method and path regex."""
         with self.lock:
-            return [r for r in self.requests if (method is None or r.method == method)
-                    and (path is None or re.fullmatch(path, r.path))]
+            return [
+                r
+                for r in self.requests
+                if (method is None or r.method == method) and (path is None or re.fullmatch(path, r.path))
+            ]
 
 
 def counts(texts: list[str]) -> Counter[str]:

@@ -10,7 +10,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Self
@@ -89,10 +89,8 @@ class Icecast:
     def log(self) -> str:
         texts = []
         for name in ("error.log", "stderr.txt"):
-            try:
+            with suppress(OSError):
                 texts.append((self.home / name).read_text(errors="replace"))
-            except OSError:
-                pass
         return "\n".join(texts)
 
 
@@ -102,6 +100,7 @@ def _owner() -> str:
         return ""
     import grp
     import pwd
+
     user = pwd.getpwnam("nobody")
     return OWNER.format(user=user.pw_name, group=grp.getgrgid(user.pw_gid).gr_name)
 
@@ -115,17 +114,19 @@ def running_icecast(binary: str, *, start_timeout: float = 10.0) -> Iterator[Ice
         owner = _owner()
         if owner:  # the server drops to nobody: it must still write its logs here
             import pwd
+
             nobody = pwd.getpwnam("nobody")
             os.chown(home, nobody.pw_uid, nobody.pw_gid)
         os.chmod(home, 0o755)
         port = free_port()
         config = home / "icecast.xml"
-        config.write_text(CONFIG.format(password=escape(SOURCE_PASSWORD), port=port, home=escape(str(home)),
-                                        owner=owner), encoding="utf-8")
+        config.write_text(
+            CONFIG.format(password=escape(SOURCE_PASSWORD), port=port, home=escape(str(home)), owner=owner),
+            encoding="utf-8",
+        )
         server = Icecast(port=port, password=SOURCE_PASSWORD, home=home)
         with open(home / "stderr.txt", "wb") as stderr:
-            proc = subprocess.Popen([binary, "-c", str(config)], stdin=subprocess.DEVNULL,
-                                    stdout=stderr, stderr=stderr)
+            proc = subprocess.Popen([binary, "-c", str(config)], stdin=subprocess.DEVNULL, stdout=stderr, stderr=stderr)
         deadline = time.monotonic() + start_timeout
         while True:
             if proc.poll() is not None:

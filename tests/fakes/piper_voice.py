@@ -35,16 +35,21 @@ def make_piper_voice(folder: Path, name: str = "vi_VN-loa-tone-x_low.onnx") -> P
         helper.make_node("Reshape", ["frames", "out_shape"], ["output"]),  # [1, 1, N * HOP]
     ]
     graph = helper.make_graph(
-        nodes, "loa_tone_voice",
-        inputs=[helper.make_tensor_value_info("input", TensorProto.INT64, [1, "phonemes"]),
-                helper.make_tensor_value_info("input_lengths", TensorProto.INT64, [1]),
-                helper.make_tensor_value_info("scales", TensorProto.FLOAT, [3])],
+        nodes,
+        "loa_tone_voice",
+        inputs=[
+            helper.make_tensor_value_info("input", TensorProto.INT64, [1, "phonemes"]),
+            helper.make_tensor_value_info("input_lengths", TensorProto.INT64, [1]),
+            helper.make_tensor_value_info("scales", TensorProto.FLOAT, [3]),
+        ],
         outputs=[helper.make_tensor_value_info("output", TensorProto.FLOAT, [1, 1, "samples"])],
-        initializer=[helper.make_tensor("zero", TensorProto.FLOAT, [], [0.0]),
-                     helper.make_tensor("one", TensorProto.FLOAT, [], [1.0]),
-                     helper.make_tensor("last_axis", TensorProto.INT64, [1], [2]),
-                     helper.make_tensor("tone", TensorProto.FLOAT, [HOP], tone),
-                     helper.make_tensor("out_shape", TensorProto.INT64, [3], [1, 1, -1])],
+        initializer=[
+            helper.make_tensor("zero", TensorProto.FLOAT, [], [0.0]),
+            helper.make_tensor("one", TensorProto.FLOAT, [], [1.0]),
+            helper.make_tensor("last_axis", TensorProto.INT64, [1], [2]),
+            helper.make_tensor("tone", TensorProto.FLOAT, [HOP], tone),
+            helper.make_tensor("out_shape", TensorProto.INT64, [3], [1, 1, -1]),
+        ],
     )
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)], producer_name="loa-tests")
     model.ir_version = 8  # readable by any onnxruntime of the last years

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Callable
+from typing import Any
 
 
 @dataclass
@@ -30,13 +31,28 @@ class FakeTimers:
         self.added: list[str] = []  # every job id ever added, in order
         self.started = False
 
-    def add_job(self, func: Callable[..., Any], trigger: str, *, id: str, executor: str = "default",
-                run_date: datetime | None = None, args: list[Any] | None = None, replace_existing: bool = False,
-                **_: Any) -> FakeJob:
+    def add_job(
+        self,
+        func: Callable[..., Any],
+        trigger: str,
+        *,
+        id: str,
+        executor: str = "default",
+        run_date: datetime | None = None,
+        args: list[Any] | None = None,
+        replace_existing: bool = False,
+        **_: Any,
+    ) -> FakeJob:
         if id in self.jobs and not replace_existing:
             raise ValueError(f"job {id} exists")
-        job = FakeJob(id=id, func=func, args=list(args or []), executor=executor,
-                      run_date=run_date if trigger == "date" else None, owner=self)
+        job = FakeJob(
+            id=id,
+            func=func,
+            args=list(args or []),
+            executor=executor,
+            run_date=run_date if trigger == "date" else None,
+            owner=self,
+        )
         self.jobs[id] = job
         self.added.append(id)
         return job
@@ -58,8 +74,10 @@ class FakeTimers:
         fake clock; leave the clock at `moment`; return the ids run."""
         ran = []
         while True:
-            due = sorted((j for j in self.jobs.values() if j.run_date is not None and j.run_date <= moment),
-                         key=lambda j: (j.run_date, j.id))
+            due = sorted(
+                (j for j in self.jobs.values() if j.run_date is not None and j.run_date <= moment),
+                key=lambda j: (j.run_date, j.id),
+            )
             if not due:
                 if self.clock.now() < moment:
                     self.clock.set(moment)

@@ -23,6 +23,7 @@ class ToneEngine:
         if self.fail:
             raise TtsError("tts_failed", engine=self.name, reason="told to fail")
         frames = int(self.rate * 0.04 * max(len(text), 1))
-        pcm = b"".join(struct.pack("<h", int(8000 * math.sin(2 * math.pi * 440 * i / self.rate)))
-                       for i in range(frames))
+        pcm = b"".join(
+            struct.pack("<h", int(8000 * math.sin(2 * math.pi * 440 * i / self.rate))) for i in range(frames)
+        )
         return Clip(pcm=pcm, sample_rate=self.rate, engine=self.name, voice=voice)

@@ -76,8 +76,9 @@ class ZaloServer(FakeServer):
             ("GET", "/v2.0/article/getdetail"): self._detail,
             ("POST", "/v2.0/oa/message"): self._broadcast,
             ("POST", "/v3.0/oa/group/message"): self._group,
-            ("GET", "/v2.0/oa/getoa"): lambda s: ok({"oa_id": "2948572123", "name": "UBND xã Thử Nghiệm",
-                                                    "num_follower": 1520, "is_verified": True}),
+            ("GET", "/v2.0/oa/getoa"): lambda s: ok(
+                {"oa_id": "2948572123", "name": "UBND xã Thử Nghiệm", "num_follower": 1520, "is_verified": True}
+            ),
             ("GET", "/v3.0/oa/group/getgroup"): self._getgroup,
         }
         handler = handlers.get((seen.method, seen.path))
@@ -88,14 +89,27 @@ class ZaloServer(FakeServer):
     def _refresh(self, seen: Seen) -> Reply:
         form = seen.form
         if seen.headers.get("secret_key") != APP_SECRET or form.get("app_id") != APP_ID:
-            return Reply(200, {"error": -14002, "error_name": "Invalid app", "error_reason": "App id or secret"
-                               " key is invalid", "error_description": "secret_key is invalid"})
+            return Reply(
+                200,
+                {
+                    "error": -14002,
+                    "error_name": "Invalid app",
+                    "error_reason": "App id or secret key is invalid",
+                    "error_description": "secret_key is invalid",
+                },
+            )
         with self._lock:
             token = form.get("refresh_token")
             if form.get("grant_type") != "refresh_token" or token not in self.refresh_tokens:
-                return Reply(200, {"error": -14020, "error_name": "Invalid refresh token",
-                                   "error_reason": "Refresh token is used or expired",
-                                   "error_description": "refresh_token is invalid"})
+                return Reply(
+                    200,
+                    {
+                        "error": -14020,
+                        "error_name": "Invalid refresh token",
+                        "error_reason": "Refresh token is used or expired",
+                        "error_description": "refresh_token is invalid",
+                    },
+                )
             self.refresh_tokens.discard(token)  # a refresh token works once
             n = next(self._n)
             access, refresh = f"zalo-access-{n}-Kp3Tq", f"zalo-refresh-{n}-Vb8Ns"
@@ -114,8 +128,15 @@ class ZaloServer(FakeServer):
             time.sleep(self.post_delay)
         with self._lock:
             n = next(self._n)
-            self.articles.append({"token": f"tok-{n}", "id": f"art{n:06d}", "verifies": 0, **body,
-                                  "create_date": int(time.time() * 1000)})
+            self.articles.append(
+                {
+                    "token": f"tok-{n}",
+                    "id": f"art{n:06d}",
+                    "verifies": 0,
+                    **body,
+                    "create_date": int(time.time() * 1000),
+                }
+            )
         return ok({"token": f"tok-{n}"})
 
     def _article(self, **match: str) -> dict[str, Any] | None:
@@ -139,18 +160,31 @@ class ZaloServer(FakeServer):
             return zalo_error(-201, "type accept only 2 value normal and video.")
         with self._lock:
             newest = list(reversed(self.articles))
-        medias = [{"id": a["id"], "type": "normal", "title": a["title"], "status": a.get("status", "show"),
-                   "total_view": 0, "total_share": 0, "create_date": a["create_date"],
-                   "update_date": a["create_date"], "thumb": a["cover"].get("photo_url"),
-                   "link_view": f"https://zalo.me/article/{a['id']}"} for a in newest[offset:offset + limit]]
+        medias = [
+            {
+                "id": a["id"],
+                "type": "normal",
+                "title": a["title"],
+                "status": a.get("status", "show"),
+                "total_view": 0,
+                "total_share": 0,
+                "create_date": a["create_date"],
+                "update_date": a["create_date"],
+                "thumb": a["cover"].get("photo_url"),
+                "link_view": f"https://zalo.me/article/{a['id']}",
+            }
+            for a in newest[offset : offset + limit]
+        ]
         return ok({"medias": medias, "total": len(newest)})
 
     def _detail(self, seen: Seen) -> Reply:
         article = self._article(id=seen.query.get("id", ""))
         if article is None:
             return zalo_error(-201, "article is not exist")
-        return ok({k: article[k] for k in ("id", "type", "title", "author", "description", "body", "status",
-                                           "create_date")} | {"link_view": f"https://zalo.me/article/{article['id']}"})
+        return ok(
+            {k: article[k] for k in ("id", "type", "title", "author", "description", "body", "status", "create_date")}
+            | {"link_view": f"https://zalo.me/article/{article['id']}"}
+        )
 
     def _broadcast(self, seen: Seen) -> Reply:
         body = seen.json
@@ -185,9 +219,19 @@ class ZaloServer(FakeServer):
         group = seen.query.get("group_id")
         if group not in GROUPS:
             return zalo_error(-201, "group_id is invalid")
-        return ok({"group_info": {"group_id": group, "name": GROUPS[group], "status": "enabled",
-                                  "total_member": 37, "max_member": 100},
-                   "asset_info": {"asset_type": "gmf100"}, "group_setting": {}})
+        return ok(
+            {
+                "group_info": {
+                    "group_id": group,
+                    "name": GROUPS[group],
+                    "status": "enabled",
+                    "total_member": 37,
+                    "max_member": 100,
+                },
+                "asset_info": {"asset_type": "gmf100"},
+                "group_setting": {},
+            }
+        )
 
 
 def _text(body: list[dict[str, Any]]) -> str:
