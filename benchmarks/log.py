@@ -31,12 +31,12 @@ from collections.abc import Callable
 from contextlib import redirect_stdout
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import insert, text
+from sqlalchemy import Table, insert, text
 from sqlalchemy.engine import make_url
 
 from broadcasts.log import LogQuery
@@ -222,7 +222,7 @@ class Filler:
             for kind, model in (("bulletin", Bulletin), ("airing", Airing), ("record", LogRecord)):
                 if self.rows[kind]:
                     # the Core table: one executemany, not the ORM's groups by which values are null
-                    session.execute(insert(model.__table__), self.rows[kind])
+                    session.execute(insert(cast(Table, model.__table__)), self.rows[kind])
                     if kind == "record":
                         self.written += len(self.rows[kind])
                     self.rows[kind] = []
@@ -244,7 +244,7 @@ def pg_schema(url: str) -> tuple[str, Callable[[], None]]:
 
     parsed = make_url(url)
     schema = f"loa_bench_{uuid.uuid4().hex[:10]}"
-    params = dict(
+    params: dict[str, Any] = dict(
         host=parsed.host,
         port=parsed.port or 5432,
         user=parsed.username,
@@ -351,8 +351,8 @@ def run(args: argparse.Namespace, url: str, folder: Path) -> None:
     )
 
     station, month = 7, Period.month(2026, 3)
-    table = {"station": {"name": "Đài truyền thanh xã Số 7", "code": f"xa-{station:02d}"}, "database": {"url": url}}
-    config = parse_config(table, source="<benchmark>", base_dir=folder)
+    settings = {"station": {"name": "Đài truyền thanh xã Số 7", "code": f"xa-{station:02d}"}, "database": {"url": url}}
+    config = parse_config(settings, source="<benchmark>", base_dir=folder)
     config_file = folder / "config.toml"
     config_file.write_text(
         f'[station]\nname = "Đài truyền thanh xã Số 7"\ncode = "xa-{station:02d}"\n[database]\nurl = "{url}"\n',

@@ -52,7 +52,7 @@ CONTRACT_FIELDS = (
     "error_message",
 )
 _CHUNK = 2_000
-_S = TypeVar("_S", bound=Select)  # type: ignore[type-arg]
+_S = TypeVar("_S", bound=Select)
 
 
 @dataclass(frozen=True, kw_only=True)

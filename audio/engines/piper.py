@@ -22,7 +22,7 @@ __all__ = ["PiperEngine", "load_piper_voice"]
 def load_piper_voice(model: Path) -> Any:
     """Load a Piper voice with piper-tts (its `<model>.onnx.json` beside it)."""
     try:
-        from piper import PiperVoice  # type: ignore[import-not-found]
+        from piper import PiperVoice
     except ImportError as exc:
         raise TtsError(
             "tts_engine_missing",
@@ -112,7 +112,7 @@ def _synthesis_config(length_scale: float) -> Any:
     if length_scale == 1.0:
         return None
     try:
-        from piper import SynthesisConfig  # type: ignore[import-not-found]
+        from piper import SynthesisConfig
     except ImportError:
         return None
     return SynthesisConfig(length_scale=length_scale)

@@ -183,11 +183,11 @@ def _place(entry: Entry, occurrence: Occurrence, offset: float) -> Placement:
 def next_rotation_item(order: Sequence[str], last: str | None, *, pinned: Sequence[str] = ()) -> str | None:
     """The content item ref to air next: pinned items first in turn, else the one after `last`, cycling."""
     if pinned:
-        if last in pinned:
+        if last is not None and last in pinned:
             return pinned[(list(pinned).index(last) + 1) % len(pinned)]
         return pinned[0]
     if not order:
         return None
-    if last not in order:
+    if last is None or last not in order:
         return order[0]
     return order[(list(order).index(last) + 1) % len(order)]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, Reference
@@ -38,7 +38,9 @@ def _print_setup(ws: Worksheet, landscape: bool = True) -> None:
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    setup = ws.sheet_properties.pageSetUpPr
+    assert setup is not None  # openpyxl gives every new sheet its page setup properties
+    setup.fitToPage = True
 
 
 def _widths(ws: Worksheet, key: str, columns: int) -> None:
@@ -120,7 +122,7 @@ def build_workbook(report: Report, parts: list[Section], header: list[str], lang
     workbook = Workbook()
     sheets: dict[str, Worksheet] = {}
     for n, key in enumerate(SHEETS):
-        ws = workbook.active if n == 0 else workbook.create_sheet()
+        ws = cast(Worksheet, workbook.active) if n == 0 else workbook.create_sheet()
         ws.title = label(lang, "sheet_" + key)
         _print_setup(ws, landscape=key != "days")
         sheets[key] = ws

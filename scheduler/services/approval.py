@@ -105,7 +105,7 @@ def _take_slot_room(
     if not chain:
         return notices
     for airing in in_slots:
-        if airing.slot_at < chain[0].start:
+        if airing.slot_at is not None and airing.slot_at < chain[0].start:
             airing.due_at, airing.slot_id, airing.slot_at = chain[0].start, chain[0].slot.id, chain[0].start
             notices.append(Notice(code="slot_passed_moved", channel="radio", due_at=chain[0].start))
     session.flush()

@@ -53,9 +53,9 @@ def init_app(flask: Flask) -> None:
     """Refuse, with 429 and Retry-After, login attempts and API requests over the [web] limits per client IP."""
     web = flask.extensions["loa"].config.web
     if web.trusted_proxies:
-        flask.wsgi_app = ProxyFix(
+        flask.wsgi_app = ProxyFix(  # type: ignore[method-assign]
             flask.wsgi_app,
-            x_for=web.trusted_proxies,  # type: ignore[method-assign]
+            x_for=web.trusted_proxies,
             x_proto=web.trusted_proxies,
         )
     logins = SlidingWindow(web.login_attempts, web.login_window_seconds)
