@@ -39,13 +39,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy import Table, insert, text
 from sqlalchemy.engine import make_url
 
+from broadcasts.channels import channel_names
 from broadcasts.log import LogQuery
 from broadcasts.models import Airing, Bulletin, ContentItem, LogRecord, Outcome, Plan, Station
 from broadcasts.report import Period
 from broadcasts.store import open_store
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
-CHANNELS = ("radio", "facebook", "zalo")
+CHANNELS = channel_names()
 ITEMS = 30
 CHUNK = 20_000
 RADIO = [(Outcome.aired, 0.95), (Outcome.missed, 0.02), (Outcome.failed, 0.02), (Outcome.skipped, 0.01)]

@@ -24,11 +24,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import insert, select
 
+from broadcasts.channels import channel_names
 from broadcasts.channels.base import Broadcast, Delivery
 from broadcasts.models import Airing, AiringStatus, Approval, Bulletin, LogRecord, Outcome, Priority
 from scheduler.app import build_app
 from scheduler.config import parse_config
 from scheduler.runner import Runner
+
+NAMES = channel_names()
 
 
 class InstantChannel:
@@ -65,12 +68,12 @@ def main() -> None:
             "station": {"name": "Bench", "code": "bench"},
             "database": {"url": url},
             "runner": {"poll_seconds": 1.0, "workers": 4},
-            "channels": {"enabled": ["radio", "facebook", "zalo"], "radio": {"grace_minutes": 60.0}},
+            "channels": {"enabled": list(NAMES), "radio": {"grace_minutes": 60.0}},
         },
         source="<benchmark>",
         base_dir=folder,
     )
-    channels = {name: InstantChannel(name) for name in ("radio", "facebook", "zalo")}
+    channels = {name: InstantChannel(name) for name in NAMES}
     app = build_app(config, channels=channels)
     now = datetime.now(UTC)
     first_due = now + timedelta(seconds=args.lead)
@@ -86,7 +89,7 @@ def main() -> None:
         )
         session.add(bulletin)
         session.flush()
-        names = ["radio", "facebook", "zalo"]
+        names = list(NAMES)
         rows = [
             {
                 "bulletin_id": bulletin.id,

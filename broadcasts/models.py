@@ -14,6 +14,8 @@ from sqlalchemy import JSON, DateTime, Enum, ForeignKey, Index, Integer, MetaDat
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
+from broadcasts.outcomes import FINAL_OUTCOMES, Outcome
+
 __all__ = [
     "Base",
     "Station",
@@ -87,19 +89,6 @@ class AiringStatus(str, enum.Enum):
     unknown = "unknown"
     done = "done"
     cancelled = "cancelled"
-
-
-class Outcome(str, enum.Enum):
-    aired = "aired"
-    posted = "posted"
-    failed = "failed"
-    missed = "missed"
-    skipped = "skipped"
-    dry_run = "dry_run"
-    unknown = "unknown"
-
-
-FINAL_OUTCOMES = frozenset(o for o in Outcome if o is not Outcome.unknown)
 
 
 def _enum(cls: type[enum.Enum]) -> Enum:

@@ -7,12 +7,14 @@ import sys
 
 import click
 
+from broadcasts.channels import channel_names
+from broadcasts.outcomes import Outcome
 from scheduler.cli.options import common_options, say
 from scheduler.cli.options import state as current_state
 
 __all__ = ["log_command"]
 
-OUTCOMES = ("aired", "posted", "failed", "missed", "skipped", "dry_run", "unknown")
+OUTCOMES = tuple(outcome.value for outcome in Outcome)
 
 
 def _split(value: str | None) -> tuple[str, ...]:
@@ -23,7 +25,7 @@ def _split(value: str | None) -> tuple[str, ...]:
 @click.option("--since", help="Từ ngày (giờ địa phương) / from local date, YYYY-MM-DD.")
 @click.option("--until", help="Đến hết ngày / to local date inclusive, YYYY-MM-DD.")
 @click.option("--month", help="Cả tháng / a whole month, YYYY-MM.")
-@click.option("--channel", help="radio, facebook, zalo (nhiều kênh: radio,zalo / several: comma-separated).")
+@click.option("--channel", help=", ".join(channel_names()) + " (nhiều kênh: radio,zalo / several: comma-separated).")
 @click.option("--status", help="Kết quả / outcome: " + ", ".join(OUTCOMES) + " (nhiều: failed,missed).")
 @click.option("--plan", "plan_id", type=int, help="Chỉ bản tin thuộc kế hoạch số / only bulletins of plan ID.")
 @click.option("--item", "item_ref", help="Nội dung số REF (cả các mục con) / plan item REF and its sub-items.")
