@@ -19,9 +19,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
-from broadcasts.models import Bulletin, ContentItem, LogRecord, Outcome
+from broadcasts.channels.base import Delivery
+from broadcasts.models import Airing, Bulletin, ContentItem, LogRecord, Outcome
 
 __all__ = [
+    "new_record",
     "LogQuery",
     "LogPage",
     "query_log",
@@ -241,3 +243,39 @@ def record_dict(record: LogRecord, tz: ZoneInfo) -> dict[str, Any]:
     out["late_seconds"] = record.late_seconds
     out["detail"] = record.detail
     return out
+
+
+def new_record(
+    airing: Airing,
+    delivery: Delivery,
+    *,
+    node: str,
+    started: datetime | None,
+    finished: datetime,
+    late_seconds: float | None = None,
+    error_message: str | None = None,
+    detail: dict[str, Any] | None = None,
+) -> LogRecord:
+    """The log record of what `delivery` says happened to `airing` (the caller adds it in its transaction)."""
+    return LogRecord(
+        airing_id=airing.id,
+        bulletin_id=airing.bulletin_id,
+        station_id=airing.station_id,
+        channel=airing.channel,
+        outcome=delivery.outcome,
+        due_at=airing.due_at,
+        started_at=started,
+        finished_at=finished,
+        late_seconds=late_seconds,
+        tts_engine=delivery.tts_engine,
+        audio_path=delivery.audio_path,
+        audio_sha256=delivery.audio_sha256,
+        audio_seconds=delivery.audio_seconds,
+        external_id=delivery.external_id,
+        external_url=delivery.external_url,
+        error_code=delivery.error_code,
+        error_message=error_message if error_message is not None else delivery.error_message,
+        detail=delivery.detail if detail is None else detail,
+        node=node,
+        created_at=finished,
+    )

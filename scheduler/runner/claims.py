@@ -22,6 +22,7 @@ from sqlalchemy import CursorResult, Update, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from broadcasts.channels.base import Broadcast, Delivery
+from broadcasts.log import new_record
 from broadcasts.models import FINAL_OUTCOMES, Airing, AiringStatus, Approval, Bulletin, LogRecord, Outcome, Station
 from scheduler.app import App
 from scheduler.messages.labels import OUTCOME_LABELS
@@ -201,27 +202,14 @@ def finish(
         if changed != 1:
             note(app, logging.ERROR, "log_claim_lost", airing=airing.id)
             return None
-        record = LogRecord(
-            airing_id=airing.id,
-            bulletin_id=airing.bulletin_id,
-            station_id=airing.station_id,
-            channel=airing.channel,
-            outcome=delivery.outcome,
-            due_at=airing.due_at,
-            started_at=started,
-            finished_at=finished,
-            late_seconds=late_seconds,
-            tts_engine=delivery.tts_engine,
-            audio_path=delivery.audio_path,
-            audio_sha256=delivery.audio_sha256,
-            audio_seconds=delivery.audio_seconds,
-            external_id=delivery.external_id,
-            external_url=delivery.external_url,
-            error_code=delivery.error_code,
-            error_message=message,
-            detail=delivery.detail,
+        record = new_record(
+            airing,
+            delivery,
             node=app.node,
-            created_at=finished,
+            started=started,
+            finished=finished,
+            late_seconds=late_seconds,
+            error_message=message,
         )
         session.add(record)
     lang = "en" if app.config.lang == "en" else "vi"

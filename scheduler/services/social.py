@@ -15,6 +15,7 @@ from sqlalchemy import CursorResult, select, update
 
 from audio.errors import LoaError
 from broadcasts.channels.base import ERROR, Broadcast, Checkable, Delivery, Finding, Reconcilable, Resumable
+from broadcasts.log import new_record
 from broadcasts.models import Airing, AiringStatus, Bulletin, LogRecord, Outcome, Station
 from scheduler.app import App
 from scheduler.errors import NotFoundError, UsageError
@@ -111,23 +112,13 @@ def _settle(
         ).rowcount
         if changed != 1:
             return None
-        record = LogRecord(
-            airing_id=airing.id,
-            bulletin_id=airing.bulletin_id,
-            station_id=airing.station_id,
-            channel=airing.channel,
-            outcome=delivery.outcome,
-            due_at=airing.due_at,
-            started_at=None,
-            finished_at=now,
-            late_seconds=None,
-            external_id=delivery.external_id,
-            external_url=delivery.external_url,
-            error_code=delivery.error_code,
-            error_message=delivery.error_message,
-            detail={**(delivery.detail or {}), **(extra or {})},
+        record = new_record(
+            airing,
+            delivery,
             node=app.node,
-            created_at=now,
+            started=None,
+            finished=now,
+            detail={**(delivery.detail or {}), **(extra or {})},
         )
         session.add(record)
     return record
