@@ -1,20 +1,19 @@
 """The periodic report: what the log says about how the plan was carried out.
 
 `build_report(session, station_id, period, now=...)` reads the log of one
-station for a period of local days and returns plain dataclasses; writing
-them to a spreadsheet is the scheduler's business. An airing counts once, by
-its last record: a post first logged `unknown` and then reconciled as
-`posted` is one posted airing (the log is append-only, corrections are new
-records of the same airing).
+station for a period of local days and returns the plain dataclasses of
+`broadcasts.figures`; writing them to a spreadsheet is the scheduler's
+business. An airing counts once, by its last record: a post first logged
+`unknown` and then reconciled as `posted` is one posted airing (the log is
+append-only, corrections are new records of the same airing).
 """
 
 from __future__ import annotations
 
-import calendar
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime, time, timedelta
+from dataclasses import replace
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -22,169 +21,24 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from broadcasts.channels import channel_names
+from broadcasts.figures import (
+    LATE_SECONDS,
+    NO_RECORD,
+    PROBLEM_OUTCOMES,
+    SUCCESS,
+    ChannelTotal,
+    DayRow,
+    ItemRow,
+    Lateness,
+    Period,
+    Problem,
+    Report,
+)
 from broadcasts.models import Airing, AiringStatus, Bulletin, ContentItem, LogRecord, Outcome, Plan, Station
 
-__all__ = [
-    "Period",
-    "ChannelTotal",
-    "ItemRow",
-    "DayRow",
-    "Problem",
-    "Lateness",
-    "Report",
-    "build_report",
-    "active_plan",
-    "report_json",
-    "SUCCESS",
-    "PROBLEM_OUTCOMES",
-    "LATE_SECONDS",
-]
+__all__ = ["build_report", "active_plan"]
 
-SUCCESS = frozenset({Outcome.aired.value, Outcome.posted.value})
-PROBLEM_OUTCOMES = (Outcome.failed.value, Outcome.missed.value, Outcome.unknown.value, Outcome.skipped.value)
-LATE_SECONDS = 60.0  # an airing that starts this late counts as late in the statistics
-NO_RECORD = "no_record"  # a problem outcome: due long ago, still pending, nothing logged
 _ANNOUNCEMENTS = frozenset({"opening", "closing"})
-
-
-@dataclass(frozen=True, kw_only=True)
-class Period:
-    """Local calendar days `first`..`last` inclusive; `kind` says how it was asked for (month, year, range)."""
-
-    first: date
-    last: date
-    kind: str = "range"
-
-    @classmethod
-    def month(cls, year: int, month: int) -> Period:
-        return cls(
-            first=date(year, month, 1), last=date(year, month, calendar.monthrange(year, month)[1]), kind="month"
-        )
-
-    @classmethod
-    def year(cls, year: int) -> Period:
-        return cls(first=date(year, 1, 1), last=date(year, 12, 31), kind="year")
-
-    def bounds(self, tz: ZoneInfo) -> tuple[datetime, datetime]:
-        """UTC instants [since, until) covering the period in zone `tz`."""
-        since = datetime.combine(self.first, time(), tz).astimezone(UTC)
-        until = datetime.combine(self.last + timedelta(days=1), time(), tz).astimezone(UTC)
-        return since, until
-
-    def days(self) -> list[date]:
-        return [self.first + timedelta(days=n) for n in range((self.last - self.first).days + 1)]
-
-
-@dataclass(frozen=True, kw_only=True)
-class ChannelTotal:
-    """Airings of one channel by final outcome, plus the raw record count (corrections included)."""
-
-    channel: str
-    counts: dict[str, int]
-    records: int
-
-    @property
-    def airings(self) -> int:
-        return sum(self.counts.values())
-
-    @property
-    def done(self) -> int:
-        return sum(n for outcome, n in self.counts.items() if outcome in SUCCESS)
-
-
-@dataclass(frozen=True, kw_only=True)
-class ItemRow:
-    """One content item of the plan: successful airings per channel; `covered` if it or a sub-item went out."""
-
-    item_id: int
-    ref: str
-    text: str
-    depth: int
-    rotation: str
-    counts: dict[str, int]
-    covered: bool
-    last_at: datetime | None = None
-
-    @property
-    def total(self) -> int:
-        return sum(self.counts.values())
-
-
-@dataclass(frozen=True, kw_only=True)
-class DayRow:
-    """Radio on one local day: minutes of audio aired and how many airings."""
-
-    day: date
-    minutes: float
-    airings: int
-
-
-@dataclass(frozen=True, kw_only=True)
-class Problem:
-    """An airing that did not go out as planned, with the reason from its last record."""
-
-    airing_id: int
-    channel: str
-    outcome: str
-    due_at: datetime
-    title: str
-    record_id: int | None = None
-    error_code: str | None = None
-    error_message: str | None = None
-    retried_as: int | None = None
-    retry_outcome: str | None = None
-
-
-@dataclass(frozen=True, kw_only=True)
-class Lateness:
-    """How late the airings of one channel started (seconds)."""
-
-    channel: str
-    count: int
-    late: int
-    mean: float
-    median: float
-    p95: float
-    max: float
-
-
-@dataclass(frozen=True, kw_only=True)
-class Report:
-    """Everything the periodic report shows, computed from the log."""
-
-    station_name: str
-    station_code: str
-    timezone: str
-    period: Period
-    issued_at: datetime
-    channels: tuple[str, ...]
-    totals: list[ChannelTotal]
-    items: list[ItemRow]
-    other: dict[str, dict[str, int]]
-    days: list[DayRow]
-    problems: list[Problem]
-    lateness: list[Lateness]
-    plan_id: int | None = None
-    plan_title: str | None = None
-    plan_year: int | None = None
-    plan_issuer: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def airings(self) -> int:
-        return sum(t.airings for t in self.totals)
-
-    @property
-    def done(self) -> int:
-        return sum(t.done for t in self.totals)
-
-    @property
-    def radio_minutes(self) -> float:
-        return sum(d.minutes for d in self.days)
-
-    @property
-    def items_covered(self) -> int:
-        return sum(1 for i in self.items if i.covered)
 
 
 def active_plan(session: Session, station_id: int) -> Plan | None:
@@ -428,85 +282,3 @@ def build_report(
         plan_year=plan.year if plan else None,
         plan_issuer=plan.issuer if plan else None,
     )
-
-
-def _iso(moment: datetime | None, tz: ZoneInfo) -> str | None:
-    return moment.astimezone(tz).isoformat() if moment is not None else None
-
-
-def report_json(report: Report) -> dict[str, Any]:
-    """The report as plain JSON values (instants ISO-8601 in the station's zone), for the API."""
-    tz = ZoneInfo(report.timezone)
-    return {
-        "station": {"name": report.station_name, "code": report.station_code, "timezone": report.timezone},
-        "period": {
-            "first": report.period.first.isoformat(),
-            "last": report.period.last.isoformat(),
-            "kind": report.period.kind,
-        },
-        "issued_at": _iso(report.issued_at, tz),
-        "plan": {
-            "id": report.plan_id,
-            "title": report.plan_title,
-            "year": report.plan_year,
-            "issuer": report.plan_issuer,
-        }
-        if report.plan_id is not None
-        else None,
-        "channels": list(report.channels),
-        "summary": {
-            "airings": report.airings,
-            "done": report.done,
-            "problems": report.airings - report.done,
-            "radio_minutes": round(report.radio_minutes, 2),
-            "items": len(report.items),
-            "items_covered": report.items_covered,
-            "items_not_aired": [i.ref for i in report.items if not i.covered],
-        },
-        "totals": [
-            {"channel": t.channel, "counts": dict(t.counts), "done": t.done, "airings": t.airings, "records": t.records}
-            for t in report.totals
-        ],
-        "items": [
-            {
-                "ref": i.ref,
-                "text": i.text,
-                "depth": i.depth,
-                "rotation": i.rotation,
-                "counts": dict(i.counts),
-                "total": i.total,
-                "covered": i.covered,
-                "last_at": _iso(i.last_at, tz),
-            }
-            for i in report.items
-        ],
-        "other": {key: dict(counts) for key, counts in report.other.items()},
-        "days": [{"day": d.day.isoformat(), "minutes": d.minutes, "airings": d.airings} for d in report.days],
-        "problems": [
-            {
-                "airing_id": p.airing_id,
-                "channel": p.channel,
-                "outcome": p.outcome,
-                "due_at": _iso(p.due_at, tz),
-                "title": p.title,
-                "record_id": p.record_id,
-                "error_code": p.error_code,
-                "error_message": p.error_message,
-                "retried_as": p.retried_as,
-                "retry_outcome": p.retry_outcome,
-            }
-            for p in report.problems
-        ],
-        "lateness": [
-            {
-                "channel": x.channel,
-                "count": x.count,
-                "late": x.late,
-                "mean": x.mean,
-                "median": x.median,
-                "p95": x.p95,
-                "max": x.max,
-            }
-            for x in report.lateness
-        ],
-    }

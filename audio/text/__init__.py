@@ -37,13 +37,12 @@ from audio.text.expressions import (
     read_counts,
     read_dates,
     read_documents,
-    read_numbers,
     read_phones,
     read_roman,
     read_times,
-    read_units,
 )
 from audio.text.numbers import Dialect, read_digits, read_number, roman_to_int
+from audio.text.quantities import read_numbers, read_units
 from audio.text.spelling import LOWER, UPPER, read_address, spell
 
 __all__ = ["MAX_SENTENCE", "ReadingOptions", "is_speakable", "normalize", "split_sentences"]

@@ -2,5 +2,6 @@
 
 - `times`: reading `--at` and dates, the next air time of a slot (pure);
 - `slots`: slot occurrences, quiet hours, running order, rotation (pure);
-- `planner`: places airings in slots and fills slots from the plan (database).
+- `planner`: places airings in slots and fills slots from the plan (database);
+- `rotation`: what fills a slot from the plan in turn: the order of items, the last one aired, generated bulletins.
 """

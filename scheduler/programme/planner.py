@@ -3,7 +3,8 @@
 `replan` applies the pure running order of `scheduler.programme.slots` to the
 pending slot airings in the database; `materialize` creates the rotation and
 announcement bulletins of the coming occurrences, once each (a unique
-`origin_key` guards against two nodes doing it twice).
+`origin_key` guards against two nodes doing it twice), from the pieces in
+`scheduler.programme.rotation`.
 """
 
 from __future__ import annotations
@@ -12,12 +13,19 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from broadcasts.channels.radio import WEEKDAYS
-from broadcasts.models import Airing, AiringStatus, Approval, Bulletin, ContentItem, Plan, Priority, Slot
+from broadcasts.models import Airing, AiringStatus, Approval, Bulletin, ContentItem, Plan, Slot
 from scheduler.app import App
+from scheduler.programme.rotation import (
+    add_generated,
+    existing_keys,
+    last_rotated,
+    origin_key,
+    rotation_order,
+    short_title,
+    spoken_date,
+)
 from scheduler.programme.slots import (
     Entry,
     Occurrence,
@@ -42,7 +50,6 @@ __all__ = [
     "OPENING_RANK",
     "CLOSING_RANK",
     "rank_of",
-    "spoken_date",
 ]
 
 PLAN_DAYS = 14
@@ -165,102 +172,6 @@ def replan(app: App, session: Session, now: datetime) -> list[Moved]:
     return moved
 
 
-def spoken_date(moment: datetime, app: App) -> dict[str, str]:
-    local = moment.astimezone(app.config.tz)
-    return {
-        "weekday": WEEKDAYS[local.weekday()],
-        "date": f"{local.day}/{local.month}/{local.year}",
-        "time": f"{local:%H:%M}",
-        "station": app.config.station.name,
-    }
-
-
-def _rotation_order(session: Session, plan_id: int) -> tuple[list[ContentItem], list[ContentItem]]:
-    """Items eligible for rotation in their order, and the pinned ones."""
-    items = list(session.scalars(select(ContentItem).where(ContentItem.plan_id == plan_id)))
-    parents = {i.parent_id for i in items if i.parent_id is not None}
-    eligible = [i for i in items if i.rotation != "skipped" and i.id not in parents]  # leaves: the concrete items
-    eligible.sort(key=lambda i: i.rotation_order if i.rotation_order is not None else 10_000 + i.position)
-    return eligible, [i for i in eligible if i.rotation == "pinned"]
-
-
-def _last_rotated(session: Session, station_id: int, before: datetime) -> int | None:
-    """The content item of the latest rotation airing before `before`."""
-    return session.scalar(
-        select(Bulletin.content_item_id)
-        .join(Airing, Airing.bulletin_id == Bulletin.id)
-        .where(
-            Bulletin.station_id == station_id,
-            Bulletin.origin == "rotation",
-            Airing.channel == "radio",
-            Airing.slot_at < before,
-        )
-        .order_by(Airing.slot_at.desc(), Bulletin.id.desc())
-        .limit(1)
-    )
-
-
-def _add_generated(
-    app: App,
-    session: Session,
-    occurrence: Occurrence,
-    origin: str,
-    title: str,
-    body: str,
-    now: datetime,
-    item_id: int | None = None,
-) -> bool:
-    """Create one generated bulletin with its radio airing; False if another node just did."""
-    try:
-        with session.begin_nested():
-            bulletin = Bulletin(
-                station_id=app.station_id,
-                title=title,
-                body=body,
-                priority=Priority.normal,
-                approval=Approval.approved,
-                content_item_id=item_id,
-                origin=origin,
-                origin_key=_key(origin, occurrence),
-                created_at=now,
-            )
-            session.add(bulletin)
-            session.flush()
-            session.add(
-                Airing(
-                    bulletin_id=bulletin.id,
-                    station_id=app.station_id,
-                    channel="radio",
-                    due_at=occurrence.start,
-                    slot_id=occurrence.slot.id,
-                    slot_at=occurrence.start,
-                    status=AiringStatus.pending,
-                    created_at=now,
-                )
-            )
-            session.flush()
-        return True
-    except IntegrityError:
-        return False
-
-
-def _key(origin: str, occurrence: Occurrence) -> str:
-    return f"{origin}:{occurrence.slot.id}:{occurrence.start.isoformat()}"
-
-
-def _existing_keys(session: Session, station_id: int, keys: list[str]) -> set[str]:
-    found: set[str] = set()
-    for i in range(0, len(keys), 500):
-        found.update(
-            session.scalars(
-                select(Bulletin.origin_key).where(
-                    Bulletin.station_id == station_id, Bulletin.origin_key.in_(keys[i : i + 500])
-                )
-            )
-        )
-    return found
-
-
 def materialize(app: App, now: datetime, until: datetime) -> int:
     """Create the rotation and announcement bulletins of radio occurrences in (now, until]; return how many."""
     programme = app.config.programme
@@ -280,11 +191,11 @@ def materialize(app: App, now: datetime, until: datetime) -> int:
             )
             if on
         ]
-        existing = _existing_keys(session, app.station_id, [_key(k, o) for o in chain for k in kinds])
+        existing = existing_keys(session, app.station_id, [origin_key(k, o) for o in chain for k in kinds])
         plan = active_plan(session, app.station_id)
-        eligible, pinned = _rotation_order(session, plan.id) if plan is not None else ([], [])
+        eligible, pinned = rotation_order(session, plan.id) if plan is not None else ([], [])
         by_id = {i.id: i for i in eligible}
-        last_id = _last_rotated(session, app.station_id, chain[0].start)
+        last_id = last_rotated(session, app.station_id, chain[0].start)
         last_ref = by_id[last_id].ref if last_id in by_id else None
         for occurrence in chain:
             words = {**spoken_date(occurrence.start, app), "slot": occurrence.slot.name.lower()}
@@ -293,25 +204,23 @@ def materialize(app: App, now: datetime, until: datetime) -> int:
                     ("opening", "Lời mở đầu", programme.opening),
                     ("closing", "Lời kết thúc", programme.closing),
                 ):
-                    if _key(origin, occurrence) not in existing:
-                        created += _add_generated(
-                            app, session, occurrence, origin, title, template.format(**words), now
-                        )
+                    if origin_key(origin, occurrence) not in existing:
+                        created += add_generated(app, session, occurrence, origin, title, template.format(**words), now)
             rotating = not programme.rotation_slots or occurrence.slot.name in programme.rotation_slots
             if not (programme.rotate_plan and eligible and rotating):
                 continue
-            if _key("rotation", occurrence) in existing:
-                last_id = _last_rotated(session, app.station_id, occurrence.start + timedelta(seconds=1))
+            if origin_key("rotation", occurrence) in existing:
+                last_id = last_rotated(session, app.station_id, occurrence.start + timedelta(seconds=1))
                 last_ref = by_id[last_id].ref if last_id in by_id else last_ref
                 continue
             ref = next_rotation_item([i.ref for i in eligible], last_ref, pinned=[i.ref for i in pinned])
             item = next(i for i in eligible if i.ref == ref)
-            if _add_generated(
+            if add_generated(
                 app,
                 session,
                 occurrence,
                 "rotation",
-                f"Tuyên truyền: {_short(item.text)}",
+                f"Tuyên truyền: {short_title(item.text)}",
                 programme.rotation_template.format(text=item.text, **words),
                 now,
                 item.id,
@@ -321,11 +230,6 @@ def materialize(app: App, now: datetime, until: datetime) -> int:
         if created:
             replan(app, session, now)
     return created
-
-
-def _short(text: str, limit: int = 70) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + "…"
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -5,5 +5,5 @@
 - `xlsx`: the workbook's sheets and charts;
 - `svg`: the charts for the web console.
 
-The figures themselves are computed by `broadcasts.report`.
+The figures themselves are computed by `broadcasts.report` into the dataclasses of `broadcasts.figures`.
 """

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from broadcasts.figures import NO_RECORD, Report
 from broadcasts.models import Outcome
-from broadcasts.report import NO_RECORD, Report
 from scheduler.errors import UsageError
 from scheduler.messages.labels import CHANNEL_LABELS, OUTCOME_LABELS, WEEKDAY_LABELS
 from scheduler.report.labels import issue_line, label, local, period_text

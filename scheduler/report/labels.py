@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from broadcasts.report import Period, Report
+from broadcasts.figures import Period, Report
 from scheduler.messages import MESSAGES, text
 from scheduler.messages.labels import MONTH_NAMES
 

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
-from broadcasts.report import Report
+from broadcasts.figures import Report
 from scheduler.messages.labels import CHANNEL_LABELS
 from scheduler.report.labels import label
 

@@ -10,7 +10,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from broadcasts.report import Report
+from broadcasts.figures import Report
 from scheduler.report.files import Section
 from scheduler.report.labels import label, period_text
 

@@ -13,9 +13,10 @@ from datetime import date, timedelta
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from broadcasts.figures import Period, Report
 from broadcasts.log import LogPage, LogQuery, query_log, read_page
 from broadcasts.models import ContentItem, LogRecord, Plan
-from broadcasts.report import Period, Report, active_plan, build_report
+from broadcasts.report import active_plan, build_report
 from scheduler.app import App
 from scheduler.errors import NotFoundError, UsageError
 

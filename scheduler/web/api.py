@@ -9,8 +9,8 @@ from typing import Any
 
 from flask import Blueprint, g, request, send_file
 
+from broadcasts.figures import report_json
 from broadcasts.log import record_dict
-from broadcasts.report import report_json
 from scheduler.errors import UsageError
 from scheduler.report.files import MEDIA_TYPES, report_bytes
 from scheduler.report.labels import default_report_name
