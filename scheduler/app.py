@@ -30,7 +30,8 @@ from audio.text import ReadingOptions
 from broadcasts.channels import channel_type, radio
 from broadcasts.channels.base import Channel, Closeable, Context
 from broadcasts.channels.http import USER_AGENT
-from broadcasts.channels.radio import Script, Studio
+from broadcasts.channels.radio import Studio
+from broadcasts.channels.script import Script
 from broadcasts.models import Slot, Station
 from broadcasts.store import open_store, read_sessions
 from scheduler.clock import Clock, SystemClock

@@ -4,7 +4,8 @@ On air a bulletin is: the jingle, the greeting, the title, the body and the
 closing, with pauses between. Greeting and closing are templates with the
 station name, the weekday and the date in words, and optionally the lunar
 date. The rendered MP3 is kept under a fingerprint of everything that changes
-the sound, so an unchanged bulletin is never rendered twice.
+the sound, so an unchanged bulletin is never rendered twice. The framing is
+in `script`, the sinks' tables in `playout`, the archive and render cache in `rendered`.
 """
 
 from __future__ import annotations
@@ -12,10 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import re
-import shutil
-import tempfile
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -23,69 +21,30 @@ from pathlib import Path
 from audio.engines.base import Clip, identity
 from audio.engines.cache import LruFolder
 from audio.errors import AudioError, tagged
-from audio.jingle import NO_JINGLE, jingle_identity, load_jingle
-from audio.mix import EncodeSettings, sha256_file
+from audio.jingle import jingle_identity, load_jingle
+from audio.mix import EncodeSettings
 from audio.sinks.base import Sink
 from audio.sinks.folder import FolderSink
 from audio.speech import Rendered, Speaker, render_script
-from audio.text.lunar import read_lunar_date, solar_to_lunar
-from audio.text.numbers import Dialect, read_month, read_number, read_time
 from broadcasts.channels.base import Broadcast, ChannelType, Context, Delivery, Problem
+from broadcasts.channels.playout import (
+    SINK_NAMES,
+    CommandSinkSettings,
+    DeviceSinkSettings,
+    FolderSinkSettings,
+    IcecastSinkSettings,
+)
+from broadcasts.channels.rendered import from_cache, prepared, read_sidecar, to_cache, write_sidecar
+from broadcasts.channels.script import Script, spoken_parts
 from broadcasts.models import Outcome
 
-__all__ = [
-    "RadioChannel",
-    "RadioSettings",
-    "FolderSinkSettings",
-    "DeviceSinkSettings",
-    "IcecastSinkSettings",
-    "CommandSinkSettings",
-    "SINK_NAMES",
-    "Studio",
-    "Script",
-    "build",
-    "build_sink",
-    "problems",
-    "CHANNEL",
-    "spoken_parts",
-    "script_values",
-    "TEMPLATE_FIELDS",
-    "WEEKDAYS",
-]
+__all__ = ["RadioChannel", "RadioSettings", "Studio", "build", "build_sink", "problems", "CHANNEL"]
 
-WEEKDAYS = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
-TEMPLATE_FIELDS = ("station", "weekday", "date", "time", "lunar", "lunar_date")
 log = logging.getLogger(__name__)
 
 RENDER_VERSION = 2  # change it when the same inputs start to sound different
-SINK_NAMES = ("folder", "device", "icecast", "command")
 MB = 1024 * 1024
 _QUIET = re.compile(r"^([01]?\d|2[0-3]):[0-5]\d\s*-\s*([01]?\d|2[0-3]):[0-5]\d$")
-
-
-@dataclass(frozen=True, kw_only=True)
-class FolderSinkSettings:
-    outbox: str = "outbox"
-
-
-@dataclass(frozen=True, kw_only=True)
-class DeviceSinkSettings:
-    player: str = "auto"
-    device: str = "default"
-
-
-@dataclass(frozen=True, kw_only=True)
-class IcecastSinkSettings:
-    url: str = "http://127.0.0.1:8000/loa.mp3"
-    user: str = "source"
-    password_env: str = "LOA_ICECAST_PASSWORD"
-    timeout_seconds: float = 10.0
-
-
-@dataclass(frozen=True, kw_only=True)
-class CommandSinkSettings:
-    command: str = ""
-    timeout_seconds: float = 3600.0
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -104,17 +63,6 @@ class RadioSettings:
 
 
 @dataclass(frozen=True, kw_only=True)
-class Script:
-    """How a bulletin is framed on air: greeting and closing templates, the jingle, the lunar date."""
-
-    greeting: str = ""
-    closing: str = ""
-    jingle: str = NO_JINGLE  # "" for the generated chime, a sound file, or "none"
-    lunar_date: bool = False
-    base_dir: str = "."  # where a relative jingle path starts
-
-
-@dataclass(frozen=True, kw_only=True)
 class Studio:
     """How the radio speaks and frames a bulletin (from the [speech], [audio] and [programme] tables)."""
 
@@ -123,40 +71,6 @@ class Studio:
     pause_ms: int = 700
     script: Script = field(default_factory=Script)
     render_cache_mb: int = 0  # rendered bulletins kept for other airings of the same text; 0: none
-
-
-def script_values(broadcast: Broadcast, *, lunar: bool = False, dialect: str = "north") -> dict[str, str]:
-    """The template variables for a bulletin, in words, on its station-local air date."""
-    local = broadcast.local_due
-    spoken: Dialect = "south" if dialect == "south" else "north"
-    lunar_words = read_lunar_date(solar_to_lunar(local.date()))
-    return {
-        "station": broadcast.station_name,
-        "weekday": WEEKDAYS[local.weekday()],
-        "date": f"{read_number(local.day, spoken)} tháng {read_month(local.month, spoken)} "
-        f"năm {read_number(local.year, spoken)}",
-        "time": read_time(local.hour, local.minute, dialect=spoken),
-        "lunar_date": lunar_words,
-        "lunar": f", tức ngày {lunar_words}" if lunar else "",
-    }
-
-
-def _fill(template: str, values: dict[str, str]) -> str:
-    try:
-        return template.format_map(values).strip()
-    except (KeyError, IndexError, ValueError) as exc:
-        raise AudioError("audio_failed", reason=f"bad template {template!r}: {exc}") from exc
-
-
-def spoken_parts(broadcast: Broadcast, script: Script | None = None, *, dialect: str = "north") -> list[str]:
-    """What the radio reads for a bulletin: the greeting, its title, its body, then the closing."""
-    title = broadcast.title.strip()
-    body = broadcast.body.strip()
-    parts = [title, body] if title and title not in body else [body]
-    if script is None or not (script.greeting.strip() or script.closing.strip()):
-        return parts
-    values = script_values(broadcast, lunar=script.lunar_date, dialect=dialect)
-    return [_fill(script.greeting, values), *parts, _fill(script.closing, values)]
 
 
 class RadioChannel:
@@ -222,54 +136,6 @@ class RadioChannel:
         )
         return hashlib.sha256(material.encode("utf-8")).hexdigest()
 
-    def _prepared(self, broadcast: Broadcast, fingerprint: str) -> Rendered | None:
-        path = self.archive_path(broadcast)
-        try:
-            meta = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None
-        if meta.get("fingerprint") != fingerprint or not path.exists():
-            return None
-        return Rendered(path=path, sha256=meta["sha256"], seconds=meta["seconds"], engine=meta["engine"])
-
-    def _from_cache(self, fingerprint: str, path: Path) -> Rendered | None:
-        """Place a bulletin rendered before (for another airing) at `path`, if the cache has it intact."""
-        if self.render_cache is None:
-            return None
-        try:
-            meta = json.loads(self.render_cache.read(f"{fingerprint}.json") or b"null")
-            source = self.render_cache.lookup(f"{fingerprint}.mp3")
-            if not isinstance(meta, dict) or source is None:
-                return None
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".loa-", suffix=".mp3.part", dir=path.parent)
-            os.close(fd)
-            try:
-                os.unlink(tmp)
-                try:
-                    os.link(source, tmp)
-                except OSError:
-                    shutil.copyfile(source, tmp)
-                if sha256_file(Path(tmp)) != meta.get("sha256"):
-                    return None
-                os.replace(tmp, path)
-            finally:
-                if os.path.exists(tmp):
-                    os.unlink(tmp)
-            return Rendered(path=path, sha256=meta["sha256"], seconds=meta["seconds"], engine=meta["engine"])
-        except (OSError, ValueError, KeyError):
-            return None
-
-    def _to_cache(self, fingerprint: str, rendered: Rendered) -> None:
-        if self.render_cache is None:
-            return
-        meta = {"sha256": rendered.sha256, "seconds": rendered.seconds, "engine": rendered.engine}
-        try:
-            self.render_cache.add(f"{fingerprint}.mp3", rendered.path)
-            self.render_cache.write(f"{fingerprint}.json", json.dumps(meta).encode("utf-8"))
-        except OSError:
-            pass  # the cache only saves time
-
     def render(self, broadcast: Broadcast, path: Path) -> Rendered:
         """Render the bulletin, framed by the script, to `path`."""
         try:
@@ -289,29 +155,15 @@ class RadioChannel:
     def prepare(self, broadcast: Broadcast) -> Rendered:
         """Render the bulletin to its archive path (with a sidecar), unless it is already rendered as is."""
         fingerprint = self.fingerprint(broadcast)
-        ready = self._prepared(broadcast, fingerprint)
+        path = self.archive_path(broadcast)
+        ready = prepared(path, fingerprint)
         if ready is not None:
             return ready
-        path = self.archive_path(broadcast)
-        rendered = self._from_cache(fingerprint, path)
+        rendered = from_cache(self.render_cache, fingerprint, path)
         if rendered is None:
             rendered = self.render(broadcast, path)
-            self._to_cache(fingerprint, rendered)
-        sidecar = path.with_suffix(".json")
-        tmp = sidecar.with_suffix(".json.part")
-        tmp.write_text(
-            json.dumps(
-                {
-                    "sha256": rendered.sha256,
-                    "seconds": rendered.seconds,
-                    "engine": rendered.engine,
-                    "airing_id": broadcast.airing_id,
-                    "fingerprint": fingerprint,
-                }
-            ),
-            encoding="utf-8",
-        )
-        os.replace(tmp, sidecar)
+            to_cache(self.render_cache, fingerprint, rendered)
+        write_sidecar(path, rendered, airing_id=broadcast.airing_id, fingerprint=fingerprint)
         return rendered
 
     def publish(self, broadcast: Broadcast) -> Delivery:
@@ -338,10 +190,7 @@ class RadioChannel:
         if played is None:
             return Delivery(outcome=Outcome.unknown, error_code="crashed_unclear")
         path = self.archive_path(broadcast)
-        try:
-            meta = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            meta = {}
+        meta = read_sidecar(path)
         return Delivery(
             outcome=Outcome.aired,
             tts_engine=meta.get("engine"),
