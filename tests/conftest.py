@@ -77,7 +77,7 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
 
     schema = f"loa_test_{uuid.uuid4().hex[:12]}"
     url = make_url(PG_URL)
-    params = dict(
+    params: dict[str, Any] = dict(  # psycopg.connect's **kwargs: connection parameters
         host=url.host,
         port=url.port or 5432,
         user=url.username,

@@ -42,7 +42,9 @@ def run(capsys, *args: str) -> tuple[int, str, str]:
     with pytest.raises(SystemExit) as info:
         main(list(args))
     captured = capsys.readouterr()
-    return info.value.code, captured.out, captured.err
+    code = info.value.code
+    assert isinstance(code, int)  # main() always exits with a number
+    return code, captured.out, captured.err
 
 
 def test_queue_json_and_log_json_follow_the_contract(tmp_path, db_url, capsys):

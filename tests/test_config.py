@@ -48,7 +48,7 @@ def _settings(cls: type, prefix: str = "") -> list[str]:
         if f.name in ("source", "base_dir"):
             continue
         hint = hints[f.name]
-        if dataclasses.is_dataclass(hint):
+        if isinstance(hint, type) and dataclasses.is_dataclass(hint):  # a dataclass type, never an instance
             out.extend(_settings(hint, f"{prefix}{f.name}."))
         elif typing.get_origin(hint) is tuple and dataclasses.is_dataclass(typing.get_args(hint)[0]):
             out.extend(_settings(typing.get_args(hint)[0], f"{prefix}{f.name}[]."))

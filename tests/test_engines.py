@@ -287,7 +287,12 @@ def _voice_file(tmp_path: Path) -> Path:
 def test_piper_speaks_with_the_station_voice_file(tmp_path):
     voice = _Voice()
     loaded: list[Path] = []
-    engine = PiperEngine(model=_voice_file(tmp_path), loader=lambda p: loaded.append(p) or voice)
+
+    def loader(path: Path) -> _Voice:
+        loaded.append(path)
+        return voice
+
+    engine = PiperEngine(model=_voice_file(tmp_path), loader=loader)
     clip = engine.synthesize(SENTENCE, "vi")
     engine.synthesize("Câu thứ hai.", "vi")
     assert clip.engine == "piper" and clip.sample_rate == 22_050 and abs(clip.seconds - 0.2) < 1e-9

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import update
 
 from broadcasts.channels.base import Broadcast
-from broadcasts.channels.facebook import usage_wait
+from broadcasts.channels.facebook_graph import usage_wait
 from broadcasts.channels.journal import SENDING
 from broadcasts.channels.posts import FACEBOOK_LIMIT, render_post
 from broadcasts.models import Airing, AiringStatus, Outcome
@@ -76,9 +76,11 @@ def test_one_post_with_the_documented_request(app, graph, clock):
     assert "#CaiCachHanhChinh" in form["message"] and key_of(app, airing_id) in form["message"]
     assert seen.headers["content-type"] == "application/x-www-form-urlencoded"
     assert seen.headers["user-agent"].startswith("Loa/") and seen.headers["connection"] == "close"
-    assert record.external_id == graph.posts[0]["id"] and record.external_id.startswith(PAGE_ID + "_")
+    assert record.external_id == graph.posts[0]["id"] and record.external_id is not None
+    assert record.external_id.startswith(PAGE_ID + "_")
     assert record.external_url == f"https://www.facebook.com/{record.external_id}"
-    assert TOKEN not in json.dumps(record.detail) and record.detail["request"]["data"]["message"] == form["message"]
+    assert TOKEN not in json.dumps(record.detail) and record.detail is not None
+    assert record.detail["request"]["data"]["message"] == form["message"]
     assert graph.per_key() == {key_of(app, airing_id): 1}
     assert airing(app, airing_id).status is AiringStatus.done
     assert Runner(app).run_due() == [] and posts_seen(graph) == 1
@@ -101,6 +103,7 @@ def test_dry_run_records_the_exact_request_and_sends_nothing(tmp_path, db_url, c
         [airing_id] = post(app)
         [record] = Runner(app).run_due()
         assert record.outcome is Outcome.dry_run and graph.requests == []
+        assert record.detail is not None
         request = record.detail["request"]
         assert request["method"] == "POST" and request["url"] == f"{graph.base}/{PAGE_ID}/feed"
         assert key_of(app, airing_id) in request["data"]["message"] and TOKEN not in json.dumps(record.detail)
@@ -193,6 +196,7 @@ def test_still_throttled_after_three_attempts_fails_with_a_clear_message(app, gr
     [record] = Runner(app).run_due()
     assert record.outcome is Outcome.failed and record.error_code == "facebook_throttled"
     assert posts_seen(graph) == 3 and graph.posts == []
+    assert record.error_message is not None
     assert "Graph 4" in record.error_message and "chưa đăng gì" in record.error_message
     assert airing(app, airing_id).status is AiringStatus.done
 
@@ -203,6 +207,7 @@ def test_connection_refused_is_retried_then_fails(tmp_path, db_url, clock, monke
         post(app)
         [record] = Runner(app).run_due()
         assert record.outcome is Outcome.failed and record.error_code == "channel_unreachable"
+        assert record.error_message is not None
         assert "chưa gửi gì" in record.error_message and len(app.clock.slept) == 2
     finally:
         close_app(app)
@@ -228,7 +233,12 @@ def test_a_lost_reply_is_unknown_then_reconcile_finds_the_post(app, graph, clock
     graph.fail("POST", FEED, fault)
     [airing_id] = post(app)
     [record] = Runner(app).run_due()
-    assert record.outcome is Outcome.unknown and record.error_code == code and words in record.error_message
+    assert (
+        record.outcome is Outcome.unknown
+        and record.error_code == code
+        and record.error_message is not None
+        and words in record.error_message
+    )
     assert "loa reconcile" in record.error_message
     assert posts_seen(graph) == 1 and airing(app, airing_id).status is AiringStatus.unknown
     assert Runner(app).run_due() == [] and posts_seen(graph) == 1  # not re-sent blindly
@@ -236,7 +246,8 @@ def test_a_lost_reply_is_unknown_then_reconcile_finds_the_post(app, graph, clock
     assert item.state == "settled" and item.external_id == graph.posts[0]["id"]
     final = records(app, airing_id)
     assert [r.outcome for r in final] == [Outcome.unknown, Outcome.posted]
-    assert final[1].external_url == graph.posts[0]["permalink_url"] and final[1].detail["reconciled"]
+    assert final[1].external_url == graph.posts[0]["permalink_url"] and final[1].detail is not None
+    assert final[1].detail["reconciled"]
     assert airing(app, airing_id).status is AiringStatus.done and graph.per_key()[key_of(app, airing_id)] == 1
 
 
@@ -282,6 +293,7 @@ def test_revoked_token_stops_facebook_and_holds_its_airings(app, graph, clock, c
     written = {r.airing_id: r for r in runner.run_due()}
     fb = written[first[0]]
     assert fb.outcome is Outcome.failed and fb.error_code == message_code
+    assert fb.error_message is not None
     assert "LOA_FACEBOOK_PAGE_TOKEN" in fb.error_message and "khởi động lại 'loa run'" in fb.error_message
     assert written[first[1]].outcome is Outcome.aired  # the radio goes on
     assert second[0] not in written and airing(app, second[0]).status is AiringStatus.pending
@@ -294,6 +306,7 @@ def test_missing_token_stops_the_channel_with_the_variable_to_set(app, graph, cl
     post(app)
     [record] = Runner(app).run_due()
     assert record.outcome is Outcome.failed and record.error_code == "facebook_token_missing"
+    assert record.error_message is not None
     assert "LOA_FACEBOOK_PAGE_TOKEN" in record.error_message and graph.requests == []
 
 
@@ -302,6 +315,7 @@ def test_a_rejected_post_fails_once_without_retry(app, graph, clock):
     post(app)
     [record] = Runner(app).run_due()
     assert record.outcome is Outcome.failed and record.error_code == "facebook_rejected"
+    assert record.error_message is not None
     assert posts_seen(graph) == 1 and clock.slept == [] and "Graph 100" in record.error_message
 
 
@@ -355,4 +369,5 @@ def test_crash_while_sending_with_no_post_found_is_unknown(app, graph):
     _abandon(app, airing_id)
     [record] = Runner(app).run_due()
     assert record.outcome is Outcome.unknown and record.error_code == "post_unclear"
+    assert record.error_message is not None
     assert "loa reconcile" in record.error_message and posts_seen(graph) == 0

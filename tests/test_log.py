@@ -250,7 +250,7 @@ def test_the_guard_sees_an_edit(app, no_log_edits):
 
 def test_a_whole_flow_only_appends_to_the_log(tmp_path, db_url, clock, capsys, no_log_edits):
     """Queue, air (real radio audio), fail, unclear, mark, retry, miss; then log, report and prune the archive."""
-    from broadcasts.report import Period
+    from broadcasts.figures import Period
     from scheduler.app import build_app
     from scheduler.runner import Runner
     from scheduler.services.archive import prune_archive

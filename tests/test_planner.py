@@ -140,7 +140,12 @@ def test_emergency_interrupts_what_plays_which_is_logged_and_requeued(tmp_path, 
         assert sink.playing.wait(10)
         sink.cut.clear()
         storm = queue_bulletin(app, text="Khẩn cấp: bão số 9.", channels=["radio"], priority="emergency")
-        released = threading.Timer(0.5, lambda: (sink.playing.clear(), sink.cut.set()))
+
+        def release() -> None:
+            sink.playing.clear()
+            sink.cut.set()
+
+        released = threading.Timer(0.5, release)
         record = None
         sink_play = sink.play
 
@@ -153,6 +158,7 @@ def test_emergency_interrupts_what_plays_which_is_logged_and_requeued(tmp_path, 
         worker.join(10)
         released.cancel()
         sink.play = sink_play  # type: ignore[method-assign]
+        assert record is not None
         assert record.outcome is Outcome.aired
         with app.sessions() as session:
             logs = {r.airing_id: r for r in session.scalars(select(LogRecord))}
@@ -161,7 +167,7 @@ def test_emergency_interrupts_what_plays_which_is_logged_and_requeued(tmp_path, 
             ).all()
         cut = logs[normal.airings[0].id]
         assert cut.outcome is Outcome.skipped and cut.error_code == "sink_interrupted"
-        assert "khẩn cấp" in cut.error_message
+        assert cut.error_message is not None and "khẩn cấp" in cut.error_message
         assert len(again) == 1 and again[0].status is AiringStatus.pending  # re-queued right after
     finally:
         app.close()

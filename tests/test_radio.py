@@ -54,6 +54,7 @@ def test_publish_renders_vietnamese_speech_archives_and_hands_over(tmp_path):
     channel = radio(tmp_path)
     delivery = channel.publish(broadcast())
     assert delivery.outcome is Outcome.aired and delivery.tts_engine == "espeak"
+    assert delivery.audio_path is not None and delivery.audio_seconds is not None
     archived = Path(delivery.audio_path)
     assert archived == tmp_path / "audio/2026/11/23/an-phu-20261123-0600-a7.mp3"
     assert sha256_file(archived) == delivery.audio_sha256
@@ -72,9 +73,12 @@ def test_recover_tells_what_happened_after_a_crash(tmp_path):
     assert channel.recover(b) is None  # never started: safe to run
     delivered = channel.publish(b)
     recovered = channel.recover(b)
+    assert recovered is not None
     assert recovered.outcome is Outcome.aired and recovered.audio_sha256 == delivered.audio_sha256
     (tmp_path / "outbox" / f"{b.key}.mp3").unlink()  # the platform took it: the ledger still knows
-    assert channel.recover(b).outcome is Outcome.aired
+    recovered = channel.recover(b)
+    assert recovered is not None
+    assert recovered.outcome is Outcome.aired
 
 
 def test_crash_between_pending_and_rename_is_unclear_or_not_delivered(tmp_path):

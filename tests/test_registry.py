@@ -18,8 +18,8 @@ import pytest
 import broadcasts.channels
 from broadcasts.channels import channel_names, channel_type
 from broadcasts.channels.base import Broadcast, ChannelType, Context, Delivery, Problem
+from broadcasts.figures import Period
 from broadcasts.models import Outcome
-from broadcasts.report import Period
 from scheduler.config import load_config
 from scheduler.errors import ConfigError
 from scheduler.messages import render

@@ -4,18 +4,26 @@ from __future__ import annotations
 
 import csv
 import json
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
+from typing import Any, cast
 
 import pytest
 from openpyxl import load_workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
-from broadcasts.report import Period
+from broadcasts.figures import Period
 from scheduler.errors import UsageError
 from scheduler.report.files import write_report
 from scheduler.report.labels import default_report_name, place_name
 from scheduler.services.records import choose_period, make_report, parse_month
 from tests.log_builder import LogBuilder, local
+
+
+def chart_kinds(sheet: Worksheet) -> list[str]:
+    """The class names of the charts on `sheet` (openpyxl keeps them in `_charts`, which its stubs leave out)."""
+    charts: list[object] = cast(Any, sheet)._charts
+    return [type(c).__name__ for c in charts]
 
 
 def november(app) -> dict[str, int]:
@@ -128,7 +136,8 @@ def test_report_counts_match_the_log(app):
         ("radio", "no_record"),
         ("radio", "failed"),
     ]
-    assert report.problems[0].error_message.startswith("Quá giờ")
+    first_message = report.problems[0].error_message
+    assert first_message is not None and first_message.startswith("Quá giờ")
     assert report.problems[3].airing_id == ids["pending"]
     assert (report.problems[4].retried_as, report.problems[4].retry_outcome) == (ids["retry"], "aired")
 
@@ -163,18 +172,22 @@ def test_workbook_has_the_sheets_numbers_and_charts(app, tmp_path):
     assert rows["Tổng cộng"][8] == 11 and rows["Tổng cộng"][9] == 16  # done, airings
     assert rows["Tổng thời lượng phát thanh (phút)"][1] == 15.0
     assert rows["Số nội dung kế hoạch đã được tuyên truyền"][1] == "4/5"
-    assert [type(c).__name__ for c in summary._charts] == ["BarChart", "LineChart"]
+    assert chart_kinds(summary) == ["BarChart", "LineChart"]
     items = book["Theo nội dung"]
-    assert [type(c).__name__ for c in items._charts] == ["BarChart"]
+    assert chart_kinds(items) == ["BarChart"]
     by_ref = {r[0]: r for r in items.iter_rows(min_row=5, values_only=True) if r[0]}
     assert by_ref["1.1"][2:6] == (4, 1, 0, 5)
-    assert by_ref["3"][5] == 0 and "Chưa được tuyên truyền" in by_ref["3"][7]
+    note = by_ref["3"][7]
+    assert by_ref["3"][5] == 0 and isinstance(note, str) and "Chưa được tuyên truyền" in note
     flagged = next(r for r in items.iter_rows(min_row=5) if r[0].value == "3")
     assert flagged[0].fill.fgColor.rgb.endswith("F8CBAD")
     days = list(book["Phát thanh theo ngày"].iter_rows(min_row=5, max_row=34, values_only=True))
-    assert days[0][0].date() == date(2026, 11, 1) and days[0][1] == "Chủ nhật" and days[0][3] == 5.0
+    first_day = days[0][0]
+    assert isinstance(first_day, datetime) and first_day.date() == date(2026, 11, 1)
+    assert days[0][1] == "Chủ nhật" and days[0][3] == 5.0
     problems = [r for r in book["Lỗi và bỏ lỡ"].iter_rows(min_row=5, values_only=True) if r[0]]
-    assert len(problems) == 5 and problems[-1][8].startswith("lượt #")
+    last_note = problems[-1][8]
+    assert len(problems) == 5 and isinstance(last_note, str) and last_note.startswith("lượt #")
 
 
 def test_workbook_in_english(app, tmp_path):
@@ -210,13 +223,14 @@ def test_choose_period():
     assert Period.month(2026, 2).last == date(2026, 2, 28)
     assert choose_period(year=2026, today=today).last == date(2026, 12, 31)
     assert choose_period(first=date(2026, 11, 1), today=today).last == today
-    for kwargs, code in [
+    cases: list[tuple[dict[str, Any], str]] = [
         ({}, "report_period_missing"),
         ({"month": "2026-11", "year": 2026}, "report_period_conflict"),
         ({"last": date(2026, 11, 1)}, "report_period_missing"),
         ({"first": date(2026, 11, 5), "last": date(2026, 11, 1)}, "report_period_order"),
         ({"year": 26}, "bad_year"),
-    ]:
+    ]
+    for kwargs, code in cases:
         with pytest.raises(UsageError) as info:
             choose_period(today=today, **kwargs)
         assert info.value.code == code
@@ -346,8 +360,14 @@ def test_svg_charts_are_drawn_from_the_report(app):
         "Số lượt tuyên truyền theo nội dung và kênh",
     ]
     ns = {"s": "http://www.w3.org/2000/svg"}
+
+    def value(rect: ET.Element) -> float:
+        number = rect.get("data-value")
+        assert number is not None
+        return float(number)
+
     bars = {
-        title: [float(r.get("data-value")) for r in ET.fromstring(svg).iterfind(".//s:rect[@class='bar']", ns)]
+        title: [value(r) for r in ET.fromstring(svg).iterfind(".//s:rect[@class='bar']", ns)]
         for title, svg in charts.items()
     }
     assert bars["Số lượt thành công theo kênh"] == [8, 2, 1]  # done: radio, facebook, zalo

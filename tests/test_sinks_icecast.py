@@ -211,4 +211,6 @@ def test_the_icecast_password_comes_from_the_secrets_file(tmp_path, monkeypatch)
         source=str(tmp_path / "config.toml"),
         base_dir=tmp_path,
     )
-    assert build_sink(config).password == "hackme-from-file"
+    sink = build_sink(config)
+    assert isinstance(sink, IcecastSink)
+    assert sink.password == "hackme-from-file"

@@ -72,7 +72,9 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     with pytest.raises(SystemExit) as info:
         main(list(args))
     captured = capsys.readouterr()
-    return info.value.code, captured.out, captured.err
+    code = info.value.code
+    assert isinstance(code, int)  # main() always exits with a number
+    return code, captured.out, captured.err
 
 
 def queue(capsys, config: Path, channels: str = "facebook") -> list[int]:

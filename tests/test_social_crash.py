@@ -45,10 +45,11 @@ def write_config(tmp_path: Path, db_url: str, graph: GraphServer, zalo: ZaloServ
     return path
 
 
-def wait_until_running(proc: subprocess.Popen, timeout: float = 20.0) -> None:
+def wait_until_running(proc: subprocess.Popen[str], timeout: float = 20.0) -> None:
     """Read the runner's stderr until it says it is running (or the timeout passes)."""
     import select
 
+    assert proc.stderr is not None  # started with stderr=PIPE
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         ready, _, _ = select.select([proc.stderr], [], [], 0.1)
@@ -100,6 +101,7 @@ def test_sigkill_while_posting_never_posts_twice_and_loses_nothing(tmp_path, db_
                     stderr=subprocess.PIPE,
                     text=True,
                 )
+                assert proc.stderr is not None  # stderr=PIPE
                 wait_until_running(proc)  # kill while it works, not while it starts (slow on a busy machine)
                 time.sleep(rng.uniform(0.1, 0.8))
                 proc.send_signal(signal.SIGKILL)

@@ -14,6 +14,7 @@ from audio.engines.breaker import BreakerEngine
 from audio.engines.cache import CachedEngine, LruFolder
 from audio.engines.espeak import EspeakEngine
 from audio.engines.gtts import GttsEngine
+from audio.engines.piper import PiperEngine
 from audio.errors import AudioError, TtsError
 from audio.jingle import chime, jingle_identity, load_jingle
 from audio.mix import EncodeSettings, measure_loudness
@@ -21,7 +22,8 @@ from audio.sinks.folder import FolderSink
 from audio.speech import Speaker, render_script
 from audio.text.lunar import LunarDate, read_lunar_date, solar_to_lunar, year_name
 from broadcasts.channels.base import Broadcast
-from broadcasts.channels.radio import RadioChannel, Script, script_values, spoken_parts
+from broadcasts.channels.radio import RadioChannel
+from broadcasts.channels.script import Script, script_values, spoken_parts
 from scheduler.config import ConfigError
 from tests.conftest import make_config
 from tests.fakes.tts import ToneEngine
@@ -131,7 +133,8 @@ def test_chime_is_generated_short_and_not_clipped():
 
 def test_jingle_setting_none_chime_or_file(tmp_path):
     assert load_jingle("none") is None and load_jingle(" NONE ") is None
-    assert load_jingle("").pcm == chime().pcm
+    default = load_jingle("")
+    assert default is not None and default.pcm == chime().pcm
     path = tmp_path / "nhac-hieu.wav"
     with wave.open(str(path), "wb") as out:
         out.setnchannels(2)
@@ -308,6 +311,7 @@ def test_build_engines_orders_and_wraps_the_configured_engines(tmp_path):
         speech={"engines": ["gtts", "espeak"], "cache_mb": 5, "gtts_url": "http://127.0.0.1:1", "breaker_failures": 2},
     )
     chain = build_engines(config)
+    assert isinstance(chain, EngineChain)
     assert chain.name == "gtts+espeak"
     online, offline = chain.engines
     assert isinstance(online, CachedEngine) and isinstance(online.engine, BreakerEngine)
@@ -315,7 +319,7 @@ def test_build_engines_orders_and_wraps_the_configured_engines(tmp_path):
     assert online.store.folder == tmp_path / "data" / "cache" / "tts" and online.store.max_bytes == 5 * 1024 * 1024
     assert isinstance(offline, CachedEngine) and isinstance(offline.engine, EspeakEngine)
     bare = build_engines(make_config(tmp_path, "sqlite://", speech={"cache_mb": 0}))
-    assert isinstance(bare.engines[0], EspeakEngine)
+    assert isinstance(bare, EngineChain) and isinstance(bare.engines[0], EspeakEngine)
     script = radio_script(config)
     assert script.greeting == GREETING and script.jingle == "" and not script.lunar_date
     announced = make_config(tmp_path, "sqlite://", programme={"announcements": True})
@@ -353,7 +357,10 @@ def test_piper_with_a_voice_and_a_jingle_file_load(tmp_path):
     )
     from scheduler.app import build_engines
 
-    piper = build_engines(config).engines[0].engine
+    chain = build_engines(config)
+    assert isinstance(chain, EngineChain) and isinstance(chain.engines[0], CachedEngine)
+    piper = chain.engines[0].engine
+    assert isinstance(piper, PiperEngine)
     assert piper.model == tmp_path / "vi.onnx" and piper.length_scale == 1.0
 
 
@@ -366,7 +373,9 @@ def _say(capsys, *args: str) -> tuple[int, str, str]:
     with pytest.raises(SystemExit) as info:
         main(list(args))
     captured = capsys.readouterr()
-    return info.value.code, captured.out, captured.err
+    code = info.value.code
+    assert isinstance(code, int)  # main() always exits with a number
+    return code, captured.out, captured.err
 
 
 @pytest.mark.parametrize(
@@ -411,4 +420,4 @@ def test_a_lost_jingle_file_does_not_keep_the_bulletin_off_the_air(tmp_path):
     script = dataclasses.replace(FRAMED, jingle=str(tmp_path / "gone.mp3"))
     tone = ToneEngine("espeak")
     delivery = radio(tmp_path, tone, script=script).publish(bulletin())
-    assert delivery.tts_engine == "espeak" and delivery.audio_seconds > 5
+    assert delivery.tts_engine == "espeak" and delivery.audio_seconds is not None and delivery.audio_seconds > 5

@@ -116,6 +116,7 @@ def test_loa_web_serves_a_real_request(tmp_path, flags, server):
         text=True,
         env=env,
     )
+    assert proc.stderr is not None  # stderr=PIPE
     try:
         deadline = time.monotonic() + 60
         answer = None

@@ -91,6 +91,7 @@ def _last_month(app: Any) -> None:
     from tests.log_builder import LogBuilder, local
 
     imported = import_plan(app, Path(__file__).resolve().parents[1] / "scheduler" / "data" / "sample_plan.txt")
+    assert imported.plan_id is not None
     log = LogBuilder(app.sessions, app.station_id)
     log.items = {item.ref: item.id for item in get_plan(app, imported.plan_id)[1]}
     for day in range(1, 32, 2):

@@ -132,6 +132,7 @@ def test_the_stored_refresh_token_supersedes_the_configured_one(app, zalo, clock
     post(app)
     Runner(app).run_due()
     first = TokenStore(token_path(app.config.channels.zalo, app.config.data_dir)).load()
+    assert first is not None
     clock.advance(hours=26)  # the access token has run out
     post(app, text="Bản tin hôm sau.")
     [record] = Runner(app).run_due()
@@ -155,7 +156,7 @@ def test_dry_run_records_every_request_and_sends_nothing(tmp_path, db_url, clock
     try:
         [airing_id] = post(app)
         [record] = Runner(app).run_due()
-        assert record.outcome is Outcome.dry_run and zalo.requests == []
+        assert record.outcome is Outcome.dry_run and zalo.requests == [] and record.detail is not None
         urls = [r["url"] for r in record.detail["requests"]]
         assert urls == [
             f"{zalo.url}{CREATE}",
@@ -185,6 +186,7 @@ def test_broadcast_to_followers_only_between_06_and_22(tmp_path, db_url, clock, 
             element = body["message"]["attachment"]["payload"]["elements"][0]
             assert element == {"media_type": "article", "attachment_id": zalo.articles[0]["id"]}
         else:
+            assert record.detail is not None
             assert record.detail["steps"]["broadcast"]["skipped"] == "quiet_hours"
     finally:
         close_app(app)
@@ -230,6 +232,7 @@ def test_connection_refused_is_retried_then_fails(tmp_path, db_url, clock, monke
         post(app)
         [record] = Runner(app).run_due()
         assert record.outcome is Outcome.failed and record.error_code == "channel_unreachable"
+        assert record.error_message is not None
         assert "chưa gửi gì" in record.error_message and len(app.clock.slept) == 2 and zalo.requests == []
     finally:
         close_app(app)
@@ -270,7 +273,12 @@ def test_a_lost_create_reply_is_unknown_then_found_and_finished_by_retry(app, za
     zalo.fail("POST", CREATE, fault)
     [airing_id] = post(app)
     [record] = Runner(app).run_due()
-    assert record.outcome is Outcome.unknown and record.error_code == code and "loa reconcile" in record.error_message
+    assert (
+        record.outcome is Outcome.unknown
+        and record.error_code == code
+        and record.error_message is not None
+        and "loa reconcile" in record.error_message
+    )
     assert creates(zalo) == 1 and zalo.group_messages == [] and Runner(app).run_due() == []
     [item] = reconcile(app)  # the article is found, but the groups never got it: still for the operator
     assert item.state == "open" and airing(app, airing_id).status is AiringStatus.unknown
@@ -304,6 +312,7 @@ def test_a_group_message_lost_after_sending_is_unknown_and_named(app, zalo, cloc
     [airing_id] = post(app)
     [record] = Runner(app).run_due()
     assert record.outcome is Outcome.unknown and record.error_code == "zalo_partial"
+    assert record.error_message is not None
     assert zalo.articles[0]["id"] in record.error_message and "group:g-an-phu-1" in record.error_message
     assert len(zalo.group_messages) == 1 and creates(zalo) == 1
     [item] = reconcile(app)
@@ -320,6 +329,7 @@ def test_a_rejected_group_fails_naming_the_posted_article(tmp_path, db_url, cloc
         post(app)
         [record] = Runner(app).run_due()
         assert record.outcome is Outcome.failed and record.error_code == "zalo_partial"
+        assert record.error_message is not None
         assert zalo.articles[0]["id"] in record.error_message and "g-khong-co" in record.error_message
         assert "-201" in record.error_message and creates(zalo) == 1 and len(zalo.group_messages) == 1
     finally:
@@ -337,6 +347,7 @@ def test_a_spent_refresh_token_stops_zalo_with_how_to_reauthorise(app, zalo, clo
     written = {r.airing_id: r for r in runner.run_due()}
     failed = written[first[0]]
     assert failed.outcome is Outcome.failed and failed.error_code == "zalo_reauthorise"
+    assert failed.error_message is not None
     assert "-14020" in failed.error_message and "LOA_ZALO_REFRESH_TOKEN" in failed.error_message
     assert "developers.zalo.me" in failed.error_message
     assert written[first[1]].outcome is Outcome.aired and second[0] not in written
@@ -351,6 +362,7 @@ def test_a_token_rejected_even_after_refresh_stops_the_channel(app, zalo, clock)
     post(app)
     [record] = Runner(app).run_due()
     assert record.outcome is Outcome.failed and record.error_code == "zalo_reauthorise"
+    assert record.error_message is not None
     assert "-124" in record.error_message and "LOA_ZALO_REFRESH_TOKEN" in record.error_message
     assert zalo.refreshes == 1 and zalo.articles == [] and creates(zalo) == 2
 
@@ -372,6 +384,7 @@ def test_crash_between_refresh_and_store_ends_in_a_clear_reauthorise(app, zalo, 
     try:
         [record] = Runner(restarted).run_due()
         assert record.outcome is Outcome.failed and record.error_code == "zalo_reauthorise"
+        assert record.error_message is not None
         assert "-14020" in record.error_message
         assert zalo.articles == [] and len(zalo.seen("POST", "/v4/oa/access_token")) == 2
         assert not token_path(app.config.channels.zalo, app.config.data_dir).exists()
@@ -389,7 +402,7 @@ def test_only_one_process_refreshes_at_a_time(tmp_path, zalo):
         time.sleep(0.3)
         return original(seen)
 
-    zalo._refresh = slow_refresh  # type: ignore[method-assign]
+    zalo._refresh = slow_refresh
     script = textwrap.dedent(f"""
         import sys
         from datetime import datetime, timezone

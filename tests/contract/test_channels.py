@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from broadcasts.channels import channel_type
 from broadcasts.channels.base import Broadcast, Channel, Checkable, Reconcilable, Resumable
+from broadcasts.channels.facebook_channel import FacebookChannel
+from broadcasts.channels.zalo_channel import ZaloChannel
 from broadcasts.models import Outcome
 from scheduler.app import channel_context
 from tests.conftest import make_config
@@ -33,10 +35,13 @@ BROADCAST = Broadcast(
 
 
 @pytest.fixture(params=["facebook", "zalo"])
-def channel(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+def channel(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[FacebookChannel | ZaloChannel]:
     set_secrets(monkeypatch)
     config = make_config(tmp_path, f"sqlite:///{tmp_path / 'loa.db'}")
     built = channel_type(request.param).build(config.channel(request.param), channel_context(config))
+    assert isinstance(built, (FacebookChannel, ZaloChannel))
     yield built
     built.close()
 

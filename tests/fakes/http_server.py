@@ -14,7 +14,7 @@ import threading
 from collections import Counter, deque
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, Self
 from urllib.parse import parse_qs, urlsplit
 
 KEY = re.compile(r"(\S+-\d{8}-\d{4}-a\d+)(?![0-9])")
@@ -133,7 +133,7 @@ class FakeServer:
 
     # ---- life -----------------------------------------------------------------------------
 
-    def start(self) -> FakeServer:
+    def start(self) -> Self:
         server = _Server(("127.0.0.1", 0), _Handler)
         server.fake = self
         self._server = server
@@ -150,7 +150,7 @@ class FakeServer:
         if self._thread is not None:
             self._thread.join(timeout=5)
 
-    def __enter__(self) -> FakeServer:
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:
@@ -160,6 +160,7 @@ class FakeServer:
     def url(self) -> str:
         assert self._server is not None
         host, port = self._server.server_address[:2]
+        assert isinstance(host, str)  # an AF_INET server: a str host, never bytes
         return f"http://{host}:{port}"
 
     # ---- behaviour --------------------------------------------------------------------------

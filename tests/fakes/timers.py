@@ -72,7 +72,7 @@ class FakeTimers:
     def run_until(self, moment: datetime) -> list[str]:
         """Run (and remove) every date job due by `moment`, earliest first, each at its own time on the
         fake clock; leave the clock at `moment`; return the ids run."""
-        ran = []
+        ran: list[str] = []
         while True:
             due = sorted(
                 (j for j in self.jobs.values() if j.run_date is not None and j.run_date <= moment),
