@@ -22,7 +22,7 @@ from broadcasts.figures import Period
 from broadcasts.models import Outcome
 from scheduler.config import load_config
 from scheduler.errors import ConfigError
-from scheduler.messages import render
+from scheduler.messages import MESSAGES, render
 from tests.conftest import make_config
 from tests.fakes.tts import ToneEngine
 
@@ -61,7 +61,7 @@ def build(settings: ToySettings, context: Context) -> ToyChannel | None:
 
 def problems(settings: ToySettings, listed: bool) -> Iterator[Problem]:
     if listed and not settings.greeting.strip():
-        yield Problem(key="greeting", expected="một lời chào / a greeting", value=settings.greeting)
+        yield Problem(key="greeting", expected="toy_greeting", value=settings.greeting)
 
 
 CHANNEL = ChannelType(settings=ToySettings, build=build, problems=problems)
@@ -71,6 +71,7 @@ CHANNEL = ChannelType(settings=ToySettings, build=build, problems=problems)
 def toy(monkeypatch: pytest.MonkeyPatch) -> str:
     """The registry with one more line: the toy channel, first."""
     monkeypatch.setattr(broadcasts.channels, "CHANNELS", {"toy": __name__, **broadcasts.channels.CHANNELS})
+    monkeypatch.setitem(MESSAGES, "toy_greeting", ("một lời chào", "a greeting"))  # its message, as in messages/
     return "toy"
 
 

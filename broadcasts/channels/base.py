@@ -201,11 +201,15 @@ class Context:
 
 @dataclass(frozen=True, kw_only=True)
 class Problem:
-    """A setting a channel cannot use: its key inside `[channels.<name>]`, what was expected, and its value."""
+    """A setting a channel cannot use: its key inside `[channels.<name>]`, what was expected, and its value.
+
+    `expected` is a message code of `scheduler/messages` (with `params`), so the error reads in the station's language.
+    """
 
     key: str
     expected: str
     value: Any
+    params: dict[str, Any] = field(default_factory=dict)
 
 
 S = TypeVar("S")

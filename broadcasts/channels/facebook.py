@@ -68,12 +68,10 @@ def problems(settings: FacebookSettings, listed: bool) -> Iterator[Problem]:
         yield Problem(
             key="page_id",
             value=settings.page_id,
-            expected="mã Trang Facebook khi dry_run = false / the Page id when dry_run = false",
+            expected="exp_page_id",
         )
     if settings.max_wait_seconds < 0:
-        yield Problem(
-            key="max_wait_seconds", expected="một số không âm / a non-negative number", value=settings.max_wait_seconds
-        )
+        yield Problem(key="max_wait_seconds", expected="exp_non_negative", value=settings.max_wait_seconds)
 
 
 CHANNEL = ChannelType(settings=FacebookSettings, build=build, problems=problems)

@@ -33,39 +33,29 @@ DEFAULT_TEMPLATE = "{text}\n\n{link}\n\n{hashtags}\n\n{station} · {key}"
 PLACEHOLDERS = ("title", "body", "text", "hashtags", "link", "station", "date", "key")
 
 
-def check_template(template: str) -> str | None:
-    """Why `template` cannot be used, or None if it can."""
+def check_template(template: str) -> bool:
+    """Whether `template` can be used: well formed, only known placeholders, and {key} among them."""
     try:
         fields = {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
-    except ValueError as exc:
-        return str(exc)
-    unknown = sorted(f for f in fields if f not in PLACEHOLDERS)
-    if unknown:
-        return "unknown placeholder {" + unknown[0] + "}"
-    if "key" not in fields:
-        return "{key} is required"
-    return None
+    except ValueError:
+        return False
+    return fields <= set(PLACEHOLDERS) and "key" in fields
 
 
 def post_problems(settings: Any, urls: Sequence[str]) -> Iterator[Problem]:
     """What a social channel's settings cannot use: its `template`, `timeout_seconds`, and the endpoints `urls`."""
-    problem = check_template(settings.template)
-    if problem:
+    if not check_template(settings.template):
         yield Problem(
             key="template",
-            expected="{text} {title} {body} {hashtags} {link} {station} {date} và / and "
-            f"{{key}} ({problem})",
+            expected="exp_post_template",
+            params={"fields": "{text} {title} {body} {hashtags} {link} {station} {date}"},
             value=settings.template,
         )
     if settings.timeout_seconds <= 0:
-        yield Problem(
-            key="timeout_seconds", expected="một số dương / a positive number", value=settings.timeout_seconds
-        )
+        yield Problem(key="timeout_seconds", expected="exp_positive", value=settings.timeout_seconds)
     for name in urls:
         if not re.match(r"^https?://", getattr(settings, name)):
-            yield Problem(
-                key=name, expected="một địa chỉ http(s):// / an http(s):// URL", value=getattr(settings, name)
-            )
+            yield Problem(key=name, expected="exp_url", value=getattr(settings, name))
 
 
 def post_text(broadcast: Broadcast) -> str:

@@ -245,21 +245,28 @@ def build(settings: RadioSettings, context: Context) -> RadioChannel:
 def problems(settings: RadioSettings, listed: bool) -> Iterator[Problem]:
     """What the radio cannot use: an unknown sink, a command without {file}, bad quiet hours or lead."""
     if settings.sink not in SINK_NAMES:
-        yield Problem(key="sink", expected=" | ".join(SINK_NAMES), value=settings.sink)
+        yield Problem(
+            key="sink", expected="exp_choices", params={"choices": " | ".join(SINK_NAMES)}, value=settings.sink
+        )
     if settings.sink == "command" and "{file}" not in settings.command.command:
         yield Problem(
             key="command.command",
-            expected="một lệnh có {file} / a command containing {file}",
+            expected="exp_command_file",
             value=settings.command.command,
         )
     if settings.quiet_hours and not _QUIET.match(settings.quiet_hours):
-        yield Problem(key="quiet_hours", expected='"HH:MM-HH:MM" hoặc "" / or ""', value=settings.quiet_hours)
+        yield Problem(key="quiet_hours", expected="exp_quiet_hours", value=settings.quiet_hours)
     if settings.on_interrupt not in ("requeue", "drop"):
-        yield Problem(key="on_interrupt", expected='"requeue" | "drop"', value=settings.on_interrupt)
+        yield Problem(
+            key="on_interrupt",
+            expected="exp_choices",
+            params={"choices": '"requeue" | "drop"'},
+            value=settings.on_interrupt,
+        )
     if settings.render_lead_seconds < 0:
         yield Problem(
             key="render_lead_seconds",
-            expected="một số không âm / a non-negative number",
+            expected="exp_non_negative",
             value=settings.render_lead_seconds,
         )
 

@@ -98,18 +98,18 @@ def problems(settings: ZaloSettings, listed: bool) -> Iterator[Problem]:
             yield Problem(
                 key="app_id",
                 value=settings.app_id,
-                expected="mã ứng dụng Zalo khi dry_run = false / the app id when dry_run = false",
+                expected="exp_zalo_app_id",
             )
         if not re.match(r"^https?://", settings.cover_url):
             yield Problem(
                 key="cover_url",
                 value=settings.cover_url,
-                expected="ảnh bìa http(s):// (Zalo bắt buộc) / a cover image URL (required)",
+                expected="exp_zalo_cover",
             )
     if settings.verify_attempts < 1 or settings.verify_interval_seconds < 0:
         yield Problem(
             key="verify_attempts",
-            expected="một số dương / a positive number",
+            expected="exp_positive",
             value=[settings.verify_attempts, settings.verify_interval_seconds],
         )
 

@@ -27,91 +27,103 @@ def check(config: Config) -> None:
     try:
         ZoneInfo(config.station.timezone)
     except (ZoneInfoNotFoundError, ValueError):
-        bad(src, "station.timezone", "một múi giờ IANA như Asia/Ho_Chi_Minh / an IANA zone", config.station.timezone)
+        bad(src, "station.timezone", "exp_iana_zone", config.station.timezone)
     if config.station.language not in ("vi", "en"):
-        bad(src, "station.language", '"vi" hoặc "en"', config.station.language)
+        bad(src, "station.language", "exp_choices", config.station.language, choices='"vi" | "en"')
     if not re.fullmatch(r"[A-Za-z0-9_-]{1,40}", config.station.code):
-        bad(src, "station.code", "chữ không dấu, số, - hoặc _ / letters, digits, - or _", config.station.code)
+        bad(src, "station.code", "exp_station_code", config.station.code)
     known = channel_names()
     for name in config.channels.enabled:
         if name not in known:
             raise ConfigError("config_unknown_channel", path=src, channel=name, known=", ".join(known))
     if not config.speech.engines:
-        bad(src, "speech.engines", "ít nhất một bộ đọc / at least one engine", [])
+        bad(src, "speech.engines", "exp_one_engine", [])
     for i, name in enumerate(config.speech.engines):
         if name not in ENGINE_NAMES:
-            bad(src, f"speech.engines[{i}]", " | ".join(ENGINE_NAMES), name)
+            bad(src, f"speech.engines[{i}]", "exp_choices", name, choices=" | ".join(ENGINE_NAMES))
     if config.speech.dialect not in ("north", "south"):
-        bad(src, "speech.dialect", '"north" hoặc "south"', config.speech.dialect)
+        bad(src, "speech.dialect", "exp_choices", config.speech.dialect, choices='"north" | "south"')
     _check_speech(config)
     _check_channels(config)
     if config.archive.keep_days <= 0:
-        bad(src, "archive.keep_days", "một số ngày dương / a positive number of days", config.archive.keep_days)
+        bad(src, "archive.keep_days", "exp_positive_days", config.archive.keep_days)
     web = config.web
     if not 0 < web.port < 65536 or web.session_minutes <= 0 or web.lockout_threshold < 1 or web.lockout_minutes < 0:
-        bad(src, "web", "cổng 1–65535 và các số dương / a port 1-65535 and positive numbers", dataclasses.asdict(web))
+        bad(src, "web", "exp_web_numbers", dataclasses.asdict(web))
     if not 1 <= web.threads <= 256:
-        bad(src, "web.threads", "1–256", web.threads)
+        bad(src, "web.threads", "exp_range", web.threads, low=1, high=256)
     if not 0 <= web.trusted_proxies <= 5:
-        bad(src, "web.trusted_proxies", "0–5 (số proxy phía trước / proxies in front)", web.trusted_proxies)
+        bad(src, "web.trusted_proxies", "exp_proxies", web.trusted_proxies)
     for key in ("login_attempts", "api_requests"):
         if getattr(web, key) < 0:
             bad(
                 src,
                 f"web.{key}",
-                "một số không âm (0 = không giới hạn) / a non-negative number (0 = no limit)",
+                "exp_limit",
                 getattr(web, key),
             )
     for key in ("login_window_seconds", "api_window_seconds"):
         if getattr(web, key) <= 0:
-            bad(src, f"web.{key}", "một số giây dương / a positive number of seconds", getattr(web, key))
+            bad(src, f"web.{key}", "exp_positive_seconds", getattr(web, key))
     if config.runner.poll_seconds <= 0 or config.runner.lease_seconds <= 0 or config.runner.workers < 1:
-        bad(src, "runner", "các số dương / positive numbers", dataclasses.asdict(config.runner))
+        bad(src, "runner", "exp_positive_numbers", dataclasses.asdict(config.runner))
     names = [slot.name for slot in config.slots]
     for i, name in enumerate(config.programme.rotation_slots):
         if name not in names:
-            bad(src, f"programme.rotation_slots[{i}]", " | ".join(names) or "(không có khung giờ / no slots)", name)
+            bad(
+                src,
+                f"programme.rotation_slots[{i}]",
+                "exp_choices" if names else "exp_no_slots",
+                name,
+                choices=" | ".join(names),
+            )
     for key in ("rotation_template", "opening", "closing"):
         template = getattr(config.programme, key)
         try:
             template.format(text="", station="", weekday="", date="", slot="", time="")
         except (KeyError, IndexError, ValueError):
-            bad(src, f"programme.{key}", "{text} {station} {weekday} {date} {slot} {time}", template)
+            bad(
+                src,
+                f"programme.{key}",
+                "exp_template",
+                template,
+                fields="{text} {station} {weekday} {date} {slot} {time}",
+            )
     if len(set(names)) != len(names):
-        bad(src, "slots", "tên khung giờ không trùng nhau / unique slot names", names)
+        bad(src, "slots", "exp_unique_slots", names)
     for i, slot in enumerate(config.slots):
         key = f"slots[{i}]"
         if not HHMM.match(slot.time):
-            bad(src, f"{key}.time", "giờ dạng HH:MM / a time as HH:MM", slot.time)
+            bad(src, f"{key}.time", "exp_hhmm", slot.time)
         for day in slot.days:
             if day != "daily" and day not in DAYS:
-                bad(src, f"{key}.days", '"daily" hoặc / or mon, tue, wed, thu, fri, sat, sun', day)
+                bad(src, f"{key}.days", "exp_days", day)
         for channel in slot.channels:
             if channel not in known:
                 raise ConfigError("config_unknown_channel", path=src, channel=channel, known=", ".join(known))
         if slot.max_minutes <= 0:
-            bad(src, f"{key}.max_minutes", "một số dương / a positive number", slot.max_minutes)
+            bad(src, f"{key}.max_minutes", "exp_positive", slot.max_minutes)
 
 
 def _check_speech(config: Config) -> None:
     """The [speech] engines and the [audio] bulletin framing."""
     src, speech, audio = config.source, config.speech, config.audio
     if not re.match(r"^https?://", speech.gtts_url):
-        bad(src, "speech.gtts_url", "một địa chỉ http(s):// / an http(s):// URL", speech.gtts_url)
+        bad(src, "speech.gtts_url", "exp_url", speech.gtts_url)
     if speech.gtts_timeout_seconds <= 0:
-        bad(src, "speech.gtts_timeout_seconds", "một số dương / a positive number", speech.gtts_timeout_seconds)
+        bad(src, "speech.gtts_timeout_seconds", "exp_positive", speech.gtts_timeout_seconds)
     if "piper" in speech.engines and not speech.piper_voice.strip():
         bad(
             src,
             "speech.piper_voice",
-            "tệp giọng .onnx khi dùng piper / a .onnx voice file when piper is used",
+            "exp_piper_voice",
             speech.piper_voice,
         )
     if speech.breaker_failures < 1 or speech.breaker_cooldown_seconds < 0:
         bad(
             src,
             "speech.breaker_failures",
-            "số lần lỗi >= 1, thời gian nghỉ >= 0 / failures >= 1, cool-down >= 0",
+            "exp_breaker",
             [speech.breaker_failures, speech.breaker_cooldown_seconds],
         )
     for key, value in (
@@ -120,21 +132,27 @@ def _check_speech(config: Config) -> None:
         ("audio.pause_ms", audio.pause_ms),
     ):
         if value < 0:
-            bad(src, key, "một số không âm / a non-negative number", value)
+            bad(src, key, "exp_non_negative", value)
     if not -70 <= audio.target_lufs <= -5 or not -20 <= audio.true_peak_db <= 0:
-        bad(src, "audio.target_lufs", "LUFS -70..-5, dBTP -20..0", [audio.target_lufs, audio.true_peak_db])
+        bad(src, "audio.target_lufs", "exp_loudness", [audio.target_lufs, audio.true_peak_db])
     for key in ("greeting", "closing"):
         template = getattr(audio, key)
         try:
             template.format(station="", weekday="", date="", time="", lunar="", lunar_date="")
         except (KeyError, IndexError, ValueError):
-            bad(src, f"audio.{key}", "{station} {weekday} {date} {time} {lunar} {lunar_date}", template)
+            bad(
+                src,
+                f"audio.{key}",
+                "exp_template",
+                template,
+                fields="{station} {weekday} {date} {time} {lunar} {lunar_date}",
+            )
     jingle = audio.jingle.strip()
     if jingle and jingle.lower() != "none" and not config.path(jingle).is_file():
         bad(
             src,
             "audio.jingle",
-            '"" (tiếng chuông), "none" hoặc một tệp âm thanh có thật / "" (chime), "none" or an existing sound file',
+            "exp_jingle",
             audio.jingle,
         )
 
@@ -143,4 +161,4 @@ def _check_channels(config: Config) -> None:
     """Each registered channel's own checks of its settings (`[channels.<name>]`), in the registry's order."""
     for name in channel_names():
         for problem in channel_type(name).problems(config.channels.settings[name], name in config.channels.enabled):
-            bad(config.source, f"channels.{name}.{problem.key}", problem.expected, problem.value)
+            bad(config.source, f"channels.{name}.{problem.key}", problem.expected, problem.value, **problem.params)

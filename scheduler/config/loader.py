@@ -18,6 +18,7 @@ from typing import Any
 
 from broadcasts.channels import channel_names, channel_type
 from scheduler.errors import ConfigError
+from scheduler.messages import Phrase
 
 __all__ = ["read_table", "build", "build_channels", "field_names", "unknown", "bad"]
 
@@ -51,9 +52,9 @@ def unknown(source: str, key: str, allowed: list[str]) -> typing.NoReturn:
     raise ConfigError("config_unknown_key", path=source, key=key, allowed=", ".join(allowed))
 
 
-def bad(source: str, key: str, expected: str, value: Any) -> typing.NoReturn:
-    """Refuse the value of `key`, saying what was expected."""
-    raise ConfigError("config_bad_value", path=source, key=key, expected=expected, got=repr(value))
+def bad(source: str, key: str, expected: str, value: Any, **params: Any) -> typing.NoReturn:
+    """Refuse the value of `key`; `expected` is the message code (with `params`) that says what was expected."""
+    raise ConfigError("config_bad_value", path=source, key=key, expected=Phrase(expected, params), got=repr(value))
 
 
 def build(
@@ -61,7 +62,7 @@ def build(
 ) -> Any:
     """An instance of the dataclass `cls` from `table` (keys under `prefix`); `readers` read some fields their way."""
     if not isinstance(table, dict):
-        bad(source, prefix.rstrip(".") or "(root)", "một bảng / a table", table)
+        bad(source, prefix.rstrip(".") or "(root)", "exp_table", table)
     hints = typing.get_type_hints(cls)
     names = field_names(cls)
     for key in table:
@@ -83,13 +84,13 @@ def build(
             for f in dataclasses.fields(cls)
             if f.name not in kwargs and f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
         ]
-        bad(source, prefix + (missing[0] if missing else "?"), "một giá trị / a value", None)
+        bad(source, prefix + (missing[0] if missing else "?"), "exp_value", None)
 
 
 def build_channels(table: Any, source: str) -> dict[str, Any]:
     """The arguments of ChannelsConfig from the `[channels]` table: `enabled`, and each registered channel's table."""
     if not isinstance(table, dict):
-        bad(source, "channels", "một bảng / a table", table)
+        bad(source, "channels", "exp_table", table)
     names = channel_names()
     allowed = ["enabled", *names]
     for key in table:
@@ -111,11 +112,11 @@ def _coerce(hint: Any, value: Any, source: str, key: str) -> Any:
         return build(typing.cast(type, hint), value, source, key + ".")
     if origin is tuple:
         if not isinstance(value, list):
-            bad(source, key, "một danh sách / a list", value)
+            bad(source, key, "exp_list", value)
         return tuple(_coerce(args[0], v, source, f"{key}[{i}]") for i, v in enumerate(value))
     if hint is Mapping[str, str] or origin in (Mapping, dict, typing.Mapping):
         if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
-            bad(source, key, "một bảng chữ / a table of strings", value)
+            bad(source, key, "exp_string_table", value)
         return dict(value)
     if origin in (typing.Union, types.UnionType):
         if value is None:
@@ -123,18 +124,18 @@ def _coerce(hint: Any, value: Any, source: str, key: str) -> Any:
         return _coerce(next(a for a in args if a is not type(None)), value, source, key)
     if hint is bool:
         if not isinstance(value, bool):
-            bad(source, key, "true/false", value)
+            bad(source, key, "exp_bool", value)
         return value
     if hint is int:
         if isinstance(value, bool) or not isinstance(value, int):
-            bad(source, key, "một số nguyên / an integer", value)
+            bad(source, key, "exp_integer", value)
         return value
     if hint is float:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            bad(source, key, "một số / a number", value)
+            bad(source, key, "exp_number", value)
         return float(value)
     if hint is str:
         if not isinstance(value, str):
-            bad(source, key, "một chuỗi / a string", value)
+            bad(source, key, "exp_string", value)
         return value
     raise AssertionError(f"unsupported config type {hint!r}")  # a programming error

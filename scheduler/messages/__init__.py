@@ -7,12 +7,14 @@ the code and its parameters so nothing is ever hidden.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
-from scheduler.messages import channels, cli, report, runner, speech, web
+from scheduler.messages import channels, cli, config, report, runner, speech, web
 from scheduler.messages.labels import KIND_LABELS
 
-__all__ = ["MESSAGES", "render", "text"]
+__all__ = ["MESSAGES", "Phrase", "render", "text"]
 
 # code -> (Vietnamese, English)
 MESSAGES: dict[str, tuple[str, str]] = {
@@ -202,11 +204,25 @@ def _merge(*areas: dict[str, tuple[str, str]]) -> None:
             MESSAGES[code] = pair
 
 
-_merge(cli.MESSAGES, channels.MESSAGES, report.MESSAGES, runner.MESSAGES, speech.MESSAGES, web.MESSAGES)
+_merge(
+    cli.MESSAGES, channels.MESSAGES, config.MESSAGES, report.MESSAGES, runner.MESSAGES, speech.MESSAGES, web.MESSAGES
+)
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """A message code with its parameters, used as a parameter of another message and worded in the same language."""
+
+    code: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return text(self.code, "en", **self.params)
 
 
 def text(code: str, lang: str = "vi", **params: Any) -> str:
-    """Format the message for `code` in `lang` ("vi" or "en")."""
+    """Format the message for `code` in `lang` ("vi" or "en"); a Phrase among the parameters is worded in `lang` too."""
+    params = {k: text(v.code, lang, **v.params) if isinstance(v, Phrase) else v for k, v in params.items()}
     templates = MESSAGES.get(code)
     if templates is None:
         details = ", ".join(f"{k}={v}" for k, v in params.items())

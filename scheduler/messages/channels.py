@@ -224,4 +224,29 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "mark_done": ("Đã ghi lượt #{airing}: {outcome}.", "Recorded airing {airing}: {outcome}."),
     "marked_note": ("Người trực đánh dấu: {note}", "Marked by the operator: {note}"),
+    # what a channel's settings expect (Problem.expected)
+    "exp_post_template": (
+        "một mẫu chỉ dùng các trường {fields} và bắt buộc có {{key}}",
+        "a template using only the fields {fields}, and {{key}} among them",
+    ),
+    "exp_command_file": (
+        "một lệnh có {{file}}",
+        "a command containing {{file}}",
+    ),
+    "exp_quiet_hours": (
+        '"HH:MM-HH:MM" hoặc ""',
+        '"HH:MM-HH:MM" or ""',
+    ),
+    "exp_page_id": (
+        "mã Trang Facebook khi dry_run = false",
+        "the Page id when dry_run = false",
+    ),
+    "exp_zalo_app_id": (
+        "mã ứng dụng Zalo khi dry_run = false",
+        "the app id when dry_run = false",
+    ),
+    "exp_zalo_cover": (
+        "ảnh bìa http(s):// (Zalo bắt buộc)",
+        "a cover image URL (required)",
+    ),
 }
