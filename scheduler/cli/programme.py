@@ -35,19 +35,7 @@ def programme(days: int, as_json: bool) -> None:
     if as_json:
         say(
             json.dumps(
-                [
-                    {
-                        "airing_id": x.airing_id,
-                        "channel": x.channel,
-                        "due_at": x.due_at.isoformat(),
-                        "slot": x.slot,
-                        "priority": x.priority,
-                        "origin": x.origin,
-                        "title": x.title,
-                        "status": x.status,
-                    }
-                    for x in lines
-                ],
+                [x.as_json() for x in lines],
                 ensure_ascii=False,
                 indent=2,
             )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -244,6 +245,19 @@ class ProgrammeLine:
     origin: str
     title: str
     status: str
+
+    def as_json(self) -> dict[str, Any]:
+        """The line as `loa programme --json` and the API's /programme show it."""
+        return {
+            "airing_id": self.airing_id,
+            "channel": self.channel,
+            "due_at": self.due_at.isoformat(),
+            "slot": self.slot,
+            "priority": self.priority,
+            "origin": self.origin,
+            "title": self.title,
+            "status": self.status,
+        }
 
 
 def upcoming(app: App, now: datetime, days: int) -> list[ProgrammeLine]:

@@ -79,19 +79,7 @@ def programme() -> Any:
     today = console.today(g.loa, int(days))
     return {
         "now": today.now.isoformat(),
-        "airings": [
-            {
-                "airing_id": x.airing_id,
-                "channel": x.channel,
-                "due_at": x.due_at.isoformat(),
-                "slot": x.slot,
-                "priority": x.priority,
-                "origin": x.origin,
-                "title": x.title,
-                "status": x.status,
-            }
-            for x in today.lines
-        ],
+        "airings": [x.as_json() for x in today.lines],
     }
 
 
