@@ -23,11 +23,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, runtime_checkable
 from zoneinfo import ZoneInfo
 
-from broadcasts.models import Outcome
+from broadcasts.outcomes import Outcome
 
 if TYPE_CHECKING:
     from audio.sinks.base import Sink
     from broadcasts.channels.radio import Studio
+    from broadcasts.models import Airing, Bulletin, Station
 
 __all__ = [
     "Broadcast",
@@ -74,6 +75,24 @@ class Broadcast:
     def key(self) -> str:
         """A stable name for this airing's outputs, e.g. an-phu-20261123-0600-a42."""
         return f"{self.station_code}-{self.local_due:%Y%m%d-%H%M}-a{self.airing_id}"
+
+    @classmethod
+    def of(cls, airing: Airing, bulletin: Bulletin, station: Station) -> Broadcast:
+        """What a channel is handed to deliver `airing` of `bulletin` for `station`."""
+        return cls(
+            airing_id=airing.id,
+            bulletin_id=bulletin.id,
+            channel=airing.channel,
+            station_code=station.code,
+            station_name=station.name,
+            timezone=station.timezone,
+            title=bulletin.title,
+            body=bulletin.body,
+            post_text=bulletin.post_text,
+            priority=bulletin.priority.value,
+            due_at=airing.due_at,
+            attempt=airing.attempts,
+        )
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from audio.errors import LoaError
-from broadcasts.channels.base import Preparable
+from broadcasts.channels.base import Broadcast, Preparable
 from broadcasts.models import Airing, AiringStatus, Approval, Bulletin, LogRecord, Outcome, Priority, Station
 from scheduler.app import App
 from scheduler.messages import render
@@ -104,7 +104,7 @@ class Runner:
         if not claims.claim(app, airing_id, now):
             return None
         airing.attempts += 1
-        broadcast = claims.to_broadcast(airing, bulletin, station)
+        broadcast = Broadcast.of(airing, bulletin, station)
         late = now - airing.due_at
         late_seconds = max(late.total_seconds(), 0.0)
         if verdict is Verdict.skip or channel is None:  # the same: an unknown channel is skipped
@@ -144,7 +144,7 @@ class Runner:
             airing = session.get(Airing, airing_id)
             if airing is None or airing.status is not AiringStatus.pending:
                 return
-            broadcast = claims.to_broadcast(
+            broadcast = Broadcast.of(
                 airing, session.get_one(Bulletin, airing.bulletin_id), session.get_one(Station, airing.station_id)
             )
         channel = self.app.channels.get(broadcast.channel)

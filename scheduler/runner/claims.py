@@ -37,7 +37,6 @@ __all__ = [
     "lease_kept",
     "load",
     "recover",
-    "to_broadcast",
 ]
 
 Observer = Callable[[LogRecord], None]
@@ -79,24 +78,6 @@ def load(app: App, airing_id: int) -> tuple[Airing, Bulletin, Station] | None:
         return None
     airing, bulletin, station = row
     return airing, bulletin, station
-
-
-def to_broadcast(airing: Airing, bulletin: Bulletin, station: Station) -> Broadcast:
-    """What a channel is handed to deliver one airing."""
-    return Broadcast(
-        airing_id=airing.id,
-        bulletin_id=bulletin.id,
-        channel=airing.channel,
-        station_code=station.code,
-        station_name=station.name,
-        timezone=station.timezone,
-        title=bulletin.title,
-        body=bulletin.body,
-        post_text=bulletin.post_text,
-        priority=bulletin.priority.value,
-        due_at=airing.due_at,
-        attempt=airing.attempts,
-    )
 
 
 def due_ids(app: App, now: datetime) -> list[int]:
@@ -240,7 +221,7 @@ def recover(app: App, now: datetime, observers: list[Observer]) -> list[LogRecor
         expired = airing.lease_until is not None and airing.lease_until < now
         if airing.claimed_by == app.node or not (expired or _claimant_dead(airing.claimed_by)):
             continue
-        broadcast = to_broadcast(airing, bulletin, station)
+        broadcast = Broadcast.of(airing, bulletin, station)
         channel = app.channels.get(airing.channel)
         delivery = (
             channel.recover(broadcast) if channel else Delivery(outcome=Outcome.unknown, error_code="crashed_unclear")

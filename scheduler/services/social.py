@@ -29,7 +29,6 @@ __all__ = [
     "reconcile",
     "retry_airing",
     "mark_airing",
-    "make_broadcast",
 ]
 
 RETRYABLE_OUTCOMES = (Outcome.failed, Outcome.missed)
@@ -63,24 +62,6 @@ class RetryResult:
     due_at: datetime | None = None
     found: Delivery | None = None
     carried: list[str] = field(default_factory=list)
-
-
-def make_broadcast(airing: Airing, bulletin: Bulletin, station: Station) -> Broadcast:
-    """An airing as its channel sees it (the runner builds the same)."""
-    return Broadcast(
-        airing_id=airing.id,
-        bulletin_id=bulletin.id,
-        channel=airing.channel,
-        station_code=station.code,
-        station_name=station.name,
-        timezone=station.timezone,
-        title=bulletin.title,
-        body=bulletin.body,
-        post_text=bulletin.post_text,
-        priority=bulletin.priority.value,
-        due_at=airing.due_at,
-        attempt=airing.attempts,
-    )
 
 
 def _load(app: App, airing_id: int) -> tuple[Airing, Bulletin, Station]:
@@ -151,7 +132,7 @@ def reconcile(app: App) -> list[ReconcileItem]:
             items.append(ReconcileItem(**base, state="disabled"))
             continue
         try:
-            found = channel.reconcile(make_broadcast(airing, bulletin, station))
+            found = channel.reconcile(Broadcast.of(airing, bulletin, station))
         except LoaError as exc:
             items.append(ReconcileItem(**base, state="error", error=exc))
             continue
@@ -186,7 +167,7 @@ def retry_airing(app: App, airing_id: int) -> RetryResult:
     channel = app.channels.get(airing.channel)
     if channel is None:
         raise UsageError("airing_channel_off", id=airing_id, channel=airing.channel)
-    old = make_broadcast(airing, bulletin, station)
+    old = Broadcast.of(airing, bulletin, station)
     if airing.status is AiringStatus.unknown and isinstance(channel, Reconcilable):
         found = channel.reconcile(old)  # never post again what is already there
         if found is not None:
@@ -217,7 +198,7 @@ def retry_airing(app: App, airing_id: int) -> RetryResult:
         session.add(new)
         session.flush()
         if isinstance(channel, Resumable):  # before commit, so no runner sees the new airing without it
-            carried = channel.carry_over(old, make_broadcast(new, bulletin, station))
+            carried = channel.carry_over(old, Broadcast.of(new, bulletin, station))
         if airing.status is AiringStatus.unknown:
             changed = cast(
                 CursorResult[Any],
