@@ -15,3 +15,25 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     code = info.value.code
     assert isinstance(code, int)  # main() always exits with a number
     return code, captured.out, captured.err
+
+
+# The fields `loa log --format json` promises (DESIGN.md), written out here on purpose rather than read from
+# broadcasts.log, so a field dropped there fails the tests.
+LOG_CONTRACT = {
+    "id",
+    "airing_id",
+    "bulletin_id",
+    "channel",
+    "outcome",
+    "due_at",
+    "started_at",
+    "finished_at",
+    "tts_engine",
+    "audio_path",
+    "audio_sha256",
+    "audio_seconds",
+    "external_id",
+    "external_url",
+    "error_code",
+    "error_message",
+}

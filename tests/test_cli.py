@@ -8,25 +8,7 @@ from pathlib import Path
 import pytest
 
 from scheduler.cli import cli, main
-
-CONTRACT = {
-    "id",
-    "airing_id",
-    "bulletin_id",
-    "channel",
-    "outcome",
-    "due_at",
-    "started_at",
-    "finished_at",
-    "tts_engine",
-    "audio_path",
-    "audio_sha256",
-    "audio_seconds",
-    "external_id",
-    "external_url",
-    "error_code",
-    "error_message",
-}
+from tests.cli_support import LOG_CONTRACT
 
 
 def write_config(tmp_path: Path, db_url: str, extra: str = "") -> Path:
@@ -63,7 +45,7 @@ def test_queue_json_and_log_json_follow_the_contract(tmp_path, db_url, capsys):
     code, out, err = run(capsys, "log", "--format", "json", "--config", str(config))
     assert code == 0, err
     rows = json.loads(out)
-    assert len(rows) == 2 and all(set(r) >= CONTRACT for r in rows)
+    assert len(rows) == 2 and all(set(r) >= LOG_CONTRACT for r in rows)
     assert {r["outcome"] for r in rows} == {"dry_run"}
     assert rows[0]["due_at"].endswith("+07:00") and rows[0]["audio_path"] is None
 

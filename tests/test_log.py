@@ -15,27 +15,8 @@ from broadcasts.errors import ChannelError
 from broadcasts.log import LogQuery, count_log, fold, query_log
 from broadcasts.models import LogRecord
 from scheduler.cli.output import clock_duration, short_duration
-from tests.cli_support import run
+from tests.cli_support import LOG_CONTRACT, run
 from tests.log_builder import LogBuilder, local
-
-CONTRACT = {
-    "id",
-    "airing_id",
-    "bulletin_id",
-    "channel",
-    "outcome",
-    "due_at",
-    "started_at",
-    "finished_at",
-    "tts_engine",
-    "audio_path",
-    "audio_sha256",
-    "audio_seconds",
-    "external_id",
-    "external_url",
-    "error_code",
-    "error_message",
-}
 
 
 @pytest.fixture
@@ -109,7 +90,7 @@ def log_json(capsys, config: Path, *args: str) -> list[dict]:
 
 def test_filters_by_local_dates_channel_outcome_item_and_text(logged, capsys):
     month = log_json(capsys, logged, "--month", "2026-11")
-    assert len(month) == 29 and all(set(r) >= CONTRACT for r in month)
+    assert len(month) == 29 and all(set(r) >= LOG_CONTRACT for r in month)
     assert month[0]["due_at"] == "2026-11-01T06:00:00+07:00"  # 31 Oct 23:50 and 1 Dec 00:05 local are out
     assert [r["due_at"][:10] for r in log_json(capsys, logged, "--since", "2026-10-31", "--until", "2026-10-31")] == [
         "2026-10-31"
