@@ -246,7 +246,8 @@ def test_old_word_file_renamed_to_docx(tmp_path: Path) -> None:
     path = tmp_path / "cu.docx"
     path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(4_000))
     error = _read_error(path)
-    assert error.code == "plan_unreadable" and ".doc" in error.params["reason"]
+    assert error.code == "plan_unreadable" and error.params["reason"].code == "plan_reason_old_doc"
+    assert "(.doc)" in render(error, "vi") and "save it as .docx" in render(error, "en")
 
 
 def test_password_protected_docx(tmp_path: Path) -> None:

@@ -19,7 +19,7 @@ import traceback
 import click
 
 from audio.errors import LoaError
-from scheduler.cli import channels, demo, log, plan, programme, queue, report, run, speech, web
+from scheduler.cli import channels, demo, language, log, plan, programme, queue, report, run, speech, web
 from scheduler.cli.options import State, common_options, say
 from scheduler.messages import render, text
 
@@ -59,9 +59,21 @@ for _command in COMMANDS:
     cli.add_command(_command)
 
 
+def _language(fallback: State | None) -> str:
+    """The language of the command being run: its root State while click runs, else `fallback`'s."""
+    ctx = click.get_current_context(silent=True)
+    found = ctx.find_root().obj if ctx is not None else None
+    current = found if isinstance(found, State) else fallback or State()
+    return current.language
+
+
+language.install(lambda: _language(None))
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI; a LoaError prints one line (a traceback only with --debug) and exits 1."""
     state = State()
+    language.install(lambda: _language(state))
     try:
         result = cli.main(args=argv, prog_name="loa", standalone_mode=False, obj=state)
     except click.exceptions.Abort:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
+import tomllib
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,6 +27,7 @@ class State:
         self.lang: str | None = None
         self.debug = False
         self.loaded: Config | None = None
+        self._peeked: str | None = None
 
     @property
     def language(self) -> str:
@@ -32,7 +35,22 @@ class State:
             return self.lang
         if self.loaded is not None:
             return self.loaded.lang
-        return os.environ.get("LOA_LANG", "vi")
+        return self._file_language() or os.environ.get("LOA_LANG", "vi")
+
+    def _file_language(self) -> str | None:
+        """The station's language as its config file names it, read before the file is loaded (for click's
+        own usage errors); None when there is no readable file or it names no known language."""
+        if self._peeked is None:
+            self._peeked = ""
+            try:
+                with config_path(self.config).open("rb") as handle:
+                    station = tomllib.load(handle).get("station")
+            except (OSError, ValueError, RecursionError):
+                station = None
+            language = station.get("language") if isinstance(station, dict) else None
+            if language in ("vi", "en"):
+                self._peeked = language
+        return self._peeked or None
 
     def config_or_defaults(self) -> Config:
         """The config file if there is one; the embedded defaults when no file was asked for or found."""
@@ -41,11 +59,18 @@ class State:
             self.loaded = default_config(Path.cwd())
         else:
             self.loaded = load_config(path)
-        return self.loaded
+        return self._in_language(self.loaded)
 
     def load(self) -> Config:
         self.loaded = load_config(config_path(self.config))
-        return self.loaded
+        return self._in_language(self.loaded)
+
+    def _in_language(self, config: Config) -> Config:
+        """`config` speaking --lang when one was given: the runner's notes and records follow it too."""
+        if self.lang and self.lang != config.lang:
+            config = dataclasses.replace(config, station=dataclasses.replace(config.station, language=self.lang))
+            self.loaded = config
+        return config
 
     def app(self, **overrides: Any) -> App:
         """The App of the loaded config, to use as `with state.app() as app:`."""

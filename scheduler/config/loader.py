@@ -35,8 +35,20 @@ def read_table(path: Path) -> dict[str, Any]:
         raise ConfigError("file_unreadable", path=str(path), reason=exc.strerror) from exc
     try:
         return tomllib.loads(raw.decode("utf-8-sig"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError("config_syntax", path=str(path), reason=str(exc)) from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError("config_syntax", path=str(path), reason=Phrase("toml_encoding")) from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError("config_syntax", path=str(path), reason=toml_where(exc)) from exc
+
+
+def toml_where(exc: tomllib.TOMLDecodeError) -> Phrase:
+    """Where the TOML parser stopped, worded in the station's language (its own English as the detail)."""
+    message = str(exc)
+    found = re.search(r"\(at line (\d+), column (\d+)\)$", message)
+    detail = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)$", "", message)
+    if found:
+        return Phrase("toml_at_line", {"line": found.group(1), "column": found.group(2), "detail": detail})
+    return Phrase("toml_at_end", {"detail": detail})
 
 
 def field_names(cls: type) -> list[str]:

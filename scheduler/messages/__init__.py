@@ -11,10 +11,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from scheduler.messages import channels, cli, config, report, runner, speech, web
+from scheduler.messages import channels, cli, config, labels, report, runner, speech, system, web
 from scheduler.messages.labels import KIND_LABELS
 
-__all__ = ["MESSAGES", "Phrase", "render", "text"]
+__all__ = ["MESSAGES", "Label", "Phrase", "render", "text"]
 
 # code -> (Vietnamese, English)
 MESSAGES: dict[str, tuple[str, str]] = {
@@ -24,8 +24,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Configuration file {path} not found. Create one from the sample config.toml or pass --config.",
     ),
     "config_syntax": (
-        "Tệp cấu hình {path} sai cú pháp TOML: {reason}",
-        "Configuration file {path} is not valid TOML: {reason}",
+        "Tệp cấu hình {path} sai cú pháp TOML {reason}.",
+        "Configuration file {path} is not valid TOML {reason}.",
     ),
     "config_unknown_key": (
         "Tệp cấu hình {path}: khóa không hợp lệ '{key}' (các khóa hợp lệ: {allowed}).",
@@ -205,7 +205,14 @@ def _merge(*areas: dict[str, tuple[str, str]]) -> None:
 
 
 _merge(
-    cli.MESSAGES, channels.MESSAGES, config.MESSAGES, report.MESSAGES, runner.MESSAGES, speech.MESSAGES, web.MESSAGES
+    cli.MESSAGES,
+    channels.MESSAGES,
+    config.MESSAGES,
+    report.MESSAGES,
+    runner.MESSAGES,
+    speech.MESSAGES,
+    system.MESSAGES,
+    web.MESSAGES,
 )
 
 
@@ -220,9 +227,33 @@ class Phrase:
         return text(self.code, "en", **self.params)
 
 
+@dataclass(frozen=True)
+class Label:
+    """A value of one of the label tables (`table` is its name in scheduler.messages.labels, e.g. "OUTCOME_LABELS"),
+    used as a message parameter and worded in the message's language; an unknown value shows as it is."""
+
+    table: str
+    value: str
+
+    def __str__(self) -> str:
+        return self.value
+
+
+def _worded(value: Any, lang: str) -> Any:
+    """A parameter in `lang`: a Phrase or Label is worded, an OS error's English reason translated."""
+    if isinstance(value, Phrase):
+        return text(value.code, lang, **value.params)
+    if isinstance(value, Label):
+        table = getattr(labels, value.table)["en" if lang == "en" else "vi"]
+        return table.get(value.value, value.value)
+    if lang != "en" and isinstance(value, str):
+        return system.OS_REASONS_VI.get(value, value)
+    return value
+
+
 def text(code: str, lang: str = "vi", **params: Any) -> str:
     """Format the message for `code` in `lang` ("vi" or "en"); a Phrase among the parameters is worded in `lang` too."""
-    params = {k: text(v.code, lang, **v.params) if isinstance(v, Phrase) else v for k, v in params.items()}
+    params = {k: _worded(v, lang) for k, v in params.items()}
     templates = MESSAGES.get(code)
     if templates is None:
         details = ", ".join(f"{k}={v}" for k, v in params.items())

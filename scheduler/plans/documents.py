@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from scheduler.errors import PlanError
+from scheduler.messages import Phrase
 
 __all__ = ["SUPPORTED_SUFFIXES", "read_plan_text"]
 
@@ -56,7 +57,7 @@ def _decode(path: Path, data: bytes) -> str:
             continue
         if "\x00" not in text:
             return text
-    raise PlanError("plan_unreadable", path=str(path), reason="không phải tệp văn bản / not a text file")
+    raise PlanError("plan_unreadable", path=str(path), reason=Phrase("plan_reason_not_text"))
 
 
 def _docx_text(path: Path, data: bytes) -> str:
@@ -64,8 +65,7 @@ def _docx_text(path: Path, data: bytes) -> str:
     if data.startswith(_OLE_MAGIC):
         if _OLE_ENCRYPTED in data:
             raise PlanError("plan_encrypted", path=str(path))
-        reason = "tệp Word cũ (.doc), hãy lưu thành .docx / an old Word (.doc) file, save it as .docx"
-        raise PlanError("plan_unreadable", path=str(path), reason=reason)
+        raise PlanError("plan_unreadable", path=str(path), reason=Phrase("plan_reason_old_doc"))
     try:
         import docx
 
@@ -74,7 +74,7 @@ def _docx_text(path: Path, data: bytes) -> str:
     except PlanError:
         raise
     except Exception as exc:  # python-docx, zipfile and lxml raise many kinds of errors on broken files
-        raise PlanError("plan_unreadable", path=str(path), reason=_reason(exc)) from exc
+        raise PlanError("plan_unreadable", path=str(path), reason=_reason(exc, ".docx")) from exc
 
 
 def _blocks(container: object) -> Iterator[str]:
@@ -109,7 +109,7 @@ def _pdf_text(path: Path, data: bytes) -> str:
     except PlanError:
         raise
     except Exception as exc:  # pypdf raises many kinds of errors on broken files
-        raise PlanError("plan_unreadable", path=str(path), reason=_reason(exc)) from exc
+        raise PlanError("plan_unreadable", path=str(path), reason=_reason(exc, ".pdf")) from exc
 
 
 @contextmanager
@@ -132,7 +132,10 @@ def _opened(reader: object) -> bool:
         return False
 
 
-def _reason(exc: BaseException) -> str:
-    """Return a short, one-line reason for a library error."""
+def _reason(exc: BaseException, kind: str) -> Phrase:
+    """A short reason for a library's error on a damaged `kind` file; its own English words are the detail."""
     detail = " ".join(str(exc).split())[:200]
-    return f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
+    return Phrase(
+        "plan_reason_damaged",
+        {"kind": kind, "detail": f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__},
+    )

@@ -25,7 +25,7 @@ from broadcasts.channels.base import Broadcast, Delivery
 from broadcasts.log import new_record
 from broadcasts.models import FINAL_OUTCOMES, Airing, AiringStatus, Approval, Bulletin, LogRecord, Outcome, Station
 from scheduler.app import App
-from scheduler.messages.labels import OUTCOME_LABELS
+from scheduler.messages import Label
 from scheduler.runner.notes import note, say
 
 __all__ = [
@@ -193,14 +193,13 @@ def finish(
             error_message=message,
         )
         session.add(record)
-    lang = "en" if app.config.lang == "en" else "vi"
     note(
         app,
         logging.INFO,
         "log_outcome",
         airing=airing.id,
         channel=record.channel,
-        outcome=OUTCOME_LABELS[lang].get(record.outcome.value, record.outcome.value),
+        outcome=Label("OUTCOME_LABELS", record.outcome.value),
     )
     for observer in observers:
         observer(record)

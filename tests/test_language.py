@@ -1,0 +1,151 @@
+"""One language at a time: every command's error paths in Vietnamese and in English, with no stray words.
+
+The walk covers every command of `cli` (so a new command is walked without being listed here): an unknown
+option, each typed option with a bad value, missing arguments, a missing config file, a broken config file,
+and ids that do not exist. A line fails when, under `vi`, it shows one of click's English texts, a Python
+exception name, an OS error in English or a raw message code; or, under `en`, Vietnamese words. Quoted values
+and paths are the user's own words and are not judged.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import click
+import pytest
+
+from scheduler.cli import cli
+from scheduler.cli.language import CLICK_MODULES
+from scheduler.messages import MESSAGES
+from scheduler.messages.usage import CLICK_VI
+from tests.cli_support import run
+
+# Commands that serve or write much more than an error (the demo writes a station; web serves forever).
+NOT_RUN_WITH_CONFIG = {("demo",), ("web",), ("say",), ("normalize",), ("run",)}
+
+VIETNAMESE = re.compile(r"[àáạảãâầấậẩẫăằắặẳẵèéẹẻẽêềếệểễìíịỉĩòóọỏõôồốộổỗơờớợởỡùúụủũưừứựửữỳýỵỷỹđ]", re.IGNORECASE)
+ENGLISH_UNDER_VI = re.compile(
+    r"\b(Error|Usage|Invalid value|Missing (option|argument|parameter)|No such|Try '|is not one of|"
+    r"not found|does not exist|Aborted|Options|Commands|Show this message|Repeat for confirmation|"
+    r"No such file or directory|Permission denied|Is a directory|Expected)\b"
+)
+EXCEPTION_NAME = re.compile(r"\b[A-Z][A-Za-z]+(Error|Exception)\b|BadZipFile|Traceback|\bErrno\b")
+SNAKE = re.compile(r"\b[a-z]+(?:_[a-z0-9]+)+\b")
+QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"|«[^»]*»|\S*[/\\]\S*|--[a-z][a-z-]*")
+
+
+def commands(group: click.Group = cli, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], click.Command]]:
+    for name, command in sorted(group.commands.items()):
+        if isinstance(command, click.Group):
+            yield from commands(command, (*path, name))
+        else:
+            yield (*path, name), command
+
+
+def filled(command: click.Command) -> list[str]:
+    """Plausible values for the command's required arguments (ids that do not exist)."""
+    values: list[str] = []
+    for param in command.params:
+        if isinstance(param, click.Argument) and param.required:
+            values.append("999")
+    return values
+
+
+def error_cases(path: tuple[str, ...], command: click.Command) -> Iterator[list[str]]:
+    yield [*path, "--no-such-option"]
+    if any(isinstance(p, click.Argument) and p.required for p in command.params):
+        yield list(path)
+    for param in command.params:
+        if not isinstance(param, click.Option) or param.is_flag or param.name in ("config", "lang"):
+            continue
+        if isinstance(param.type, (click.Choice, click.types.IntParamType, click.types.FloatParamType)):
+            yield [*path, *filled(command), param.opts[0], "bogus"]
+
+
+def judge(line: str, lang: str) -> str | None:
+    """Why `line` is in the wrong language, or None."""
+    bare = QUOTED.sub(" ", line)
+    if lang == "vi":
+        for pattern in (ENGLISH_UNDER_VI, EXCEPTION_NAME):
+            found = pattern.search(bare)
+            if found:
+                return f"English under vi: {found.group(0)!r}"
+        for token in SNAKE.findall(bare):
+            if token in MESSAGES:
+                return f"raw message code {token!r}"
+    else:
+        found = VIETNAMESE.search(bare)
+        if found:
+            return f"Vietnamese under en: {found.group(0)!r}"
+        if EXCEPTION_NAME.search(bare):
+            return "a Python exception name"
+    return None
+
+
+def check(output: str, lang: str, args: list[str]) -> list[str]:
+    return [f"{lang} {' '.join(args)}: {why}: {line}" for line in output.splitlines() if (why := judge(line, lang))]
+
+
+@pytest.fixture
+def station(tmp_path: Path) -> Path:
+    path = tmp_path / "config.toml"
+    path.write_text(
+        f'[station]\nname = "Đài xã Thử"\ncode = "thu"\n[database]\nurl = "sqlite:///{tmp_path / "loa.db"}"\n',
+        encoding="utf-8",
+    )
+    return path
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_usage_errors_speak_one_language(lang, station, capsys, monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    problems: list[str] = []
+    walked = 0
+    for path, command in commands():
+        for args in error_cases(path, command):
+            code, out, err = run(capsys, "--lang", lang, "--config", str(station), *args)
+            walked += 1
+            assert code != 0, (args, out, err)
+            problems += check(out + err, lang, args)
+    assert walked > 40
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_config_and_store_errors_speak_one_language(lang, station, capsys, monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    broken = tmp_path / "broken.toml"
+    broken.write_text("[station\nname = 'x'\n", encoding="utf-8")
+    missing = tmp_path / "none.toml"
+    problems: list[str] = []
+    for path, command in commands():
+        if path in NOT_RUN_WITH_CONFIG:
+            continue
+        args = [*path, *filled(command)]
+        for config in (missing, broken, station):
+            _code, out, err = run(capsys, "--lang", lang, "--config", str(config), *args)
+            problems += check(out + err, lang, [str(config.name), *args])
+    assert not problems, "\n".join(problems)
+
+
+def test_the_station_language_decides_when_no_lang_is_given(station, capsys, monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    station.write_text(station.read_text(encoding="utf-8").replace('code = "thu"', 'code = "thu"\nlanguage = "en"'))
+    code, _, err = run(capsys, "--config", str(station), "queue", "--priority", "bogus")
+    assert code == 2 and "Invalid value for '--priority'" in err
+    code, _, err = run(capsys, "--lang", "vi", "--config", str(station), "queue", "--priority", "bogus")
+    assert code == 2 and "Giá trị không hợp lệ cho '--priority'" in err
+
+
+def test_every_translated_click_text_still_exists_in_click():
+    """A click upgrade that rewords a text must not leave it silently English."""
+    import inspect
+
+    sources = "".join(inspect.getsource(module) for module in CLICK_MODULES)
+    missing = [msgid for msgid in CLICK_VI if repr(msgid)[1:-1] not in sources and msgid not in sources]
+    assert not missing, missing
+    placeholders = re.compile(r"\{[^}]*\}|%\([a-z]+\)s")
+    for msgid, vi in CLICK_VI.items():
+        assert set(placeholders.findall(vi)) <= set(placeholders.findall(msgid)), msgid
