@@ -34,6 +34,10 @@ def redact_url(url: str) -> str:
         return "<invalid database URL>"
 
 
+# the package that brings the driver of a database backend, for the "driver missing" message
+DRIVER_PACKAGES = {"postgresql": "psycopg[binary]", "mysql": "pymysql", "mariadb": "pymysql"}
+
+
 def make_engine(url: str, *, busy_timeout_ms: int = 10_000) -> Engine:
     """Create an engine; SQLite gets its pragmas in one connect hook."""
     try:
@@ -54,7 +58,8 @@ def make_engine(url: str, *, busy_timeout_ms: int = 10_000) -> Engine:
     try:
         engine = create_engine(parsed, **options)
     except (NoSuchModuleError, ImportError) as exc:
-        raise StoreError("db_unreachable", url=redact_url(url), reason=str(exc)) from exc
+        package = DRIVER_PACKAGES.get(parsed.get_backend_name(), parsed.drivername)
+        raise StoreError("db_driver_missing", url=redact_url(url), driver=parsed.drivername, package=package) from exc
     if parsed.get_backend_name() == "sqlite":
         _prepare_sqlite(engine, busy_timeout_ms)
     return engine

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from broadcasts.channels.base import WARN
 from scheduler.cli.options import common_options, say
 from scheduler.cli.options import state as current_state
 from scheduler.messages import render, text
@@ -28,15 +29,19 @@ def channels_check() -> None:
     with state.app() as app:
         reports = check_channels(app)
     lang = state.language
-    problems = 0
+    problems = warnings = 0
     for report in reports:
         say(text("check_header", lang, channel=report.channel))
         if not report.findings:
             say(f"  - {text('check_nothing', lang)}")
         for finding in report.findings:
             say(f"  {MARKS.get(finding.level, '-')} {text(finding.code, lang, **finding.params)}")
+            warnings += finding.level == WARN
         problems += report.problems
-    say(text("check_problems", lang, count=problems) if problems else text("check_all_ok", lang))
+    if problems:
+        say(text("check_problems", lang, count=problems))
+    else:
+        say(text("check_warnings", lang, count=warnings) if warnings else text("check_all_ok", lang))
     if problems:
         click.get_current_context().exit(1)
 

@@ -124,7 +124,7 @@ def run_demo(directory: Path, *, lang: str = "vi", timeout: float = 50.0, echo: 
     from scheduler.app import build_app
     from scheduler.cli.output import log_table
     from scheduler.config import load_config
-    from scheduler.messages.labels import OUTCOME_LABELS
+    from scheduler.messages.labels import CHANNEL_LABELS, OUTCOME_LABELS
     from scheduler.programme.times import format_local
     from scheduler.runner import Runner
     from scheduler.services.plans import import_plan
@@ -191,6 +191,10 @@ def run_demo(directory: Path, *, lang: str = "vi", timeout: float = 50.0, echo: 
                     )
                 )
         echo(text("demo_outbox", lang, outbox=config.path(config.channels.radio.folder.outbox).resolve()))
+        dry = sorted({r.channel for r in records if r.outcome.value == "dry_run"})
+        if dry:
+            labels = ", ".join(CHANNEL_LABELS[lang].get(name, name) for name in dry)
+            echo(text("demo_dry_run", lang, channels=labels, config=config_file))
         echo(text("demo_next", lang, config=config_file))
         if left:
             echo(text("demo_timeout", lang, left=left, timeout=int(timeout)))

@@ -67,10 +67,15 @@ def log_command(
     for value in outcomes:
         if value not in OUTCOMES:
             raise UsageError("bad_outcome", value=value, known=", ".join(OUTCOMES))
+    for name in _split(channel):
+        if name not in channel_names():
+            raise UsageError("log_unknown_channel", channel=name, known=", ".join(channel_names()))
     if month and (since or until):
         raise UsageError("log_period_conflict")
     first = parse_local_date(since) if since else None
     last = parse_local_date(until) if until else None
+    if first and last and first > last:
+        raise UsageError("log_since_after_until", since=first.isoformat(), until=last.isoformat())
     if month:
         period = parse_month(month)
         first, last = period.first, period.last

@@ -35,7 +35,7 @@ class State:
             return self.lang
         if self.loaded is not None:
             return self.loaded.lang
-        return self._file_language() or os.environ.get("LOA_LANG", "vi")
+        return self._file_language() or ("en" if os.environ.get("LOA_LANG") == "en" else "vi")
 
     def _file_language(self) -> str | None:
         """The station's language as its config file names it, read before the file is loaded (for click's

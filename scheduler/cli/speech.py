@@ -21,10 +21,16 @@ __all__ = ["normalize", "say_command"]
 def normalize(text_arg: str) -> None:
     """In văn bản sẽ được đọc / print the speakable text."""
     from scheduler.app import build_speaker
+    from scheduler.errors import UsageError
 
     config = current_state().config_or_defaults()
     source = sys.stdin.read() if text_arg == "-" else text_arg
-    say(build_speaker(config, tts=_NoEngine()).speakable(source))
+    if not source.strip():
+        raise UsageError("empty_text")
+    speakable = build_speaker(config, tts=_NoEngine()).speakable(source)
+    if not speakable.strip():
+        raise UsageError("nothing_speakable")
+    say(speakable)
 
 
 class _NoEngine:
@@ -50,6 +56,11 @@ def say_command(text_arg: str, out: str, engine: str | None) -> None:
     from scheduler.config import ENGINE_NAMES
     from scheduler.errors import UsageError
 
+    target = Path(out)
+    if target.suffix.lower() != ".mp3":
+        raise UsageError("say_not_mp3", suffix=target.suffix or target.name)
+    if not target.parent.is_dir():
+        raise UsageError("output_folder_missing", folder=str(target.parent))
     state = current_state()
     config = state.config_or_defaults()
     if engine:
@@ -58,7 +69,7 @@ def say_command(text_arg: str, out: str, engine: str | None) -> None:
         config = dataclasses.replace(config, speech=dataclasses.replace(config.speech, engines=(engine,)))
     source = sys.stdin.read() if text_arg == "-" else text_arg
     rendered = render_script(
-        [source], build_speaker(config), Path(out), settings=encode_settings(config), pause_ms=config.audio.pause_ms
+        [source], build_speaker(config), target, settings=encode_settings(config), pause_ms=config.audio.pause_ms
     )
     say(
         text(

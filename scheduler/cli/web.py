@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import socket
 from typing import Any
 
 import click
@@ -37,17 +39,33 @@ def web(host: str | None, port: int | None, threads: int | None, dev: bool) -> N
             say(text("web_no_secret", state.language, env=web_config.secret_key_env), err=True)
         host, port = host or web_config.host, port or web_config.port
         console = create_app(app, secret_key=key)
-        if dev:
-            _serve_dev(console, host, port, state.language)
-        else:
-            _serve_waitress(
-                console,
-                host,
-                port,
-                threads or web_config.threads,
-                state.language,
-                proxied=web_config.trusted_proxies > 0,
-            )
+        try:
+            if dev:
+                _serve_dev(console, host, port, state.language)
+            else:
+                _serve_waitress(
+                    console,
+                    host,
+                    port,
+                    threads or web_config.threads,
+                    state.language,
+                    proxied=web_config.trusted_proxies > 0,
+                )
+        except OSError as exc:
+            raise _listen_error(exc, host, port) from exc
+
+
+def _listen_error(exc: OSError, host: str, port: int) -> Exception:
+    """What the operator reads when the console cannot listen: a taken port, a forbidden one, a bad address."""
+    from scheduler.errors import UsageError
+
+    if exc.errno == errno.EADDRINUSE:
+        return UsageError("web_port_in_use", host=host, port=port)
+    if exc.errno == errno.EACCES:
+        return UsageError("web_port_denied", host=host, port=port)
+    if exc.errno in (errno.EADDRNOTAVAIL, errno.EAFNOSUPPORT) or isinstance(exc, socket.gaierror):
+        return UsageError("web_host_unknown", host=host, reason=exc.strerror or str(exc))
+    return exc
 
 
 def _serve_waitress(console: Any, host: str, port: int, threads: int, lang: str, *, proxied: bool) -> None:
@@ -75,6 +93,10 @@ def _serve_dev(console: Any, host: str, port: int, lang: str) -> None:
     """Serve with werkzeug's development server (threaded, no reloader) until interrupted."""
     from werkzeug.serving import make_server
 
+    # werkzeug prints its own English and exits when the port is taken: try the address first
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        probe.bind((host, port))
     server = make_server(host, port, console, threaded=True)
     say(text("web_serving_dev", lang, host=host, port=server.server_port))
     try:

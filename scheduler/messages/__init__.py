@@ -52,6 +52,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Không kết nối được cơ sở dữ liệu {url}: {reason}",
         "Cannot reach the database {url}: {reason}",
     ),
+    "db_driver_missing": (
+        "Không dùng được cơ sở dữ liệu {url}: chưa cài trình kết nối {driver}. Cài bằng: pip install '{package}'",
+        "Cannot use the database {url}: its driver {driver} is not installed. Install it with: pip install '{package}'",
+    ),
     "not_found": (
         "Không tìm thấy {kind} số {id}.",
         "{kind} {id} not found.",

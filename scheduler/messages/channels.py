@@ -167,6 +167,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "check_header": ("Kênh {channel}:", "Channel {channel}:"),
     "check_nothing": ("không cần kiểm tra.", "nothing to check."),
     "check_all_ok": ("Mọi kênh sẵn sàng.", "Every channel is ready."),
+    "check_warnings": (
+        "Không có lỗi, nhưng có {count} cảnh báo (các dòng ! ở trên): kênh có cảnh báo chưa đăng thật được.",
+        "No errors, but {count} warning(s) (the ! lines above): a channel with a warning does not post for real yet.",
+    ),
     "check_problems": (
         "Có {count} vấn đề cần sửa (xem các dòng ✗ ở trên).",
         "{count} problem(s) to fix (see the ✗ lines above).",

@@ -46,10 +46,53 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "demo_progress": ("[{time}] lượt #{id} {channel}: {outcome}", "[{time}] airing #{id} {channel}: {outcome}"),
     "demo_audio": ("Âm thanh: {path} ({seconds} giây, sha256 {sha}…)", "Audio: {path} ({seconds} s, sha256 {sha}…)"),
-    "demo_outbox": ("Hộp thư đi của đài (folder sink): {outbox}", "Radio outbox (folder sink): {outbox}"),
+    "demo_outbox": (
+        "Thư mục nhận bản tin của đài (đầu ra kiểu thư mục): {outbox}",
+        "Radio outbox (the folder output): {outbox}",
+    ),
+    "demo_dry_run": (
+        "{channels}: chạy thử — không đăng gì lên trang thật; bài viết sẽ đăng nằm trong nhật ký "
+        "(loa --config {config} log --format json). Để đăng thật, đặt dry_run = false và mã truy cập của trang.",
+        "{channels}: dry run — nothing was posted to the real pages; what would be posted is in the log "
+        "(loa --config {config} log --format json). To post for real, set dry_run = false and the page's token.",
+    ),
     "demo_next": (
-        "Xem lại nhật ký: loa --config {config} log",
-        "See the log again: loa --config {config} log",
+        "Cấu hình đài mẫu: {config}\n"
+        "Xem lại nhật ký: loa --config {config} log\n"
+        "Chạy đài theo lịch: loa --config {config} run\n"
+        "Mở bảng điều khiển: loa --config {config} user add admin, rồi loa --config {config} web",
+        "The sample station's config: {config}\n"
+        "See the log again: loa --config {config} log\n"
+        "Run the station on its schedule: loa --config {config} run\n"
+        "Open the console: loa --config {config} user add admin, then loa --config {config} web",
+    ),
+    "log_unknown_channel": (
+        "Không có kênh '{channel}' (các kênh: {known}).",
+        "There is no channel '{channel}' (channels: {known}).",
+    ),
+    "log_since_after_until": (
+        "Ngày bắt đầu {since} ở sau ngày kết thúc {until}: không có gì trong khoảng đó.",
+        "The start date {since} is after the end date {until}: that period holds nothing.",
+    ),
+    "say_not_mp3": (
+        "Loa chỉ ghi âm thanh MP3: đặt tên tệp ra có đuôi .mp3 (không phải '{suffix}').",
+        "Loa writes MP3 audio only: give the output file an .mp3 name (not '{suffix}').",
+    ),
+    "output_folder_missing": (
+        "Không có thư mục {folder} để ghi tệp vào; tạo thư mục trước hoặc chọn nơi khác.",
+        "The folder {folder} does not exist; create it first or choose another place.",
+    ),
+    "web_port_in_use": (
+        "Cổng {port} trên {host} đã có chương trình khác dùng; chọn cổng khác bằng --port (hoặc [web] port).",
+        "Port {port} on {host} is already in use; choose another with --port (or [web] port).",
+    ),
+    "web_port_denied": (
+        "Không được phép mở cổng {port} trên {host} (cổng dưới 1024 cần quyền quản trị); chọn --port khác.",
+        "Not allowed to open port {port} on {host} (ports below 1024 need administrator rights); choose another --port.",
+    ),
+    "web_host_unknown": (
+        "Không lắng nghe được trên địa chỉ {host}: {reason}. Kiểm tra --host (hoặc [web] host).",
+        "Cannot listen on the address {host}: {reason}. Check --host (or [web] host).",
     ),
     "demo_timeout": (
         "Còn {left} lượt phát chưa xong sau {timeout} giây.",

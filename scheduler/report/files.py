@@ -206,6 +206,7 @@ def _atomic(path: Path, write: Any) -> Path:
         os.close(fd)
         try:
             write(Path(tmp))
+            os.chmod(tmp, 0o644)  # a temporary file is private; a report is for the leadership to open
             os.replace(tmp, path)
         finally:
             if os.path.exists(tmp):

@@ -19,7 +19,7 @@ from broadcasts.log import new_record
 from broadcasts.models import Airing, AiringStatus, Bulletin, LogRecord, Outcome, Station
 from scheduler.app import App
 from scheduler.errors import NotFoundError, UsageError
-from scheduler.messages import text
+from scheduler.messages import Label, text
 
 __all__ = [
     "ChannelReport",
@@ -155,10 +155,17 @@ def reconcile(app: App) -> list[ReconcileItem]:
     return items
 
 
+def _state(airing: Airing) -> Label:
+    """Where an airing stands, as the operator reads it: its outcome once done, else its status."""
+    if airing.status is AiringStatus.done and airing.outcome:
+        return Label("OUTCOME_LABELS", airing.outcome.value)
+    return Label("STATUS_LABELS", airing.status.value)
+
+
 def retry_airing(app: App, airing_id: int) -> RetryResult:
     """Post a failed, missed or unclear airing again as a new airing due now (what went out is not resent)."""
     airing, bulletin, station = _load(app, airing_id)
-    state = airing.outcome.value if airing.status is AiringStatus.done and airing.outcome else airing.status.value
+    state = _state(airing)
     if not (
         airing.status is AiringStatus.unknown
         or (airing.status is AiringStatus.done and airing.outcome in RETRYABLE_OUTCOMES)
@@ -237,8 +244,7 @@ def mark_airing(
         raise UsageError("mark_outcome", value=outcome)
     airing, _, _ = _load(app, airing_id)
     if airing.status is not AiringStatus.unknown:
-        state = airing.outcome.value if airing.status is AiringStatus.done and airing.outcome else airing.status.value
-        raise UsageError("airing_not_unknown", id=airing_id, state=state)
+        raise UsageError("airing_not_unknown", id=airing_id, state=_state(airing))
     detail = {"marked_by_operator": True, "note": note or ""}
     if outcome == "posted":
         delivery = Delivery(outcome=Outcome.posted, external_id=external_id, detail=detail)
