@@ -20,6 +20,9 @@ def test_demo_airs_speech_and_dry_runs_posts_then_runs_again(tmp_path):
     first = loa("demo", "--dir", "d", cwd=tmp_path)
     assert first.returncode == 0, first.stdout + first.stderr
     assert "đã phát" in first.stdout and "chạy thử" in first.stdout
+    assert "không đăng gì lên trang thật" in first.stdout  # a dry run says it posted nothing
+    for command in ("log", "run", "web"):
+        assert f"config.toml {command}" in first.stdout  # and what to run next, with the config it wrote
     config = tmp_path / "d" / "config.toml"
     listed = loa("--config", str(config), "log", "--format", "json", cwd=tmp_path)
     assert listed.returncode == 0, listed.stderr

@@ -286,6 +286,7 @@ def test_loa_report_writes_xlsx_and_csv(tmp_path, db_url, capsys, monkeypatch):
     code, out, err = loa(capsys, "--config", str(config), "report", "--month", "2026-09")
     assert code == 0, err
     assert (tmp_path / "bao-cao-thu-nghiem-2026-09.xlsx").exists()
+    assert (tmp_path / "bao-cao-thu-nghiem-2026-09.xlsx").stat().st_mode & 0o777 == 0o644  # others may read it
     assert "bao-cao-thu-nghiem-2026-09.xlsx" in out and "1/2" in out and "4.0" in out
     code, out, err = loa(
         capsys,

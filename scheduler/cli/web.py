@@ -68,10 +68,19 @@ def _listen_error(exc: OSError, host: str, port: int) -> Exception:
     return exc
 
 
+def _probe(host: str, port: int) -> None:
+    """Bind the address once and let go, so a taken port is one OSError here: werkzeug would print its own
+    English and exit, and waitress would leave its half-built server's pipes to the garbage collector."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        probe.bind((host, port))
+
+
 def _serve_waitress(console: Any, host: str, port: int, threads: int, lang: str, *, proxied: bool) -> None:
     """Serve with waitress (pure Python, also on Windows) until interrupted."""
     from waitress.server import create_server
 
+    _probe(host, port)
     # Behind trusted proxies the console reads X-Forwarded-For itself ([web] trusted_proxies), so keep it.
     server = create_server(
         console,
@@ -93,10 +102,7 @@ def _serve_dev(console: Any, host: str, port: int, lang: str) -> None:
     """Serve with werkzeug's development server (threaded, no reloader) until interrupted."""
     from werkzeug.serving import make_server
 
-    # werkzeug prints its own English and exits when the port is taken: try the address first
-    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        probe.bind((host, port))
+    _probe(host, port)
     server = make_server(host, port, console, threaded=True)
     say(text("web_serving_dev", lang, host=host, port=server.server_port))
     try:

@@ -25,6 +25,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Vai trò {role} không được phép làm việc này ({right}).",
         "The {role} role may not do this ({right}).",
     ),
+    "http_400": ("Yêu cầu không hợp lệ.", "The request is not valid."),
+    "http_401": ("Cần đăng nhập.", "You need to log in."),
+    "http_403": ("Bạn không có quyền làm việc này.", "You are not allowed to do this."),
+    "http_404": (
+        "Không có trang này. Kiểm tra lại địa chỉ hoặc quay về trang Hôm nay.",
+        "There is no such page. Check the address or go back to Today.",
+    ),
+    "http_405": ("Trang này không nhận cách gửi {method}.", "This page does not accept {method} requests."),
+    "http_413": ("Dữ liệu gửi lên quá lớn.", "What was sent is too large."),
+    "http_415": ("Kiểu dữ liệu gửi lên không được hỗ trợ.", "The type of what was sent is not supported."),
+    "http_429": ("Quá nhiều yêu cầu; chờ một lát rồi thử lại.", "Too many requests; wait a moment and try again."),
+    "http_other": ("Máy chủ trả lời mã {status}.", "The server answered with status {status}."),
     "csrf_failed": (
         "Phiên biểu mẫu đã hết hạn hoặc không hợp lệ; tải lại trang và thử lại.",
         "The form expired or is invalid; reload the page and try again.",

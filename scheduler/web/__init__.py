@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import Flask, g, render_template, request, session
 from werkzeug.exceptions import HTTPException
@@ -14,7 +15,7 @@ from audio.errors import AudioError, LoaError, TtsError
 from broadcasts.errors import ChannelError, NotFoundError, StoreError
 from scheduler.app import App
 from scheduler.errors import ConfigError, PlanError, UsageError
-from scheduler.messages import render, text
+from scheduler.messages import MESSAGES, render, text
 from scheduler.messages.labels import ACTION_LABELS, OUTCOME_LABELS, STATUS_LABELS
 from scheduler.services.users import AccessError, AuthError
 
@@ -128,6 +129,7 @@ def init_app(flask: Flask) -> None:
             "outcome_label": outcome_label,
             "status_label": status_label,
             "action_label": action_label,
+            "other_language": _other_language,
         }
 
     @flask.errorhandler(LoaError)
@@ -139,18 +141,28 @@ def init_app(flask: Flask) -> None:
 
     @flask.errorhandler(HTTPException)
     def _http_error(error: HTTPException) -> Any:
+        status = error.code or 500
+        code = f"http_{status}" if f"http_{status}" in MESSAGES else "http_other"
+        message = t(code, status=status, method=request.method)
         if request.path.startswith("/api/"):
-            return {
-                "error": error.name.lower().replace(" ", "_"),
-                "message": error.description or error.name,
-            }, error.code or 500
-        return error
+            return {"error": error.name.lower().replace(" ", "_"), "message": message}, status
+        response = error.get_response()
+        response.set_data(render_template("error.html", message=message, status=status))
+        response.mimetype = "text/html"
+        return response
 
     throttle.init_app(flask)
     auth.init_app(flask)
     flask.register_blueprint(auth.bp)
     flask.register_blueprint(pages.bp)
     flask.register_blueprint(api.bp)
+
+
+def _other_language() -> str:
+    """This page in the other language: its query kept (a login page keeps where it goes next)."""
+    args = request.args.to_dict(flat=False)
+    args["lang"] = ["en" if lang() == "vi" else "vi"]
+    return f"{request.path}?{urlencode(args, doseq=True)}"
 
 
 def _plain(params: dict[str, Any]) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from audio.errors import LoaError
 from broadcasts.accounts import ROLES
 from broadcasts.log import LogQuery
 from broadcasts.models import Outcome
-from scheduler.errors import UsageError
+from scheduler.errors import PlanError, UsageError
 from scheduler.messages import render
 from scheduler.programme.times import day_range, format_local, parse_local_date
 from scheduler.report.files import MEDIA_TYPES, report_bytes, sections
@@ -200,7 +200,12 @@ def plans() -> Any:
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / (secure_filename(upload.filename) or "plan.txt")
             upload.save(path)
-            imported = import_plan(g.loa, path)
+            try:
+                imported = import_plan(g.loa, path)
+            except PlanError as exc:  # name the file as the user chose it, never the server's temporary folder
+                if "path" in exc.params:
+                    exc.params["path"] = upload.filename
+                raise
         users.audit(g.loa, current(), "plan_import", f"plan:{imported.plan_id}", file=upload.filename)
         flash(_t("w_imported", id=imported.plan_id, items=len(imported.parsed.items)))
         return redirect(url_for("pages.plan", plan_id=imported.plan_id))
