@@ -153,3 +153,19 @@ def test_plan_upload_errors_name_the_uploaded_file_not_the_server_folder(client)
     page = client.post("/plans", data=data, content_type="multipart/form-data").get_data(as_text=True)
     assert "ke-hoach.docx" in page and "/tmp" not in page
     assert 'accept=".txt,.md,.docx,.pdf"' in client.get("/plans").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "lang, asked, again, mismatch",
+    [
+        ("vi", "Mật khẩu: ", "Nhập lại mật khẩu: ", "Lỗi: hai lần nhập không khớp nhau."),
+        ("en", "Password: ", "Repeat the password: ", "Error: The two entered values do not match."),
+    ],
+)
+def test_password_prompts_speak_one_language(lang, asked, again, mismatch, station, cli):
+    from scheduler.cli import cli as group
+
+    args = ["--lang", lang, "--config", str(station), "user", "add", "chi"]
+    result = cli.invoke(group, args, input="mot-mat-khau-dai\nkhac-han-nhe\nmot-mat-khau-dai\nmot-mat-khau-dai\n")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(asked + "\n" + again + "\n" + mismatch)

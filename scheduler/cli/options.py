@@ -16,7 +16,7 @@ from scheduler.config import Config, config_path, default_config, load_config
 if TYPE_CHECKING:
     from scheduler.app import App
 
-__all__ = ["State", "state", "common_options", "say"]
+__all__ = ["State", "state", "common_options", "say", "ask_password"]
 
 
 class State:
@@ -128,3 +128,16 @@ def common_options(func: Callable[..., Any]) -> Callable[..., Any]:
 
 def say(message: str, *, err: bool = False) -> None:
     click.echo(message, err=err)
+
+
+def ask_password(lang: str) -> str:
+    """A new password typed twice at the terminal (hidden), asked in `lang`."""
+    from scheduler.messages import text
+
+    return str(
+        click.prompt(
+            text("password_prompt", lang),
+            hide_input=True,
+            confirmation_prompt=text("password_repeat", lang),
+        )
+    )

@@ -10,7 +10,7 @@ import click
 
 from scheduler.cli.options import common_options, say
 from scheduler.cli.options import state as current_state
-from scheduler.messages import text
+from scheduler.messages import Label, text
 
 __all__ = ["plan"]
 
@@ -157,7 +157,7 @@ def plan_item(ref: str, mode: str | None, order: int | None) -> None:
             "rotation_set",
             state.language,
             ref=item.ref,
-            mode=item.rotation,
+            mode=Label("ROTATION_LABELS", item.rotation),
             order=item.rotation_order if item.rotation_order is not None else "-",
         )
     )

@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from scheduler.cli.options import common_options, say
+from scheduler.cli.options import ask_password, common_options, say
 from scheduler.cli.options import state as current_state
 from scheduler.messages import text
 
@@ -125,19 +125,14 @@ def user() -> None:
     show_default=True,
     help="Vai trò / role.",
 )
-@click.option(
-    "--password",
-    prompt=True,
-    hide_input=True,
-    confirmation_prompt=True,
-    help="Mật khẩu (hỏi nếu không ghi) / password (prompted if not given).",
-)
+@click.option("--password", help="Mật khẩu (hỏi nếu không ghi) / password (prompted if not given).")
 @common_options
-def user_add(username: str, role: str, password: str) -> None:
+def user_add(username: str, role: str, password: str | None) -> None:
     """Tạo người dùng (người đầu tiên nên là admin) / create a user (make the first one an admin)."""
     from scheduler.services.users import add_user
 
     state = current_state()
+    password = password if password is not None else ask_password(state.language)
     with state.app() as app:
         add_user(app, username, password, role)
     say(text("user_added", state.language, username=username, role=role))

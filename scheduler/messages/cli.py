@@ -94,6 +94,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Không lắng nghe được trên địa chỉ {host}: {reason}. Kiểm tra --host (hoặc [web] host).",
         "Cannot listen on the address {host}: {reason}. Check --host (or [web] host).",
     ),
+    "password_prompt": ("Mật khẩu", "Password"),
+    "password_repeat": ("Nhập lại mật khẩu", "Repeat the password"),
     "demo_timeout": (
         "Còn {left} lượt phát chưa xong sau {timeout} giây.",
         "{left} airings were not finished after {timeout} s.",

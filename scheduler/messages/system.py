@@ -33,6 +33,8 @@ OS_REASONS_VI: dict[str, str] = {
 }
 
 MESSAGES: dict[str, tuple[str, str]] = {
+    "span_seconds": ("{n} giây", "{n} s"),
+    "span_minutes": ("{n} phút", "{n} min"),
     "toml_at_line": ("ở dòng {line}, cột {column}", "at line {line}, column {column}: {detail}"),
     "toml_at_end": ("ở cuối tệp", "at the end of the file: {detail}"),
     "toml_encoding": ("ở dạng mã hóa (tệp phải là UTF-8)", "in its encoding (the file must be UTF-8)"),

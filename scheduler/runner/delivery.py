@@ -21,7 +21,7 @@ from broadcasts.channels.base import Broadcast, Channel, Delivery
 from broadcasts.errors import ChannelError
 from broadcasts.models import Outcome
 from scheduler.app import App
-from scheduler.messages import render
+from scheduler.messages import Phrase, render
 from scheduler.programme.slots import QuietHours
 from scheduler.runner import claims
 from scheduler.runner.notes import note, say
@@ -163,8 +163,9 @@ def deliver(
     raise AssertionError("unreachable")
 
 
-def _minutes(delta: timedelta) -> str:
+def _minutes(delta: timedelta) -> Phrase:
+    """A span as the operator reads it, in the message's language: seconds under two minutes, else minutes."""
     seconds = int(delta.total_seconds())
     if seconds < 120:
-        return f"{seconds} s"
-    return f"{seconds // 60} min"
+        return Phrase("span_seconds", {"n": seconds})
+    return Phrase("span_minutes", {"n": seconds // 60})
