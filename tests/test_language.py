@@ -32,6 +32,8 @@ ENGLISH_UNDER_VI = re.compile(
     r"No such file or directory|Permission denied|Is a directory|Expected)\b"
 )
 EXCEPTION_NAME = re.compile(r"\b[A-Z][A-Za-z]+(Error|Exception)\b|BadZipFile|Traceback|\bErrno\b")
+BILINGUAL = re.compile(r"\w \/ \w")  # "kế hoạch / plan": a literal written in both languages
+QUOTED_ONLY = re.compile(r"'[^']*'|\"[^\"]*\"")
 SNAKE = re.compile(r"\b[a-z]+(?:_[a-z0-9]+)+\b")
 QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"|«[^»]*»|\S*[/\\]\S*|--[a-z][a-z-]*")
 
@@ -66,6 +68,8 @@ def error_cases(path: tuple[str, ...], command: click.Command) -> Iterator[list[
 
 def judge(line: str, lang: str) -> str | None:
     """Why `line` is in the wrong language, or None."""
+    if BILINGUAL.search(QUOTED_ONLY.sub(" ", line)):
+        return "both languages on one line"
     bare = QUOTED.sub(" ", line)
     if lang == "vi":
         for pattern in (ENGLISH_UNDER_VI, EXCEPTION_NAME):
@@ -127,7 +131,23 @@ def test_config_and_store_errors_speak_one_language(lang, station, capsys, monke
         for config in (missing, broken, station):
             _code, out, err = run(capsys, "--lang", lang, "--config", str(config), *args)
             problems += check(out + err, lang, [str(config.name), *args])
+        for option in text_options(command):  # a value the command must read: a time, a date, a ref, a file
+            bad = [*args, option, "bogus"]
+            _code, out, err = run(capsys, "--lang", lang, "--config", str(station), *bad)
+            problems += check(out + err, lang, bad)
     assert not problems, "\n".join(problems)
+
+
+def text_options(command: click.Command) -> list[str]:
+    """The command's options that take free text (not flags, choices or numbers), --config/--lang aside."""
+    return [
+        param.opts[0]
+        for param in command.params
+        if isinstance(param, click.Option)
+        and not param.is_flag
+        and param.name not in ("config", "lang", "password")
+        and isinstance(param.type, (click.types.StringParamType, click.Path))
+    ]
 
 
 def test_the_station_language_decides_when_no_lang_is_given(station, capsys, monkeypatch, tmp_path):
@@ -149,3 +169,31 @@ def test_every_translated_click_text_still_exists_in_click():
     placeholders = re.compile(r"\{[^}]*\}|%\([a-z]+\)s")
     for msgid, vi in CLICK_VI.items():
         assert set(placeholders.findall(vi)) <= set(placeholders.findall(msgid)), msgid
+
+
+@pytest.mark.parametrize(
+    "line, lang",
+    [
+        ("Error: Invalid value for '--priority': 'x' is not one of 'normal'.", "vi"),
+        ("Lỗi: Không đọc được tệp kế hoạch a.docx: BadZipFile: File is not a zip file", "vi"),
+        ("Lỗi: Không đọc được tệp x: No such file or directory", "vi"),
+        ("Lỗi: Không tìm thấy kế hoạch / plan số 99.", "vi"),
+        ("Lỗi: config_missing: path=x", "vi"),
+        ("Airing #20 on radio: đã phát.", "en"),
+        ("Error: plan_unreadable failed with KeyError", "en"),
+    ],
+)
+def test_the_judge_sees_each_kind_of_stray_word(line, lang):
+    assert judge(line, lang) is not None
+
+
+@pytest.mark.parametrize(
+    "line, lang",
+    [
+        ("Lỗi: Không có kênh 'tiktok' (các kênh: radio, facebook, zalo).", "vi"),
+        ("Lỗi: Tệp cấu hình /tmp/a b/config.toml sai cú pháp TOML ở dòng 1, cột 9.", "vi"),
+        ("Error: Content item '1.1' not found in the active plan.", "en"),
+    ],
+)
+def test_the_judge_passes_lines_in_one_language(line, lang):
+    assert judge(line, lang) is None
