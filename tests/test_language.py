@@ -197,3 +197,26 @@ def test_the_judge_sees_each_kind_of_stray_word(line, lang):
 )
 def test_the_judge_passes_lines_in_one_language(line, lang):
     assert judge(line, lang) is None
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_file_errors_speak_one_language(lang, station, capsys, monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "folder").mkdir()
+    (tmp_path / "broken.docx").write_bytes(b"PK\x03\x04 not a zip")
+    (tmp_path / "old.docx").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(64))
+    cases = [
+        ["queue", "--file", "folder"],
+        ["queue", "--file", "absent.txt"],
+        ["plan", "import", "broken.docx"],
+        ["plan", "import", "old.docx"],
+        ["plan", "import", "folder"],
+        ["report", "--month", "2026-11", "--out", "/proc/absent/r.xlsx"],
+        ["report", "--month", "2026-11", "--out", "folder"],
+    ]
+    problems: list[str] = []
+    for args in cases:
+        code, out, err = run(capsys, "--lang", lang, "--config", str(station), *args)
+        assert code != 0 and len(err.strip().splitlines()) <= 4, (args, err)  # a usage error has 4
+        problems += check(out + err, lang, args)
+    assert not problems, "\n".join(problems)
