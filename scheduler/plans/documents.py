@@ -137,5 +137,5 @@ def _reason(exc: BaseException, kind: str) -> Phrase:
     detail = " ".join(str(exc).split())[:200]
     return Phrase(
         "plan_reason_damaged",
-        {"kind": kind, "detail": f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__},
+        {"kind": kind, "detail": detail or type(exc).__name__},
     )
