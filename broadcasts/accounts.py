@@ -1,11 +1,17 @@
-"""Console accounts: users with roles, API tokens and the audit trail of who did what."""
+"""Console accounts: users with roles, API tokens and the audit trail of who did what.
+
+Every user and audit entry belongs to one station (`station_id`); a token belongs to
+the station of its user. A NULL station is an account carried over from before
+accounts had one, in a database that held several stations: it belongs to no
+station (refused everywhere) until `loa user assign` gives it to one.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from broadcasts.models import Base
@@ -19,14 +25,19 @@ class User(Base):
     """Người dùng: one console login with a role (operator, approver or admin)."""
 
     __tablename__ = "users"
+    __table_args__ = (UniqueConstraint("station_id", "username"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    username: Mapped[str] = mapped_column(String(64), unique=True)
+    station_id: Mapped[int | None] = mapped_column(ForeignKey("stations.id"))
+    username: Mapped[str] = mapped_column(String(64))
     password_hash: Mapped[str] = mapped_column(Text)
     role: Mapped[str] = mapped_column(String(16))
     active: Mapped[bool] = mapped_column(default=True)
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None]
     created_at: Mapped[datetime]
+    # Raised by logout, a password change and disabling: a session remembers the epoch it began in and ends
+    # once the user's epoch has moved on, even if its cookie was copied.
+    session_epoch: Mapped[int] = mapped_column(default=0)
 
 
 class ApiToken(Base):
@@ -47,8 +58,9 @@ class AuditEntry(Base):
     """Nhật ký thao tác: one action of one user, append-only."""
 
     __tablename__ = "audit_entries"
-    __table_args__ = (Index("ix_audit_entries_at", "at"),)
+    __table_args__ = (Index("ix_audit_entries_at", "at"), Index("ix_audit_entries_station_id_at", "station_id", "at"))
     id: Mapped[int] = mapped_column(primary_key=True)
+    station_id: Mapped[int | None] = mapped_column(ForeignKey("stations.id"))
     at: Mapped[datetime]
     username: Mapped[str] = mapped_column(String(64))
     action: Mapped[str] = mapped_column(String(32))

@@ -74,6 +74,51 @@ def test_user_tokens_then_revoke_token(cli, tmp_path):
     assert "Đã thu hồi" in cli.invoke(_group(), ["user", "tokens", "--config", str(config)]).output
 
 
+def test_user_list_then_reset_password(cli, tmp_path):
+    config = _config(tmp_path)
+    assert "chưa có người dùng" in cli.invoke(_group(), ["user", "list", "--config", str(config)]).output
+    cli.invoke(_group(), ["user", "add", "chi", "--config", str(config)], input="mat-khau-dai\nmat-khau-dai\n")
+    operator = ["user", "add", "an", "--role", "operator", "--password", "mat-khau-an-1"]
+    cli.invoke(_group(), [*operator, "--config", str(config)])
+    listed = cli.invoke(_group(), ["user", "list", "--config", str(config)])
+    assert listed.exit_code == 0, listed.output
+    assert "Biên tập viên" in listed.output and "Quản trị" in listed.output and "mat-khau" not in listed.output
+    app = build_app(load_config(config))
+    try:
+        for _ in range(app.config.web.lockout_threshold):
+            with pytest.raises(AuthError):
+                authenticate(app, "chi", "doan-sai-mat-khau")
+    finally:
+        app.close()
+    rows = json.loads(cli.invoke(_group(), ["user", "list", "--json", "--config", str(config)]).output)
+    assert [(r["username"], r["role"], r["locked_until"] is not None) for r in rows] == [
+        ("an", "operator", False),
+        ("chi", "admin", True),
+    ]
+    assert "khóa đến" in cli.invoke(_group(), ["user", "list", "--config", str(config)]).output
+    reset = cli.invoke(_group(), ["user", "reset-password", "chi", "--config", str(config)], input="mat-khau-moi\n" * 2)
+    assert reset.exit_code == 0 and "Đã đặt lại mật khẩu của chi" in reset.output
+    app = build_app(load_config(config))
+    try:
+        assert authenticate(app, "chi", "mat-khau-moi").role == "admin"  # the lockout is lifted too
+        assert next((e.username, e.action, e.target) for e in read_audit(app) if e.action != "login") == (
+            "cli",
+            "password_reset",
+            "chi",
+        )
+    finally:
+        app.close()
+    unknown = cli.invoke(_group(), ["user", "reset-password", "nobody", "--password", "x" * 9, "--config", str(config)])
+    assert unknown.exit_code != 0
+
+
+def test_user_assign_refuses_an_account_of_a_station(cli, tmp_path):
+    config = _config(tmp_path)
+    cli.invoke(_group(), ["user", "add", "chi", "--password", "mat-khau-dai", "--config", str(config)])
+    refused = cli.invoke(_group(), ["user", "assign", "chi", "--config", str(config)])
+    assert refused.exit_code != 0
+
+
 def test_revoking_an_unknown_token_is_one_error(tmp_path, capsys):
     from scheduler.cli import main
 

@@ -99,7 +99,7 @@ def test_wrong_password_then_lockout(client, app, clock):
     for _ in range(4):
         login(client, "an", "sai-mat-khau")
     locked = login(client, "an")  # the right password no longer helps
-    assert locked.status_code == 401 and "tạm khóa" in locked.get_data(as_text=True)
+    assert locked.status_code == 401 and "tạm khóa" in locked.get_data(as_text=True)  # the one answer to any refusal
     clock.advance(minutes=16)
     assert login(client, "an").status_code == 302
 

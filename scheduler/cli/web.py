@@ -1,4 +1,4 @@
-"""`loa web` (the operator console, served by waitress) and `loa user add|token|tokens|revoke-token`."""
+"""`loa web` (the operator console, served by waitress) and `loa user add|list|reset-password|assign|token|...`."""
 
 from __future__ import annotations
 
@@ -77,20 +77,11 @@ def _probe(host: str, port: int) -> None:
 
 
 def _serve_waitress(console: Any, host: str, port: int, threads: int, lang: str, *, proxied: bool) -> None:
-    """Serve with waitress (pure Python, also on Windows) until interrupted."""
-    from waitress.server import create_server
+    """Serve with waitress (pure Python, also on Windows) until interrupted, within scheduler.web.serve's bounds."""
+    from scheduler.web.serve import build
 
     _probe(host, port)
-    # Behind trusted proxies the console reads X-Forwarded-For itself ([web] trusted_proxies), so keep it.
-    server = create_server(
-        console,
-        host=host,
-        port=port,
-        threads=threads,
-        ident="waitress",
-        channel_timeout=120,
-        clear_untrusted_proxy_headers=not proxied,
-    )
+    server = build(console, host=host, port=port, threads=threads, proxied=proxied)
     say(text("web_serving", lang, host=host, port=getattr(server, "effective_port", port)))
     try:
         server.run()
@@ -136,6 +127,95 @@ def user_add(username: str, role: str, password: str | None) -> None:
     with state.app() as app:
         add_user(app, username, password, role)
     say(text("user_added", state.language, username=username, role=role))
+
+
+@user.command("list")
+@click.option("--json", "as_json", is_flag=True, help="In JSON / print JSON.")
+@common_options
+def user_list(as_json: bool) -> None:
+    """Liệt kê người dùng của đài / list this station's users (and accounts of no station yet)."""
+    import json
+
+    from scheduler.cli.output import table
+    from scheduler.programme.times import format_local
+    from scheduler.services.passwords import list_accounts
+
+    state = current_state()
+    with state.app() as app:
+        accounts = list_accounts(app)
+        tz, now = app.config.tz, app.clock.now()
+    lang = state.language
+    if as_json:
+        say(
+            json.dumps(
+                [
+                    {
+                        "username": a.username,
+                        "role": a.role,
+                        "active": a.active,
+                        "station": a.station,
+                        "locked_until": a.locked_until.astimezone(tz).isoformat()
+                        if a.locked_until and a.locked_until > now
+                        else None,
+                        "created_at": a.created_at.astimezone(tz).isoformat(),
+                    }
+                    for a in accounts
+                ],
+                ensure_ascii=False,
+            )
+        )
+        return
+    if not accounts:
+        say(text("user_list_empty", lang))
+        return
+
+    def status(a: Any) -> str:
+        if not a.station:
+            return text("w_unassigned", lang)
+        if not a.active:
+            return text("w_disabled", lang)
+        if a.locked_until and a.locked_until > now:
+            return text("w_locked_until", lang, at=format_local(a.locked_until, tz, "%Y-%m-%d %H:%M"))
+        return text("w_active", lang)
+
+    rows = [
+        [a.username, text("w_role_" + a.role, lang), format_local(a.created_at, tz, "%Y-%m-%d %H:%M"), status(a)]
+        for a in accounts
+    ]
+    say(
+        table(
+            [text("w_username", lang), text("w_role", lang), text("w_created", lang), text("w_status", lang)],
+            rows,
+        )
+    )
+
+
+@user.command("reset-password")
+@click.argument("username")
+@click.option("--password", help="Mật khẩu mới (hỏi nếu không ghi) / the new password (prompted if not given).")
+@common_options
+def user_reset_password(username: str, password: str | None) -> None:
+    """Đặt lại mật khẩu, mở khóa và kết thúc các phiên / reset a password, lift a lockout, end the sessions."""
+    from scheduler.services.passwords import reset_password
+
+    state = current_state()
+    password = password if password is not None else ask_password(state.language)
+    with state.app() as app:
+        reset_password(app, username, password)
+    say(text("password_reset_done", state.language, username=username))
+
+
+@user.command("assign")
+@click.argument("username")
+@common_options
+def user_assign(username: str) -> None:
+    """Gán người dùng chưa thuộc đài nào cho đài này / give an account of no station to this station."""
+    from scheduler.services.passwords import assign_user
+
+    state = current_state()
+    with state.app() as app:
+        assign_user(app, username)
+    say(text("user_assigned", state.language, username=username))
 
 
 @user.command("token")

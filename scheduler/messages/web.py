@@ -14,10 +14,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "api_days_range": ("Số ngày phải từ 1 đến 31 (có '{value}').", "days must be 1 to 31 (got '{value}')."),
     "w_upload_missing": ("Chưa chọn tệp để tải lên.", "No file was chosen to upload."),
-    "auth_failed": ("Sai tên đăng nhập hoặc mật khẩu.", "Wrong user name or password."),
-    "auth_locked": (
-        "Tài khoản tạm khóa do nhập sai nhiều lần; thử lại sau {minutes} phút.",
-        "Account locked after repeated failures; try again in {minutes} min.",
+    "auth_failed": (
+        "Sai tên đăng nhập hoặc mật khẩu (sau nhiều lần sai, tài khoản tạm khóa một lúc).",
+        "Wrong user name or password (after repeated failures the account is locked for a while).",
     ),
     "auth_token": ("Mã truy cập API không hợp lệ.", "Invalid API token."),
     "auth_required": ("Cần đăng nhập.", "Login required."),
@@ -81,6 +80,23 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Revoked API token {id} ({name} of {username}).",
     ),
     "token_list_empty": ("Chưa có mã truy cập API nào.", "No API tokens yet."),
+    # accounts of a station (`loa user list|reset-password|assign`)
+    "user_not_unassigned": (
+        "Không có người dùng {username} chưa thuộc đài nào (xem loa user list).",
+        "No user {username} without a station (see loa user list).",
+    ),
+    "user_list_empty": (
+        "Đài chưa có người dùng nào (tạo bằng loa user add).",
+        "No users yet (create one with loa user add).",
+    ),
+    "password_reset_done": (
+        "Đã đặt lại mật khẩu của {username}; các phiên đăng nhập cũ đã kết thúc.",
+        "Reset the password of {username}; their old sessions have ended.",
+    ),
+    "user_assigned": ("Đã gán người dùng {username} cho đài này.", "Assigned user {username} to this station."),
+    "w_unassigned": ("chưa thuộc đài nào (loa user assign)", "no station yet (loa user assign)"),
+    "w_locked_until": ("khóa đến {at}", "locked until {at}"),
+    "w_disabled": ("đã tắt", "disabled"),
     "web_serving_dev": (
         "Máy chủ phát triển (werkzeug, không dùng khi vận hành thật): http://{host}:{port}/",
         "Development server (werkzeug, not for production): http://{host}:{port}/",

@@ -1,4 +1,8 @@
-"""Console users: accounts with roles, argon2 passwords, login lockout, API tokens and the audit trail."""
+"""Console users: accounts with roles, argon2 passwords, login lockout, API tokens and the audit trail.
+
+Everything here is scoped to the app's station (`app.station_id`): a user, token or
+audit entry of another station in the same database is unknown to this one.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +15,7 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 
 from audio.errors import LoaError
 from broadcasts.accounts import ROLES, ApiToken, AuditEntry, User
@@ -70,6 +74,7 @@ class Actor:
     id: int
     username: str
     role: str
+    epoch: int = 0  # the user's session epoch when this actor was read (a session keeps it)
 
 
 def can(actor: Actor, right: str) -> bool:
@@ -84,7 +89,24 @@ def require(actor: Actor, right: str) -> None:
 
 
 def _actor(user: User) -> Actor:
-    return Actor(id=user.id, username=user.username, role=user.role)
+    return Actor(id=user.id, username=user.username, role=user.role, epoch=user.session_epoch)
+
+
+def _entry(app: App, username: str, action: str, target: str | None = None, detail: Any = None) -> AuditEntry:
+    """An audit entry of this station, now."""
+    return AuditEntry(
+        station_id=app.station_id,
+        at=app.clock.now(),
+        username=username[:64],
+        action=action,
+        target=target,
+        detail=detail,
+    )
+
+
+def _named(app: App, username: str) -> Any:
+    """The condition of this station's user called `username`."""
+    return (User.station_id == app.station_id) & (User.username == username)
 
 
 def add_user(app: App, username: str, password: str, role: str, *, by: str = "cli") -> Actor:
@@ -98,88 +120,122 @@ def add_user(app: App, username: str, password: str, role: str, *, by: str = "cl
         raise UsageError("password_too_short")
     now = app.clock.now()
     with app.sessions.begin() as session:
-        if session.scalar(select(User).where(User.username == username)) is not None:
+        if session.scalar(select(User).where(_named(app, username))) is not None:
             raise UsageError("user_exists", username=username)
         user = User(
+            station_id=app.station_id,
             username=username,
             password_hash=_hasher.hash(password),
             role=role,
             active=True,
             failed_logins=0,
             created_at=now,
+            session_epoch=0,
         )
         session.add(user)
         session.flush()
-        session.add(AuditEntry(at=now, username=by, action="user_add", target=username, detail={"role": role}))
+        session.add(_entry(app, by, "user_add", username, {"role": role}))
         return _actor(user)
 
 
 def authenticate(app: App, username: str, password: str) -> Actor:
-    """Check a password; repeated failures lock the account for a while."""
+    """Check a password; repeated failures lock the account for a while.
+
+    Every refusal is the same `auth_failed` (unknown name, disabled, locked or a
+    wrong password) after the same argon2 work, so the answer tells no real name
+    from an unknown one. The failure counter is counted atomically before the
+    password is checked: however many attempts arrive at once, at most
+    `lockout_threshold` of them are checked before the lock.
+    """
     failure = _check_password(app, username, password)
     if isinstance(failure, AuthError):
         raise failure
     return failure
 
 
+def _refuse(app: App, username: str, action: str, password: str, detail: Any = None) -> AuthError:
+    with contextlib.suppress(VerificationError):  # the same work, so timing does not reveal names
+        _hasher.verify(_DUMMY_HASH, password)
+    with app.sessions.begin() as session:
+        session.add(_entry(app, username, action, None, detail))
+    return AuthError("auth_failed")
+
+
+def _lock(user_id: int, now: datetime, until: datetime) -> Any:
+    """Lock an account that is not locked yet, starting its count again."""
+    return (
+        update(User)
+        .where(User.id == user_id, or_(User.locked_until.is_(None), User.locked_until <= now))
+        .values(locked_until=until, failed_logins=0)
+    )
+
+
 def _check_password(app: App, username: str, password: str) -> Actor | AuthError:
     """The user, or the refusal to raise once the failure is committed (count, lock, audit)."""
     web = app.config.web
     now = app.clock.now()
+    name = username.strip()
+    with app.sessions.begin() as session:  # take a numbered attempt, unless locked: one atomic UPDATE
+        taken = session.execute(
+            update(User)
+            .where(
+                _named(app, name),
+                User.active.is_(True),
+                or_(User.locked_until.is_(None), User.locked_until <= now),
+            )
+            .values(failed_logins=User.failed_logins + 1)
+            .returning(User.id, User.password_hash, User.failed_logins)
+        ).one_or_none()
+        known = taken is not None or session.scalar(select(User.id).where(_named(app, name), User.active)) is not None
+    if taken is None:
+        return _refuse(app, name if known else username, "login_locked" if known else "login_failed", password)
+    user_id, password_hash, attempt = taken
+    locked_until = now + timedelta(minutes=web.lockout_minutes)
+    if attempt > web.lockout_threshold:
+        # Attempts racing the one that locks are not checked; they lock too, so a count left over by a
+        # process killed mid-check ends in an ordinary timed lock, never in a refusal for good.
+        with app.sessions.begin() as session:
+            session.execute(_lock(user_id, now, locked_until))
+        return _refuse(app, name, "login_locked", password)
+    try:
+        _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        detail: dict[str, Any] = {"failures": attempt}
+        with app.sessions.begin() as session:
+            if attempt >= web.lockout_threshold:
+                session.execute(_lock(user_id, now, locked_until))
+                detail["locked_until"] = locked_until.isoformat()
+            session.add(_entry(app, name, "login_failed", None, detail))
+        return AuthError("auth_failed")
     with app.sessions.begin() as session:
-        user = session.scalar(select(User).where(User.username == username.strip()))
-        if user is None or not user.active:
-            with contextlib.suppress(VerificationError):  # the same work, so timing does not reveal names
-                _hasher.verify(_DUMMY_HASH, password)
-            session.add(AuditEntry(at=now, username=username[:64], action="login_failed", target=None, detail=None))
-            return AuthError("auth_failed")
-        if user.locked_until is not None and user.locked_until > now:
-            session.add(AuditEntry(at=now, username=user.username, action="login_locked", target=None, detail=None))
-            return AuthError("auth_locked", minutes=int((user.locked_until - now).total_seconds() // 60) + 1)
-        try:
-            _hasher.verify(user.password_hash, password)
-        except (VerificationError, InvalidHashError):
-            user.failed_logins += 1
-            detail: dict[str, Any] = {"failures": user.failed_logins}
-            if user.failed_logins >= web.lockout_threshold:
-                user.locked_until = now + timedelta(minutes=web.lockout_minutes)
-                user.failed_logins = 0
-                detail["locked_until"] = user.locked_until.isoformat()
-            session.add(AuditEntry(at=now, username=user.username, action="login_failed", target=None, detail=detail))
-            return AuthError("auth_failed")
+        user = session.get_one(User, user_id)
         user.failed_logins = 0
         user.locked_until = None
         if _hasher.check_needs_rehash(user.password_hash):
             user.password_hash = _hasher.hash(password)
-        session.add(AuditEntry(at=now, username=user.username, action="login", target=None, detail=None))
+        session.add(_entry(app, user.username, "login"))
         return _actor(user)
 
 
 def list_users(app: App) -> list[User]:
-    """Every user, by name."""
+    """Every user of this station, by name."""
     with app.reads() as session:
-        return list(session.scalars(select(User).order_by(User.username)))
+        return list(session.scalars(select(User).where(User.station_id == app.station_id).order_by(User.username)))
 
 
 def set_role(app: App, actor: Actor, username: str, role: str, *, active: bool = True) -> None:
-    """Change a user's role or disable them (admins only)."""
+    """Change a user's role or disable them (admins only); disabling ends their sessions."""
     require(actor, "admin")
     if role not in ROLES:
         raise UsageError("unknown_role", role=role, known=", ".join(ROLES))
     with app.sessions.begin() as session:
-        user = session.scalar(select(User).where(User.username == username))
+        user = session.scalar(select(User).where(_named(app, username)))
         if user is None:
             raise UsageError("user_unknown", username=username)
+        if user.active and not active:
+            user.session_epoch += 1
         user.role, user.active = role, active
-        session.add(
-            AuditEntry(
-                at=app.clock.now(),
-                username=actor.username,
-                action="user_change",
-                target=username,
-                detail={"role": role, "active": active},
-            )
-        )
+        session.add(_entry(app, actor.username, "user_change", username, {"role": role, "active": active}))
 
 
 def _digest(token: str) -> str:
@@ -187,15 +243,15 @@ def _digest(token: str) -> str:
 
 
 def create_token(app: App, username: str, name: str, *, by: str = "cli") -> str:
-    """A new API token for `username`; only its hash is stored, so show it once."""
+    """A new API token for `username` of this station; only its hash is stored, so show it once."""
     token = "loa_" + secrets.token_urlsafe(32)
     now = app.clock.now()
     with app.sessions.begin() as session:
-        user = session.scalar(select(User).where(User.username == username))
+        user = session.scalar(select(User).where(_named(app, username)))
         if user is None:
             raise UsageError("user_unknown", username=username)
         session.add(ApiToken(user_id=user.id, name=name, token_sha256=_digest(token), created_at=now, revoked=False))
-        session.add(AuditEntry(at=now, username=by, action="token_add", target=username, detail={"name": name}))
+        session.add(_entry(app, by, "token_add", username, {"name": name}))
     return token
 
 
@@ -241,11 +297,12 @@ def _token_view(token: ApiToken, username: str) -> TokenView:
 
 
 def list_tokens(app: App) -> list[TokenView]:
-    """Every API token, newest first: in use ones before revoked ones."""
+    """Every API token of this station's users, newest first: in use ones before revoked ones."""
     with app.reads() as session:
         rows = session.execute(
             select(ApiToken, User.username)
             .join(User, User.id == ApiToken.user_id)
+            .where(User.station_id == app.station_id)
             .order_by(ApiToken.revoked, ApiToken.created_at.desc(), ApiToken.id.desc())
         ).all()
         return [_token_view(token, username) for token, username in rows]
@@ -256,33 +313,32 @@ def revoke_token(app: App, token_id: int, *, by: str) -> TokenView:
     now = app.clock.now()
     with app.sessions.begin() as session:
         row = session.execute(
-            select(ApiToken, User.username).join(User, User.id == ApiToken.user_id).where(ApiToken.id == token_id)
+            select(ApiToken, User.username)
+            .join(User, User.id == ApiToken.user_id)
+            .where(ApiToken.id == token_id, User.station_id == app.station_id)
         ).one_or_none()
         if row is None:
             raise NotFoundError(kind="token", id=token_id)
         token, username = row
         if not token.revoked:
             token.revoked, token.revoked_at = True, now
-            session.add(
-                AuditEntry(
-                    at=now,
-                    username=by[:64],
-                    action="token_revoke",
-                    target=username,
-                    detail={"token_id": token.id, "name": token.name},
-                )
-            )
+            session.add(_entry(app, by, "token_revoke", username, {"token_id": token.id, "name": token.name}))
         return _token_view(token, username)
 
 
 def actor_for_token(app: App, token: str) -> Actor:
-    """The active user a bearer token belongs to; the token's last use is noted (to the minute)."""
+    """The active user of this station a bearer token belongs to; the token's last use is noted (to the minute)."""
     now = app.clock.now()
     with app.reads() as session:
         row = session.execute(
             select(User, ApiToken.id, ApiToken.last_used_at)
             .join(ApiToken, ApiToken.user_id == User.id)
-            .where(ApiToken.token_sha256 == _digest(token), ApiToken.revoked.is_(False), User.active.is_(True))
+            .where(
+                ApiToken.token_sha256 == _digest(token),
+                ApiToken.revoked.is_(False),
+                User.active.is_(True),
+                User.station_id == app.station_id,
+            )
         ).one_or_none()
         if row is None:
             raise AuthError("auth_token")
@@ -295,24 +351,44 @@ def actor_for_token(app: App, token: str) -> Actor:
 
 
 def audit(app: App, actor: Actor, action: str, target: str | None = None, **detail: Any) -> None:
-    """Append one entry to the audit trail."""
+    """Append one entry to this station's audit trail."""
     with app.sessions.begin() as session:
-        session.add(
-            AuditEntry(at=app.clock.now(), username=actor.username, action=action, target=target, detail=detail or None)
-        )
+        session.add(_entry(app, actor.username, action, target, detail or None))
 
 
 def read_audit(app: App, *, limit: int = 200, since: datetime | None = None) -> list[AuditEntry]:
-    """The newest audit entries first."""
+    """This station's newest audit entries first."""
     with app.reads() as session:
-        stmt = select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(limit)
+        stmt = (
+            select(AuditEntry)
+            .where(AuditEntry.station_id == app.station_id)
+            .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+            .limit(limit)
+        )
         if since is not None:
             stmt = stmt.where(AuditEntry.at >= since)
         return list(session.scalars(stmt))
 
 
-def get_actor(app: App, user_id: int) -> Actor | None:
-    """The active user with this id, or None (deleted or disabled since login)."""
+def get_actor(app: App, user_id: int, epoch: int) -> Actor | None:
+    """The active user of this station with this id whose sessions of `epoch` still hold, or None.
+
+    None when the user was deleted, disabled, belongs to another station, or
+    ended their sessions (logout, password change) since this one began.
+    """
     with app.reads() as session:
         user = session.get(User, user_id)
-        return _actor(user) if user is not None and user.active else None
+        if user is None or not user.active or user.station_id != app.station_id or user.session_epoch != epoch:
+            return None
+        return _actor(user)
+
+
+def end_sessions(app: App, actor: Actor, *, action: str = "logout") -> None:
+    """End every console session of `actor` (server-side: copied cookies stop working too)."""
+    with app.sessions.begin() as session:
+        session.execute(
+            update(User)
+            .where(User.id == actor.id, User.station_id == app.station_id)
+            .values(session_epoch=User.session_epoch + 1)
+        )
+        session.add(_entry(app, actor.username, action))

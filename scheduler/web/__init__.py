@@ -18,6 +18,7 @@ from scheduler.errors import ConfigError, PlanError, UsageError
 from scheduler.messages import MESSAGES, render, text
 from scheduler.messages.labels import ACTION_LABELS, OUTCOME_LABELS, STATUS_LABELS
 from scheduler.services.users import AccessError, AuthError
+from scheduler.web.serve import MAX_BODY_BYTES
 
 __all__ = ["create_app", "status_for", "outcome_label", "status_label", "action_label"]
 
@@ -86,7 +87,7 @@ def create_app(app: App, *, secret_key: str | None = None, testing: bool = False
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=web.secure_cookies,
         PERMANENT_SESSION_LIFETIME=timedelta(minutes=web.session_minutes),
-        MAX_CONTENT_LENGTH=20 * 1024 * 1024,
+        MAX_CONTENT_LENGTH=MAX_BODY_BYTES,
         JSON_AS_ASCII=False,
     )
     flask.json.ensure_ascii = False  # type: ignore[attr-defined]

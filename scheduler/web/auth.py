@@ -1,4 +1,9 @@
-"""Login, logout, the current user, role checks and CSRF protection of every form."""
+"""Login, logout, the current user, role checks and CSRF protection of every form.
+
+A session holds the user's id and session epoch; it ends server-side once the
+epoch moves on (logout, a password reset, disabling the user), and is only
+good on the station the user belongs to.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ import hmac
 import secrets
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 from flask import Blueprint, Flask, g, redirect, render_template, request, session, url_for
 
@@ -14,7 +20,7 @@ from scheduler.messages import render
 from scheduler.services import users
 from scheduler.services.users import Actor, AuthError
 
-__all__ = ["bp", "init_app", "csrf_token", "login_required", "actor_can", "current"]
+__all__ = ["bp", "init_app", "csrf_token", "login_required", "actor_can", "current", "safe_next"]
 
 bp = Blueprint("auth", __name__)
 _SAFE = ("GET", "HEAD", "OPTIONS")
@@ -44,11 +50,39 @@ def init_app(flask: Flask) -> None:
             from scheduler.web import t
 
             return render_template("error.html", message=t("csrf_failed"), status=400), 400
-        uid = session.get("uid")
-        g.actor = users.get_actor(g.loa, uid) if isinstance(uid, int) else None
+        uid, epoch = session.get("uid"), session.get("epoch")
+        g.actor = users.get_actor(g.loa, uid, epoch) if isinstance(uid, int) and isinstance(epoch, int) else None
         if uid is not None and g.actor is None:
             session.clear()
         return None
+
+
+def safe_next(target: str) -> str | None:
+    """`target` if it is a plain path on this site, else None (no open redirect).
+
+    Refused, also once percent-decoded (repeatedly): anything not starting with
+    one "/", a "//" or "/\\" (another host to a browser), a backslash, control
+    characters or whitespace (browsers drop tabs and newlines, so "/\t/evil"
+    becomes "//evil"), and anything with a scheme or host.
+    """
+    if not target:
+        return None
+    decoded, seen = target, {target}
+    for _ in range(5):
+        nxt = unquote(decoded)
+        if nxt in seen:
+            break
+        seen.add(nxt)
+        decoded = nxt
+    for value in seen:
+        if not value.startswith("/") or value.startswith("//") or "\\" in value:
+            return None
+        if any(ch.isspace() or ord(ch) < 32 or 0x7F <= ord(ch) <= 0x9F for ch in value):
+            return None
+        parts = urlsplit(value)
+        if parts.scheme or parts.netloc:
+            return None
+    return target
 
 
 def current() -> Actor:
@@ -93,20 +127,17 @@ def login() -> Any:
             chosen = session.get("lang")
             session.clear()  # a fresh session (and CSRF token) after login
             session.permanent = True
-            session.update(uid=actor.id, csrf=secrets.token_urlsafe(32))
+            session.update(uid=actor.id, epoch=actor.epoch, csrf=secrets.token_urlsafe(32))
             if chosen:
                 session["lang"] = chosen
-            target = request.args.get("next", "")
-            return redirect(
-                target if target.startswith("/") and not target.startswith("//") else url_for("pages.today")
-            )
+            return redirect(safe_next(request.args.get("next", "")) or url_for("pages.today"))
     return render_template("login.html", error=error), 401 if error else 200
 
 
 @bp.route("/logout", methods=["POST"])
 def logout() -> Any:
     if g.get("actor") is not None:
-        users.audit(g.loa, g.actor, "logout")
+        users.end_sessions(g.loa, g.actor)  # every copy of this user's session cookies ends too
     chosen = session.get("lang")
     session.clear()
     if chosen:
