@@ -133,6 +133,7 @@ def test_check_names_the_wrong_page(tmp_path, db_url, capsys, graph):
 
 def test_reconcile_retry_and_mark_from_the_command_line(tmp_path, db_url, capsys, graph):
     config = write_config(tmp_path, db_url, graph, None, lang="en")
+    graph.hidden_reads = 1  # the first post is not in the feed yet when Loa looks at once
     graph.fail("POST", FEED, drop(process=True), drop(process=False), reply(500, "x", process=False))
     first, second, third = queue(capsys, config)[0], queue(capsys, config)[0], queue(capsys, config)[0]
     code, out, err = run(capsys, "--config", str(config), "run", "--once")
