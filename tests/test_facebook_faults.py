@@ -152,8 +152,12 @@ def test_a_5xx_with_a_failed_lookup_is_unknown_for_reconcile(app, graph, clock):
         (hold(process=False), False, Outcome.unknown, "channel_timeout"),
         (drop(process=True), True, Outcome.posted, None),
         (drop(process=False), False, Outcome.unknown, "channel_dropped"),
-        (reply(502, "<html>Bad Gateway</html>", {"Content-Type": "text/html"}, process=False), False,
-         Outcome.unknown, "channel_server_error"),
+        (
+            reply(502, "<html>Bad Gateway</html>", {"Content-Type": "text/html"}, process=False),
+            False,
+            Outcome.unknown,
+            "channel_server_error",
+        ),
     ],
     ids=["timeout-created", "timeout-nothing", "drop-created", "drop-nothing", "proxy-502"],
 )
@@ -167,8 +171,10 @@ def test_no_answer_from_graph_is_looked_up_and_never_reposted(app, graph, clock,
     if outcome is Outcome.unknown:
         assert record.error_message is not None and "loa reconcile" in record.error_message
         assert Runner(app).run_due() == [] and creates(graph) == 1
+        assert airing(app, airing_id).status is AiringStatus.unknown
     else:
         assert record.external_id == graph.posts[0]["id"]
+        assert airing(app, airing_id).status is AiringStatus.done
     once_at_most(graph)
 
 
