@@ -188,9 +188,9 @@ class FacebookChannel:
                 {"id": post_id, "url": url}, {"request": request, "usage": usage_detail(response.headers)}
             )
         error = graph_error(payload)
-        if unclear_reply(response.status_code, error):
-            return self._unclear(broadcast, request, self._reply_error(response, error), graph_answered=bool(error))
-        assert error is not None  # a Graph error that is not unclear
+        if error is None or unclear_reply(response.status_code, error):
+            cause = self._reply_error(response, error)
+            return self._unclear(broadcast, request, cause, graph_answered=error is not None)
         if int(error.get("code") or 0) == DUPLICATE_CODE:
             return self._duplicate(broadcast, request, self.error(error, response))
         journal.forget(broadcast.key, "post")  # Graph said no: nothing was posted
