@@ -372,3 +372,16 @@ def test_check_without_app_credentials_warns_it_cannot_tell(app, graph):
     [(level, message)] = [(lv, m) for lv, c, m in found if c == "check_fb_no_app"]
     assert level == "warn" and "LOA_FACEBOOK_APP_SECRET" in message
     assert graph.seen("GET", f"/{VERSION}/debug_token") == []
+
+
+def test_check_with_the_proof_an_app_requires(tmp_path, db_url, clock, monkeypatch, proof_graph):
+    monkeypatch.setenv("LOA_FACEBOOK_APP_SECRET", APP_SECRET)
+    app = make_app(tmp_path, db_url, clock, monkeypatch, proof_graph, app_id=APP_ID, appsecret_proof=True)
+    try:
+        found = findings(app)
+        assert all(level != "error" for level, _, _ in found), found
+        assert "check_fb_may_post" in [c for _, c, _ in found]
+        [me] = proof_graph.seen("GET", f"/{VERSION}/me")
+        assert me.query["appsecret_proof"] == proof_of(TOKEN)
+    finally:
+        close_app(app)
