@@ -385,3 +385,18 @@ def test_check_with_the_proof_an_app_requires(tmp_path, db_url, clock, monkeypat
         assert me.query["appsecret_proof"] == proof_of(TOKEN)
     finally:
         close_app(app)
+
+
+def test_a_window_longer_than_the_page_cap_is_unknown_not_absent(app, graph, clock, monkeypatch):
+    monkeypatch.setattr("broadcasts.channels.facebook_feed.MAX_PAGES", 2)
+    [airing_id] = post(app)
+    for n in range(250):  # more posts inside the window than two pages of a hundred
+        graph.posts.append({"id": f"{PAGE_ID}_{n + 2}", "message": f"Tin khác {n}", "created_time": "x"})
+    app.channels["facebook"].journal.mark(key_of(app, airing_id), "post", SENDING)
+    _abandon(app, airing_id)
+    [record] = Runner(app).run_due()
+    assert record.outcome is Outcome.unknown and record.error_code == "post_unclear"  # never "surely absent"
+    assert lookups(graph) == 2 and creates(graph) == 0
+    [item] = reconcile(app)
+    assert item.state == "error" and item.error is not None and item.error.code == "facebook_lookup_incomplete"
+    assert text(item.error.code, "en", **item.error.params).startswith("Read 2 pages of the feed without covering")
