@@ -14,6 +14,12 @@ dropped connection, any 5xx, Graph codes 1 and 2; see `facebook_graph`):
    reply (a proxy's page): the request may still be on its way, so the
    airing is `unknown` for reconcile, never re-sent.
 
+"Sure" therefore means: Graph's own error reply (it is done with the request),
+and two reads of the whole lookup window (`facebook_feed`), `recheck_seconds`
+apart, without the key — a feed slower than that to show a new post is the
+one risk left, and `recheck_seconds` is the knob. This is what koala #699 lacked:
+its retries after `500 code 2` made seven posts of one upload.
+
 The journal step is dropped only when Graph refused clearly (a 4xx with a
 Graph error code that rejects the request) or after the two empty lookups of
 point 3. A 506 (duplicate) means the post is there: it is found and recorded,
