@@ -14,7 +14,9 @@ class ChannelError(LoaError):
 
     `retryable`: a clear transient error (nothing was published; try again).
     `sent`: the request may have reached the service, so the outcome is unclear
-    and it must not be re-sent blindly.
+    and it must not be re-sent blindly. Both at once: unclear, and the channel
+    asks to be called again after `retry_after` to look again (it re-sends
+    only once it is sure nothing went out); unknown when the attempts run out.
     `auth`: the credentials are expired or revoked; the channel stops.
     """
 

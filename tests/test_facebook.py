@@ -78,7 +78,8 @@ def test_one_post_with_the_documented_request(app, graph, clock):
     assert seen.headers["user-agent"].startswith("Loa/") and seen.headers["connection"] == "close"
     assert record.external_id == graph.posts[0]["id"] and record.external_id is not None
     assert record.external_id.startswith(PAGE_ID + "_")
-    assert record.external_url == f"https://www.facebook.com/{record.external_id}"
+    assert record.external_url == graph.posts[0]["permalink_url"]  # asked for with fields=id,permalink_url
+    assert form["fields"] == "id,permalink_url"
     assert TOKEN not in json.dumps(record.detail) and record.detail is not None
     assert record.detail["request"]["data"]["message"] == form["message"]
     assert graph.per_key() == {key_of(app, airing_id): 1}
@@ -132,10 +133,10 @@ def test_post_text_is_cut_to_the_limit_but_keeps_its_key(app):
 # ---- transient errors: retried, never posted twice ------------------------------------------
 
 
-@pytest.mark.parametrize("code", [1, 2, 4, 17, 32, 341, 368, 613])
-def test_each_transient_graph_code_is_retried_and_posts_once(app, graph, clock, code):
-    status = 500 if code in (1, 2) else 400
-    graph.fail("POST", FEED, reply(status, graph_error(code, f"(#{code}) try later", status=status).body))
+@pytest.mark.parametrize("code", [4, 17, 32, 341, 368, 613, 80001, 80004])
+def test_each_throttling_graph_code_is_retried_and_posts_once(app, graph, clock, code):
+    # codes 1 and 2 (and any 5xx) are unclear, not throttling: tests/test_facebook_faults.py
+    graph.fail("POST", FEED, reply(400, graph_error(code, f"(#{code}) try later").body))
     [airing_id] = post(app)
     [record] = Runner(app).run_due()
     assert record.outcome is Outcome.posted and posts_seen(graph) == 2
@@ -230,6 +231,7 @@ def test_connection_refused_is_retried_then_fails(tmp_path, db_url, clock, monke
     ],
 )
 def test_a_lost_reply_is_unknown_then_reconcile_finds_the_post(app, graph, clock, fault, code, words):
+    graph.hidden_reads = 1  # the new post is not in the feed yet when Loa looks at once (found at once: _faults.py)
     graph.fail("POST", FEED, fault)
     [airing_id] = post(app)
     [record] = Runner(app).run_due()
@@ -269,6 +271,7 @@ def test_a_request_that_never_arrived_stays_open_until_the_operator_retries(app,
 
 
 def test_retry_of_an_unknown_airing_that_was_posted_posts_nothing(app, graph):
+    graph.hidden_reads = 1
     graph.fail("POST", FEED, drop(process=True))
     [airing_id] = post(app)
     Runner(app).run_due()

@@ -106,6 +106,29 @@ def test_unclear_outcome_is_unknown_and_not_resent(app, runner, clock, channels)
     assert runner.run_due() == [] and len(channels["facebook"].published) == 1
 
 
+def test_unclear_but_asked_to_look_again_waits_with_the_lease_kept_then_unknown(app, runner, clock, channels):
+    # `sent` and `retryable` together: the channel looked and found nothing, and asks to look again after a wait
+    recheck = ChannelError(
+        "channel_failed", channel="facebook", sent=True, retryable=True, retry_after=30.0, reason="x"
+    )
+    channels["facebook"].then(recheck, recheck, recheck)
+    queued = queue_bulletin(app, text="Tin.", at="now", channels=["facebook"])
+    [rec] = runner.run_due()
+    assert rec.outcome is Outcome.unknown and len(channels["facebook"].published) == 3
+    assert len(clock.slept) == 2 and all(30.0 <= s <= 37.5 for s in clock.slept)
+    assert airing(app, queued.airings[0].id).status is AiringStatus.unknown
+
+
+def test_unclear_then_found_on_the_second_look_is_posted(app, runner, clock, channels):
+    recheck = ChannelError(
+        "channel_failed", channel="facebook", sent=True, retryable=True, retry_after=30.0, reason="x"
+    )
+    channels["facebook"].then(recheck, Delivery(outcome=Outcome.posted, external_id="p1"))
+    queue_bulletin(app, text="Tin.", at="now", channels=["facebook"])
+    [rec] = runner.run_due()
+    assert rec.outcome is Outcome.posted and rec.external_id == "p1" and len(clock.slept) == 1
+
+
 def test_revoked_token_stops_that_channel_only(app, runner, channels):
     channels["facebook"].then(ChannelError("channel_failed", channel="facebook", auth=True, reason="190"))
     queue_bulletin(app, text="Tin một.", at="now")

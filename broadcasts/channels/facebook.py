@@ -3,16 +3,31 @@
 Request and error shapes follow Meta's documentation:
 - publishing: https://developers.facebook.com/docs/pages-api/posts and
   .../docs/graph-api/reference/page/feed — form fields `message`, `link`,
-  `access_token`; the reply is `{"id": "{page-id}_{post-id}"}`;
+  `access_token`; the reply is `{"id": "{page-id}_{post-id}"}`, and with
+  `fields=id,permalink_url` (read-after-write) also the post's permalink;
+  posting needs the Page task CREATE_CONTENT and the permission
+  `pages_manage_posts` (https://developers.facebook.com/docs/pages-api/getting-started);
 - errors: https://developers.facebook.com/docs/graph-api/guides/error-handling —
   `{"error": {"message", "type", "code", "error_subcode", "fbtrace_id"}}`;
-  1, 2 (temporary), 4, 17, 32, 341, 613 (throttling) and 368 (temporary block)
-  are retried; 190 and 102 mean the token expired or was revoked; 10 and
-  200-299 mean a permission is missing;
+  codes 1 and 2 are "temporary, retry", but a create answered that way may
+  have happened all the same: arsduo/koala#699 (HTTP 500 code 2 on every
+  attempt, seven identical posts on the Page) and koala#397 (a comment posted
+  despite a 500), so they are unclear here, never retried blindly (see
+  `facebook_graph`); 506 is a duplicate post (facebookarchive/php-graph-sdk's
+  FacebookResponseException maps it apart, with the 458-467 login subcodes);
 - usage headers: https://developers.facebook.com/docs/graph-api/overview/rate-limiting —
   `X-App-Usage`, `X-Page-Usage` and `X-Business-Use-Case-Usage`
   (`{"<id>": [{"type", "call_count", "total_cputime", "total_time",
-  "estimated_time_to_regain_access"}]}`, minutes).
+  "estimated_time_to_regain_access"}]}`, minutes); calls with a Page token
+  fall under the Business Use Case limits (error 80001);
+- `appsecret_proof`: https://developers.facebook.com/docs/graph-api/securing-requests —
+  HMAC-SHA256 of the access token keyed with the app secret, hex, on every
+  call when the app has "Require App Secret" on (else code 100 "API calls
+  from the server require an appsecret_proof argument" / "Invalid
+  appsecret_proof provided in the API argument", php-graph-sdk #26, #986);
+- `debug_token`: https://developers.facebook.com/docs/graph-api/reference/debug_token —
+  with an app token `{app-id}|{app-secret}`: `is_valid`, `type`, `expires_at`
+  (0 = never), `data_access_expires_at`, `scopes`, `granular_scopes`.
 Reads send the token as `Authorization: Bearer`, so it never sits in a URL.
 The channel is in `facebook_channel`, the Graph request and reply shapes in `facebook_graph`.
 """
@@ -34,7 +49,7 @@ __all__ = ["FacebookSettings", "build", "problems", "CHANNEL"]
 
 @dataclass(frozen=True, kw_only=True)
 class FacebookSettings:
-    """The `[channels.facebook]` table: the Page, the Graph endpoint, the token's variable, the post template."""
+    """The `[channels.facebook]` table: the Page, the Graph endpoint, the secrets' variables, the post template."""
 
     enabled: bool = True
     dry_run: bool = True
@@ -47,6 +62,10 @@ class FacebookSettings:
     link: str = ""
     template: str = DEFAULT_TEMPLATE
     max_wait_seconds: float = 300.0
+    app_id: str = ""  # with the app secret: `loa channels check` reads the token's permissions and expiry
+    app_secret_env: str = "LOA_FACEBOOK_APP_SECRET"
+    appsecret_proof: bool = False  # send appsecret_proof on every call (apps with "Require App Secret" on)
+    recheck_seconds: float = 30.0  # after an unclear reply and no post found: wait, look again, only then repost
 
 
 def build(settings: FacebookSettings, context: Context) -> FacebookChannel | None:
@@ -57,7 +76,9 @@ def build(settings: FacebookSettings, context: Context) -> FacebookChannel | Non
         settings,
         session=make_session(context.user_agent, settings.timeout_seconds),
         token=partial(context.secret, settings.token_env),
+        app_secret=partial(context.secret, settings.app_secret_env),
         journal=Journal(context.data_dir / "journal" / FacebookChannel.name),
+        now=context.now,
     )
 
 
@@ -72,6 +93,8 @@ def problems(settings: FacebookSettings, listed: bool) -> Iterator[Problem]:
         )
     if settings.max_wait_seconds < 0:
         yield Problem(key="max_wait_seconds", expected="exp_non_negative", value=settings.max_wait_seconds)
+    if settings.recheck_seconds < 0:
+        yield Problem(key="recheck_seconds", expected="exp_non_negative", value=settings.recheck_seconds)
 
 
 CHANNEL = ChannelType(settings=FacebookSettings, build=build, problems=problems)

@@ -125,7 +125,8 @@ def deliver(
                 note(app, logging.ERROR, "log_channel_stopped", channel=channel.name, reason=message)
                 return Delivery(outcome=Outcome.failed, error_code=exc.code, error_message=message)
             links = {"external_id": exc.params.get("external_id"), "external_url": exc.params.get("external_url")}
-            if exc.sent:
+            # `sent` and `retryable` together: unclear, but the channel asks to look again after the wait
+            if exc.sent and not (exc.retryable and attempt < policy.max_attempts):
                 note(
                     app, logging.ERROR, "log_unclear", airing=broadcast.airing_id, channel=channel.name, reason=message
                 )
