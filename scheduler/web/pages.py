@@ -19,7 +19,7 @@ from broadcasts.models import Outcome
 from scheduler.errors import UsageError
 from scheduler.messages import render
 from scheduler.programme.times import day_range, format_local, parse_local_date
-from scheduler.report.files import MEDIA_TYPES, report_bytes, sections
+from scheduler.report.files import MEDIA_TYPES, RATE_FORMAT, rate_text, report_bytes, sections
 from scheduler.report.labels import default_report_name, period_text
 from scheduler.report.svg import report_charts
 from scheduler.services import approval, console, records, users
@@ -267,9 +267,11 @@ def _today() -> date:
 
 @bp.app_template_filter("cell")
 def cell(value: Any, fmt: str | None = None) -> str:
-    """A report table cell as text: dates as dd/mm/yyyy (with the time when the column has one)."""
+    """A report table cell as text: dates as dd/mm/yyyy (with the time when the column has one), rates as 91.7%."""
     if value is None:
         return ""
+    if fmt == RATE_FORMAT and isinstance(value, float):
+        return rate_text(value)
     if isinstance(value, datetime):
         return value.strftime("%d/%m/%Y %H:%M")
     if isinstance(value, date):
