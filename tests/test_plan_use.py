@@ -120,7 +120,10 @@ def test_plan_show_marks_pin_skip_and_plan_item_takes_a_plan(tmp_path, capsys):
     config = write_config(tmp_path, f"sqlite:///{tmp_path / 'loa.db'}")
     assert loa(capsys, config, "plan", "import", str(sample_plan_path()))[0] == 0
     assert loa(capsys, config, "plan", "import", str(other_plan(tmp_path)))[0] == 0
-    assert loa(capsys, config, "plan", "item", "2", "--pin", "--order", "1")[0] == 0  # the plan in use: 1
+    code, out, _ = loa(capsys, config, "plan", "item", "2", "--pin", "--order", "1")  # in the plan in use: 1
+    assert code == 0 and out.strip() == "Nội dung 2: xoay vòng = ghim, thứ tự = 1."
+    code, out, _ = loa(capsys, config, "--lang", "en", "plan", "item", "2", "--order", "1")
+    assert out.strip() == "Item 2: rotation = pinned, order = 1."
     code, out, err = loa(capsys, config, "plan", "item", "3", "--skip", "--plan", "2")
     assert code == 0, err
     code, out, _ = loa(capsys, config, "plan", "show", "1")

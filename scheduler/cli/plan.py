@@ -14,6 +14,8 @@ from scheduler.messages import text
 
 __all__ = ["plan"]
 
+_ROTATION_CODES = {"pinned": "rotation_pinned", "skipped": "rotation_skipped"}
+
 
 @click.group()
 def plan() -> None:
@@ -89,8 +91,7 @@ def _plan_summary(parsed: Any, lang: str, rotation: dict[str, tuple[str, int | N
 
 def _rotation_marks(lang: str, mode: str, order: int | None) -> str:
     """ "[ghim, thứ tự 2] " for an item pinned second in the rotation; "" for a normal one."""
-    codes = {"pinned": "rotation_pinned", "skipped": "rotation_skipped"}
-    marks = [text(codes[mode], lang)] if mode in codes else []
+    marks = [text(_ROTATION_CODES[mode], lang)] if mode in _ROTATION_CODES else []
     if order is not None:
         marks.append(text("rotation_order", lang, order=order))
     return f"[{', '.join(marks)}] " if marks else ""
@@ -213,7 +214,7 @@ def plan_item(ref: str, mode: str | None, order: int | None, plan_id: int | None
             "rotation_set",
             state.language,
             ref=item.ref,
-            mode=item.rotation,
+            mode=text(_ROTATION_CODES.get(item.rotation, "rotation_normal"), state.language),
             order=item.rotation_order if item.rotation_order is not None else "-",
         )
     )

@@ -139,6 +139,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "h_plan_in_use": ("Đang dùng", "In use"),
     "plan_in_use_mark": ("đang dùng", "in use"),
+    "rotation_normal": ("bình thường", "normal"),
     "rotation_pinned": ("ghim", "pinned"),
     "rotation_skipped": ("bỏ qua", "skipped"),
     "rotation_order": ("thứ tự {order}", "order {order}"),
