@@ -23,12 +23,20 @@ __all__ = [
     "PROBLEM_OUTCOMES",
     "LATE_SECONDS",
     "NO_RECORD",
+    "DRY_RUN",
+    "success_rate",
 ]
 
 SUCCESS = frozenset({Outcome.aired.value, Outcome.posted.value})
 PROBLEM_OUTCOMES = (Outcome.failed.value, Outcome.missed.value, Outcome.unknown.value, Outcome.skipped.value)
 LATE_SECONDS = 60.0  # an airing that starts this late counts as late in the statistics
 NO_RECORD = "no_record"  # a problem outcome: due long ago, still pending, nothing logged
+DRY_RUN = Outcome.dry_run.value  # a rehearsal: neither a success nor a failure, left out of the rates
+
+
+def success_rate(done: int, counted: int) -> float | None:
+    """The share of airings that went out, of those that were meant to (dry runs left out); None if none were."""
+    return round(done / counted, 4) if counted else None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -74,6 +82,24 @@ class ChannelTotal:
     @property
     def done(self) -> int:
         return sum(n for outcome, n in self.counts.items() if outcome in SUCCESS)
+
+    @property
+    def dry_runs(self) -> int:
+        return self.counts.get(DRY_RUN, 0)
+
+    @property
+    def counted(self) -> int:
+        """Airings that were meant to go out for real: all but the dry runs."""
+        return self.airings - self.dry_runs
+
+    @property
+    def problem_count(self) -> int:
+        """Failed, missed, skipped or unclear: what was meant to go out and did not."""
+        return self.counted - self.done
+
+    @property
+    def success_rate(self) -> float | None:
+        return success_rate(self.done, self.counted)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -163,6 +189,19 @@ class Report:
         return sum(t.done for t in self.totals)
 
     @property
+    def dry_runs(self) -> int:
+        return sum(t.dry_runs for t in self.totals)
+
+    @property
+    def problem_count(self) -> int:
+        """Airings meant to go out that did not (dry runs are neither done nor problems)."""
+        return sum(t.problem_count for t in self.totals)
+
+    @property
+    def success_rate(self) -> float | None:
+        return success_rate(self.done, self.airings - self.dry_runs)
+
+    @property
     def radio_minutes(self) -> float:
         return sum(d.minutes for d in self.days)
 
@@ -198,14 +237,25 @@ def report_json(report: Report) -> dict[str, Any]:
         "summary": {
             "airings": report.airings,
             "done": report.done,
-            "problems": report.airings - report.done,
+            "problems": report.problem_count,
+            "dry_runs": report.dry_runs,
+            "success_rate": report.success_rate,
             "radio_minutes": round(report.radio_minutes, 2),
             "items": len(report.items),
             "items_covered": report.items_covered,
             "items_not_aired": [i.ref for i in report.items if not i.covered],
         },
         "totals": [
-            {"channel": t.channel, "counts": dict(t.counts), "done": t.done, "airings": t.airings, "records": t.records}
+            {
+                "channel": t.channel,
+                "counts": dict(t.counts),
+                "done": t.done,
+                "problems": t.problem_count,
+                "dry_runs": t.dry_runs,
+                "success_rate": t.success_rate,
+                "airings": t.airings,
+                "records": t.records,
+            }
             for t in report.totals
         ],
         "items": [

@@ -130,8 +130,11 @@ class Plan(Base):
     channels: Mapped[list[str]] = mapped_column(JSON, default=list)
     source_name: Mapped[str] = mapped_column(String(255))
     sha256: Mapped[str] = mapped_column(String(64))
+    # sha256 of the parsed content (scheduler.plans.parse.plan_fingerprint): the same plan in another file format
+    content_sha256: Mapped[str | None] = mapped_column(String(64), index=True)
     imported_at: Mapped[datetime]
-    active: Mapped[bool] = mapped_column(default=True)
+    # The plan in use (đang dùng): at most one per station; rotation, `queue --item` and the report read it.
+    active: Mapped[bool] = mapped_column(default=False)
     items: Mapped[list[ContentItem]] = relationship(
         back_populates="plan", order_by="ContentItem.position", cascade="all, delete-orphan"
     )

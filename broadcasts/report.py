@@ -42,7 +42,7 @@ _ANNOUNCEMENTS = frozenset({"opening", "closing"})
 
 
 def active_plan(session: Session, station_id: int) -> Plan | None:
-    """The plan in force: the newest active plan of the station."""
+    """The plan in use: the station's active plan (at most one is active; the newest if an old store has more)."""
     return session.scalar(
         select(Plan)
         .where(Plan.station_id == station_id, Plan.active.is_(True))

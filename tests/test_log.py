@@ -160,6 +160,31 @@ def test_csv_has_the_contract_and_titles(logged, capsys):
     assert "Nộp thuế đất đúng hạn" in row and "+07:00" in row
 
 
+def test_csv_keeps_formula_like_text_as_text(logged, capsys):
+    import csv
+    import io
+
+    from scheduler.app import build_app
+    from scheduler.config import load_config
+
+    app = build_app(load_config(logged))
+    try:
+        LogBuilder(app.sessions, app.station_id).record(
+            "zalo",
+            "failed",
+            local(2026, 11, 9, 6),
+            title='=HYPERLINK("http://evil.example","x")',
+            error_message="@SUM(1)",
+        )
+    finally:
+        app.close()
+    code, out, err = run(capsys, "--config", str(logged), "log", "--format", "csv", "--channel", "zalo")
+    assert code == 0, err
+    row = list(csv.DictReader(io.StringIO(out)))[-1]
+    assert row["title"] == '\'=HYPERLINK("http://evil.example","x")' and row["error_message"] == "'@SUM(1)"
+    assert row["due_at"].startswith("2026-11-09")  # times and numbers are left alone
+
+
 @pytest.mark.parametrize(
     "args, words",
     [

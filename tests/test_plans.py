@@ -44,6 +44,7 @@ def test_public_names() -> None:
         "ParsedPlan",
         "import_json",
         "parse_plan",
+        "plan_fingerprint",
     }
 
 

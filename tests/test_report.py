@@ -169,7 +169,13 @@ def test_workbook_has_the_sheets_numbers_and_charts(app, tmp_path):
     assert "Thử Nghiệm, ngày 23 tháng 11 năm 2026" in texts
     rows = {r[0]: r for r in summary.iter_rows(values_only=True) if r[0]}
     assert rows["Truyền thanh"][1] == 8 and rows["Truyền thanh"][3] == 1  # aired, failed
-    assert rows["Tổng cộng"][8] == 11 and rows["Tổng cộng"][9] == 16  # done, airings
+    total = rows["Tổng cộng"]  # aired..unknown, done, problems, success rate, dry runs, airings, records
+    assert (total[7], total[8], total[10], total[11]) == (11, 4, 1, 16)
+    assert total[9] == pytest.approx(11 / 15, abs=1e-4)  # the dry run is left out of the rate
+    rate_cell = next(r for r in summary.iter_rows() if r[0].value == "Tổng cộng")[9]
+    assert rate_cell.number_format == "0.0%"
+    assert rows["Lỗi, bỏ lỡ, bỏ qua, chưa rõ kết quả"][1] == 4 and rows["Chạy thử (không đăng thật)"][1] == 1
+    assert rows["Tỷ lệ thành công (không tính chạy thử)"][1] == "73.3%"
     assert rows["Tổng thời lượng phát thanh (phút)"][1] == 15.0
     assert rows["Số nội dung kế hoạch đã được tuyên truyền"][1] == "4/5"
     assert chart_kinds(summary) == ["BarChart", "LineChart"]
@@ -214,6 +220,8 @@ def test_csv_report_has_every_section(app, tmp_path):
         assert heading in firsts
     radio = next(r for r in rows if r and r[0] == "Truyền thanh")
     assert radio[1:4] == ["8", "0", "1"]
+    facebook = next(r for r in rows if r and r[0] == "Facebook")
+    assert facebook[7:13] == ["2", "1", "66.7%", "1", "4", "5"]  # done, problems, rate, dry runs, airings, records
     assert ["2026-11-03", "Thứ Ba", "2", "5.5"] in rows
 
 
@@ -288,6 +296,7 @@ def test_loa_report_writes_xlsx_and_csv(tmp_path, db_url, capsys, monkeypatch):
     assert (tmp_path / "bao-cao-thu-nghiem-2026-09.xlsx").exists()
     assert (tmp_path / "bao-cao-thu-nghiem-2026-09.xlsx").stat().st_mode & 0o777 == 0o644  # others may read it
     assert "bao-cao-thu-nghiem-2026-09.xlsx" in out and "1/2" in out and "4.0" in out
+    assert "1 lỗi, bỏ lỡ, bỏ qua hoặc chưa rõ, 0 chạy thử (không tính); tỷ lệ thành công 50.0%" in out
     code, out, err = loa(
         capsys,
         "--config",
@@ -306,6 +315,7 @@ def test_loa_report_writes_xlsx_and_csv(tmp_path, db_url, capsys, monkeypatch):
     assert code == 0, err
     figures = json.loads(out)
     assert figures["airings"] == 2 and figures["done"] == 1 and figures["radio_minutes"] == 4.0
+    assert (figures["problems"], figures["dry_runs"], figures["success_rate"]) == (1, 0, 0.5)
     assert figures["items_not_aired"] == ["2"]
     assert (tmp_path / "a.xlsx").exists() and (tmp_path / "b.csv").exists()
 
@@ -386,3 +396,83 @@ def test_svg_chart_text_is_escaped():
     svg = column_chart("<b>&", ["<script>alert(1)</script>"], [Series(name='"x"', color="#000", values=(3.0,))])
     assert "<script>" not in svg and "&lt;script&gt;" in svg
     assert ET.fromstring(svg).get("aria-label") == "<b>&"
+
+
+def default_config_month(app) -> None:
+    """A month as the default config makes it: the radio airs, Facebook and Zalo only rehearse (dry run)."""
+    b = LogBuilder(app.sessions, app.station_id)
+    b.plan(["1", "2"])
+    for day in (2, 3, 4, 5):
+        b.record("radio", "aired", local(2026, 11, day, 6), item="1", seconds=60)
+        b.record("facebook", "dry_run", local(2026, 11, day, 6), item="1")
+        b.record("zalo", "dry_run", local(2026, 11, day, 6), item="1")
+    b.record("radio", "failed", local(2026, 11, 6, 6), item="2", error_code="sink_failed", error_message="hỏng")
+
+
+def test_dry_runs_are_their_own_column_left_out_of_the_rates(app, tmp_path):
+    from broadcasts.figures import report_json
+
+    default_config_month(app)
+    report = make_report(app, Period.month(2026, 11))
+    assert (report.airings, report.done, report.problem_count, report.dry_runs) == (13, 4, 1, 8)
+    assert report.success_rate == 0.8 and len(report.problems) == 1  # the errors sheet and the summary agree
+    totals = {t.channel: t for t in report.totals}
+    assert (totals["facebook"].done, totals["facebook"].problem_count, totals["facebook"].dry_runs) == (0, 0, 4)
+    assert totals["facebook"].success_rate is None and totals["radio"].success_rate == 0.8
+
+    summary = report_json(report)["summary"]
+    assert (summary["problems"], summary["dry_runs"], summary["success_rate"]) == (1, 8, 0.8)
+    zalo = next(t for t in report_json(report)["totals"] if t["channel"] == "zalo")
+    assert (zalo["done"], zalo["problems"], zalo["dry_runs"], zalo["success_rate"]) == (0, 0, 4, None)
+
+    book = load_workbook(write_report(report, tmp_path / "r.xlsx"))
+    rows = {r[0]: r for r in book["Tổng hợp"].iter_rows(values_only=True) if r[0]}
+    assert rows["Lỗi, bỏ lỡ, bỏ qua, chưa rõ kết quả"][1] == 1 and rows["Chạy thử (không đăng thật)"][1] == 8
+    assert rows["Tỷ lệ thành công (không tính chạy thử)"][1] == "80.0%"
+    header = next(r for r in book["Tổng hợp"].iter_rows(values_only=True) if r[0] == "Kênh")
+    assert header[7:11] == ("Thành công", "Lỗi, bỏ lỡ, bỏ qua, chưa rõ", "Tỷ lệ thành công", "Chạy thử")
+    assert rows["Facebook"][7:12] == (0, 0, None, 4, 4)
+
+    rows_csv = list(csv.reader(write_report(report, tmp_path / "r.csv").read_text(encoding="utf-8-sig").splitlines()))
+    assert ["Lỗi, bỏ lỡ, bỏ qua, chưa rõ kết quả", "1"] in rows_csv and ["Chạy thử (không đăng thật)", "8"] in rows_csv
+    assert next(r for r in rows_csv if r and r[0] == "Zalo")[7:12] == ["0", "0", "", "4", "4"]
+    assert next(r for r in rows_csv if r and r[0] == "Tổng cộng")[7:12] == ["4", "1", "80.0%", "8", "13"]
+
+
+FORMULAS = ('=HYPERLINK("http://evil.example","x")', "+1+1", "-2+3", "@SUM(A1:A2)", "\t=1+1", "\r=1+1", "  =1")
+
+
+@pytest.mark.parametrize("formula", FORMULAS, ids=repr)
+def test_formula_like_text_stays_text_in_both_files(app, tmp_path, formula):
+    from sqlalchemy import update
+
+    from broadcasts.models import ContentItem
+
+    b = LogBuilder(app.sessions, app.station_id)
+    b.plan(["1"])
+    with app.sessions.begin() as session:
+        session.execute(update(ContentItem).where(ContentItem.id == b.items["1"]).values(text=formula))
+    b.record("radio", "aired", local(2026, 11, 2, 6), item="1", seconds=60)
+    b.record("radio", "failed", local(2026, 11, 3, 6), title=formula, error_code="x", error_message=formula)
+    report = make_report(app, Period.month(2026, 11))
+
+    book = load_workbook(write_report(report, tmp_path / "r.xlsx"))
+    cells = [c for ws in book.worksheets for row in ws.iter_rows() for c in row if c.value is not None]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]  # no formula anywhere in the workbook
+    planted = [c for c in cells if isinstance(c.value, str) and c.value.strip() == formula.strip()]
+    assert len(planted) >= 3 and all(c.data_type == "s" and c.quotePrefix for c in planted)  # item, title, reason
+    item_cell = next(c for c in cells if isinstance(c.value, str) and c.value.endswith(formula.strip()))
+    assert item_cell.data_type == "s"
+
+    with open(write_report(report, tmp_path / "r.csv"), encoding="utf-8-sig", newline="") as handle:
+        values = [v for row in csv.reader(handle) for v in row]
+    risky = [v for v in values if v.lstrip(" ").startswith(("=", "+", "-", "@", "\t", "\r")) and v.strip() != "-"]
+    assert not risky, risky
+    assert values.count("'" + formula) >= 2  # the bulletin title and the reason, behind an apostrophe
+
+
+def test_ordinary_text_and_numbers_are_left_alone():
+    from scheduler.report.cells import csv_text, looks_like_formula
+
+    assert csv_text("Tuyên truyền: 1+1") == "Tuyên truyền: 1+1" and csv_text("-") == "-" and csv_text(-3) == -3
+    assert not looks_like_formula("Bản tin 14h") and looks_like_formula("  @x") and looks_like_formula("\r=1")

@@ -128,9 +128,13 @@ def test_report_as_json_and_as_files(client, app, tokens):
     body = report.get_json()
     assert body["period"] == {"first": "2026-11-01", "last": "2026-11-30", "kind": "month"}
     assert body["summary"]["airings"] == 16 and body["summary"]["done"] == 11
+    assert (body["summary"]["problems"], body["summary"]["dry_runs"]) == (4, 1)  # a dry run is not a problem
+    assert body["summary"]["success_rate"] == round(11 / 15, 4)
     assert body["summary"]["items_not_aired"] == ["3"] and body["summary"]["radio_minutes"] == 15.0
     radio = next(t for t in body["totals"] if t["channel"] == "radio")
     assert radio["counts"]["aired"] == 8 and radio["done"] == 8
+    facebook = next(t for t in body["totals"] if t["channel"] == "facebook")
+    assert (facebook["done"], facebook["problems"], facebook["dry_runs"], facebook["airings"]) == (2, 1, 1, 4)
     assert len(body["days"]) == 30 and body["problems"][0]["outcome"] == "missed"
     assert body["issued_at"].endswith("+07:00")
     default = client.get("/api/report", headers=tokens["an"]).get_json()

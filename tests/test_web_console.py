@@ -336,6 +336,8 @@ def test_reports_page_shows_the_figures_charts_and_downloads(client, app):
     page = client.get("/reports?month=2026-11").get_data(as_text=True)
     assert "Tháng 11 năm 2026" in page and "I. KẾT QUẢ CHUNG" in page
     assert "<dd>16</dd>" in page and "<dd>11</dd>" in page and "<dd>4/5</dd>" in page  # airings, done, items
+    assert "<dt>Chạy thử (không đăng thật)</dt><dd>1</dd>" in page  # a dry run is neither done nor a problem
+    assert "<dt>Lỗi, bỏ lỡ, bỏ qua, chưa rõ kết quả</dt><dd>4</dd>" in page and "<td>73.3%</td>" in page
     assert page.count("<svg") == 3 and "<script" not in page.split("<main>")[1]
     assert 'class="chart chart-channels"' in page and 'data-value="8"' in page  # radio: 8 aired
     assert "Số phút phát thanh mỗi ngày" in page and 'class="flagged"' in page  # item 3 was not aired
@@ -343,7 +345,7 @@ def test_reports_page_shows_the_figures_charts_and_downloads(client, app):
     assert xlsx.status_code == 200 and "bao-cao-thu-nghiem-2026-11.xlsx" in xlsx.headers["Content-Disposition"]
     book = load_workbook(io.BytesIO(xlsx.data))
     rows = {r[0]: r for r in book["Tổng hợp"].iter_rows(values_only=True) if r[0]}
-    assert rows["Tổng cộng"][8] == 11 and rows["Tổng cộng"][9] == 16
+    assert rows["Tổng cộng"][7] == 11 and rows["Tổng cộng"][11] == 16  # done, airings (after the rate, dry runs)
     csv_file = client.get("/reports/download.csv?month=2026-11")
     assert csv_file.data.startswith(b"\xef\xbb\xbf") and "II. SỐ LƯỢT THEO KÊNH VÀ KẾT QUẢ" in csv_file.data.decode()
     english = client.get("/reports?month=2026-11&lang=en").get_data(as_text=True)

@@ -214,7 +214,7 @@ def test_every_page_the_report_download_and_listen(browser, served, tmp_path):
     download.save_as(saved)
     book = load_workbook(saved)
     rows = {r[0]: r for r in book["Tổng hợp"].iter_rows(values_only=True) if r[0]}
-    assert rows["Truyền thanh"][1] == 16 and rows["Tổng cộng"][9] == 19  # 16 aired + 1 missed, 2 posts
+    assert rows["Truyền thanh"][1] == 16 and rows["Tổng cộng"][11] == 19  # 16 aired + 1 missed, 2 posts
     page.fill("input[name=month]", "2026-11")
     page.click("#report-month button[type=submit]")
     page.wait_for_url("**/reports?month=2026-11")

@@ -121,7 +121,12 @@ def log_json(records: Sequence[LogRecord], tz: ZoneInfo) -> str:
 
 
 def log_csv(records: Sequence[LogRecord], tz: ZoneInfo, titles: Mapping[int, str] | None = None) -> str:
-    """The contract fields, lateness and (when known) the bulletin title, one record a row."""
+    """The contract fields, lateness and (when known) the bulletin title, one record a row.
+
+    Text that a spreadsheet program would run as a formula (a title starting with `=`, ...) gets a leading
+    apostrophe, as in the report's CSV."""
+    from scheduler.report.cells import csv_text
+
     buffer = io.StringIO()
     fields = [*CONTRACT_FIELDS, "late_seconds"] + (["title"] if titles is not None else [])
     writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n", extrasaction="ignore")
@@ -130,5 +135,5 @@ def log_csv(records: Sequence[LogRecord], tz: ZoneInfo, titles: Mapping[int, str
         row: dict[str, Any] = record_dict(r, tz)
         if titles is not None:
             row["title"] = titles.get(r.bulletin_id, "")
-        writer.writerow(row)
+        writer.writerow({key: csv_text(value) for key, value in row.items()})
     return buffer.getvalue()

@@ -50,7 +50,7 @@ def report_command(
     from scheduler.errors import UsageError
     from scheduler.messages import text
     from scheduler.programme.times import parse_local_date
-    from scheduler.report.files import SUFFIXES, write_report
+    from scheduler.report.files import SUFFIXES, rate_text, write_report
     from scheduler.report.labels import default_report_name, period_text
     from scheduler.services.records import choose_period, make_report
 
@@ -66,7 +66,6 @@ def report_command(
         period = choose_period(month=month, year=year, first=first_day, last=last_day, today=today)
         report = make_report(app, period, plan_id=plan_id)
     paths = [write_report(report, Path(out), lang) for out in (outs or (default_report_name(report),))]
-    problems = report.airings - report.done
     if as_json:
         say(
             json.dumps(
@@ -75,7 +74,9 @@ def report_command(
                     "files": [str(p) for p in paths],
                     "airings": report.airings,
                     "done": report.done,
-                    "problems": problems,
+                    "problems": report.problem_count,
+                    "dry_runs": report.dry_runs,
+                    "success_rate": report.success_rate,
                     "radio_minutes": round(report.radio_minutes, 2),
                     "items": len(report.items),
                     "items_covered": report.items_covered,
@@ -93,7 +94,9 @@ def report_command(
             lang,
             airings=report.airings,
             done=report.done,
-            problems=problems,
+            problems=report.problem_count,
+            dry_runs=report.dry_runs,
+            rate=rate_text(report.success_rate),
             minutes=f"{report.radio_minutes:.1f}",
         )
     )

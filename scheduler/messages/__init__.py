@@ -140,7 +140,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "plan_item_not_found": (
         "Không tìm thấy nội dung tuyên truyền '{ref}' trong kế hoạch đang dùng.",
-        "Content item '{ref}' not found in the active plan.",
+        "Content item '{ref}' not found in the plan in use.",
     ),
     "no_active_plan": (
         "Chưa có kế hoạch nào được nhập. Dùng 'loa plan import TỆP'.",

@@ -144,4 +144,48 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "h_plan_file": ("Tệp", "File"),
     "log_empty": ("(nhật ký trống)", "(the log is empty)"),
     "second_signal": ("Nhận tín hiệu dừng lần hai: dừng ngay.", "Second signal: stopping at once."),
+    # the plan in use (loa plan use / list / show / import --use)
+    "plan_same_content": (
+        "Kế hoạch này đã có (kế hoạch số {id}, nhập từ tệp '{file}'), cùng nội dung; không lưu lại.",
+        "This plan is already stored (plan {id}, imported from '{file}') with the same content; not stored again.",
+    ),
+    "plan_now_in_use": (
+        "Kế hoạch số {id} là kế hoạch đang dùng: xoay vòng, 'loa queue --item' và báo cáo dùng kế hoạch này.",
+        "Plan {id} is the plan in use: rotation, 'loa queue --item' and the report work from it.",
+    ),
+    "plan_kept_in_use": (
+        "Kế hoạch đang dùng vẫn là số {current}. Để dùng kế hoạch này: loa plan use {id}",
+        "The plan in use is still plan {current}. To use this one: loa plan use {id}",
+    ),
+    "plan_held": (
+        "Chưa có kế hoạch đang dùng; kế hoạch số {id} chỉ được dùng khi người duyệt chọn nó (loa plan use {id}).",
+        "No plan is in use; plan {id} is used only once an approver chooses it (loa plan use {id}).",
+    ),
+    "plan_none_in_use": (
+        "Chưa chọn kế hoạch đang dùng. Chọn bằng: loa plan use SỐ",
+        "No plan is in use. Choose one with: loa plan use ID",
+    ),
+    "no_plan_in_use": (
+        "Chưa có kế hoạch đang dùng. Nhập bằng 'loa plan import TỆP' hoặc chọn bằng 'loa plan use SỐ'.",
+        "No plan is in use. Import one with 'loa plan import FILE' or choose one with 'loa plan use ID'.",
+    ),
+    "plan_used": (
+        "Từ bây giờ kế hoạch đang dùng là số {id}: {title}",
+        "The plan in use is now plan {id}: {title}",
+    ),
+    "plan_shown_in_use": ("(kế hoạch đang dùng)", "(the plan in use)"),
+    "plan_shown_not_in_use": (
+        "(không phải kế hoạch đang dùng; chọn bằng: loa plan use {id})",
+        "(not the plan in use; choose it with: loa plan use {id})",
+    ),
+    "plan_item_not_in_plan": (
+        "Không tìm thấy nội dung tuyên truyền '{ref}' trong kế hoạch số {plan}.",
+        "Content item '{ref}' not found in plan {plan}.",
+    ),
+    "h_plan_in_use": ("Đang dùng", "In use"),
+    "plan_in_use_mark": ("đang dùng", "in use"),
+    "rotation_normal": ("bình thường", "normal"),
+    "rotation_pinned": ("ghim", "pinned"),
+    "rotation_skipped": ("bỏ qua", "skipped"),
+    "rotation_order": ("thứ tự {order}", "order {order}"),
 }

@@ -12,7 +12,6 @@ __all__ = [
     "LOG_HEADERS",
     "NOTE_LABELS",
     "KIND_LABELS",
-    "ROTATION_LABELS",
     "WEEKDAY_LABELS",
     "MONTH_NAMES",
 ]
@@ -104,10 +103,6 @@ LOG_HEADERS = {  # the columns of `loa log`
 NOTE_LABELS = {  # what a log record's detail notes (reconciled, marked, recovered)
     "vi": {"reconciled": "đối soát", "marked_by_operator": "người trực ghi nhận", "recovered": "khôi phục"},
     "en": {"reconciled": "reconciled", "marked_by_operator": "marked by operator", "recovered": "recovered"},
-}
-ROTATION_LABELS = {  # a plan item's place in the rotation (`loa plan item --pin|--skip|--normal`)
-    "vi": {"pinned": "được ghim", "skipped": "bỏ qua", "normal": "bình thường"},
-    "en": {"pinned": "pinned", "skipped": "skipped", "normal": "normal"},
 }
 KIND_LABELS = {  # what a NotFoundError's `kind` names
     "vi": {

@@ -49,10 +49,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "report_written": ("Đã ghi báo cáo {period}: {path}", "Wrote the report for {period}: {path}"),
     "report_summary": (
-        "{airings} lượt phát/đăng theo lịch: {done} thành công, {problems} lỗi, bỏ lỡ hoặc chưa rõ; "
-        "{minutes} phút phát thanh.",
-        "{airings} scheduled airings and posts: {done} done, {problems} failed, missed or unclear; "
-        "{minutes} minutes on the radio.",
+        "{airings} lượt phát/đăng theo lịch: {done} thành công, {problems} lỗi, bỏ lỡ, bỏ qua hoặc chưa rõ, "
+        "{dry_runs} chạy thử (không tính); tỷ lệ thành công {rate}; {minutes} phút phát thanh.",
+        "{airings} scheduled airings and posts: {done} done, {problems} failed, missed, skipped or unclear, "
+        "{dry_runs} dry runs (not counted); success rate {rate}; {minutes} minutes on the radio.",
     ),
     "report_items": (
         "{covered}/{items} nội dung của kế hoạch '{plan}' đã được tuyên truyền; chưa phát: {missing}.",
@@ -128,6 +128,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "r_k_airings": ("Tổng số lượt phát, đăng theo lịch", "Scheduled airings and posts"),
     "r_k_done": ("Thành công (đã phát, đã đăng)", "Done (aired, posted)"),
     "r_k_problems": ("Lỗi, bỏ lỡ, bỏ qua, chưa rõ kết quả", "Failed, missed, skipped or unclear"),
+    "r_k_dry_runs": ("Chạy thử (không đăng thật)", "Dry runs (nothing posted)"),
+    "r_k_rate": ("Tỷ lệ thành công (không tính chạy thử)", "Success rate (dry runs left out)"),
+    "r_problems": ("Lỗi, bỏ lỡ, bỏ qua, chưa rõ", "Failed, missed, skipped, unclear"),
+    "r_rate": ("Tỷ lệ thành công", "Success rate"),
+    "r_dry_run_note": (
+        "Lượt chạy thử (kênh đặt dry_run = true) không đăng gì thật: không tính là thành công, cũng không tính là lỗi.",
+        "Dry runs (a channel with dry_run = true) post nothing for real: neither a success nor a failure.",
+    ),
     "r_k_minutes": ("Tổng thời lượng phát thanh (phút)", "Radio air time (minutes)"),
     "r_k_items": ("Số nội dung kế hoạch đã được tuyên truyền", "Plan items that went out"),
     "r_k_missing": ("Nội dung chưa được tuyên truyền", "Plan items not yet aired"),

@@ -206,4 +206,28 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Tạo mã mới bằng lệnh: loa user token TÊN --name TÊN-TÍCH-HỢP",
         "Create a token with: loa user token NAME --name INTEGRATION",
     ),
+    # the plan in use in the console
+    "w_plan_in_use": ("Đang dùng", "In use"),
+    "w_plan_use": ("Dùng kế hoạch này", "Use this plan"),
+    "w_plan_used": ("Kế hoạch số {id} là kế hoạch đang dùng.", "Plan {id} is now the plan in use."),
+    "w_plan_none_in_use": (
+        "Chưa có kế hoạch đang dùng: xoay vòng chưa có nội dung nào để phát.",
+        "No plan is in use: the rotation has nothing to air.",
+    ),
+    "w_plan_held": (
+        "Kế hoạch đã được lưu. Nội dung chỉ được xoay vòng khi người duyệt chọn đây là kế hoạch đang dùng.",
+        "The plan is stored. Its items go into rotation only once an approver makes it the plan in use.",
+    ),
+    "w_plan_not_in_use": (
+        "Kế hoạch đang dùng không đổi; bấm 'Dùng kế hoạch này' để chuyển sang kế hoạch này.",
+        "The plan in use is unchanged; press 'Use this plan' to switch to this one.",
+    ),
+    "w_plan_use_needs_approver": (
+        "Đây không phải kế hoạch đang dùng; chỉ người duyệt mới chọn được kế hoạch đang dùng.",
+        "This is not the plan in use; only an approver can choose the plan in use.",
+    ),
+    "w_plan_duplicate": (
+        "Kế hoạch này đã có (kế hoạch số {id}, từ tệp {file}); không lưu lại.",
+        "This plan is already stored (plan {id}, from {file}); not stored again.",
+    ),
 }

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,7 +30,7 @@ from scheduler.plans.syntax import (
     marker_of,
 )
 
-__all__ = ["CHANNEL_KINDS", "LOOKED_FOR", "ParsedItem", "ParsedPlan", "import_json", "parse_plan"]
+__all__ = ["CHANNEL_KINDS", "LOOKED_FOR", "ParsedItem", "ParsedPlan", "import_json", "parse_plan", "plan_fingerprint"]
 
 # How many candidate content sections are tried, in order, before giving up with "plan_no_items".
 _CANDIDATES = 5
@@ -116,6 +119,27 @@ def parse_plan(text: str, *, source: str = "<text>") -> ParsedPlan:
         channels=find_channels(lines, begin, range(section.start, section.end)),
         items=items,
     )
+
+
+def _norm(value: str | None) -> str | None:
+    return " ".join(unicodedata.normalize("NFC", value).split()) if value is not None else None
+
+
+def plan_fingerprint(plan: ParsedPlan) -> str:
+    """The plan's content as one sha256: the same plan read from a .txt and from a .docx gives the same value.
+
+    Over the title, year, issuer, channels and items (ref, parent, marker, text), texts in NFC with runs of
+    white space as one space. Migration 0006 computes the same value for plans stored before it: keep the two
+    in step.
+    """
+    content = {
+        "title": _norm(plan.title),
+        "year": plan.year,
+        "issuer": _norm(plan.issuer),
+        "channels": list(plan.channels),
+        "items": [[i.ref, i.parent, _norm(i.label), _norm(i.text)] for i in plan.items],
+    }
+    return hashlib.sha256(json.dumps(content, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()
 
 
 def import_json(plan: ParsedPlan) -> dict[str, Any]:

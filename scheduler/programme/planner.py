@@ -290,7 +290,7 @@ def upcoming(app: App, now: datetime, days: int) -> list[ProgrammeLine]:
 
 
 def active_plan(session: Session, station_id: int) -> Plan | None:
-    """The plan the station works from: the newest active one."""
+    """The plan in use: the station's active plan (at most one; chosen with `loa plan use`)."""
     return session.scalar(
         select(Plan)
         .where(Plan.station_id == station_id, Plan.active.is_(True))
@@ -298,23 +298,32 @@ def active_plan(session: Session, station_id: int) -> Plan | None:
     )
 
 
-def plan_item(session: Session, station_id: int, ref: str) -> ContentItem:
-    """Content item `ref` of the active plan, or a clear error."""
-    from scheduler.errors import UsageError
+def plan_item(session: Session, station_id: int, ref: str, plan_id: int | None = None) -> ContentItem:
+    """Content item `ref` of the plan in use (or of plan `plan_id`), or a clear error."""
+    from scheduler.errors import NotFoundError, UsageError
 
-    plan = active_plan(session, station_id)
+    if plan_id is not None:
+        plan = session.get(Plan, plan_id)
+        if plan is None or plan.station_id != station_id:
+            raise NotFoundError(kind="plan", id=plan_id)
+    else:
+        plan = active_plan(session, station_id)
     if plan is None:
-        raise UsageError("no_active_plan")
+        raise UsageError("no_plan_in_use")
     item = session.scalar(select(ContentItem).where(ContentItem.plan_id == plan.id, ContentItem.ref == ref))
     if item is None:
+        if plan_id is not None:
+            raise UsageError("plan_item_not_in_plan", ref=ref, plan=plan_id)
         raise UsageError("plan_item_not_found", ref=ref)
     return item
 
 
-def set_rotation(app: App, ref: str, *, mode: str | None = None, order: int | None = None) -> ContentItem:
-    """Pin, skip or reorder a content item of the active plan in the rotation."""
+def set_rotation(
+    app: App, ref: str, *, mode: str | None = None, order: int | None = None, plan_id: int | None = None
+) -> ContentItem:
+    """Pin, skip or reorder a content item of the plan in use (or of plan `plan_id`) in the rotation."""
     with app.sessions.begin() as session:
-        item = plan_item(session, app.station_id, ref)
+        item = plan_item(session, app.station_id, ref, plan_id)
         if mode is not None:
             item.rotation = mode
         if order is not None:

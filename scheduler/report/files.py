@@ -13,20 +13,34 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from broadcasts.figures import NO_RECORD, Report
+from broadcasts.figures import DRY_RUN, NO_RECORD, Report
 from broadcasts.models import Outcome
 from scheduler.errors import UsageError
 from scheduler.messages.labels import CHANNEL_LABELS, OUTCOME_LABELS, WEEKDAY_LABELS
+from scheduler.report.cells import csv_text
 from scheduler.report.labels import issue_line, label, local, period_text
 
-__all__ = ["Section", "sections", "write_report", "write_xlsx", "write_csv", "report_bytes", "SUFFIXES", "MEDIA_TYPES"]
+__all__ = [
+    "Section",
+    "sections",
+    "write_report",
+    "write_xlsx",
+    "write_csv",
+    "report_bytes",
+    "rate_text",
+    "RATE_FORMAT",
+    "SUFFIXES",
+    "MEDIA_TYPES",
+]
 
 SUFFIXES = (".xlsx", ".csv")
 MEDIA_TYPES = {
     ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     ".csv": "text/csv; charset=utf-8",
 }
-OUTCOME_COLUMNS = tuple(outcome.value for outcome in Outcome)
+# Dry runs have their own column after the rates: a rehearsal is neither done nor a problem.
+OUTCOME_COLUMNS = tuple(outcome.value for outcome in Outcome if outcome.value != DRY_RUN)
+RATE_FORMAT = "0.0%"
 
 
 @dataclass(kw_only=True)
@@ -53,36 +67,58 @@ def _outcome(lang: str, value: str) -> str:
     return OUTCOME_LABELS.get(lang, OUTCOME_LABELS["vi"]).get(value, value)
 
 
+def rate_text(rate: float | None) -> str:
+    """A success rate as the report prints it ("91.7%"), "-" when nothing was meant to go out."""
+    return "-" if rate is None else f"{rate * 100:.1f}%"
+
+
 def sections(report: Report, lang: str = "vi") -> list[Section]:
     """The report as tables, in the order they are filed."""
     L = lambda key, **kw: label(lang, key, **kw)  # noqa: E731
-    problems = report.airings - report.done
     missing = [i.ref for i in report.items if not i.covered]
     key_rows: list[list[Any]] = [
         [L("k_airings"), report.airings],
         [L("k_done"), report.done],
-        [L("k_problems"), problems],
+        [L("k_problems"), report.problem_count],
+        [L("k_dry_runs"), report.dry_runs],
+        [L("k_rate"), rate_text(report.success_rate)],
         [L("k_minutes"), round(report.radio_minutes, 1)],
     ]
     if report.plan_id is not None:
         key_rows.append([L("k_items"), f"{report.items_covered}/{len(report.items)}"])
         key_rows.append([L("k_missing"), ", ".join(missing) or "-"])
-    out = [Section(sheet="summary", heading=L("s1"), headers=[], rows=key_rows, notes=[L("count_note")])]
+    notes = [L("count_note"), L("dry_run_note")]
+    out = [Section(sheet="summary", heading=L("s1"), headers=[], rows=key_rows, notes=notes)]
+
+    def figures(counts: dict[str, int], done: int, problems: int, rate: float | None, dry: int) -> list[Any]:
+        return [*(counts.get(o, 0) for o in OUTCOME_COLUMNS), done, problems, rate, dry]
 
     totals: list[list[Any]] = [
-        [_channel(lang, t.channel), *(t.counts.get(o, 0) for o in OUTCOME_COLUMNS), t.done, t.airings, t.records]
+        [
+            _channel(lang, t.channel),
+            *figures(t.counts, t.done, t.problem_count, t.success_rate, t.dry_runs),
+            t.airings,
+            t.records,
+        ]
         for t in report.totals
     ]
-    grand: list[Any] = [L("total"), *(sum(r[i] for r in totals) for i in range(1, len(OUTCOME_COLUMNS) + 4))]
+    all_counts = {o: sum(t.counts.get(o, 0) for t in report.totals) for o in OUTCOME_COLUMNS}
+    grand: list[Any] = [
+        L("total"),
+        *figures(all_counts, report.done, report.problem_count, report.success_rate, report.dry_runs),
+        report.airings,
+        sum(t.records for t in report.totals),
+    ]
     out.append(
         Section(
             sheet="summary",
             heading=L("s2"),
             rows=totals,
             total=grand,
+            formats={len(OUTCOME_COLUMNS) + 3: RATE_FORMAT},
             headers=[L("channel")]
             + [_outcome(lang, o).capitalize() for o in OUTCOME_COLUMNS]
-            + [L("done"), L("airings"), L("records")],
+            + [L("done"), L("problems"), L("rate"), _outcome(lang, DRY_RUN).capitalize(), L("airings"), L("records")],
         )
     )
 
@@ -223,16 +259,16 @@ def write_csv(report: Report, path: Path, lang: str = "vi") -> Path:
         with open(target, "w", encoding="utf-8-sig", newline="") as handle:
             writer = csv.writer(handle)
             for line in _header_lines(report, lang):
-                writer.writerow([line])
+                writer.writerow([csv_text(line)])
             for section in sections(report, lang):
                 writer.writerow([])
-                writer.writerow([section.heading])
+                writer.writerow([csv_text(section.heading)])
                 if section.headers:
-                    writer.writerow(section.headers)
+                    writer.writerow([csv_text(h) for h in section.headers])
                 for row in section.rows + ([section.total] if section.total else []):
-                    writer.writerow([_csv_cell(v, section.formats.get(i)) for i, v in enumerate(row)])
+                    writer.writerow([csv_text(_csv_cell(v, section.formats.get(i))) for i, v in enumerate(row)])
                 for note in section.notes:
-                    writer.writerow([note])
+                    writer.writerow([csv_text(note)])
 
     return _atomic(path, write)
 
@@ -240,6 +276,8 @@ def write_csv(report: Report, path: Path, lang: str = "vi") -> Path:
 def _csv_cell(value: Any, fmt: str | None) -> Any:
     if value is None:
         return ""
+    if fmt == RATE_FORMAT and isinstance(value, float):
+        return rate_text(value)
     if hasattr(value, "strftime"):
         return value.strftime("%Y-%m-%d %H:%M" if fmt and "hh" in fmt else "%Y-%m-%d")
     return value

@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import Any, cast
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from broadcasts.figures import Report
+from scheduler.report.cells import looks_like_formula
 from scheduler.report.files import Section
 from scheduler.report.labels import label, period_text
 
@@ -25,12 +27,21 @@ _FLAG_FILL = PatternFill("solid", fgColor="F8CBAD")
 _WRAP = Alignment(wrap_text=True, vertical="top")
 _CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 _WIDTHS = {
-    "summary": [34, 11, 11, 11, 11, 11, 11, 11, 12, 12, 14],
+    "summary": [34, 11, 11, 11, 11, 11, 11, 11, 13, 12, 11, 12, 14],
     "items": [8, 60, 13, 13, 13, 10, 17, 24],
     "days": [14, 12, 10, 10],
     "problems": [6, 9, 17, 13, 14, 40, 18, 60, 22],
     "lateness": [16, 14, 14, 16, 16, 18, 16],
 }
+
+
+def _put(ws: Worksheet, row: int, column: int, value: Any) -> Cell:
+    """Write one cell; text that looks like a formula stays text (a string cell with the quote prefix)."""
+    cell = cast(Cell, ws.cell(row=row, column=column, value=value))
+    if looks_like_formula(value):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    return cell
 
 
 def _print_setup(ws: Worksheet, landscape: bool = True) -> None:
@@ -53,10 +64,10 @@ def _heading_block(ws: Worksheet, lines: list[str], width: int) -> int:
     """The official heading: station and nation side by side, then the title; returns the next free row."""
     station, nation, motto, issued, title, period, plan, source = lines
     half = max(2, width // 2)
-    ws.cell(row=1, column=1, value=station).font = _BOLD
-    ws.cell(row=1, column=half + 1, value=nation).font = _BOLD
-    ws.cell(row=2, column=half + 1, value=motto).font = Font(bold=True, underline="single")
-    ws.cell(row=3, column=half + 1, value=issued).font = Font(italic=True)
+    _put(ws, 1, 1, station).font = _BOLD
+    _put(ws, 1, half + 1, nation).font = _BOLD
+    _put(ws, 2, half + 1, motto).font = Font(bold=True, underline="single")
+    _put(ws, 3, half + 1, issued).font = Font(italic=True)
     for row, text, font in (
         (5, title, Font(bold=True, size=14)),
         (6, period, Font(bold=True)),
@@ -64,7 +75,7 @@ def _heading_block(ws: Worksheet, lines: list[str], width: int) -> int:
         (8, source, Font(italic=True, size=9)),
     ):
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
-        cell = ws.cell(row=row, column=1, value=text)
+        cell = _put(ws, row, 1, text)
         cell.font, cell.alignment = font, _CENTER
     ws.row_dimensions[7].height = 30
     return 10
@@ -72,12 +83,12 @@ def _heading_block(ws: Worksheet, lines: list[str], width: int) -> int:
 
 def _table(ws: Worksheet, section: Section, row: int) -> tuple[int, int, int]:
     """Write one section from `row`; returns (header row, last data row before the total, next free row)."""
-    ws.cell(row=row, column=1, value=section.heading).font = Font(bold=True, size=12)
+    _put(ws, row, 1, section.heading).font = Font(bold=True, size=12)
     row += 1
     header_row = row
     if section.headers:
         for col, text in enumerate(section.headers, start=1):
-            cell = ws.cell(row=row, column=col, value=text)
+            cell = _put(ws, row, col, text)
             cell.font, cell.fill, cell.alignment, cell.border = _BOLD, _HEAD_FILL, _CENTER, _BOX
         row += 1
     first = row
@@ -89,7 +100,7 @@ def _table(ws: Worksheet, section: Section, row: int) -> tuple[int, int, int]:
         _row(ws, row, section.total, section, bold=True)
         row += 1
     for note in section.notes:
-        ws.cell(row=row, column=1, value=note).font = Font(italic=True, size=9)
+        _put(ws, row, 1, note).font = Font(italic=True, size=9)
         row += 1
     return header_row, last, row + 1
 
@@ -98,7 +109,7 @@ def _row(
     ws: Worksheet, row: int, values: list[Any], section: Section, *, fill: PatternFill | None = None, bold: bool = False
 ) -> None:
     for col, value in enumerate(values, start=1):
-        cell = ws.cell(row=row, column=col, value=value)
+        cell = _put(ws, row, col, value)
         cell.border, cell.alignment = _BOX, _WRAP
         if col - 1 in section.formats:
             cell.number_format = section.formats[col - 1]
@@ -109,12 +120,12 @@ def _row(
 
 
 def _signature(ws: Worksheet, row: int, lang: str, width: int) -> None:
-    cell = ws.cell(row=row, column=1, value=label(lang, "recipients"))
+    cell = _put(ws, row, 1, label(lang, "recipients"))
     cell.alignment, cell.font = _WRAP, Font(italic=True, size=10)
     ws.row_dimensions[row].height = 48
     half = max(2, width // 2) + 1
-    ws.cell(row=row, column=half, value=label(lang, "signer")).font = _BOLD
-    ws.cell(row=row + 1, column=half, value=label(lang, "sign_hint")).font = Font(italic=True)
+    _put(ws, row, half, label(lang, "signer")).font = _BOLD
+    _put(ws, row + 1, half, label(lang, "sign_hint")).font = Font(italic=True)
 
 
 def build_workbook(report: Report, parts: list[Section], header: list[str], lang: str = "vi") -> Workbook:
@@ -131,7 +142,7 @@ def build_workbook(report: Report, parts: list[Section], header: list[str], lang
     rows = {key: _heading_block(sheets[key], header, width) if key == "summary" else 1 for key in SHEETS}
     for key in SHEETS[1:]:
         ws = sheets[key]
-        ws.cell(row=1, column=1, value=f"{report.station_name} — {period_text(report.period, lang)}").font = _BOLD
+        _put(ws, 1, 1, f"{report.station_name} — {period_text(report.period, lang)}").font = _BOLD
         rows[key] = 3
     placed: dict[str, tuple[int, int]] = {}
     for section in parts:

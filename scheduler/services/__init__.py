@@ -1,7 +1,7 @@
 """The use cases the command line, the web console and the API call; each takes an App.
 
 - `queue`: queue a bulletin on its channels, and the notices the operator gets about it;
-- `plans`: import a plan document, list the stored plans, read one back;
+- `plans`: import a plan document, choose the plan in use, list the stored plans, read one back;
 - `approval`: drafts, approve, reject, emergency;
 - `social`: check, reconcile, retry and mark the social channels;
 - `records`: the broadcast log's records and pages, the periodic report and its period;

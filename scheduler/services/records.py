@@ -102,7 +102,7 @@ def read_log_page(app: App, query: LogQuery) -> LogPage:
         if query.plan_id is not None or query.item_ref:
             plan = _check_plan(session, app.station_id, query.plan_id)
             if plan is None:
-                raise UsageError("no_active_plan")
+                raise UsageError("no_plan_in_use")
             if query.item_ref:
                 ref = query.item_ref.strip()
                 found = session.scalar(

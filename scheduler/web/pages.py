@@ -19,12 +19,12 @@ from broadcasts.models import Outcome
 from scheduler.errors import PlanError, UsageError
 from scheduler.messages import render
 from scheduler.programme.times import day_range, format_local, parse_local_date
-from scheduler.report.files import MEDIA_TYPES, report_bytes, sections
+from scheduler.report.files import MEDIA_TYPES, RATE_FORMAT, rate_text, report_bytes, sections
 from scheduler.report.labels import default_report_name, period_text
 from scheduler.report.svg import report_charts
 from scheduler.services import approval, console, records, users
 from scheduler.services import listen as listening
-from scheduler.services.plans import get_plan, import_plan, list_plans
+from scheduler.services.plans import get_plan, import_plan, list_plans, may_choose_plan, use_plan
 from scheduler.services.records import read_log
 from scheduler.web.auth import current, login_required
 
@@ -201,22 +201,43 @@ def plans() -> Any:
             path = Path(folder) / (secure_filename(upload.filename) or "plan.txt")
             upload.save(path)
             try:
-                imported = import_plan(g.loa, path)
+                imported = import_plan(g.loa, path, actor=current())
             except PlanError as exc:  # name the file as the user chose it, never the server's temporary folder
                 if "path" in exc.params:
                     exc.params["path"] = upload.filename
                 raise
         users.audit(g.loa, current(), "plan_import", f"plan:{imported.plan_id}", file=upload.filename)
-        flash(_t("w_imported", id=imported.plan_id, items=len(imported.parsed.items)))
+        if imported.duplicate:
+            flash(_t("w_plan_duplicate", id=imported.plan_id, file=imported.source_name))
+        else:
+            flash(_t("w_imported", id=imported.plan_id, items=len(imported.parsed.items)))
+        flash(_t("w_plan_used", id=imported.plan_id) if imported.in_use else _t(_plan_note(imported.held)))
         return redirect(url_for("pages.plan", plan_id=imported.plan_id))
-    return render_template("plans.html", plans=list_plans(g.loa))
+    rows = list_plans(g.loa)
+    return render_template("plans.html", plans=rows, none_in_use=bool(rows) and not any(p.active for p, _ in rows))
+
+
+def _plan_note(held: bool) -> str:
+    """What the console says of a stored plan that is not in use (held: it waits for an approver to choose it)."""
+    if held:
+        return "w_plan_held"
+    return "w_plan_not_in_use" if may_choose_plan(g.loa, current()) else "w_plan_use_needs_approver"
 
 
 @bp.route("/plans/<id:plan_id>")
 @login_required()
 def plan(plan_id: int) -> Any:
     stored, items = get_plan(g.loa, plan_id)
-    return render_template("plan.html", plan=stored, items=items)
+    return render_template("plan.html", plan=stored, items=items, may_use=may_choose_plan(g.loa, current()))
+
+
+@bp.route("/plans/<id:plan_id>/use", methods=["POST"])
+@login_required()
+def plan_use(plan_id: int) -> Any:
+    """Make a stored plan the plan in use (the approve right when approval is required)."""
+    use_plan(g.loa, plan_id, actor=current())
+    flash(_t("w_plan_used", id=plan_id))
+    return redirect(url_for("pages.plan", plan_id=plan_id))
 
 
 def log_query(args: Any) -> tuple[LogQuery, dict[str, str]]:
@@ -272,9 +293,11 @@ def _today() -> date:
 
 @bp.app_template_filter("cell")
 def cell(value: Any, fmt: str | None = None) -> str:
-    """A report table cell as text: dates as dd/mm/yyyy (with the time when the column has one)."""
+    """A report table cell as text: dates as dd/mm/yyyy (with the time when the column has one), rates as 91.7%."""
     if value is None:
         return ""
+    if fmt == RATE_FORMAT and isinstance(value, float):
+        return rate_text(value)
     if isinstance(value, datetime):
         return value.strftime("%d/%m/%Y %H:%M")
     if isinstance(value, date):
