@@ -53,6 +53,7 @@ class ZaloSettings:
     token_file: str = "zalo-token.json"
     group_ids: tuple[str, ...] = ()
     broadcast: bool = False
+    appsecret_proof: bool = False  # send the appsecret_proof header (apps with "Require App Secret" on)
     author: str = ""
     cover_url: str = ""
     link: str = ""
