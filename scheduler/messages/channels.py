@@ -132,9 +132,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # Zalo: unclear replies, appsecret_proof, night broadcasts, article requirements (issue 13)
     "zalo_not_created": (
         "Zalo không trả lời rõ cho bước {step} ({cause} {reason}); đã tra lại theo mã lượt phát và không thấy gì "
-        "được tạo, nên gửi lại.",
+        "được tạo, nên gửi lại là an toàn.",
         "Zalo gave no clear answer to step {step} ({cause} {reason}); looked up by the airing's key, nothing was "
-        "created, so it is sent again.",
+        "created, so sending it again is safe.",
     ),
     "zalo_lookup_failed": (
         "Zalo không trả lời rõ cho bước {step} ({cause}) và tra lại cũng không được ({reason}); chưa rõ đã gửi hay "
