@@ -21,7 +21,9 @@ from broadcasts.channels.base import Broadcast
 from broadcasts.channels.zalo import ZaloSettings
 from broadcasts.channels.zalo_channel import ZaloChannel
 from broadcasts.errors import ChannelError
+from broadcasts.figures import Period
 from broadcasts.models import Airing, AiringStatus, Outcome
+from broadcasts.report import build_report
 from scheduler.app import build_app
 from scheduler.cli.output import log_table
 from scheduler.messages import render
@@ -321,6 +323,10 @@ def test_morning_slot_posts_article_and_groups_at_0530_and_broadcasts_at_0600(
         assert log[1].started_at is not None and log[1].started_at.astimezone(TZ).strftime("%H:%M") == "06:00"
         table = log_table(log, app.config.tz, "vi")
         assert "quảng bá hoãn" in table and "quảng bá đã hoãn" in table and "05:30" in table and "06:00" in table
+        with app.sessions() as session:  # the report counts the bulletin once on Zalo, not twice
+            report = build_report(session, app.station_id, Period.month(2026, 11), now=clock.now(), channels=["zalo"])
+        [zalo_total] = report.totals
+        assert zalo_total.done == 1 and zalo_total.records == 2 and report.other["other"]["zalo"] == 1
     finally:
         close_app(app)
 
