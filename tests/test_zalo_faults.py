@@ -164,6 +164,16 @@ def test_a_failed_lookup_leaves_the_airing_unknown_for_reconcile(app, zalo, cloc
     assert sent(zalo, CREATE) == 1 and len(zalo.group_messages) == 2
 
 
+def test_a_lookup_reply_of_an_unknown_shape_cannot_tell_so_nothing_is_resent(app, zalo, clock):
+    seed(app, zalo)
+    zalo.fail("POST", CREATE, reply(500, "Internal Server Error", process=False))
+    zalo.fail("GET", SLICE, reply(200, {"error": 0, "message": "Success", "data": {"total": 0}}))
+    post(app)
+    [record] = Runner(app).run_due()
+    assert record.outcome is Outcome.unknown and record.error_code == "zalo_lookup_failed"
+    assert sent(zalo, CREATE) == 1  # "no list" is not "not there": never created again on a guess
+
+
 def test_a_clear_refusal_clears_the_step_and_fails_with_zalos_reason(app, zalo, clock):
     seed(app, zalo)
     zalo.fail("POST", CREATE, reply(200, zalo_error(-201, "title is invalid!").body))

@@ -150,6 +150,8 @@ class ZaloSteps:
             code = payload["error"]
             if code == 0:
                 data = payload.get("data")
+                if isinstance(data, list):  # some lists (conversations) come bare
+                    return {"items": data}
                 return data if isinstance(data, dict) else {}
             reason = scrub(str(payload.get("message") or payload.get("error_name") or ""))[:200]
             if code in TOKEN_CODES and attempt == 1:
@@ -273,8 +275,7 @@ class ZaloSteps:
             data = self._call(
                 request, step="lookup", idempotent=True, params={"group_id": group, "offset": page * 10, "count": 10}
             )
-            messages = data.get("messages") if isinstance(data, dict) else None
-            messages = messages if isinstance(messages, list) else []
+            messages = _listed(data, "items", "messages")
             for message in messages:
                 if (
                     isinstance(message, dict)
@@ -351,7 +352,7 @@ class ZaloSteps:
                 idempotent=True,
                 params={"offset": page * 10, "limit": 10, "type": "normal"},
             )
-            medias = data.get("medias") or data.get("articles") or []
+            medias = _listed(data, "medias", "articles")
             for media in medias:
                 if isinstance(media, dict) and media.get("title") == title and media.get("id"):
                     detail = self._call(detail_request, step="lookup", idempotent=True, params={"id": media["id"]})
@@ -360,3 +361,11 @@ class ZaloSteps:
             if len(medias) < 10:
                 break
         return None
+
+
+def _listed(data: dict[str, Any], *keys: str) -> list[Any]:
+    """The list under the first of `keys` in a lookup's reply; a reply without one cannot tell (never "absent")."""
+    for key in keys:
+        if isinstance(data.get(key), list):
+            return list(data[key])
+    raise ChannelError("channel_bad_reply", channel="zalo", retryable=True, http=200, reason=f"no {' or '.join(keys)}")

@@ -15,7 +15,7 @@ The surprises of the real service it plays (see broadcasts/channels/zalo_steps.p
 - with `require_proof` ("Require App Secret" on) every OA call without the right `appsecret_proof` header
   (hex HMAC-SHA256 of the access token keyed by the app secret) gets -242;
 - a group's conversation (`/v3.0/oa/group/conversation`) lists the OA's messages, newest first, at most 10
-  a page, so a lost group reply can be looked up.
+  a page, as a bare list in `data` (like the OA's 1:1 conversation API), so a lost group reply can be looked up.
 """
 
 from __future__ import annotations
@@ -282,7 +282,7 @@ class ZaloServer(FakeServer):
             }
             for m in newest[offset : offset + count]
         ]
-        return ok({"group_id": group, "messages": messages, "total": len(newest)})
+        return Reply(200, {"error": 0, "message": "Success", "data": messages})  # a bare list, like conversations
 
     def _getgroup(self, seen: Seen) -> Reply:
         group = seen.query.get("group_id")
