@@ -69,7 +69,8 @@ def _last_records(
     session: Session, station_id: int, since: datetime, until: datetime
 ) -> tuple[list[Any], dict[str, int]]:
     """The last record of every airing due in [since, until) (with its bulletin's item, origin and title),
-    and how many records each channel has in all."""
+    and how many records each channel has in all. A follow-up that finished a delivered airing (a Zalo
+    broadcast deferred to 06:00: `retry_of` a posted airing) is part of that airing, not one more."""
     rows = session.execute(
         select(
             LogRecord.id,
@@ -85,8 +86,10 @@ def _last_records(
             Bulletin.content_item_id,
             Bulletin.origin,
             Bulletin.title,
+            Airing.retry_of,
         )
         .join(Bulletin, Bulletin.id == LogRecord.bulletin_id)
+        .join(Airing, Airing.id == LogRecord.airing_id)
         .where(LogRecord.station_id == station_id, LogRecord.due_at >= since, LogRecord.due_at < until)
     ).all()
     last: dict[int, Any] = {}
@@ -95,7 +98,10 @@ def _last_records(
         raw[row.channel] += 1
         if row.airing_id not in last or row.id > last[row.airing_id].id:
             last[row.airing_id] = row
-    return sorted(last.values(), key=lambda r: (r.due_at, r.id)), raw
+    delivered = {r.airing_id for r in last.values() if r.outcome.value in SUCCESS}
+    # a retry repeats a failed or unclear airing (never a posted one), so only follow-ups match here
+    kept = [r for r in last.values() if not (r.retry_of in delivered and r.outcome.value in SUCCESS)]
+    return sorted(kept, key=lambda r: (r.due_at, r.id)), raw
 
 
 def _items(

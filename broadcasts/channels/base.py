@@ -109,6 +109,9 @@ class Delivery:
     error_code: str | None = None
     error_message: str | None = None
     detail: dict[str, Any] | None = field(default=None)
+    # a step was held for later (a Zalo broadcast at night): the runner adds a follow-up airing due then,
+    # started with what already went out (`Resumable.carry_over`), in the transaction that records this one
+    resume_at: datetime | None = None
 
 
 class Channel(Protocol):

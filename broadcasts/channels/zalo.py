@@ -1,24 +1,36 @@
 """The Zalo Official Account channel's settings and wiring: an article, its broadcast, text to the OA's groups.
 
-Shapes follow developers.zalo.me (Official Account API) and Zalo's Java SDK
+Shapes follow developers.zalo.me (Official Account API), Zalo's Java SDK
 (github.com/zaloplatform/zalo-java-sdk, `CreateNormalArticle`, `GetArticleId`,
-`GetListArticle`, `v3/SendBroadcastMessage`):
+`GetListArticle`, `v3/SendBroadcastMessage`) and PHP SDK 4.0.4
+(github.com/zaloplatform/zalo-php-sdk), cross-checked with third-party SDKs
+(@warriorteam/redai-zalo-sdk `types/broadcast.d.ts`: the broadcast target's
+`gender` "0" = every gender) and a compiled Zalo Platform integration
+specification found in public code (2026-08-20: the OA error table, the
+article and broadcast sections):
 - every call sends the token in an `access_token` header, and every reply is
   HTTP 200 with `{"error": 0, "message": "Success", "data": {...}}`, or a
-  negative `error`: so `error` is what is checked;
-- `POST /v2.0/article/create` (type, title, author, cover, description, body,
-  status, comment) answers `data.token`; `POST /v2.0/article/verify` with that
-  token answers `data.id` once the article exists;
-- `POST /v2.0/oa/message` with `recipient.target` and a `media` template of the
-  article broadcasts it (not between 22:00 and 06:00, station time);
-- `POST /v3.0/oa/group/message` with `recipient.group_id`, `message.text`;
+  negative `error`: so `error` is what is checked; a 5xx, a timeout or a
+  dropped reply is no answer at all (see `zalo_steps` for the lookup);
+- `POST /v2.0/article/create` (type, title <= 150, author <= 50, cover,
+  description <= 300, body, status, comment) answers `data.token`;
+  `POST /v2.0/article/verify` with that token answers `data.id` once the
+  article exists (creating is asynchronous: -214 "Article is being processed");
+- `POST /v2.0/oa/message` with `recipient.target` (explicit: `{"gender": "0"}`
+  is everyone) and a `media` template of the article broadcasts it; not from
+  22:00 to 06:00: -234 "This message cannot be sent at night (10:00PM - 6:00AM)",
+  so a night broadcast is deferred to 06:00 (a follow-up airing), never skipped;
+- `POST /v3.0/oa/group/message` with `recipient.group_id`, `message.text` (group
+  messages go out day and night); `GET /v3.0/oa/group/conversation` lists them;
 - `GET /v2.0/article/getslice` (offset, limit <= 10, type) and
   `GET /v2.0/article/getdetail` find an article again; `GET /v2.0/oa/getoa` and
   `GET /v3.0/oa/group/getgroup` check the credentials and the groups.
 Errors -216, -220 and -124 mean the access token is invalid or expired (one
-refresh, then the channel stops); -32 is a rate limit (retried). Each step is
-journalled, so a retry sends only what did not go out. The request shapes are in
-`zalo_api`, the calls and steps in `zalo_steps`, the channel in `zalo_channel`.
+refresh, then the channel stops); -32 is a rate limit (retried); -242 is a
+missing or wrong `appsecret_proof` (the channel stops: set `appsecret_proof`
+and the app secret). Each step is journalled, so a retry sends only what did
+not go out. The request shapes are in `zalo_api`, the calls and steps in
+`zalo_steps`, the channel in `zalo_channel`.
 """
 
 from __future__ import annotations
@@ -53,6 +65,7 @@ class ZaloSettings:
     token_file: str = "zalo-token.json"
     group_ids: tuple[str, ...] = ()
     broadcast: bool = False
+    appsecret_proof: bool = False  # send the appsecret_proof header (apps with "Require App Secret" on)
     author: str = ""
     cover_url: str = ""
     link: str = ""

@@ -169,6 +169,14 @@ class ZaloAuth:
                 **dict(getattr(exc, "params", {})),
             ) from exc
 
+    def app_secret(self) -> str:
+        """The app secret (for the `appsecret_proof` header); a missing one stops the channel with how to set it."""
+        secret = self._secret(self._app_secret, self.app_secret_env)
+        if not secret:
+            raise ChannelError("zalo_secret_missing", channel=self.channel, auth=True, env=self.app_secret_env)
+        remember(secret)
+        return secret
+
     def _chain(self) -> tuple[StoredTokens | None, str | None, str]:
         """The stored tokens if they still belong to the configured refresh token; that token; its fingerprint."""
         configured = self._secret(self._refresh_token, self.refresh_token_env)

@@ -2,18 +2,30 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from functools import partial
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from broadcasts.channels.base import ERROR, OK, WARN, Broadcast, Delivery, Finding
 from broadcasts.channels.journal import DONE, SENDING
-from broadcasts.channels.zalo_api import broadcast_request, endpoint, group_request, quiet_hours, zalo_requests
-from broadcasts.channels.zalo_steps import CREATED, ZaloSteps
+from broadcasts.channels.zalo_api import (
+    broadcast_opens,
+    broadcast_request,
+    endpoint,
+    group_request,
+    quiet_hours,
+    zalo_requests,
+)
+from broadcasts.channels.zalo_steps import CREATED, DEFERRED, ZaloSteps
 from broadcasts.errors import ChannelError
 from broadcasts.models import Outcome
 
-__all__ = ["ZaloChannel"]
+__all__ = ["ZaloChannel", "NOT_NOW_WAIT"]
+
+NOT_NOW_WAIT = timedelta(minutes=10)  # Zalo said "not at night" (-234) while our clock says day: ask again then
 
 
 class ZaloChannel(ZaloSteps):
@@ -34,27 +46,73 @@ class ZaloChannel(ZaloSteps):
         _, journal, _ = self._live()
         article_id = self._article(broadcast)
         if self.settings.broadcast:
-            steps = journal.load(broadcast.key)
-            if "broadcast" not in steps and quiet_hours(self._now(), broadcast.timezone):
-                local = self._now().astimezone(ZoneInfo(broadcast.timezone))
-                journal.mark(broadcast.key, "broadcast", DONE, id=None, skipped="quiet_hours", at=f"{local:%H:%M}")
-            else:
-                self._with_article(
-                    article_id,
-                    "broadcast",
-                    lambda: self._send_step(broadcast, "broadcast", broadcast_request(self.settings, article_id)),
-                )
+            self._broadcast(broadcast, article_id)
         for group in self.settings.group_ids:
             self._with_article(
                 article_id,
                 f"group:{group}",
-                partial(self._send_step, broadcast, f"group:{group}", group_request(broadcast, self.settings, group)),
+                partial(
+                    self._send_step,
+                    broadcast,
+                    f"group:{group}",
+                    group_request(broadcast, self.settings, group),
+                    partial(self._find_group_message, broadcast, group),
+                ),
             )
         steps = journal.load(broadcast.key)
-        return Delivery(
-            outcome=Outcome.posted,
-            external_id=article_id,
-            detail={"steps": steps, "requests": zalo_requests(broadcast, self.settings)},
+        held = steps.get("broadcast") or {}
+        detail: dict[str, Any] = {"steps": steps, "requests": zalo_requests(broadcast, self.settings)}
+        resume_at = None
+        if held.get("state") == DEFERRED:
+            resume_at = datetime.fromisoformat(str(held["until"]))
+            detail["broadcast_deferred"] = {k: held.get(k) for k in ("until", "at", "reason")}
+        elif held.get("deferred_until"):
+            detail["deferred_from"] = {"until": held["deferred_until"], "reason": held.get("deferred_reason")}
+        return Delivery(outcome=Outcome.posted, external_id=article_id, detail=detail, resume_at=resume_at)
+
+    def _broadcast(self, broadcast: Broadcast, article_id: str) -> None:
+        """Broadcast the article to the followers now, or hold it (journalled) until Zalo takes broadcasts again."""
+        _, journal, _ = self._live()
+        step = journal.load(broadcast.key).get("broadcast") or {}
+        if step.get("state") == DONE:
+            return
+        now = self._now()
+        if step.get("state") != SENDING and quiet_hours(now, broadcast.timezone):
+            self._defer(broadcast, broadcast_opens(now, broadcast.timezone), "quiet_hours")
+            return
+        held = step if step.get("state") == DEFERRED else None
+        try:
+            message_id = self._with_article(
+                article_id,
+                "broadcast",
+                lambda: self._send_step(broadcast, "broadcast", broadcast_request(self.settings, article_id)),
+            )
+            if held is not None:  # the log says it was held, and the record's time says when it went
+                journal.mark(
+                    broadcast.key,
+                    "broadcast",
+                    DONE,
+                    id=message_id,
+                    deferred_until=held.get("until"),
+                    deferred_reason=held.get("reason"),
+                )
+        except ChannelError as exc:
+            if exc.params.get("cause") != "zalo_not_now":
+                raise
+            # Zalo's own clock says night (-234): later, never dropped; a few minutes if ours says day
+            opens = broadcast_opens(now, broadcast.timezone)
+            self._defer(broadcast, opens if opens > now else now + NOT_NOW_WAIT, f"zalo {exc.params.get('zalo')}")
+
+    def _defer(self, broadcast: Broadcast, until: datetime, reason: str) -> None:
+        local = until.astimezone(ZoneInfo(broadcast.timezone))
+        _, journal, _ = self._live()
+        journal.mark(
+            broadcast.key,
+            "broadcast",
+            DEFERRED,
+            until=until.astimezone(UTC).isoformat(),
+            at=f"{local:%H:%M}",
+            reason=reason,
         )
 
     def _with_article(self, article_id: str, step: str, action: Callable[[], str]) -> str:
@@ -67,7 +125,7 @@ class ZaloChannel(ZaloSteps):
             reason = str(exc.params.get("reason", ""))
             if "zalo" in exc.params:
                 reason = f"{exc.params['zalo']} {reason}".strip()
-            params = {k: v for k, v in exc.params.items() if k not in ("channel", "step", "reason", "article")}
+            params = {k: v for k, v in exc.params.items() if k not in ("channel", "step", "reason", "article", "cause")}
             raise ChannelError(
                 "zalo_partial",
                 channel=self.name,
@@ -84,7 +142,8 @@ class ZaloChannel(ZaloSteps):
     # ---- after a crash, and for the operator --------------------------------------------------
 
     def reconcile(self, broadcast: Broadcast) -> Delivery | None:
-        """Posted if every part is known to have gone out (the article looked up if need be), else None."""
+        """Posted if every part is known to have gone out (the article and group messages looked up if need be),
+        else None."""
         _, journal, _ = self._live()
         article = journal.load(broadcast.key).get("article") or {}
         if article.get("state") == CREATED:
@@ -97,6 +156,12 @@ class ZaloChannel(ZaloSteps):
             if found is None:
                 return None
             journal.mark(broadcast.key, "article", DONE, id=found)
+        for group in self.settings.group_ids:
+            name = f"group:{group}"
+            if (journal.load(broadcast.key).get(name) or {}).get("state") == SENDING:
+                message_id = self._find_group_message(broadcast, group)
+                if message_id is not None:
+                    journal.mark(broadcast.key, name, DONE, id=message_id, found_after="reconcile")
         steps = journal.load(broadcast.key)
         if any(steps.get(name, {}).get("state") != DONE for name in self._expected()):
             return None
@@ -110,16 +175,22 @@ class ZaloChannel(ZaloSteps):
         steps = self.journal.load(broadcast.key)
         if not any(step.get("state") == SENDING for step in steps.values()):
             return None  # nothing in flight: running again sends only what is missing
-        try:
-            found = self.reconcile(broadcast)
-        except ChannelError:
-            found = None
-        if found is not None:
-            return found
+        finders = {
+            "article": partial(self._find_article, broadcast),
+            **{f"group:{g}": partial(self._find_group_message, broadcast, g) for g in self.settings.group_ids},
+        }
+        for name, step in steps.items():
+            if step.get("state") == SENDING and name in finders:
+                # found: done; surely absent: cleared, so running again sends it once; cannot tell: stays in flight
+                with contextlib.suppress(ChannelError):
+                    self._settle(broadcast, name, finders[name], None)
         steps = self.journal.load(broadcast.key)
         if any(step.get("state") == SENDING for step in steps.values()):
             return Delivery(outcome=Outcome.unknown, error_code="post_unclear", detail={"steps": steps})
-        return None
+        if all(steps.get(name, {}).get("state") == DONE for name in self._expected()):
+            article_id = str(steps["article"].get("id") or "")
+            return Delivery(outcome=Outcome.posted, external_id=article_id, detail={"steps": steps, "recovered": True})
+        return None  # nothing in flight any more: running again sends only what is missing
 
     def carry_over(self, old: Broadcast, new: Broadcast) -> list[str]:
         if self.journal is None:
@@ -127,7 +198,7 @@ class ZaloChannel(ZaloSteps):
         kept = {
             name: step
             for name, step in self.journal.load(old.key).items()
-            if step.get("state") in (DONE, CREATED) and not step.get("skipped")
+            if step.get("state") in (DONE, CREATED, DEFERRED) and not step.get("skipped")
         }
         for name, step in kept.items():
             self.journal.mark(new.key, name, step.pop("state"), **step)

@@ -201,6 +201,55 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Article {article} is posted on the OA, but step {step} failed ({cause}: {reason}). "
         "'loa retry' sends only what is missing.",
     ),
+    # Zalo: unclear replies, appsecret_proof, night broadcasts, article requirements (issue 13)
+    "zalo_not_created": (
+        "Zalo không trả lời rõ cho bước {step} ({cause} {reason}); đã tra lại theo mã lượt phát và không thấy gì "
+        "được tạo, nên gửi lại là an toàn.",
+        "Zalo gave no clear answer to step {step} ({cause} {reason}); looked up by the airing's key, nothing was "
+        "created, so sending it again is safe.",
+    ),
+    "zalo_lookup_failed": (
+        "Zalo không trả lời rõ cho bước {step} ({cause}) và tra lại cũng không được ({reason}); chưa rõ đã gửi hay "
+        "chưa nên không gửi lại tự động. Chạy 'loa reconcile' để đối soát.",
+        "Zalo gave no clear answer to step {step} ({cause}) and looking it up failed too ({reason}); whether it "
+        "went out is unclear, so it is not sent again automatically. Run 'loa reconcile'.",
+    ),
+    "zalo_proof_rejected": (
+        'Zalo từ chối appsecret_proof (mã {zalo}: {reason}). Kênh Zalo tạm dừng. Ứng dụng Zalo bật "yêu cầu '
+        'App Secret": đặt appsecret_proof = true trong [channels.zalo] và đúng app secret vào {env}, rồi khởi động '
+        "lại 'loa run'.",
+        "Zalo rejected the appsecret_proof (code {zalo}: {reason}). The Zalo channel is stopped. The Zalo app "
+        "requires the app secret: set appsecret_proof = true in [channels.zalo] and the right app secret in {env}, "
+        "then restart 'loa run'.",
+    ),
+    "zalo_not_now": (
+        "Zalo chưa cho gửi lúc này ({step}, mã {zalo}: {reason}).",
+        "Zalo does not take it now ({step}, code {zalo}: {reason}).",
+    ),
+    "zalo_article_no_cover": (
+        'Bài viết Zalo của bản tin #{bulletin} cần ảnh bìa: đặt cover_url = "https://..." trong '
+        "[channels.zalo]. Chưa gửi gì.",
+        'The Zalo article of bulletin #{bulletin} needs a cover: set cover_url = "https://..." in '
+        "[channels.zalo]. Nothing was sent.",
+    ),
+    "zalo_article_no_author": (
+        "Bài viết Zalo của bản tin #{bulletin} cần tác giả: đặt author trong [channels.zalo] (hoặc tên Đài trong "
+        "[station] name). Chưa gửi gì.",
+        "The Zalo article of bulletin #{bulletin} needs an author: set author in [channels.zalo] (or the station "
+        "name in [station] name). Nothing was sent.",
+    ),
+    "zalo_article_no_description": (
+        "Bài viết Zalo của bản tin #{bulletin} cần phần mô tả (tối đa 300 ký tự), lấy từ nội dung đăng của bản tin, "
+        "nhưng bản tin trống: sửa nội dung bản tin. Chưa gửi gì.",
+        "The Zalo article of bulletin #{bulletin} needs a description (at most 300 characters), taken from the "
+        "bulletin's post text, which is empty: edit the bulletin. Nothing was sent.",
+    ),
+    "zalo_article_no_title": (
+        "Bài viết Zalo của bản tin #{bulletin} cần tiêu đề (1-150 ký tự): đặt tiêu đề bản tin (hoặc tên Đài trong "
+        "[station] name). Chưa gửi gì.",
+        "The Zalo article of bulletin #{bulletin} needs a title (1-150 characters): give the bulletin a title (or "
+        "set the station name in [station] name). Nothing was sent.",
+    ),
     # loa channels check
     "check_dry_run": ("chạy thử (dry_run = true): không đăng gì.", "dry run (dry_run = true): nothing is posted."),
     "check_live": ("đăng thật (dry_run = false).", "posting for real (dry_run = false)."),

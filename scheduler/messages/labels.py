@@ -101,8 +101,20 @@ LOG_HEADERS = {  # the columns of `loa log`
     "en": ["ID", "Airing", "Due", "Channel", "Outcome", "Late", "Length", "Bulletin", "Detail"],
 }
 NOTE_LABELS = {  # what a log record's detail notes (reconciled, marked, recovered)
-    "vi": {"reconciled": "đối soát", "marked_by_operator": "người trực ghi nhận", "recovered": "khôi phục"},
-    "en": {"reconciled": "reconciled", "marked_by_operator": "marked by operator", "recovered": "recovered"},
+    "vi": {
+        "reconciled": "đối soát",
+        "marked_by_operator": "người trực ghi nhận",
+        "recovered": "khôi phục",
+        "broadcast_deferred": "quảng bá hoãn",
+        "deferred_from": "quảng bá đã hoãn",
+    },
+    "en": {
+        "reconciled": "reconciled",
+        "marked_by_operator": "marked by operator",
+        "recovered": "recovered",
+        "broadcast_deferred": "broadcast deferred",
+        "deferred_from": "deferred broadcast",
+    },
 }
 KIND_LABELS = {  # what a NotFoundError's `kind` names
     "vi": {

@@ -58,6 +58,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Lượt phát #{airing} trên {channel}: {outcome}.",
         "Airing #{airing} on {channel}: {outcome}.",
     ),
+    "log_deferred": (
+        "Lượt phát #{airing} trên {channel}: đã gửi phần được phép; tin quảng bá tới người theo dõi hoãn đến {at} "
+        "(Zalo không gửi quảng bá 22:00-06:00), sẽ gửi ở lượt phát #{new}.",
+        "Airing #{airing} on {channel}: what may go out now went out; the broadcast to followers is deferred to "
+        "{at} (Zalo sends no broadcasts 22:00-06:00) and goes out as airing #{new}.",
+    ),
+    "log_follow_up_impossible": (
+        "Lượt phát #{airing} trên {channel}: một bước bị hoãn nhưng kênh không tiếp tục được từ phần đã gửi; "
+        "kiểm tra rồi dùng 'loa retry'.",
+        "Airing #{airing} on {channel}: a step was deferred but the channel cannot continue from what went out; "
+        "check, then use 'loa retry'.",
+    ),
     "log_rerun": (
         "Lượt phát #{airing} trên {channel}: lần chạy trước dừng khi chưa gửi gì; sẽ phát lại.",
         "Airing #{airing} on {channel}: the previous runner stopped before delivering; it runs again.",

@@ -5,6 +5,7 @@
 - `claims`: load, claim, finish, lease renewal and recovery of airings in the database (the claim is committed
   before any side effect; the final record and the status change go in one transaction);
 - `delivery`: the pure `decide` (hold, miss, skip or go) and publishing with the retry policy;
+- `followups`: the follow-up airing of a step a channel held for later (a Zalo broadcast at night);
 - `radio`: the radio's exclusive turn and emergency interrupt, quiet-hour holds and requeues;
 - `notes`: the runner's log lines, in the station's language.
 """
@@ -21,7 +22,7 @@ from broadcasts.models import Airing, AiringStatus, Approval, Bulletin, LogRecor
 from scheduler.app import App
 from scheduler.messages import render
 from scheduler.programme import planner
-from scheduler.runner import claims, delivery, radio
+from scheduler.runner import claims, delivery, followups, radio
 from scheduler.runner.claims import Observer
 from scheduler.runner.delivery import RetryPolicy, Verdict
 from scheduler.runner.notes import note
@@ -128,7 +129,14 @@ class Runner:
             now = started_at
         started = None if result.outcome is Outcome.missed else now
         record = claims.finish(
-            app, airing, result, started=started, late_seconds=late_seconds, claimant=app.node, observers=self.observers
+            app,
+            airing,
+            result,
+            started=started,
+            late_seconds=late_seconds,
+            claimant=app.node,
+            observers=self.observers,
+            also=followups.follow_up(app, channel, broadcast, result) if channel is not None else None,
         )
         if (
             record is not None

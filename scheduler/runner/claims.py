@@ -162,8 +162,10 @@ def finish(
     late_seconds: float | None,
     claimant: str | None,
     observers: list[Observer],
+    also: Callable[[Session, LogRecord], None] | None = None,
 ) -> LogRecord | None:
-    """Write the record and the airing's new status in one transaction, if the claim is still ours."""
+    """Write the record and the airing's new status in one transaction, if the claim is still ours;
+    `also` adds what must be committed with the record (a follow-up airing)."""
     finished = app.clock.now()
     final = delivery.outcome in FINAL_OUTCOMES
     message = delivery.error_message
@@ -193,6 +195,8 @@ def finish(
             error_message=message,
         )
         session.add(record)
+        if also is not None:
+            also(session, record)
     note(
         app,
         logging.INFO,

@@ -7,14 +7,28 @@ or a negative `error` (-216: access token invalid); the token comes in an
 `refresh_token`, `app_id`, `grant_type` as a form, answers
 `{"access_token", "refresh_token", "expires_in": "90000"}`, and a refresh
 token works once (-14020 after that).
+
+The surprises of the real service it plays (see broadcasts/channels/zalo_steps.py for the sources):
+- an article is listed by `getslice` only once processed (`list_after` list calls after its create);
+- a broadcast needs an explicit target (`{}` is refused, `{"gender": "0"}` is everyone) and is refused at
+  night with -234 "This message cannot be sent at night (10:00PM - 6:00AM)" by Zalo's own clock (`clock`);
+- with `require_proof` ("Require App Secret" on) every OA call without the right `appsecret_proof` header
+  (hex HMAC-SHA256 of the access token keyed by the app secret) gets -242;
+- a group's conversation (`/v3.0/oa/group/conversation`) lists the OA's messages, newest first, at most 10
+  a page, as a bare list in `data` (like the OA's 1:1 conversation API), so a lost group reply can be looked up.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from tests.fakes.http_server import FakeServer, Reply, Seen, keys_in
 
@@ -35,7 +49,15 @@ def ok(data: dict[str, Any] | None = None) -> Reply:
 class ZaloServer(FakeServer):
     """One OA with its articles and groups, and the token chain of one app."""
 
-    def __init__(self, *, verify_after: int = 0, post_delay: float = 0.0) -> None:
+    def __init__(
+        self,
+        *,
+        verify_after: int = 0,
+        post_delay: float = 0.0,
+        list_after: int = 0,
+        require_proof: bool = False,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
         super().__init__()
         self.refresh_tokens = {REFRESH_TOKEN}
         self.access_tokens: set[str] = set()
@@ -45,6 +67,9 @@ class ZaloServer(FakeServer):
         self.group_messages: list[dict[str, Any]] = []
         self.verify_after = verify_after  # verify calls answered without an id before the id comes
         self.post_delay = post_delay
+        self.list_after = list_after  # getslice calls after a create before the article is listed (processing)
+        self.require_proof = require_proof
+        self.clock = clock  # Zalo's own clock, for the night rule of broadcasts (None: always day)
         self._n = iter(range(1, 10**9))
         self._lock = threading.Lock()
 
@@ -67,8 +92,11 @@ class ZaloServer(FakeServer):
     def route(self, seen: Seen) -> Reply:
         if seen.path == "/v4/oa/access_token" and seen.method == "POST":
             return self._refresh(seen)
-        if seen.headers.get("access_token") not in self.access_tokens:
+        token = seen.headers.get("access_token")
+        if token not in self.access_tokens:
             return zalo_error(-216, "Access token is invalid")
+        if self.require_proof and seen.headers.get("appsecret_proof") != proof_of(token):
+            return zalo_error(-242, "Invalid appsecret_proof provided in the API argument")
         handlers = {
             ("POST", "/v2.0/article/create"): self._create,
             ("POST", "/v2.0/article/verify"): self._verify,
@@ -80,6 +108,7 @@ class ZaloServer(FakeServer):
                 {"oa_id": "2948572123", "name": "UBND xã Thử Nghiệm", "num_follower": 1520, "is_verified": True}
             ),
             ("GET", "/v3.0/oa/group/getgroup"): self._getgroup,
+            ("GET", "/v3.0/oa/group/conversation"): self._conversation,
         }
         handler = handlers.get((seen.method, seen.path))
         if handler is None:
@@ -133,6 +162,7 @@ class ZaloServer(FakeServer):
                     "token": f"tok-{n}",
                     "id": f"art{n:06d}",
                     "verifies": 0,
+                    "unlisted": self.list_after,
                     **body,
                     "create_date": int(time.time() * 1000),
                 }
@@ -159,7 +189,13 @@ class ZaloServer(FakeServer):
         if seen.query.get("type") not in ("normal", "video"):
             return zalo_error(-201, "type accept only 2 value normal and video.")
         with self._lock:
-            newest = list(reversed(self.articles))
+            for article in self.articles:  # each list call moves processing on
+                if article["unlisted"] > 0:
+                    article["unlisted"] -= 1
+                    article["listed_now"] = False
+                else:
+                    article["listed_now"] = True
+            newest = [a for a in reversed(self.articles) if a["listed_now"]]
         medias = [
             {
                 "id": a["id"],
@@ -190,13 +226,21 @@ class ZaloServer(FakeServer):
         body = seen.json
         try:
             element = body["message"]["attachment"]["payload"]["elements"][0]
-            assert "target" in body["recipient"] and element["media_type"] == "article"
+            target = body["recipient"]["target"]
+            assert element["media_type"] == "article"
         except (KeyError, IndexError, TypeError, AssertionError):
             return zalo_error(-201, "Parameters invalid")
+        known = {"ages", "gender", "locations", "cities", "platform"}
+        if not isinstance(target, dict) or not target or not set(target) <= known:
+            return zalo_error(-201, "target is invalid!")
+        if self.clock is not None:
+            hour = self.clock().astimezone(ZoneInfo("Asia/Ho_Chi_Minh")).hour
+            if hour >= 22 or hour < 6:
+                return zalo_error(-234, "This message cannot be sent at night (10:00PM - 6:00AM)")
         if self._article(id=element["attachment_id"]) is None:
             return zalo_error(-201, "attachment_id is invalid")
         with self._lock:
-            self.broadcasts.append({"article": element["attachment_id"]})
+            self.broadcasts.append({"article": element["attachment_id"], "target": target})
             n = next(self._n)
         return ok({"message_id": f"bc{n}"})
 
@@ -212,8 +256,33 @@ class ZaloServer(FakeServer):
             time.sleep(self.post_delay / 2)
         with self._lock:
             n = next(self._n)
-            self.group_messages.append({"group_id": group, "text": text, "message_id": f"gm{n}"})
+            self.group_messages.append(
+                {"group_id": group, "text": text, "message_id": f"gm{n}", "time": int(time.time() * 1000)}
+            )
         return ok({"message_id": f"gm{n}", "group_id": group})
+
+    def _conversation(self, seen: Seen) -> Reply:
+        group = seen.query.get("group_id")
+        offset, count = int(seen.query.get("offset", 0)), int(seen.query.get("count", 5))
+        if group not in GROUPS:
+            return zalo_error(-201, "group_id is invalid")
+        if count > 10:
+            return zalo_error(-201, "count is invalid!")
+        with self._lock:
+            newest = [m for m in reversed(self.group_messages) if m["group_id"] == group]
+        messages = [
+            {
+                "src": 0,  # sent by the OA
+                "time": m["time"],
+                "type": "text",
+                "message": m["text"],
+                "message_id": m["message_id"],
+                "from_id": "2948572123",
+                "from_display_name": "UBND xã Thử Nghiệm",
+            }
+            for m in newest[offset : offset + count]
+        ]
+        return Reply(200, {"error": 0, "message": "Success", "data": messages})  # a bare list, like conversations
 
     def _getgroup(self, seen: Seen) -> Reply:
         group = seen.query.get("group_id")
@@ -232,6 +301,11 @@ class ZaloServer(FakeServer):
                 "group_setting": {},
             }
         )
+
+
+def proof_of(access_token: str, app_secret: str = APP_SECRET) -> str:
+    """The appsecret_proof Zalo expects: hex HMAC-SHA256 of the access token keyed by the app secret."""
+    return hmac.new(app_secret.encode(), access_token.encode(), hashlib.sha256).hexdigest()
 
 
 def _text(body: list[dict[str, Any]]) -> str:
