@@ -57,7 +57,7 @@ def test_past_grace_is_missed_with_reason_never_dropped(app, runner, clock, chan
     clock.advance(minutes=30)  # radio grace 10 min, facebook 120 min
     by_channel = {r.channel: r for r in runner.run_due()}
     assert by_channel["radio"].outcome is Outcome.missed
-    assert by_channel["radio"].error_code == "missed" and "30 min" in by_channel["radio"].error_message
+    assert by_channel["radio"].error_code == "missed" and "30 phút" in by_channel["radio"].error_message
     assert by_channel["facebook"].outcome is Outcome.posted
     assert channels["radio"].published == []
 

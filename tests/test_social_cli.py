@@ -47,7 +47,13 @@ def secrets_env(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def write_config(
-    tmp_path: Path, db_url: str, graph: GraphServer | None, zalo: ZaloServer | None, extra: str = "", lang: str = "vi"
+    tmp_path: Path,
+    db_url: str,
+    graph: GraphServer | None,
+    zalo: ZaloServer | None,
+    extra: str = "",
+    lang: str = "vi",
+    facebook: str = "",
 ) -> Path:
     enabled = [n for n, s in (("facebook", graph), ("zalo", zalo)) if s is not None]
     text = (
@@ -57,7 +63,7 @@ def write_config(
     if graph is not None:
         text += (
             f'[channels.facebook]\ndry_run = false\npage_id = "{PAGE_ID}"\ngraph_url = "{graph.base}"\n'
-            "timeout_seconds = 0.5\n"
+            f"timeout_seconds = 0.5\n{facebook}"
         )
     if zalo is not None:
         text += (
@@ -100,10 +106,12 @@ def queue(capsys, config: Path, channels: str = "facebook") -> list[int]:
 # ---- loa channels check ----------------------------------------------------------------------
 
 
-def test_check_says_every_channel_is_ready(tmp_path, db_url, capsys, graph, zalo):
-    config = write_config(tmp_path, db_url, graph, zalo)
+def test_check_says_every_channel_is_ready(tmp_path, db_url, capsys, graph, zalo, monkeypatch):
+    monkeypatch.setenv("LOA_FACEBOOK_APP_SECRET", FB_APP_SECRET)  # so the check can read the token's permissions
+    config = write_config(tmp_path, db_url, graph, zalo, facebook=f'app_id = "{FB_APP_ID}"\n')
     code, out, err = run(capsys, "--config", str(config), "channels", "check")
     assert code == 0, out + err
+    assert "!" not in out, out
     assert f"✓ token hợp lệ cho Trang {PAGE_NAME} ({PAGE_ID})" in out
     assert "✓ token hợp lệ cho OA UBND xã Thử Nghiệm" in out and "✓ gửi được vào nhóm Thôn An Phú 1" in out
     assert "Mọi kênh sẵn sàng." in out

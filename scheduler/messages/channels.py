@@ -289,8 +289,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "check_nothing": ("không cần kiểm tra.", "nothing to check."),
     "check_all_ok": ("Mọi kênh sẵn sàng.", "Every channel is ready."),
     "check_warnings": (
-        "Không có lỗi, nhưng có {count} cảnh báo (các dòng ! ở trên): kênh có cảnh báo chưa đăng thật được.",
-        "No errors, but {count} warning(s) (the ! lines above): a channel with a warning does not post for real yet.",
+        "Không có lỗi, nhưng có {count} cảnh báo (các dòng ! ở trên): đọc kỹ trước khi đăng thật.",
+        "No errors, but {count} warning(s) (the ! lines above): read them before posting for real.",
     ),
     "check_problems": (
         "Có {count} vấn đề cần sửa (xem các dòng ✗ ở trên).",
