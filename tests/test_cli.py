@@ -38,7 +38,7 @@ def test_queue_json_and_log_json_follow_the_contract(tmp_path, db_url, capsys):
     queued = json.loads(out)
     assert {"bulletin_id", "airings"} <= set(queued) and queued["notices"] == []
     assert [a["channel"] for a in queued["airings"]] == ["facebook", "zalo"]
-    assert queued["airings"][0]["due_at"].endswith("+00:00")
+    assert queued["airings"][0]["due_at"].endswith("+07:00") and queued["estimated_seconds"] is None
 
     code, out, err = run(capsys, "run", "--once", "--config", str(config))
     assert code == 0, err

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from scheduler.messages import channels, cli, config, report, runner, speech, web
+from scheduler.messages import channels, cli, config, limits, report, runner, speech, web
 from scheduler.messages.labels import KIND_LABELS
 
 __all__ = ["MESSAGES", "Phrase", "render", "text"]
@@ -205,7 +205,14 @@ def _merge(*areas: dict[str, tuple[str, str]]) -> None:
 
 
 _merge(
-    cli.MESSAGES, channels.MESSAGES, config.MESSAGES, report.MESSAGES, runner.MESSAGES, speech.MESSAGES, web.MESSAGES
+    cli.MESSAGES,
+    channels.MESSAGES,
+    config.MESSAGES,
+    report.MESSAGES,
+    runner.MESSAGES,
+    speech.MESSAGES,
+    web.MESSAGES,
+    limits.MESSAGES,
 )
 
 

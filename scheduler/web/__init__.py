@@ -16,6 +16,7 @@ from scheduler.app import App
 from scheduler.errors import ConfigError, PlanError, UsageError
 from scheduler.messages import render, text
 from scheduler.messages.labels import ACTION_LABELS, OUTCOME_LABELS, STATUS_LABELS
+from scheduler.programme.limits import minutes
 from scheduler.services.users import AccessError, AuthError
 
 __all__ = ["create_app", "status_for", "outcome_label", "status_label", "action_label"]
@@ -125,6 +126,7 @@ def init_app(flask: Flask) -> None:
             "csrf_token": auth.csrf_token,
             "can": auth.actor_can,
             "local": pages.local,
+            "minutes": minutes,
             "outcome_label": outcome_label,
             "status_label": status_label,
             "action_label": action_label,

@@ -78,8 +78,8 @@ def programme() -> Any:
         raise UsageError("api_days_range", value=days)
     today = console.today(g.loa, int(days))
     return {
-        "now": today.now.isoformat(),
-        "airings": [x.as_json() for x in today.lines],
+        "now": today.now.astimezone(g.loa.config.tz).isoformat(),
+        "airings": [x.as_json(g.loa.config.tz) for x in today.lines],
     }
 
 
@@ -122,19 +122,19 @@ def create_bulletin() -> Any:
         channels=_channels(data),
         priority=_text(data, "priority", "normal"),
     )
-    return done.as_json(), 201
+    return done.as_json(g.loa.config.tz), 201
 
 
 @bp.get("/bulletins/<id:bulletin_id>")
 @token_required()
 def get_bulletin(bulletin_id: int) -> Any:
-    return approval.get_bulletin(g.loa, bulletin_id).as_json()
+    return approval.get_bulletin(g.loa, bulletin_id).as_json(g.loa.config.tz)
 
 
 @bp.get("/approvals")
 @token_required()
 def approvals() -> Any:
-    return {"drafts": [v.as_json() for v in approval.pending(g.loa)]}
+    return {"drafts": [v.as_json(g.loa.config.tz) for v in approval.pending(g.loa)]}
 
 
 @bp.post("/bulletins/<id:bulletin_id>/approve")
@@ -142,13 +142,14 @@ def approvals() -> Any:
 def approve(bulletin_id: int) -> Any:
     data = request.get_json(silent=True) or {}
     comment = data.get("comment", "") if isinstance(data, dict) else ""
-    return approval.approve(g.loa, g.actor, bulletin_id, comment if isinstance(comment, str) else "").as_json()
+    view = approval.approve(g.loa, g.actor, bulletin_id, comment if isinstance(comment, str) else "")
+    return view.as_json(g.loa.config.tz)
 
 
 @bp.post("/bulletins/<id:bulletin_id>/reject")
 @token_required("approve")
 def reject(bulletin_id: int) -> Any:
-    return approval.reject(g.loa, g.actor, bulletin_id, _text(_body(), "comment")).as_json()
+    return approval.reject(g.loa, g.actor, bulletin_id, _text(_body(), "comment")).as_json(g.loa.config.tz)
 
 
 @bp.post("/emergency")
@@ -157,7 +158,8 @@ def emergency() -> Any:
     data = _body()
     if data.get("confirm") is not True:
         raise UsageError("emergency_confirm")
-    return approval.send_emergency(g.loa, g.actor, text=_text(data, "text"), channels=_channels(data)).as_json(), 201
+    sent = approval.send_emergency(g.loa, g.actor, text=_text(data, "text"), channels=_channels(data))
+    return sent.as_json(g.loa.config.tz), 201
 
 
 @bp.get("/log")

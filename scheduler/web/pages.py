@@ -18,6 +18,7 @@ from broadcasts.log import LogQuery
 from broadcasts.models import Outcome
 from scheduler.errors import UsageError
 from scheduler.messages import render
+from scheduler.programme.limits import minutes
 from scheduler.programme.times import day_range, format_local, parse_local_date
 from scheduler.report.files import MEDIA_TYPES, report_bytes, sections
 from scheduler.report.labels import default_report_name, period_text
@@ -114,6 +115,8 @@ def new() -> Any:
         else:
             code = "w_drafted" if done.approval == "draft" else "w_queued"
             flash(_t(code, id=done.queued.bulletin_id))
+            if done.queued.seconds is not None:
+                flash(_t("queued_estimate", length=minutes(done.queued.seconds)))
             _flash_notices(done.queued.notices)
             return redirect(url_for("pages.new"))
     preview = g.loa.speaker.speakable(form["text"]) if form["text"].strip() else ""
