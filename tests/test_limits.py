@@ -206,6 +206,8 @@ def test_an_empty_slot_airs_no_announcements_unless_configured(tmp_path, db_url,
         try:
             clock.set(local(23, 5, 55))
             planner.materialize(app, clock.now(), local(23, 7))
+            shown = {line.origin for line in planner.upcoming(app, clock.now(), 1)}
+            assert shown == ({"opening", "closing"} if setting else set())  # the programme says what will air
             clock.set(local(23, 6, 1))
             Runner(app).run_due()
             with app.reads() as session:
@@ -227,9 +229,11 @@ def test_a_slot_with_a_bulletin_airs_its_announcements(tmp_path, db_url, clock):
     try:
         queue_bulletin(app, text="Họp dân lúc 19 giờ.", at="next", channels=["radio"])
         planner.materialize(app, clock.now(), local(23, 7))
+        origins = [line.origin for line in planner.upcoming(app, clock.now(), 1) if line.due_at < local(23, 7)]
+        assert origins == ["opening", "operator", "closing"]
         clock.set(local(23, 6, 1))
         Runner(app).run_due()
-        clock.set(local(23, 6, 3))
+        clock.set(local(23, 6, 5))
         Runner(app).run_due()
         with app.reads() as session:
             outcomes = [r.outcome for r in session.scalars(select(LogRecord).order_by(LogRecord.id))]

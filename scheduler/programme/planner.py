@@ -24,9 +24,11 @@ from scheduler.app import App
 from scheduler.messages import Phrase, text
 from scheduler.programme import limits
 from scheduler.programme.rotation import (
+    ANNOUNCEMENTS,
     add_generated,
     existing_keys,
     last_rotated,
+    occupied,
     origin_key,
     rotation_order,
     short_title,
@@ -285,7 +287,8 @@ class ProgrammeLine:
 
 
 def upcoming(app: App, now: datetime, days: int) -> list[ProgrammeLine]:
-    """Pending and running airings of the next `days` days, in air order."""
+    """Pending and running airings of the next `days` days, in air order; without the opening and closing of a
+    slot with nothing else in it, which the runner skips (unless `programme.announce_empty_slots`)."""
     with app.reads() as session:
         names = {s.id: s.name for s in session.scalars(select(Slot).where(Slot.station_id == app.station_id))}
         rows = session.execute(
@@ -298,6 +301,9 @@ def upcoming(app: App, now: datetime, days: int) -> list[ProgrammeLine]:
             )
             .order_by(Airing.due_at, Airing.id)
         ).all()
+        if not app.config.programme.announce_empty_slots:  # the runner skips the announcements of an empty slot
+            filled = occupied(session, app.station_id, now - timedelta(days=1), now + timedelta(days=days + 1))
+            rows = [r for r in rows if r[1].origin not in ANNOUNCEMENTS or (r[0].slot_id, r[0].slot_at) in filled]
     return [
         ProgrammeLine(
             airing_id=a.id,

@@ -8,17 +8,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 
-from sqlalchemy import func, select
-
 from broadcasts.channels.base import Channel, Delivery, Interruptible
-from broadcasts.models import Airing, AiringStatus, Approval, Bulletin, LogRecord, Outcome, Slot
+from broadcasts.models import Airing, AiringStatus, Bulletin, LogRecord, Outcome, Slot
 from scheduler.app import App
 from scheduler.programme import planner
+from scheduler.programme.rotation import ANNOUNCEMENTS, occupied
 from scheduler.runner.notes import note, say
 
 __all__ = ["RadioTurns", "hold", "requeue", "empty_slot"]
-
-ANNOUNCEMENTS = ("opening", "closing")
 
 
 class RadioTurns:
@@ -92,23 +89,9 @@ def empty_slot(app: App, airing: Airing, bulletin: Bulletin) -> Delivery | None:
     if bulletin.origin not in ANNOUNCEMENTS or app.config.programme.announce_empty_slots or airing.slot_at is None:
         return None
     with app.reads() as session:
-        others = session.scalar(
-            select(func.count())
-            .select_from(Airing)
-            .join(Bulletin, Bulletin.id == Airing.bulletin_id)
-            .where(
-                Airing.station_id == airing.station_id,
-                Airing.channel == "radio",
-                Airing.slot_id == airing.slot_id,
-                Airing.slot_at == airing.slot_at,
-                Airing.status != AiringStatus.cancelled,
-                Bulletin.origin.not_in(ANNOUNCEMENTS),
-                Bulletin.approval == Approval.approved,
-            )
-        )
+        if (airing.slot_id, airing.slot_at) in occupied(session, airing.station_id, airing.slot_at, airing.slot_at):
+            return None
         slot = session.get(Slot, airing.slot_id) if airing.slot_id is not None else None
-    if others:
-        return None
     at = airing.slot_at.astimezone(app.config.tz).strftime("%Y-%m-%d %H:%M")
     return Delivery(
         outcome=Outcome.skipped,

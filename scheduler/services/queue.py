@@ -115,11 +115,11 @@ def replan_with_notices(app: App, session: Session, now: datetime, bulletin_id: 
     return notices
 
 
-def _slot_at(app: App, session: Session, moment: datetime | None) -> Occurrence | None:
-    """The radio slot occurrence that starts exactly at `moment` (`--at 17:00` for the 17:00 slot), if any."""
+def _slot_at(app: App, session: Session, channel: str, moment: datetime | None) -> Occurrence | None:
+    """The slot occurrence of `channel` that starts exactly at `moment` (`--at 17:00` for the 17:00 slot), if any."""
     if moment is None:
         return None
-    occurrence = planner.first_occurrence(app, session, "radio", moment - timedelta(seconds=1))
+    occurrence = planner.first_occurrence(app, session, channel, moment - timedelta(seconds=1))
     return occurrence if occurrence is not None and occurrence.start == moment else None
 
 
@@ -195,7 +195,7 @@ def queue_bulletin(
                 and moment is not None
                 and quiet.contains(moment, app.config.tz)
             )
-            occurrence = _slot_at(app, session, moment) if name == "radio" and level is not Priority.emergency else None
+            occurrence = _slot_at(app, session, name, moment) if level is not Priority.emergency else None
             if occurrence is None and (moment is None or wait):
                 occurrence = planner.first_occurrence(app, session, name, now if moment is None else moment)
                 if occurrence is None:
