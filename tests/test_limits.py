@@ -346,6 +346,10 @@ def test_the_api_refuses_a_long_bulletin_and_gives_local_times(web_app):
     assert created.status_code == 201
     body = created.get_json()
     assert body["estimated_seconds"] > 5 and body["airings"][0]["due_at"].endswith("+07:00")
+    preview = client.post("/api/preview", json={"text": PARAGRAPH}, headers=headers).get_json()
+    assert preview["estimated_seconds"] == body["estimated_seconds"]
+    huge = client.post("/api/preview", json={"text": "x" * (limits.MAX_TEXT_CHARS + 1)}, headers=headers)
+    assert huge.status_code == 400 and huge.get_json()["error"] == "text_too_large"
     programme = client.get("/api/programme", headers=headers).get_json()
     assert programme["now"].endswith("+07:00") and programme["airings"][0]["estimated_seconds"] > 5
 
@@ -359,5 +363,9 @@ def test_the_console_shows_the_estimate_and_refuses_a_long_bulletin(web_app):
     assert bulletins(web_app) == 0
     page = client.post("/new", data={**form, "text": PARAGRAPH}, follow_redirects=True).get_data(as_text=True)
     assert "Thời lượng đọc ước tính: 0:" in page
+    preview = client.post("/preview", data={"text": PARAGRAPH, "csrf_token": form["csrf_token"]}).get_json()
+    assert preview["estimate"].startswith("Thời lượng đọc ước tính: 0:")
+    huge = {"text": "x" * (limits.MAX_TEXT_CHARS + 1), "csrf_token": form["csrf_token"]}
+    assert client.post("/preview", data=huge).status_code == 400
     today = client.get("/").get_data(as_text=True)
     assert 'class="length"' in today and "~0:" in today

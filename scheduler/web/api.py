@@ -12,6 +12,7 @@ from flask import Blueprint, g, request, send_file
 from broadcasts.figures import report_json
 from broadcasts.log import record_dict
 from scheduler.errors import UsageError
+from scheduler.programme.limits import bulletin_seconds, check_size
 from scheduler.report.files import MEDIA_TYPES, report_bytes
 from scheduler.report.labels import default_report_name
 from scheduler.services import approval, console, records, users
@@ -86,7 +87,9 @@ def programme() -> Any:
 @bp.post("/preview")
 @token_required("draft")
 def preview() -> Any:
-    return {"reading": g.loa.speaker.speakable(_text(_body(), "text"))}
+    text = _text(_body(), "text")
+    check_size(text)
+    return {"reading": g.loa.speaker.speakable(text), "estimated_seconds": bulletin_seconds(g.loa, "", text)}
 
 
 @bp.post("/listen")
