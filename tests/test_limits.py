@@ -347,7 +347,7 @@ def test_the_api_refuses_a_long_bulletin_and_gives_local_times(web_app):
     body = created.get_json()
     assert body["estimated_seconds"] > 5 and body["airings"][0]["due_at"].endswith("+07:00")
     preview = client.post("/api/preview", json={"text": PARAGRAPH}, headers=headers).get_json()
-    assert preview["estimated_seconds"] == body["estimated_seconds"]
+    assert 5 < preview["estimated_seconds"] < body["estimated_seconds"]  # the queued one reads its title too
     huge = client.post("/api/preview", json={"text": "x" * (limits.MAX_TEXT_CHARS + 1)}, headers=headers)
     assert huge.status_code == 400 and huge.get_json()["error"] == "text_too_large"
     programme = client.get("/api/programme", headers=headers).get_json()
