@@ -369,3 +369,16 @@ def test_the_console_shows_the_estimate_and_refuses_a_long_bulletin(web_app):
     assert client.post("/preview", data=huge).status_code == 400
     today = client.get("/").get_data(as_text=True)
     assert 'class="length"' in today and "~0:" in today
+
+
+def test_loa_run_logs_in_the_station_time_zone(tmp_path, capsys, caplog):
+    """The machine runs on UTC here; the station is on Asia/Ho_Chi_Minh (+07:00)."""
+    config = write_config(tmp_path, f"sqlite:///{tmp_path / 'loa.db'}")
+    queue = ("queue", "--text", "Tin.", "--channels", "facebook", "--at", "now")
+    code, _, err = run(capsys, "--config", str(config), *queue)
+    assert code == 0, err
+    caplog.set_level(logging.INFO)
+    code, _, err = run(capsys, "--config", str(config), "run", "--once")
+    assert code == 0, err
+    lines = [caplog.handler.format(r) for r in caplog.records if r.name == "loa.runner"]
+    assert lines and all("+07:00 " in line for line in lines), lines
