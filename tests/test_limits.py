@@ -382,3 +382,27 @@ def test_loa_run_logs_in_the_station_time_zone(tmp_path, capsys, caplog):
     assert code == 0, err
     lines = [caplog.handler.format(r) for r in caplog.records if r.name == "loa.runner"]
     assert lines and all("+07:00 " in line for line in lines), lines
+
+
+def test_an_announcement_longer_than_the_maximum_is_not_made(tmp_path, db_url, clock, caplog):
+    app = build(
+        tmp_path,
+        db_url,
+        clock,
+        programme={
+            "announcements": True,
+            "announce_empty_slots": True,
+            "max_bulletin_minutes": 0.5,
+            "opening": SENTENCE * 10,
+        },
+        channels={"enabled": ["radio"]},
+    )
+    try:
+        with caplog.at_level(logging.WARNING, logger="loa.programme"):
+            planner.materialize(app, clock.now(), local(23, 7))
+        with app.reads() as session:
+            origins = session.scalars(select(Bulletin.origin)).all()
+        assert origins == ["closing"]
+        assert [getattr(r, "loa_code", None) for r in caplog.records] == ["announcement_too_long"]
+    finally:
+        app.close()
