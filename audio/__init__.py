@@ -1,1 +1,1 @@
-"""Sound: Vietnamese text normalization, TTS engines, assembly, encoding, sinks."""
+"""Sound: Vietnamese text normalization, TTS engines, assembly, encoding, sinks, the spoken-length estimate (timing)."""

@@ -22,7 +22,7 @@ from tests.conftest import TZ, make_config
 from tests.fakes.channels import RecordingChannel
 from tests.fakes.tts import ToneEngine
 
-LONG = "Ủy ban nhân dân xã thông báo về việc tiếp nhận hồ sơ thủ tục hành chính trực tuyến. " * 6  # ~50 s
+LONG = "Ủy ban nhân dân xã thông báo về việc tiếp nhận hồ sơ thủ tục hành chính trực tuyến. " * 10  # ~50 s
 
 
 def local(day: int, hour: int, minute: int = 0, second: float = 0) -> datetime:

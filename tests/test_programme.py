@@ -12,7 +12,6 @@ from scheduler.programme.slots import (
     Occurrence,
     QuietHours,
     SlotSpec,
-    estimate_seconds,
     fill_slots,
     next_rotation_item,
     occurrences,
@@ -58,11 +57,6 @@ def test_occurrences_in_order_and_by_channel():
 )
 def test_quiet_hours(spec, moment, inside):
     assert QuietHours.parse(spec).contains(moment.astimezone(UTC), TZ) is inside
-
-
-def test_estimate_grows_with_text():
-    short, long = estimate_seconds("Xin chào."), estimate_seconds("Xin chào bà con. " * 50)
-    assert 1 < short < 5 and 60 < long < 200
 
 
 NIGHT = local(23, 6)

@@ -24,6 +24,7 @@ __all__ = ["programme"]
 def programme(days: int, as_json: bool) -> None:
     """Chương trình phát những ngày tới / the coming programme, slot by slot."""
     from scheduler.programme import planner
+    from scheduler.programme.limits import minutes
     from scheduler.programme.times import format_local
 
     state = current_state()
@@ -35,7 +36,7 @@ def programme(days: int, as_json: bool) -> None:
     if as_json:
         say(
             json.dumps(
-                [x.as_json() for x in lines],
+                [x.as_json(tz) for x in lines],
                 ensure_ascii=False,
                 indent=2,
             )
@@ -57,7 +58,8 @@ def programme(days: int, as_json: bool) -> None:
             for x in (PRIORITY_LABELS[lang].get(line.priority, ""), ORIGIN_LABELS[lang].get(line.origin, line.origin))
             if x
         )
+        length = f"{minutes(line.seconds):>5}" if line.seconds is not None else " " * 5
         say(
-            f"  {format_local(line.due_at, tz, '%H:%M:%S')}  {line.channel:<9} #{line.airing_id:<5} "
+            f"  {format_local(line.due_at, tz, '%H:%M:%S')}  {line.channel:<9} #{line.airing_id:<5} {length}  "
             f"{('[' + marks + '] ') if marks else ''}{line.title}"
         )

@@ -46,9 +46,11 @@ def queue(
 ) -> None:
     """Xếp một bản tin vào lịch phát / queue a bulletin."""
     from scheduler.errors import UsageError
+    from scheduler.programme.limits import MAX_TEXT_CHARS, minutes
     from scheduler.programme.times import format_local
     from scheduler.services.queue import queue_bulletin
 
+    max_file_bytes = MAX_TEXT_CHARS * 4  # UTF-8 takes at most four bytes a character
     state = current_state()
     given = [x for x in (text_value, file_path, item_ref) if x is not None]
     if len(given) != 1:
@@ -56,6 +58,9 @@ def queue(
     body = text_value
     if file_path is not None:
         try:
+            size = Path(file_path).stat().st_size
+            if size > max_file_bytes:  # refused before it is read: a 5 MB file is not loaded to be refused later
+                raise UsageError("file_too_large", path=file_path, size=size, limit=max_file_bytes)
             body = Path(file_path).read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as exc:
             raise UsageError("file_unreadable", path=file_path, reason=getattr(exc, "strerror", None) or exc) from exc
@@ -70,11 +75,13 @@ def queue(
             priority=priority,
         )
     if as_json:
-        say(json.dumps(queued.as_json(), ensure_ascii=False))
+        say(json.dumps(queued.as_json(app.config.tz), ensure_ascii=False))
         return
     say(text("queued", state.language, id=queued.bulletin_id))
     for airing in queued.airings:
         say(f"  #{airing.id}  {airing.channel:<9} {format_local(airing.due_at, app.config.tz)}")
+    if queued.seconds is not None:
+        say("  " + text("queued_estimate", state.language, length=minutes(queued.seconds)))
     for notice in queued.notices:
         say(
             "  ! "

@@ -27,7 +27,8 @@ def run(once: bool) -> None:
     from scheduler.runner import Runner
 
     state = current_state()
-    setup_logging(state.debug, state.language)
+    config = state.load()
+    setup_logging(state.debug, state.language, config.tz)  # log times in the station's zone
     with state.app() as app:
         runner = Runner(app)
         if once:

@@ -161,6 +161,8 @@ class ProgrammeConfig:
     announcements: bool = False
     opening: str = "{station} xin kính chào quý vị và các bạn. Hôm nay là {weekday}, ngày {date}."
     closing: str = "{station} vừa kết thúc chương trình phát thanh {slot}. Xin cảm ơn quý vị và các bạn đã lắng nghe."
+    max_bulletin_minutes: float = 5.0  # the longest radio bulletin, estimated from its text at speech.rate
+    announce_empty_slots: bool = False  # air the opening and closing of a slot with nothing else in it
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -68,6 +68,9 @@ def check(config: Config) -> None:
     if config.runner.poll_seconds <= 0 or config.runner.lease_seconds <= 0 or config.runner.workers < 1:
         bad(src, "runner", "exp_positive_numbers", dataclasses.asdict(config.runner))
     names = [slot.name for slot in config.slots]
+    longest = config.programme.max_bulletin_minutes
+    if not 0 < longest <= 24 * 60:  # NaN fails too
+        bad(src, "programme.max_bulletin_minutes", "exp_positive", longest)
     for i, name in enumerate(config.programme.rotation_slots):
         if name not in names:
             bad(

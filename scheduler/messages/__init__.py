@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from scheduler.messages import channels, cli, config, labels, report, runner, speech, system, web
+from scheduler.messages import channels, cli, config, labels, limits, report, runner, speech, system, web
 from scheduler.messages.labels import KIND_LABELS
 
 __all__ = ["MESSAGES", "Label", "Phrase", "render", "text"]
@@ -217,6 +217,7 @@ _merge(
     speech.MESSAGES,
     system.MESSAGES,
     web.MESSAGES,
+    limits.MESSAGES,
 )
 
 

@@ -5,7 +5,8 @@ records with a message code: `extra=tagged(code, **params)` (audio.errors).
 The formatter that `setup_logging` installs words such a record from the
 catalogue in the chosen language; an error among the params (anything with
 `code` and `params`) is rendered too. Untagged records pass as they are, and the
-record itself is never changed, so other handlers see it as logged.
+record itself is never changed, so other handlers see it as logged. Times are
+the station's (its time zone, with the offset), not the machine's.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from __future__ import annotations
 import copy
 import logging
 import sys
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from scheduler.messages import render, text
 
@@ -22,11 +25,21 @@ FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
 class StationFormatter(logging.Formatter):
-    """Formats tagged records in `lang` ("vi" or "en")."""
+    """Formats tagged records in `lang` ("vi" or "en"), their times in the station's zone `tz`."""
 
-    def __init__(self, lang: str, fmt: str = FORMAT) -> None:
+    def __init__(self, lang: str, fmt: str = FORMAT, tz: ZoneInfo | None = None) -> None:
         super().__init__(fmt)
         self.lang = lang
+        self.tz = tz
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
+        """`2026-11-23 06:00:00,000+07:00`: the station's local time of the record, with its offset."""
+        if self.tz is None:
+            return super().formatTime(record, datefmt)
+        moment = datetime.fromtimestamp(record.created, self.tz)
+        if datefmt:
+            return moment.strftime(datefmt)
+        return f"{moment:%Y-%m-%d %H:%M:%S},{int(record.msecs):03d}{moment.isoformat()[-6:]}"
 
     def format(self, record: logging.LogRecord) -> str:
         code = getattr(record, "loa_code", None)
@@ -40,10 +53,11 @@ class StationFormatter(logging.Formatter):
         return super().format(record)
 
 
-def setup_logging(debug: bool, lang: str) -> None:
-    """Log to stderr with times, in `lang`; APScheduler and Alembic only when something is wrong."""
+def setup_logging(debug: bool, lang: str, tz: ZoneInfo | None = None) -> None:
+    """Log to stderr with times in the station's zone `tz`, in `lang`; APScheduler and Alembic only when something
+    is wrong."""
     logging.basicConfig(level=logging.DEBUG if debug else logging.INFO, stream=sys.stderr, format=FORMAT)
     for handler in logging.getLogger().handlers:
-        handler.setFormatter(StationFormatter(lang))
+        handler.setFormatter(StationFormatter(lang, tz=tz))
     for noisy in ("apscheduler", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)

@@ -9,19 +9,26 @@ announcement bulletins of the coming occurrences, once each (a unique
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from audio.errors import tagged
 from broadcasts.models import Airing, AiringStatus, Approval, Bulletin, ContentItem, Plan, Slot
 from scheduler.app import App
+from scheduler.messages import Phrase, text
+from scheduler.programme import limits
 from scheduler.programme.rotation import (
+    ANNOUNCEMENTS,
     add_generated,
     existing_keys,
     last_rotated,
+    occupied,
     origin_key,
     rotation_order,
     short_title,
@@ -32,7 +39,6 @@ from scheduler.programme.slots import (
     Occurrence,
     QuietHours,
     SlotSpec,
-    estimate_seconds,
     fill_slots,
     next_rotation_item,
     occurrences,
@@ -54,6 +60,7 @@ __all__ = [
 ]
 
 PLAN_DAYS = 14
+log = logging.getLogger("loa.programme")
 OPENING_RANK = -1
 CLOSING_RANK = 9
 
@@ -138,13 +145,12 @@ def replan(app: App, session: Session, now: datetime) -> list[Moved]:
         )
     ).all()
     airings = {a.id: (a, b) for a, b in rows}
-    wpm = app.config.speech.rate
     entries = [
         Entry(
             airing_id=a.id,
             rank=rank_of(b),
             order=a.id,
-            seconds=estimate_seconds(f"{b.title}. {b.body}", wpm),
+            seconds=limits.bulletin_seconds(app, b.title, b.body),
             occurrence=a.slot_at,
         )
         for a, b in rows
@@ -205,8 +211,14 @@ def materialize(app: App, now: datetime, until: datetime) -> int:
                     ("opening", "Lời mở đầu", programme.opening),
                     ("closing", "Lời kết thúc", programme.closing),
                 ):
-                    if origin_key(origin, occurrence) not in existing:
-                        created += add_generated(app, session, occurrence, origin, title, template.format(**words), now)
+                    if origin_key(origin, occurrence) in existing:
+                        continue
+                    body = template.format(**words)
+                    refusal = limits.generated_refusal(app, title, body, occurrence.slot.max_seconds)
+                    if refusal is not None:
+                        _skipped(app, occurrence, "announcement_too_long", refusal, origin=origin)
+                        continue
+                    created += add_generated(app, session, occurrence, origin, title, body, now)
             rotating = not programme.rotation_slots or occurrence.slot.name in programme.rotation_slots
             if not (programme.rotate_plan and eligible and rotating):
                 continue
@@ -214,23 +226,35 @@ def materialize(app: App, now: datetime, until: datetime) -> int:
                 last_id = last_rotated(session, app.station_id, occurrence.start + timedelta(seconds=1))
                 last_ref = by_id[last_id].ref if last_id in by_id else last_ref
                 continue
+            tried: set[str] = set()
             ref = next_rotation_item([i.ref for i in eligible], last_ref, pinned=[i.ref for i in pinned])
-            item = next(i for i in eligible if i.ref == ref)
-            if add_generated(
-                app,
-                session,
-                occurrence,
-                "rotation",
-                f"Tuyên truyền: {short_title(item.text)}",
-                programme.rotation_template.format(text=item.text, **words),
-                now,
-                item.id,
-            ):
-                created += 1
-                last_ref = ref
+            while ref is not None and ref not in tried:  # an item too long for the slot is skipped, the next tried
+                tried.add(ref)
+                item = next(i for i in eligible if i.ref == ref)
+                title = f"Tuyên truyền: {short_title(item.text)}"
+                body = programme.rotation_template.format(text=item.text, **words)
+                refusal = limits.generated_refusal(app, title, body, occurrence.slot.max_seconds)
+                if refusal is None:
+                    if add_generated(app, session, occurrence, "rotation", title, body, now, item.id):
+                        created += 1
+                        last_ref = ref
+                    break
+                _skipped(app, occurrence, "rotation_item_too_long", refusal, ref=ref)
+                ref = next_rotation_item([i.ref for i in eligible], ref, pinned=[i.ref for i in pinned])
         if created:
             replan(app, session, now)
     return created
+
+
+def _skipped(app: App, occurrence: Occurrence, code: str, refusal: tuple[str, dict[str, str]], **params: str) -> None:
+    """Log why a generated bulletin of `occurrence` was not made (too long for the radio or its slot)."""
+    at = occurrence.start.astimezone(app.config.tz).strftime("%Y-%m-%d %H:%M")
+    reason = Phrase(refusal[0], refusal[1])
+    log.warning(
+        "%s",
+        text(code, app.config.lang, slot=occurrence.slot.name, at=at, reason=reason, **params),
+        extra=tagged(code, slot=occurrence.slot.name, at=at, reason=reason, **params),
+    )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -245,23 +269,26 @@ class ProgrammeLine:
     origin: str
     title: str
     status: str
+    seconds: float | None = None  # the estimated spoken length, for the radio
 
-    def as_json(self) -> dict[str, Any]:
-        """The line as `loa programme --json` and the API's /programme show it."""
+    def as_json(self, tz: ZoneInfo | None = None) -> dict[str, Any]:
+        """The line as `loa programme --json` and the API's /programme show it (times in `tz` when given)."""
         return {
             "airing_id": self.airing_id,
             "channel": self.channel,
-            "due_at": self.due_at.isoformat(),
+            "due_at": (self.due_at.astimezone(tz) if tz is not None else self.due_at).isoformat(),
             "slot": self.slot,
             "priority": self.priority,
             "origin": self.origin,
             "title": self.title,
             "status": self.status,
+            "estimated_seconds": self.seconds,
         }
 
 
 def upcoming(app: App, now: datetime, days: int) -> list[ProgrammeLine]:
-    """Pending and running airings of the next `days` days, in air order."""
+    """Pending and running airings of the next `days` days, in air order; without the opening and closing of a
+    slot with nothing else in it, which the runner skips (unless `programme.announce_empty_slots`)."""
     with app.reads() as session:
         names = {s.id: s.name for s in session.scalars(select(Slot).where(Slot.station_id == app.station_id))}
         rows = session.execute(
@@ -274,6 +301,9 @@ def upcoming(app: App, now: datetime, days: int) -> list[ProgrammeLine]:
             )
             .order_by(Airing.due_at, Airing.id)
         ).all()
+        if not app.config.programme.announce_empty_slots:  # the runner skips the announcements of an empty slot
+            filled = occupied(session, app.station_id, now - timedelta(days=1), now + timedelta(days=days + 1))
+            rows = [r for r in rows if r[1].origin not in ANNOUNCEMENTS or (r[0].slot_id, r[0].slot_at) in filled]
     return [
         ProgrammeLine(
             airing_id=a.id,
@@ -284,6 +314,7 @@ def upcoming(app: App, now: datetime, days: int) -> list[ProgrammeLine]:
             origin=b.origin,
             title=b.title,
             status=a.status.value,
+            seconds=limits.bulletin_seconds(app, b.title, b.body) if a.channel == "radio" else None,
         )
         for a, b in rows
     ]

@@ -21,7 +21,11 @@ __all__ = [
     "origin_key",
     "existing_keys",
     "short_title",
+    "ANNOUNCEMENTS",
+    "occupied",
 ]
+
+ANNOUNCEMENTS = ("opening", "closing")  # the origins of a slot's own announcements
 
 
 def spoken_date(moment: datetime, app: App) -> dict[str, str]:
@@ -127,3 +131,23 @@ def short_title(text: str, limit: int = 70) -> str:
     """`text` on one line, cut at a word to at most `limit` characters."""
     text = " ".join(text.split())
     return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + "…"
+
+
+def occupied(session: Session, station_id: int, since: datetime, until: datetime) -> set[tuple[int | None, datetime]]:
+    """(slot id, start) of the radio slot occurrences starting in [since, until] that hold something besides their
+    opening and closing: an approved bulletin not cancelled, whether still to air or aired already."""
+    rows = session.execute(
+        select(Airing.slot_id, Airing.slot_at)
+        .join(Bulletin, Bulletin.id == Airing.bulletin_id)
+        .where(
+            Airing.station_id == station_id,
+            Airing.channel == "radio",
+            Airing.slot_at >= since,
+            Airing.slot_at <= until,
+            Airing.status != AiringStatus.cancelled,
+            Bulletin.origin.not_in(ANNOUNCEMENTS),
+            Bulletin.approval == Approval.approved,
+        )
+        .distinct()
+    ).all()
+    return {(slot_id, slot_at) for slot_id, slot_at in rows if slot_at is not None}

@@ -8,7 +8,6 @@ fit in the slot's maximum length is carried to the next occurrence.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
@@ -23,13 +22,11 @@ __all__ = [
     "Placement",
     "occurrences",
     "QuietHours",
-    "estimate_seconds",
     "fill_slots",
     "next_rotation_item",
 ]
 
 GAP_SECONDS = 2.0  # silence between two bulletins of a slot
-_WORD = re.compile(r"\w+")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -90,13 +87,6 @@ class QuietHours:
         if self.start < self.end:
             return self.start <= local < self.end
         return local >= self.start or local < self.end
-
-
-def estimate_seconds(text: str, words_per_minute: int = 150) -> float:
-    """A duration estimate of reading `text` aloud (for planning; the render gives the real one)."""
-    words = len(_WORD.findall(text))
-    pauses = text.count(".") + text.count("\n") * 0.5
-    return round(words * 60 / max(words_per_minute, 60) + pauses * 0.4 + 1.0, 1)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -102,6 +102,7 @@ class Runner:
         if verdict is Verdict.hold:
             radio.hold(app, airing_id, now)
             return None
+        empty = radio.empty_slot(app, airing, bulletin) if verdict is Verdict.go else None
         if not claims.claim(app, airing_id, now):
             return None
         airing.attempts += 1
@@ -112,6 +113,8 @@ class Runner:
             result = delivery.skipped(app, broadcast)
         elif verdict is Verdict.miss:
             result = delivery.missed(app, late, grace)
+        elif empty is not None:  # an opening or closing of a slot with nothing in it
+            result = empty
         else:
             with self.turns.turn(channel, emergency), claims.lease_kept(app, airing_id):
                 started_at = app.clock.now()

@@ -8,13 +8,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 
-from broadcasts.channels.base import Channel, Interruptible
-from broadcasts.models import Airing, AiringStatus, LogRecord
+from broadcasts.channels.base import Channel, Delivery, Interruptible
+from broadcasts.models import Airing, AiringStatus, Bulletin, LogRecord, Outcome, Slot
 from scheduler.app import App
 from scheduler.programme import planner
-from scheduler.runner.notes import note
+from scheduler.programme.rotation import ANNOUNCEMENTS, occupied
+from scheduler.runner.notes import note, say
 
-__all__ = ["RadioTurns", "hold", "requeue"]
+__all__ = ["RadioTurns", "hold", "requeue", "empty_slot"]
 
 
 class RadioTurns:
@@ -80,3 +81,20 @@ def requeue(app: App, record: LogRecord) -> None:
             )
         )
     note(app, logging.INFO, "log_requeued", airing=record.airing_id, bulletin=record.bulletin_id)
+
+
+def empty_slot(app: App, airing: Airing, bulletin: Bulletin) -> Delivery | None:
+    """The `skipped` delivery of a slot's opening or closing when nothing else is in that slot, unless
+    `programme.announce_empty_slots`; None when the announcement airs."""
+    if bulletin.origin not in ANNOUNCEMENTS or app.config.programme.announce_empty_slots or airing.slot_at is None:
+        return None
+    with app.reads() as session:
+        if (airing.slot_id, airing.slot_at) in occupied(session, airing.station_id, airing.slot_at, airing.slot_at):
+            return None
+        slot = session.get(Slot, airing.slot_id) if airing.slot_id is not None else None
+    at = airing.slot_at.astimezone(app.config.tz).strftime("%Y-%m-%d %H:%M")
+    return Delivery(
+        outcome=Outcome.skipped,
+        error_code="slot_empty_skipped",
+        error_message=say(app, "slot_empty_skipped", slot=slot.name if slot is not None else "", at=at),
+    )

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
@@ -41,8 +42,8 @@ class Submitted:
     queued: Queued
     approval: str
 
-    def as_json(self) -> dict[str, object]:
-        return {**self.queued.as_json(), "approval": self.approval}
+    def as_json(self, tz: ZoneInfo | None = None) -> dict[str, object]:
+        return {**self.queued.as_json(tz), "approval": self.approval}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -59,7 +60,12 @@ class BulletinView:
     airings: tuple[tuple[int, str, datetime, str], ...]
     notices: tuple[Notice, ...] = ()
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self, tz: ZoneInfo | None = None) -> dict[str, Any]:
+        """The bulletin as the API gives it; times with the station's offset when `tz` is given."""
+
+        def iso(moment: datetime) -> str:
+            return (moment.astimezone(tz) if tz is not None else moment).isoformat()
+
         return {
             "id": self.id,
             "title": self.title,
@@ -67,9 +73,9 @@ class BulletinView:
             "priority": self.priority,
             "approval": self.approval,
             "origin": self.origin,
-            "created_at": self.created_at.isoformat(),
-            "airings": [{"id": i, "channel": c, "due_at": d.isoformat(), "status": s} for i, c, d, s in self.airings],
-            "notices": [n.as_json() for n in self.notices],
+            "created_at": iso(self.created_at),
+            "airings": [{"id": i, "channel": c, "due_at": iso(d), "status": s} for i, c, d, s in self.airings],
+            "notices": [n.as_json(tz) for n in self.notices],
         }
 
 

@@ -4,17 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
 from broadcasts.models import Airing, AiringStatus, Approval, Bulletin, Priority
 from scheduler.app import App
 from scheduler.errors import UsageError
-from scheduler.programme import planner
-from scheduler.programme.times import parse_at
+from scheduler.programme import limits, planner
+from scheduler.programme.slots import Occurrence
+from scheduler.programme.times import format_local, parse_at
 
 __all__ = ["QueuedAiring", "Queued", "Notice", "queue_bulletin", "replan_with_notices", "default_title"]
+
+PAST_TOLERANCE = timedelta(minutes=1)  # `--at` this much before now still means now (the minute just begun)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -33,11 +37,11 @@ class Notice:
     due_at: datetime
     airing_id: int | None = None
 
-    def as_json(self) -> dict[str, object]:
+    def as_json(self, tz: ZoneInfo | None = None) -> dict[str, object]:
         return {
             "code": self.code,
             "channel": self.channel,
-            "due_at": self.due_at.isoformat(),
+            "due_at": _iso(self.due_at, tz),
             "airing_id": self.airing_id,
         }
 
@@ -47,13 +51,20 @@ class Queued:
     bulletin_id: int
     airings: tuple[QueuedAiring, ...]
     notices: tuple[Notice, ...] = ()
+    seconds: float | None = None  # the estimated spoken length on the radio
 
-    def as_json(self) -> dict[str, object]:
+    def as_json(self, tz: ZoneInfo | None = None) -> dict[str, object]:
+        """The result as `loa queue --json` and the API give it; times with the station's offset when `tz` is given."""
         return {
             "bulletin_id": self.bulletin_id,
-            "airings": [{"id": a.id, "channel": a.channel, "due_at": a.due_at.isoformat()} for a in self.airings],
-            "notices": [n.as_json() for n in self.notices],
+            "airings": [{"id": a.id, "channel": a.channel, "due_at": _iso(a.due_at, tz)} for a in self.airings],
+            "notices": [n.as_json(tz) for n in self.notices],
+            "estimated_seconds": self.seconds,
         }
+
+
+def _iso(moment: datetime, tz: ZoneInfo | None) -> str:
+    return (moment.astimezone(tz) if tz is not None else moment).isoformat()
 
 
 def default_title(text: str, limit: int = 80) -> str:
@@ -104,6 +115,14 @@ def replan_with_notices(app: App, session: Session, now: datetime, bulletin_id: 
     return notices
 
 
+def _slot_at(app: App, session: Session, channel: str, moment: datetime | None) -> Occurrence | None:
+    """The slot occurrence of `channel` that starts exactly at `moment` (`--at 17:00` for the 17:00 slot), if any."""
+    if moment is None:
+        return None
+    occurrence = planner.first_occurrence(app, session, channel, moment - timedelta(seconds=1))
+    return occurrence if occurrence is not None and occurrence.start == moment else None
+
+
 def queue_bulletin(
     app: App,
     *,
@@ -121,15 +140,22 @@ def queue_bulletin(
     A bulletin created as a `draft` waits for approval: the runner airs approved ones only.
 
     Emergency bulletins are due at once. A normal or priority radio airing
-    asked for inside quiet hours waits for the next slot. Radio airings in
-    slots are placed in running order; one pushed to a later slot is noted.
+    asked for inside quiet hours waits for the next slot, and one asked for at
+    a slot's own start joins that slot. Radio airings in slots are placed in
+    running order; one pushed to a later slot is noted.
+
+    Refused before anything is stored: a time already past, a text over the
+    size bound, over a chosen social channel's limit, or (on the radio) whose
+    estimated spoken length is over `programme.max_bulletin_minutes` or its slot.
     """
+    limits.check_size(title, text)
     content_item_id = None
     if item_ref is not None:
         content_item_id, text = _item_text(app, item_ref.strip())
     body = (text or "").strip()
     if not body:
         raise UsageError("empty_text")
+    limits.check_size(title, body)
     try:
         level = Priority(priority)
     except ValueError:
@@ -137,12 +163,20 @@ def queue_bulletin(
     names = _channels(app, channels)
     now = app.clock.now()
     moment = now if level is Priority.emergency else parse_at(at, now=now, tz=app.config.tz)
+    if moment is not None and moment < now - PAST_TOLERANCE:
+        tz = app.config.tz
+        raise UsageError("at_in_past", at=format_local(moment, tz, "%Y-%m-%d %H:%M"), now=format_local(now, tz))
+    heading = (title or default_title(body)).strip()
+    limits.check_channels(app, names, heading, body)
+    seconds = limits.bulletin_seconds(app, heading, body) if "radio" in names else None
+    if seconds is not None:
+        limits.check_radio(app, seconds)
     quiet = planner.quiet_hours(app)
     notices: list[Notice] = []
     with app.sessions.begin() as session:
         bulletin = Bulletin(
             station_id=app.station_id,
-            title=(title or default_title(body)).strip(),
+            title=heading,
             body=body,
             priority=level,
             approval=approval,
@@ -161,13 +195,17 @@ def queue_bulletin(
                 and moment is not None
                 and quiet.contains(moment, app.config.tz)
             )
-            if moment is None or wait:
+            occurrence = _slot_at(app, session, name, moment) if level is not Priority.emergency else None
+            if occurrence is None and (moment is None or wait):
                 occurrence = planner.first_occurrence(app, session, name, now if moment is None else moment)
                 if occurrence is None:
                     raise UsageError("no_slot", channel=name)
-                due, slot_id, slot_at = occurrence.start, occurrence.slot.id, occurrence.start
                 if wait:
-                    notices.append(Notice(code="quiet_hours_wait", channel=name, due_at=due))
+                    notices.append(Notice(code="quiet_hours_wait", channel=name, due_at=occurrence.start))
+            if occurrence is not None:
+                due, slot_id, slot_at = occurrence.start, occurrence.slot.id, occurrence.start
+                if seconds is not None and name == "radio":
+                    limits.check_radio(app, seconds, occurrence.slot.max_seconds)  # nothing is stored: rolled back
             airings.append(
                 Airing(
                     bulletin_id=bulletin.id,
@@ -186,6 +224,7 @@ def queue_bulletin(
             notices += replan_with_notices(app, session, now, bulletin.id)
         return Queued(
             bulletin_id=bulletin.id,
+            seconds=seconds,
             notices=tuple(notices),
             airings=tuple(QueuedAiring(id=a.id, channel=a.channel, due_at=a.due_at) for a in airings),
         )

@@ -17,6 +17,7 @@ from scheduler.app import App
 from scheduler.errors import ConfigError, PlanError, UsageError
 from scheduler.messages import MESSAGES, render, text
 from scheduler.messages.labels import ACTION_LABELS, OUTCOME_LABELS, STATUS_LABELS
+from scheduler.programme.limits import minutes
 from scheduler.services.users import AccessError, AuthError
 from scheduler.web.serve import MAX_BODY_BYTES
 
@@ -127,6 +128,7 @@ def init_app(flask: Flask) -> None:
             "csrf_token": auth.csrf_token,
             "can": auth.actor_can,
             "local": pages.local,
+            "minutes": minutes,
             "outcome_label": outcome_label,
             "status_label": status_label,
             "action_label": action_label,

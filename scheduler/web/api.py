@@ -12,6 +12,7 @@ from flask import Blueprint, g, request, send_file
 from broadcasts.figures import report_json
 from broadcasts.log import record_dict
 from scheduler.errors import UsageError
+from scheduler.programme.limits import bulletin_seconds, check_size
 from scheduler.report.files import MEDIA_TYPES, report_bytes
 from scheduler.report.labels import default_report_name
 from scheduler.services import approval, console, records, users
@@ -78,15 +79,17 @@ def programme() -> Any:
         raise UsageError("api_days_range", value=days)
     today = console.today(g.loa, int(days))
     return {
-        "now": today.now.isoformat(),
-        "airings": [x.as_json() for x in today.lines],
+        "now": today.now.astimezone(g.loa.config.tz).isoformat(),
+        "airings": [x.as_json(g.loa.config.tz) for x in today.lines],
     }
 
 
 @bp.post("/preview")
 @token_required("draft")
 def preview() -> Any:
-    return {"reading": g.loa.speaker.speakable(_text(_body(), "text"))}
+    text = _text(_body(), "text")
+    check_size(text)
+    return {"reading": g.loa.speaker.speakable(text), "estimated_seconds": bulletin_seconds(g.loa, "", text)}
 
 
 @bp.post("/listen")
@@ -122,19 +125,19 @@ def create_bulletin() -> Any:
         channels=_channels(data),
         priority=_text(data, "priority", "normal"),
     )
-    return done.as_json(), 201
+    return done.as_json(g.loa.config.tz), 201
 
 
 @bp.get("/bulletins/<id:bulletin_id>")
 @token_required()
 def get_bulletin(bulletin_id: int) -> Any:
-    return approval.get_bulletin(g.loa, bulletin_id).as_json()
+    return approval.get_bulletin(g.loa, bulletin_id).as_json(g.loa.config.tz)
 
 
 @bp.get("/approvals")
 @token_required()
 def approvals() -> Any:
-    return {"drafts": [v.as_json() for v in approval.pending(g.loa)]}
+    return {"drafts": [v.as_json(g.loa.config.tz) for v in approval.pending(g.loa)]}
 
 
 @bp.post("/bulletins/<id:bulletin_id>/approve")
@@ -142,13 +145,14 @@ def approvals() -> Any:
 def approve(bulletin_id: int) -> Any:
     data = request.get_json(silent=True) or {}
     comment = data.get("comment", "") if isinstance(data, dict) else ""
-    return approval.approve(g.loa, g.actor, bulletin_id, comment if isinstance(comment, str) else "").as_json()
+    view = approval.approve(g.loa, g.actor, bulletin_id, comment if isinstance(comment, str) else "")
+    return view.as_json(g.loa.config.tz)
 
 
 @bp.post("/bulletins/<id:bulletin_id>/reject")
 @token_required("approve")
 def reject(bulletin_id: int) -> Any:
-    return approval.reject(g.loa, g.actor, bulletin_id, _text(_body(), "comment")).as_json()
+    return approval.reject(g.loa, g.actor, bulletin_id, _text(_body(), "comment")).as_json(g.loa.config.tz)
 
 
 @bp.post("/emergency")
@@ -157,7 +161,8 @@ def emergency() -> Any:
     data = _body()
     if data.get("confirm") is not True:
         raise UsageError("emergency_confirm")
-    return approval.send_emergency(g.loa, g.actor, text=_text(data, "text"), channels=_channels(data)).as_json(), 201
+    sent = approval.send_emergency(g.loa, g.actor, text=_text(data, "text"), channels=_channels(data))
+    return sent.as_json(g.loa.config.tz), 201
 
 
 @bp.get("/log")

@@ -115,6 +115,11 @@ def document() -> dict[str, Any]:
                         "approval": {"type": "string"},
                         "airings": {"type": "array", "items": _OBJECT},
                         "notices": {"type": "array", "items": _OBJECT},
+                        "estimated_seconds": {
+                            "type": "number",
+                            "nullable": True,
+                            "description": "Thời lượng đọc ước tính trên loa / estimated speaking time on the radio",
+                        },
                     },
                 },
                 "Token": {

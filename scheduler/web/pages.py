@@ -18,6 +18,7 @@ from broadcasts.log import LogQuery
 from broadcasts.models import Outcome
 from scheduler.errors import PlanError, UsageError
 from scheduler.messages import render
+from scheduler.programme.limits import MAX_TEXT_CHARS, bulletin_seconds, check_size, minutes
 from scheduler.programme.times import day_range, format_local, parse_local_date
 from scheduler.report.files import MEDIA_TYPES, RATE_FORMAT, rate_text, report_bytes, sections
 from scheduler.report.labels import default_report_name, period_text
@@ -114,18 +115,29 @@ def new() -> Any:
         else:
             code = "w_drafted" if done.approval == "draft" else "w_queued"
             flash(_t(code, id=done.queued.bulletin_id))
+            if done.queued.seconds is not None:
+                flash(_t("queued_estimate", length=minutes(done.queued.seconds)))
             _flash_notices(done.queued.notices)
             return redirect(url_for("pages.new"))
-    preview = g.loa.speaker.speakable(form["text"]) if form["text"].strip() else ""
+    preview, estimate = _reading(form["text"])
     return render_template(
         "new.html",
         form=form,
         error=error,
         preview=preview,
+        estimate=estimate,
         channels=list(g.loa.channels),
         heard=heard,
         recent=approval.recent_bulletins(g.loa, 10),
     ), 400 if error else 200
+
+
+def _reading(text: str) -> tuple[str, str]:
+    """The normalized reading of `text` and its estimated speaking time, nothing for a text over the size bound."""
+    if not text.strip() or len(text) > MAX_TEXT_CHARS:
+        return "", ""
+    seconds = bulletin_seconds(g.loa, "", text)
+    return g.loa.speaker.speakable(text), _t("queued_estimate", length=minutes(seconds))
 
 
 def _flash_notices(notices: Any) -> None:
@@ -137,7 +149,10 @@ def _flash_notices(notices: Any) -> None:
 @bp.route("/preview", methods=["POST"])
 @login_required("draft")
 def preview() -> Any:
-    return {"reading": g.loa.speaker.speakable(request.form.get("text", ""))}
+    text = request.form.get("text", "")
+    check_size(text)
+    reading, estimate = _reading(text)
+    return {"reading": reading, "estimate": estimate}
 
 
 @bp.route("/listen", methods=["POST"])

@@ -4,6 +4,7 @@ document.addEventListener("DOMContentLoaded", function () {
   var form = document.getElementById("bulletin");
   var text = document.getElementById("text");
   var out = document.getElementById("preview");
+  var estimate = document.getElementById("estimate");
   if (!form || !text || !out) { return; }
   var timer = null;
   function refresh() {
@@ -12,7 +13,12 @@ document.addEventListener("DOMContentLoaded", function () {
     data.append("csrf_token", form.querySelector("input[name=csrf_token]").value);
     fetch(form.dataset.preview, { method: "POST", body: data, credentials: "same-origin" })
       .then(function (r) { return r.ok ? r.json() : null; })
-      .then(function (j) { if (j) { out.textContent = j.reading; } })
+      .then(function (j) {
+        if (j) {
+          out.textContent = j.reading;
+          if (estimate) { estimate.textContent = j.estimate || ""; }
+        }
+      })
       .catch(function () { /* keep the last preview */ });
   }
   text.addEventListener("input", function () {
