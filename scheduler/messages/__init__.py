@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from scheduler.messages import channels, cli, config, report, runner, speech, web
+from scheduler.messages import bulletins, channels, cli, config, report, runner, speech, web
 from scheduler.messages.labels import KIND_LABELS
 
 __all__ = ["MESSAGES", "Phrase", "render", "text"]
@@ -66,8 +66,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Unknown priority '{value}' (known: normal, priority, emergency).",
     ),
     "mark_outcome": (
-        "Kết quả ghi nhận phải là posted hoặc failed, không phải '{value}'.",
-        "The outcome to record must be posted or failed, not '{value}'.",
+        "Kết quả ghi nhận phải là aired, posted, failed hoặc missed, không phải '{value}'.",
+        "The outcome to record must be aired, posted, failed or missed, not '{value}'.",
     ),
     "bad_time": (
         "Không hiểu thời điểm '{value}'. Dùng now, next, HH:MM, YYYY-MM-DD HH:MM, +10m hoặc ISO-8601.",
@@ -205,7 +205,14 @@ def _merge(*areas: dict[str, tuple[str, str]]) -> None:
 
 
 _merge(
-    cli.MESSAGES, channels.MESSAGES, config.MESSAGES, report.MESSAGES, runner.MESSAGES, speech.MESSAGES, web.MESSAGES
+    cli.MESSAGES,
+    channels.MESSAGES,
+    config.MESSAGES,
+    report.MESSAGES,
+    runner.MESSAGES,
+    speech.MESSAGES,
+    web.MESSAGES,
+    bulletins.MESSAGES,
 )
 
 
