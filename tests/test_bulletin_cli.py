@@ -1,4 +1,4 @@
-"""`loa bulletin list | show | cancel | move | edit` and the radio in `loa reconcile` / `loa mark`, through click's runner."""
+"""`loa bulletin list | show | cancel | move | edit`, and the radio in `loa reconcile` / `loa mark` (CliRunner)."""
 
 from __future__ import annotations
 
@@ -62,12 +62,14 @@ def test_list_show_cancel_move_and_edit(loa):
     code, out, _ = loa("bulletin", "show", str(first["bulletin_id"]))
     assert code == 0 and "Nội dung:" in out and "Thông báo lịch tiêm chủng ngày 30/7." in out and "chờ phát" in out
 
-    code, out, err = loa("bulletin", "cancel", str(first["bulletin_id"]), "--channel", "facebook", "--reason", "sai ngày")
+    first_id = str(first["bulletin_id"])
+    code, out, err = loa("bulletin", "cancel", first_id, "--channel", "facebook", "--reason", "sai ngày")
     assert code == 0, err
     assert f"Đã huỷ 1 lượt của bản tin số {first['bulletin_id']}:" in out and "bỏ qua" in out
     code, out, _ = loa("log", "--format", "json")
     [record] = json.loads(out)
-    assert record["outcome"] == "skipped" and "sai ngày" in record["error_message"] and "cli:" in record["error_message"]
+    assert record["outcome"] == "skipped" and "sai ngày" in record["error_message"]
+    assert "cli:" in record["error_message"]
 
     code, out, err = loa("bulletin", "move", str(second["bulletin_id"]), "--slot", "17:00")
     assert code == 0, err
@@ -76,7 +78,8 @@ def test_list_show_cancel_move_and_edit(loa):
     moved = json.loads(out)
     assert moved["action"] == "move" and len(moved["airings"]) == 2 and moved["airings"][0]["slot"] is None
 
-    code, out, err = loa("bulletin", "edit", str(second["bulletin_id"]), "--title", "Họp dân", "--text", "Họp lúc 19:00.")
+    second_id = str(second["bulletin_id"])
+    code, out, err = loa("bulletin", "edit", second_id, "--title", "Họp dân", "--text", "Họp lúc 19:00.")
     assert code == 0 and f"Đã sửa bản tin số {second['bulletin_id']}." in out
     code, out, _ = loa("bulletin", "show", str(second["bulletin_id"]), "--json")
     shown = json.loads(out)
