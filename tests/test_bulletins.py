@@ -62,7 +62,7 @@ def test_cancel_ends_each_pending_airing_with_one_skipped_record_naming_who(app,
     assert len(records) == len(queued.airings)
     for record in records:
         assert record.outcome is Outcome.skipped and record.error_code == "cancelled"
-        assert "binh" in record.error_message and "sai ngày" in record.error_message
+        assert "binh" in (record.error_message or "") and "sai ngày" in (record.error_message or "")
         assert record.detail == {"cancelled_by": "binh", "reason": "sai ngày"}
     clock.advance(minutes=15)
     assert runner.run_due() == []  # nothing airs after being cancelled
@@ -146,7 +146,7 @@ def test_move_to_a_time_or_a_slot_and_the_timers_follow(tmp_path, db_url, clock)
         [line] = change.changed
         assert line.slot == "Buổi chiều" and line.due_at.astimezone(app.config.tz).strftime("%H:%M") == "17:00"
         [entry, *_] = _audit(app, "bulletin_move")
-        assert entry.detail["to"] == "+2h"
+        assert (entry.detail or {})["to"] == "+2h"
         for bad, code in (
             (dict(at="2020-01-01 10:00"), "bulletin_move_past"),
             (dict(slot="22:00"), "bulletin_unknown_slot"),
@@ -197,7 +197,8 @@ def test_an_edit_of_an_approved_bulletin_waits_for_approval_again_and_the_new_te
         [record] = runner.run_due()
         assert record.outcome is Outcome.aired and radio.published[0].body == "Họp lúc 15h ngày 25/11."
         [entry] = _audit(app, "bulletin_edit")
-        assert entry.detail["before"]["body"] == "Họp lúc 14h ngày 25/11." and entry.detail["back_to_draft"] is True
+        trail = entry.detail or {}
+        assert trail["before"]["body"] == "Họp lúc 14h ngày 25/11." and trail["back_to_draft"] is True
         for bad, code in (
             (dict(), "bulletin_edit_nothing"),
             (dict(body="   "), "empty_text"),
@@ -350,7 +351,7 @@ def test_stopping_the_radio_on_the_air_is_logged_as_interrupted_and_not_requeued
     record = Runner(app).execute(airing.id)
     assert asked[0].stopping == (airing.id,) and asked[0].changed == ()
     assert record is not None and record.outcome is Outcome.skipped and record.error_code == "operator_stopped"
-    assert "binh" in record.error_message and record.detail == {"interrupted": True, "stopped_by": "binh"}
+    assert "binh" in (record.error_message or "") and record.detail == {"interrupted": True, "stopped_by": "binh"}
     assert [r.id for r in _records(app)] == [record.id]
     with app.reads() as session:  # on_interrupt = "requeue" does not bring back what an operator stopped
         assert session.scalars(select(Airing).where(Airing.bulletin_id == queued.bulletin_id)).all() == [
