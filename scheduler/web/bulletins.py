@@ -100,7 +100,7 @@ def edit(bulletin_id: int) -> Any:
     form = request.form
     return _run(
         bulletin_id,
-        lambda: changes.edit_bulletin(g.loa, current(), bulletin_id, body=form.get("text"), title=form.get("title")),
+        lambda: changes.edit_bulletin(g.loa, current(), bulletin_id, body=form.get("text") or None, title=form.get("title") or None),
     )
 
 
