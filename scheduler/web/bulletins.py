@@ -97,11 +97,8 @@ def move(bulletin_id: int) -> Any:
 @bp.route("/bulletins/<id:bulletin_id>/edit", methods=["POST"])
 @login_required("draft")
 def edit(bulletin_id: int) -> Any:
-    form = request.form
-    return _run(
-        bulletin_id,
-        lambda: changes.edit_bulletin(g.loa, current(), bulletin_id, body=form.get("text") or None, title=form.get("title") or None),
-    )
+    body, title = request.form.get("text") or None, request.form.get("title") or None
+    return _run(bulletin_id, lambda: changes.edit_bulletin(g.loa, current(), bulletin_id, body=body, title=title))
 
 
 @bp.route("/airings/<id:airing_id>")
