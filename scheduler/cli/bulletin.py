@@ -73,6 +73,14 @@ def list_command(every: bool, limit: int, as_json: bool) -> None:
             say(_airing(line, tz, lang))
 
 
+def _origin(origin: str, lang: str) -> str:
+    from scheduler.messages.labels import ORIGIN_LABELS
+
+    if origin in ("operator", "web"):
+        return text(f"bulletin_origin_{origin}", lang)
+    return ORIGIN_LABELS[lang].get(origin) or origin
+
+
 def _show(detail: BulletinDetail, tz: ZoneInfo, lang: str) -> None:
     from scheduler.programme.times import format_local
 
@@ -83,7 +91,7 @@ def _show(detail: BulletinDetail, tz: ZoneInfo, lang: str) -> None:
             lang,
             priority=text("w_p_" + detail.priority, lang),
             approval=text("w_approval_" + detail.approval, lang),
-            origin=detail.origin,
+            origin=_origin(detail.origin, lang),
             author=detail.author or text("bulletin_author_none", lang),
             created=format_local(detail.created_at, tz, "%Y-%m-%d %H:%M"),
         )

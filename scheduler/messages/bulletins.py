@@ -74,8 +74,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "bulletin_move_done": ("Đã dời {count} lượt của bản tin số {id}:", "Moved {count} airing(s) of bulletin {id}:"),
     "bulletin_edit_done": ("Đã sửa bản tin số {id}.", "Edited bulletin {id}."),
     "bulletin_back_to_draft": (
-        "Bản tin đã duyệt nay trở lại bản nháp: cần người duyệt duyệt lại trước khi phát.",
-        "The approved bulletin is a draft again: an approver must approve it before it airs.",
+        "Bản tin đã duyệt nay trở lại bản nháp: cần người duyệt duyệt lại trước khi phát (bảng điều khiển, mục Duyệt tin).",
+        "The approved bulletin is a draft again: an approver must approve it before it airs (the console's Approvals).",
     ),
     "bulletin_running_left": (
         "Lượt #{airing} ({channel}) đang phát nên không huỷ; thêm --stop để dừng phát trên loa.",
@@ -90,6 +90,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Airing {airing} is on the radio: asked to stop it; the log will record it as interrupted.",
     ),
     "bulletin_author_none": ("không rõ", "not known"),
+    "bulletin_origin_operator": ("người trực (dòng lệnh)", "operator (command line)"),
+    "bulletin_origin_web": ("bảng điều khiển", "the console"),
     # the console
     "w_bulletin": ("Bản tin số {id}", "Bulletin {id}"),
     "w_cancel": ("Huỷ", "Cancel"),
