@@ -400,3 +400,44 @@ def test_approval_states_are_what_list_and_show_report(app):
     assert data["airings"][0]["due_at"].endswith("+07:00")
     with app.reads() as session:
         assert session.get_one(Bulletin, queued.bulletin_id).approval is Approval.draft
+
+
+def test_on_the_air_an_edit_is_refused_and_a_post_cannot_be_stopped(app, clock):
+    queued = queue_bulletin(app, text="Tin đang đăng.", at="now", channels=["facebook", "radio"])
+    facebook = next(a.id for a in queued.airings if a.channel == "facebook")
+    assert claims.claim(app, facebook, clock.now())
+    with pytest.raises(UsageError) as info:
+        changes.edit_bulletin(app, ADMIN, queued.bulletin_id, body="Sửa khi đang đăng.")
+    assert info.value.code == "bulletin_on_air"
+    change = changes.cancel_bulletin(app, ADMIN, queued.bulletin_id, stop=True)
+    assert [a.channel for a in change.changed] == ["radio"] and [a.id for a in change.running] == [facebook]
+    assert change.stopping == () and _airing(app, facebook).stop_requested_by is None
+    with pytest.raises(UsageError) as info:
+        changes.move_bulletin(app, ADMIN, queued.bulletin_id, at="+1h")
+    assert info.value.code == "bulletin_nothing_pending"
+
+
+def test_a_cancelled_radio_airings_render_job_is_dropped(tmp_path, db_url, clock):
+    class Rendering(RecordingChannel):
+        def prepare(self, broadcast: Broadcast) -> None:
+            raise AssertionError("a cancelled airing must not be rendered")
+
+    config = make_config(
+        tmp_path, db_url, runner={"poll_seconds": 5.0}, channels={"radio": {"render_lead_seconds": 120}}
+    )
+    app = build_app(config, clock=clock, channels={"radio": Rendering("radio")})
+    runner = Runner(app)
+    timers = FakeTimers(clock)
+    runner.start(scheduler=timers)
+    try:
+        queued = queue_bulletin(app, text="Tin dựng trước.", at="+90s", channels=["radio"])
+        runner.sync()
+        assert len(timers.pending("render:")) == 1
+        changes.cancel_bulletin(app, ADMIN, queued.bulletin_id)
+        runner.sync()
+        assert timers.pending("render:") == {} and runner.timers._rendering == set()
+        timers.run_until(clock.now() + timedelta(minutes=10))
+        assert [r.outcome for r in _records(app)] == [Outcome.skipped]
+    finally:
+        runner.stop()
+        app.close()
