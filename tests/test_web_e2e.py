@@ -268,4 +268,17 @@ def test_cancel_move_and_edit_a_queued_bulletin(browser, served):
     page.goto(f"{base}/log")
     page.click(f"a[href='/bulletins/{queued.bulletin_id}']")  # the log leads back to it
     page.wait_for_url(f"**/bulletins/{queued.bulletin_id}")
+    page.goto(f"{base}/")
+    asked: list[str] = []
+
+    def accept(dialog: Any) -> None:
+        asked.append(dialog.message)
+        dialog.accept()
+
+    page.on("dialog", accept)
+    with page.expect_navigation():
+        page.click(f"#line-{radio} form.inline button")  # Today's own cancel button asks first
+    assert "Đã huỷ 1 lượt" in page.text_content(".flash") and "radio" in asked[0]
+    page.goto(f"{base}/")
+    assert page.locator(f"#line-{radio}").count() == 0
     context.close()

@@ -95,6 +95,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # the console
     "w_bulletin": ("Bản tin số {id}", "Bulletin {id}"),
     "w_cancel": ("Huỷ", "Cancel"),
+    "w_cancel_confirm": ('Huỷ lượt phát "{title}" trên {channel}?', 'Cancel the airing "{title}" on {channel}?'),
     "w_cancel_all": ("Huỷ mọi lượt chờ phát", "Cancel every pending airing"),
     "w_cancel_reason": ("Lý do huỷ", "Why it is cancelled"),
     "w_stop_radio": ("Dừng phát nếu đang phát trên loa", "Stop the radio if it is on the air"),
