@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import create_engine, update
+from sqlalchemy import create_engine, select, update
 
 from broadcasts.models import Airing, AiringStatus
 from scheduler.cli import main
@@ -162,3 +162,23 @@ def test_reconcile_of_a_radio_that_is_not_enabled_says_the_radio(loa):
     assert code == 0 and "truyền thanh không bật trong cấu hình" in out and f"loa mark {radio} --as aired" in out
     code, out, _ = loa("mark", str(radio), "--as", "missed", "--note", "mất điện")
     assert code == 0 and "bỏ lỡ" in out
+
+
+def test_an_airing_on_the_air_is_reported_and_stop_asks_the_radio(loa):
+    queued = _queue(loa, "Tin đang phát trên loa.", "+1h")
+    radio = next(a["id"] for a in queued["airings"] if a["channel"] == "radio")
+    engine = create_engine(f"sqlite:///{loa.config.parent / 'loa.db'}")
+    with engine.begin() as conn:
+        conn.execute(update(Airing).where(Airing.id == radio).values(status=AiringStatus.running, claimed_by="x"))
+    code, out, err = loa("--lang", "en", "bulletin", "cancel", str(queued["bulletin_id"]), "--channel", "radio")
+    assert code == 0, err
+    assert f"Airing {radio} (radio) is on the air, so it is not cancelled; add --stop" in out
+    code, out, err = loa("bulletin", "cancel", str(queued["bulletin_id"]), "--stop", "--json")
+    change = json.loads(out)
+    assert change["stopping"] == [radio] and [a["channel"] for a in change["airings"]] == ["facebook"]
+    with engine.connect() as conn:
+        by = conn.execute(select(Airing.stop_requested_by).where(Airing.id == radio)).scalar_one()
+    engine.dispose()
+    assert by is not None and by.startswith("cli:")
+    code, out, err = loa("--lang", "en", "bulletin", "edit", str(queued["bulletin_id"]), "--title", "x")
+    assert code == 1 and "is on the air and cannot be edited now" in err
