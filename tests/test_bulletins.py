@@ -441,3 +441,28 @@ def test_a_cancelled_radio_airings_render_job_is_dropped(tmp_path, db_url, clock
     finally:
         runner.stop()
         app.close()
+
+
+def test_a_stop_asked_while_the_audio_renders_still_cuts_the_playout(tmp_path, db_url, clock):
+    class RendersFirst(PlayingRadio):
+        """The first interrupt comes while rendering (nothing plays yet); only a later one can cut the playout."""
+
+        def publish(self, broadcast: Broadcast) -> Delivery:
+            self.published.append(broadcast)
+            self.during()
+            assert self.cut.wait(timeout=30)  # the watch's first interrupt, still rendering
+            self.cut.clear()
+            if not self.cut.wait(timeout=30):  # now playing
+                return Delivery(outcome=Outcome.aired)
+            raise AudioError("sink_interrupted")
+
+    radio = RendersFirst()
+    app = build_app(make_config(tmp_path, db_url), clock=clock, channels={"radio": radio})
+    try:
+        queued = queue_bulletin(app, text="Tin dừng khi đang dựng.", at="now", channels=["radio"])
+        radio.during = lambda: changes.cancel_bulletin(app, APPROVER, queued.bulletin_id, stop=True)
+        record = Runner(app).execute(queued.airings[0].id)
+        assert record is not None and record.error_code == "operator_stopped"
+        assert record.detail == {"interrupted": True, "stopped_by": "binh"}
+    finally:
+        app.close()

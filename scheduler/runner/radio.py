@@ -93,10 +93,13 @@ class StopWatch:
         done = threading.Event()
 
         def watch() -> None:
+            interrupt = self.channel.interrupt if isinstance(self.channel, Interruptible) else None
             while not done.wait(self.app.config.runner.poll_seconds):
                 try:
-                    if self.check():
-                        return
+                    if self.by is not None and interrupt is not None:
+                        interrupt()  # again: a stop asked while the audio was still being rendered cuts its playout
+                    else:
+                        self.check()
                 except Exception:  # the database may be briefly unreachable: look again at the next poll
                     note(self.app, logging.ERROR, "log_sync_failed", exc_info=True)
 
