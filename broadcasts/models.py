@@ -213,6 +213,7 @@ class Airing(Base):
     lease_until: Mapped[datetime | None]
     attempts: Mapped[int] = mapped_column(default=0)
     retry_of: Mapped[int | None] = mapped_column(ForeignKey("airings.id"))
+    stop_requested_by: Mapped[str | None] = mapped_column(String(64))  # who asked to stop it while on the air
     created_at: Mapped[datetime]
     bulletin: Mapped[Bulletin] = relationship(back_populates="airings")
 

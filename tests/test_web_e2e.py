@@ -232,3 +232,53 @@ def test_every_page_the_report_download_and_listen(browser, served, tmp_path):
     _shots(page, "16-new-listen")
     assert "/new" in page.url  # nothing was submitted
     context.close()
+
+
+def test_cancel_move_and_edit_a_queued_bulletin(browser, served):
+    from scheduler.services import approval
+    from scheduler.services.users import Actor
+
+    base, app = served
+    binh = Actor(id=0, username="binh", role="approver")
+    queued = approval.submit_bulletin(
+        app, binh, text="Lịch tiêm chủng ngày 30/7.", at="+2h", channels=["radio", "facebook"]
+    ).queued
+    radio, facebook = (next(a.id for a in queued.airings if a.channel == c) for c in ("radio", "facebook"))
+    context = browser.new_context(viewport=PHONE, locale="vi-VN")
+    page = context.new_page()
+    _login(page, base, "binh")
+    page.click(f"#line-{radio} a.change")  # Today leads to the bulletin's page
+    page.wait_for_url(f"**/bulletins/{queued.bulletin_id}")
+    page.select_option("form#move select[name=slot]", "17:00")
+    page.click("form#move button[type=submit]")
+    assert "Đã dời 2 lượt" in page.text_content(".flash")
+    assert "Buổi chiều" in page.text_content(f"#airing-{radio}")
+    page.fill("form#edit textarea[name=text]", "Lịch tiêm chủng đổi sang ngày 31/7.")
+    page.click("form#edit button[type=submit]")
+    assert "Đã sửa bản tin" in page.text_content(".flash")
+    assert page.text_content("#approval") == "Chờ duyệt"  # an approved bulletin edited waits for approval again
+    assert "31/7" in page.text_content("#body")
+    page.select_option("form#cancel select[name=channel]", "facebook")
+    page.fill("form#cancel input[name=reason]", "không đăng Trang")
+    page.click("form#cancel button.danger")
+    assert "Đã huỷ 1 lượt" in page.text_content(".flash")
+    assert page.get_attribute(f"#airing-{facebook}", "data-status") == "done"
+    assert page.get_attribute(f"#airing-{radio}", "data-status") == "pending"
+    _shots(page, "17-bulletin-changed")
+    page.goto(f"{base}/log")
+    page.click(f"a[href='/bulletins/{queued.bulletin_id}']")  # the log leads back to it
+    page.wait_for_url(f"**/bulletins/{queued.bulletin_id}")
+    page.goto(f"{base}/")
+    asked: list[str] = []
+
+    def accept(dialog: Any) -> None:
+        asked.append(dialog.message)
+        dialog.accept()
+
+    page.on("dialog", accept)
+    with page.expect_navigation():
+        page.click(f"#line-{radio} form.inline button")  # Today's own cancel button asks first
+    assert "Đã huỷ 1 lượt" in page.text_content(".flash") and "radio" in asked[0]
+    page.goto(f"{base}/")
+    assert page.locator(f"#line-{radio}").count() == 0
+    context.close()

@@ -5,6 +5,7 @@ and `COMMANDS` lists them all (beets' `default_commands`):
 
 - `demo`: the whole flow offline; `plan`: import, list, show plans, pin items;
 - `speech`: `normalize`, `say`; `queue`: queue a bulletin; `run`: a runner node;
+- `bulletin`: list, show, cancel, move and edit queued bulletins;
 - `log`: the broadcast log; `programme`: the coming programme;
 - `channels`: `channels check`, `reconcile`, `retry`, `mark`;
 - `report`: `report`, `archive prune`; `web`: `web`, `user`;
@@ -19,7 +20,7 @@ import traceback
 import click
 
 from audio.errors import LoaError
-from scheduler.cli import channels, demo, language, log, plan, programme, queue, report, run, speech, web
+from scheduler.cli import bulletin, channels, demo, language, log, plan, programme, queue, report, run, speech, web
 from scheduler.cli.options import State, common_options, say
 from scheduler.messages import render, text
 
@@ -42,6 +43,7 @@ COMMANDS: list[click.Command] = [
     speech.normalize,
     speech.say_command,
     queue.queue,
+    bulletin.bulletin,
     run.run,
     log.log_command,
     programme.programme,

@@ -49,7 +49,7 @@ def channels_check() -> None:
 @click.command("reconcile")
 @common_options
 def reconcile_command() -> None:
-    """Đối soát các bài chưa rõ đã đăng hay chưa / look up posts whose outcome is unknown."""
+    """Đối soát các lượt chưa rõ kết quả (bài đăng, truyền thanh) / look up airings whose outcome is unknown."""
     from scheduler.programme.times import format_local
     from scheduler.services.social import reconcile
 
@@ -69,6 +69,8 @@ def reconcile_command() -> None:
             say(text("reconcile_error", lang, reason=render(item.error, lang), **params))
         elif item.state == "disabled":
             say(text("reconcile_disabled", lang, **params))
+        elif item.state in ("aired", "not_played", "radio_open", "radio_off"):
+            say(text(f"reconcile_radio_{item.state}", lang, **params))
         else:
             say(text("reconcile_open", lang, **params))
 
@@ -110,14 +112,14 @@ def retry_command(airing_id: int) -> None:
     "--as",
     "outcome",
     required=True,
-    type=click.Choice(["posted", "failed"]),
-    help="Kết quả người trực xác nhận / the outcome the operator found.",
+    type=click.Choice(["aired", "posted", "failed", "missed"]),
+    help="Kết quả người trực xác nhận: truyền thanh aired|failed|missed, trang posted|failed / the outcome found.",
 )
 @click.option("--external-id", help="Mã bài trên trang / the post's id on the page.")
 @click.option("--note", help="Ghi chú / a note for the log.")
 @common_options
 def mark_command(airing_id: int, outcome: str, external_id: str | None, note: str | None) -> None:
-    """Ghi kết quả cho một lượt chưa rõ / record the outcome of an unclear airing."""
+    """Ghi kết quả cho một lượt chưa rõ / record the outcome of an unclear airing (radio: aired)."""
     from scheduler.messages.labels import OUTCOME_LABELS
     from scheduler.services.social import mark_airing
 

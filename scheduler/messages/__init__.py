@@ -11,7 +11,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from scheduler.messages import channels, cli, config, labels, limits, report, runner, speech, system, web
+from scheduler.messages import (
+    bulletins,
+    channels,
+    cli,
+    config,
+    labels,
+    limits,
+    report,
+    runner,
+    speech,
+    system,
+    web,
+)
 from scheduler.messages.labels import KIND_LABELS
 
 __all__ = ["MESSAGES", "Label", "Phrase", "render", "text"]
@@ -70,8 +82,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Unknown priority '{value}' (known: normal, priority, emergency).",
     ),
     "mark_outcome": (
-        "Kết quả ghi nhận phải là posted hoặc failed, không phải '{value}'.",
-        "The outcome to record must be posted or failed, not '{value}'.",
+        "Kết quả ghi nhận phải là aired, posted, failed hoặc missed, không phải '{value}'.",
+        "The outcome to record must be aired, posted, failed or missed, not '{value}'.",
     ),
     "bad_time": (
         "Không hiểu thời điểm '{value}'. Dùng now, next, HH:MM, YYYY-MM-DD HH:MM, +10m hoặc ISO-8601.",
@@ -218,6 +230,7 @@ _merge(
     system.MESSAGES,
     web.MESSAGES,
     limits.MESSAGES,
+    bulletins.MESSAGES,
 )
 
 

@@ -349,6 +349,46 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "mark_done": ("Đã ghi lượt #{airing}: {outcome}.", "Recorded airing {airing}: {outcome}."),
     "marked_note": ("Người trực đánh dấu: {note}", "Marked by the operator: {note}"),
+    # the radio's unknown outcomes (loa reconcile, loa mark)
+    "reconcile_radio_aired": (
+        "Lượt #{airing} (truyền thanh, {due}): bộ phát đã nhận và phát bản tin — ghi nhận đã phát.",
+        "Airing {airing} (radio, {due}): the playout took it and aired it — recorded as aired.",
+    ),
+    "reconcile_radio_not_played": (
+        "Lượt #{airing} (truyền thanh, {due}): bộ phát chưa hề nhận bản tin — ghi nhận lỗi; "
+        "'loa retry {airing}' để phát lại.",
+        "Airing {airing} (radio, {due}): the playout never received it — recorded as failed; "
+        "'loa retry {airing}' airs it again.",
+    ),
+    "reconcile_radio_radio_open": (
+        "Lượt #{airing} (truyền thanh, {due}): bộ phát không biết đã phát hết hay chưa. Nghe lại bản lưu "
+        "hoặc hỏi người trực, rồi 'loa mark {airing} --as aired', '--as failed' hoặc '--as missed'.",
+        "Airing {airing} (radio, {due}): the playout cannot tell whether it aired. Listen to the archive "
+        "or ask who was there, then 'loa mark {airing} --as aired', '--as failed' or '--as missed'.",
+    ),
+    "reconcile_radio_radio_off": (
+        "Lượt #{airing} (truyền thanh, {due}): truyền thanh không bật trong cấu hình nên không hỏi được bộ phát; "
+        "kiểm tra rồi 'loa mark {airing} --as aired', '--as failed' hoặc '--as missed'.",
+        "Airing {airing} (radio, {due}): the radio is not enabled in the configuration, so its playout cannot be "
+        "asked; check, then 'loa mark {airing} --as aired', '--as failed' or '--as missed'.",
+    ),
+    "reconciled_radio_note": (
+        "Đối soát: sổ bàn giao của bộ phát ghi đã phát.",
+        "Reconciled: the playout's hand-over ledger says it aired.",
+    ),
+    "reconciled_radio_not_played": (
+        "Đối soát: bộ phát chưa hề nhận bản tin này.",
+        "Reconciled: the playout never received this bulletin.",
+    ),
+    "mark_outcome_radio": (
+        "Lượt #{id} là lượt truyền thanh: ghi nhận là aired (đã phát), failed (lỗi) hoặc missed (bỏ lỡ), "
+        "không phải '{value}'.",
+        "Airing {id} is a radio airing: record it as aired, failed or missed, not '{value}'.",
+    ),
+    "mark_outcome_social": (
+        "Lượt #{id} trên {channel}: ghi nhận là posted (đã đăng) hoặc failed (lỗi), không phải '{value}'.",
+        "Airing {id} on {channel}: record it as posted or failed, not '{value}'.",
+    ),
     # what a channel's settings expect (Problem.expected)
     "exp_post_template": (
         "một mẫu chỉ dùng các trường {fields} và bắt buộc có {{key}}",

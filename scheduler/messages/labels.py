@@ -64,6 +64,10 @@ ACTION_LABELS = {  # what the audit trail records (scheduler.services.users.audi
         "approved": "duyệt",
         "rejected": "từ chối",
         "plan_import": "nạp kế hoạch",
+        "bulletin_cancel": "huỷ bản tin",
+        "bulletin_move": "dời bản tin",
+        "bulletin_edit": "sửa bản tin",
+        "radio_stop": "dừng phát",
     },
     "en": {
         "login": "login",
@@ -82,6 +86,10 @@ ACTION_LABELS = {  # what the audit trail records (scheduler.services.users.audi
         "approved": "approved",
         "rejected": "rejected",
         "plan_import": "plan imported",
+        "bulletin_cancel": "bulletin cancelled",
+        "bulletin_move": "bulletin moved",
+        "bulletin_edit": "bulletin edited",
+        "radio_stop": "radio stopped",
     },
 }
 CHANNEL_LABELS = {

@@ -105,7 +105,16 @@ class Runner:
         empty = radio.empty_slot(app, airing, bulletin) if verdict is Verdict.go else None
         if not claims.claim(app, airing_id, now):
             return None
-        airing.attempts += 1
+        fresh = claims.load(app, airing_id)  # what the claim won: moved or edited since it was read?
+        if (
+            fresh is None
+            or fresh[1].approval is not Approval.approved
+            or fresh[0].due_at != airing.due_at
+            or fresh[0].claimed_by != app.node
+        ):
+            claims.release(app, airing_id)
+            return None
+        airing, bulletin, station = fresh
         broadcast = Broadcast.of(airing, bulletin, station)
         late = now - airing.due_at
         late_seconds = max(late.total_seconds(), 0.0)
@@ -116,7 +125,8 @@ class Runner:
         elif empty is not None:  # an opening or closing of a slot with nothing in it
             result = empty
         else:
-            with self.turns.turn(channel, emergency), claims.lease_kept(app, airing_id):
+            watch = radio.StopWatch(app, channel, airing_id)
+            with self.turns.turn(channel, emergency), claims.lease_kept(app, airing_id), watch.watching():
                 started_at = app.clock.now()
                 late_seconds = max((started_at - broadcast.due_at).total_seconds(), 0.0)
                 if late_seconds >= (1 if broadcast.channel == "radio" else 60):
@@ -128,7 +138,12 @@ class Runner:
                         channel=broadcast.channel,
                         seconds=late_seconds,
                     )
-                result = delivery.deliver(app, channel, broadcast, policy=self.policy, stopped=self.stopped)
+                if watch.check():  # stopped before it began: nothing went out
+                    result = delivery.stopped(app, watch.by, interrupted=False)
+                else:
+                    result = delivery.deliver(app, channel, broadcast, policy=self.policy, stopped=self.stopped)
+                    if watch.by is not None and result.error_code == "sink_interrupted":
+                        result = delivery.stopped(app, watch.by, interrupted=True)
             now = started_at
         started = None if result.outcome is Outcome.missed else now
         record = claims.finish(

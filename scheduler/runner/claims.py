@@ -37,6 +37,7 @@ __all__ = [
     "lease_kept",
     "load",
     "recover",
+    "release",
 ]
 
 Observer = Callable[[LogRecord], None]
@@ -111,6 +112,22 @@ def claim(app: App, airing_id: int, now: datetime) -> bool:
             },
         )
     return claimed == 1
+
+
+def release(app: App, airing_id: int) -> None:
+    """Give back a claim taken on stale facts (the airing was moved, or its bulletin edited back to a draft)."""
+    with app.sessions.begin() as session:
+        session.execute(
+            update(Airing)
+            .where(Airing.id == airing_id, Airing.status == AiringStatus.running, Airing.claimed_by == app.node)
+            .values(
+                status=AiringStatus.pending,
+                claimed_by=None,
+                claimed_at=None,
+                lease_until=None,
+                attempts=Airing.attempts - 1,
+            )
+        )
 
 
 @contextmanager

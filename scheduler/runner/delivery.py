@@ -27,6 +27,7 @@ from scheduler.runner import claims
 from scheduler.runner.notes import note, say
 
 __all__ = [
+    "stopped",
     "DEFAULT_GRACE",
     "EARLY_TOLERANCE",
     "RetryPolicy",
@@ -107,6 +108,16 @@ def missed(app: App, late: timedelta, grace: timedelta) -> Delivery:
         outcome=Outcome.missed,
         error_code="missed",
         error_message=say(app, "missed", late=_minutes(late), grace=_minutes(grace)),
+    )
+
+
+def stopped(app: App, by: str | None, *, interrupted: bool) -> Delivery:
+    """The delivery of a radio airing someone stopped ("dừng phát"): skipped, saying who; never requeued."""
+    return Delivery(
+        outcome=Outcome.skipped,
+        error_code="operator_stopped",
+        error_message=say(app, "operator_stopped", user=by or "?"),
+        detail={"interrupted": interrupted, "stopped_by": by},
     )
 
 

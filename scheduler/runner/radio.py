@@ -8,6 +8,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 
+from sqlalchemy import select
+
 from broadcasts.channels.base import Channel, Delivery, Interruptible
 from broadcasts.models import Airing, AiringStatus, Bulletin, LogRecord, Outcome, Slot
 from scheduler.app import App
@@ -15,7 +17,7 @@ from scheduler.programme import planner
 from scheduler.programme.rotation import ANNOUNCEMENTS, occupied
 from scheduler.runner.notes import note, say
 
-__all__ = ["RadioTurns", "hold", "requeue", "empty_slot"]
+__all__ = ["RadioTurns", "StopWatch", "hold", "requeue", "empty_slot"]
 
 
 class RadioTurns:
@@ -51,6 +53,64 @@ class RadioTurns:
             with self._radio:
                 self._busy = False
                 self._radio.notify_all()
+
+
+class StopWatch:
+    """While an airing is on the radio, look every poll whether someone asked to stop it ("dừng phát").
+
+    The request is a column of the airing (`stop_requested_by`), so a cancel
+    from the console or another machine reaches the node that plays it; the
+    watch then interrupts the channel, and `by` says who stopped it.
+    """
+
+    def __init__(self, app: App, channel: Channel, airing_id: int) -> None:
+        self.app = app
+        self.channel = channel
+        self.airing_id = airing_id
+        self.by: str | None = None
+
+    def check(self) -> bool:
+        """Whether a stop was asked; the first time, interrupt what plays."""
+        if self.by is not None:
+            return True
+        if self.channel.name != "radio":  # only the radio is stopped on the air
+            return False
+        with self.app.reads() as session:
+            by = session.scalar(select(Airing.stop_requested_by).where(Airing.id == self.airing_id))
+        if not by:
+            return False
+        self.by = by
+        note(self.app, logging.WARNING, "log_operator_stop", airing=self.airing_id, user=by)
+        if isinstance(self.channel, Interruptible):
+            self.channel.interrupt()
+        return True
+
+    @contextmanager
+    def watching(self) -> Iterator[StopWatch]:
+        """Check every `poll_seconds` in a thread until the block ends (only for a channel that can stop)."""
+        if not isinstance(self.channel, Interruptible):
+            yield self
+            return
+        done = threading.Event()
+
+        def watch() -> None:
+            interrupt = self.channel.interrupt if isinstance(self.channel, Interruptible) else None
+            while not done.wait(self.app.config.runner.poll_seconds):
+                try:
+                    if self.by is not None and interrupt is not None:
+                        interrupt()  # again: a stop asked while the audio was still being rendered cuts its playout
+                    else:
+                        self.check()
+                except Exception:  # the database may be briefly unreachable: look again at the next poll
+                    note(self.app, logging.ERROR, "log_sync_failed", exc_info=True)
+
+        watcher = threading.Thread(target=watch, name=f"stop-{self.airing_id}", daemon=True)
+        watcher.start()
+        try:
+            yield self
+        finally:
+            done.set()
+            watcher.join(timeout=5)
 
 
 def hold(app: App, airing_id: int, now: datetime) -> None:

@@ -180,12 +180,29 @@ class Timers:
                     replace_existing=True,
                 )
                 added += 1
-            with self._timers_lock:  # forget render jobs of airings no longer pending here
-                self._rendering.intersection_update(row.id for row in rows)
+            self._drop_gone(scheduler, {row.id for row in rows if row.due_at <= near}, {row.id for row in rows})
             if not self.ready.is_set():
                 self.ready.set()
                 note(self.app, logging.INFO, "log_timers_ready", count=added, seconds=self.window().total_seconds())
             return added
+
+    def _drop_gone(self, scheduler: Any, timed: set[int], pending: set[int]) -> None:
+        """Remove the timers of airings cancelled, sent back to draft or moved out of the window since they were
+        set, and the render jobs of those no longer pending; a job already fired finishes on its own (`done_with`)."""
+        with self._timers_lock:
+            gone = [i for i in self._inflight if i not in timed]
+            unrendered = [i for i in self._rendering if i not in pending]
+            self._rendering.difference_update(unrendered)
+        for job_id, airing_id in [*((f"airing:{i}", i) for i in gone), *((f"render:{i}", None) for i in unrendered)]:
+            job = scheduler.get_job(job_id)
+            if job is None:  # fired already (or never set): its run forgets it
+                continue
+            try:
+                job.remove()
+            except LookupError:  # it fired meanwhile
+                continue
+            if airing_id is not None:
+                self.done_with(airing_id)
 
     def done_with(self, airing_id: int) -> None:
         """A timer's airing has been handled (or was not ours): forget it."""

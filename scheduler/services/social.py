@@ -49,7 +49,7 @@ class ReconcileItem:
     airing_id: int
     channel: str
     due_at: datetime
-    state: str  # settled | open | error | disabled
+    state: str  # settled | open | error | disabled; the radio's: aired | not_played | radio_open | radio_off
     external_id: str | None = None
     error: LoaError | None = None
 
@@ -128,6 +128,9 @@ def reconcile(app: App) -> list[ReconcileItem]:
     for airing, bulletin, station in rows:
         channel = app.channels.get(airing.channel)
         base: dict[str, Any] = dict(airing_id=airing.id, channel=airing.channel, due_at=airing.due_at)
+        if airing.channel == "radio":
+            items.append(_reconcile_radio(app, airing, Broadcast.of(airing, bulletin, station), base))
+            continue
         if not isinstance(channel, Reconcilable):
             items.append(ReconcileItem(**base, state="disabled"))
             continue
@@ -160,6 +163,40 @@ def _state(airing: Airing) -> Label:
     if airing.status is AiringStatus.done and airing.outcome:
         return Label("OUTCOME_LABELS", airing.outcome.value)
     return Label("STATUS_LABELS", airing.status.value)
+
+
+def _reconcile_radio(app: App, airing: Airing, broadcast: Broadcast, base: dict[str, Any]) -> ReconcileItem:
+    """A radio airing of unknown outcome: ask the playout sink's hand-over ledger whether it aired.
+
+    Aired: recorded `aired`. Surely never handed over: recorded `failed`, so
+    `loa retry` can air it again. Cannot tell: left open for `loa mark --as
+    aired|failed|missed` after listening back.
+    """
+    channel = app.channels.get("radio")
+    if channel is None:
+        return ReconcileItem(**base, state="radio_off")
+    try:
+        found = channel.recover(broadcast)
+    except LoaError as exc:
+        return ReconcileItem(**base, state="error", error=exc)
+    if found is not None and found.outcome is Outcome.aired:
+        note = text("reconciled_radio_note", app.config.lang)
+        record = _settle(app, airing, found, extra={"reconciled": True, "note": note})
+        return ReconcileItem(**base, state="aired" if record else "radio_open")
+    if found is None:
+        delivery = Delivery(
+            outcome=Outcome.failed,
+            error_code="radio_not_played",
+            error_message=text("reconciled_radio_not_played", app.config.lang),
+        )
+        record = _settle(app, airing, delivery, extra={"reconciled": True})
+        return ReconcileItem(**base, state="not_played" if record else "radio_open")
+    return ReconcileItem(**base, state="radio_open")
+
+
+# What the operator may record for an airing of unknown outcome: the radio airs, the pages post.
+MARKABLE = {"radio": ("aired", "failed", "missed")}
+MARKABLE_SOCIAL = ("posted", "failed")
 
 
 def retry_airing(app: App, airing_id: int) -> RetryResult:
@@ -239,15 +276,29 @@ def retry_airing(app: App, airing_id: int) -> RetryResult:
 def mark_airing(
     app: App, airing_id: int, outcome: str, *, external_id: str | None = None, note: str | None = None
 ) -> LogRecord:
-    """Settle an airing whose outcome is unknown as the operator found it: posted or failed."""
-    if outcome not in ("posted", "failed"):
+    """Settle an airing whose outcome is unknown as the operator found it.
+
+    A radio airing is `aired`, `failed` or `missed`; a post is `posted` or `failed`.
+    """
+    if outcome not in ("aired", "posted", "failed", "missed"):
         raise UsageError("mark_outcome", value=outcome)
     airing, _, _ = _load(app, airing_id)
+    allowed = MARKABLE.get(airing.channel, MARKABLE_SOCIAL)
+    if outcome not in allowed:
+        code = "mark_outcome_radio" if airing.channel == "radio" else "mark_outcome_social"
+        raise UsageError(code, id=airing_id, channel=airing.channel, value=outcome)
     if airing.status is not AiringStatus.unknown:
         raise UsageError("airing_not_unknown", id=airing_id, state=_state(airing))
     detail = {"marked_by_operator": True, "note": note or ""}
-    if outcome == "posted":
-        delivery = Delivery(outcome=Outcome.posted, external_id=external_id, detail=detail)
+    if outcome in ("posted", "aired"):
+        delivery = Delivery(outcome=Outcome(outcome), external_id=external_id, detail=detail)
+    elif outcome == "missed":
+        delivery = Delivery(
+            outcome=Outcome.missed,
+            error_code="operator_marked",
+            error_message=text("marked_note", app.config.lang, note=note or "-"),
+            detail=detail,
+        )
     else:
         delivery = Delivery(
             outcome=Outcome.failed,

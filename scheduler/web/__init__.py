@@ -100,7 +100,7 @@ def create_app(app: App, *, secret_key: str | None = None, testing: bool = False
 
 def init_app(flask: Flask) -> None:
     """Register the blueprints, the language switch and the error pages."""
-    from scheduler.web import api, auth, pages, throttle
+    from scheduler.web import api, auth, bulletins, pages, throttle
 
     @flask.before_request
     def _bind() -> None:
@@ -158,6 +158,7 @@ def init_app(flask: Flask) -> None:
     auth.init_app(flask)
     flask.register_blueprint(auth.bp)
     flask.register_blueprint(pages.bp)
+    flask.register_blueprint(bulletins.bp)
     flask.register_blueprint(api.bp)
 
 

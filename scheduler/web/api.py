@@ -15,7 +15,7 @@ from scheduler.errors import UsageError
 from scheduler.programme.limits import bulletin_seconds, check_size
 from scheduler.report.files import MEDIA_TYPES, report_bytes
 from scheduler.report.labels import default_report_name
-from scheduler.services import approval, console, records, users
+from scheduler.services import approval, bulletins, changes, console, records, users
 from scheduler.services import listen as listening
 from scheduler.services.users import AuthError
 from scheduler.web.openapi import document
@@ -132,6 +132,66 @@ def create_bulletin() -> Any:
 @token_required()
 def get_bulletin(bulletin_id: int) -> Any:
     return approval.get_bulletin(g.loa, bulletin_id).as_json(g.loa.config.tz)
+
+
+@bp.get("/bulletins")
+@token_required()
+def list_bulletins() -> Any:
+    every = request.args.get("all", "") in ("1", "true", "yes")
+    found = bulletins.list_bulletins(g.loa, every=every)
+    return {"bulletins": [d.as_json(g.loa.config.tz) for d in found]}
+
+
+def _optional_text(data: dict[str, Any], key: str) -> str | None:
+    value = data.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise UsageError("api_field_string", key=key)
+    return value
+
+
+@bp.post("/bulletins/<id:bulletin_id>/cancel")
+@token_required("draft")
+def cancel_bulletin(bulletin_id: int) -> Any:
+    data = _body()
+    stop = data.get("stop", False)
+    if not isinstance(stop, bool):
+        raise UsageError("api_field_bool", key="stop")
+    change = changes.cancel_bulletin(
+        g.loa,
+        g.actor,
+        bulletin_id,
+        channel=_optional_text(data, "channel"),
+        stop=stop,
+        reason=_text(data, "reason"),
+    )
+    return change.as_json(g.loa.config.tz)
+
+
+@bp.post("/bulletins/<id:bulletin_id>/move")
+@token_required("draft")
+def move_bulletin(bulletin_id: int) -> Any:
+    data = _body()
+    change = changes.move_bulletin(
+        g.loa,
+        g.actor,
+        bulletin_id,
+        at=_optional_text(data, "at"),
+        slot=_optional_text(data, "slot"),
+        channel=_optional_text(data, "channel"),
+    )
+    return change.as_json(g.loa.config.tz)
+
+
+@bp.post("/bulletins/<id:bulletin_id>/edit")
+@token_required("draft")
+def edit_bulletin(bulletin_id: int) -> Any:
+    data = _body()
+    change = changes.edit_bulletin(
+        g.loa, g.actor, bulletin_id, body=_optional_text(data, "text"), title=_optional_text(data, "title")
+    )
+    return change.as_json(g.loa.config.tz)
 
 
 @bp.get("/approvals")

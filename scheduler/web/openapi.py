@@ -58,6 +58,18 @@ _ID = [
 ]
 _BULLETIN = {"$ref": "#/components/schemas/Bulletin"}
 _QUEUED = {"$ref": "#/components/schemas/Queued"}
+_CHANGE: dict[str, Any] = {  # scheduler.services.changes.Change.as_json
+    "type": "object",
+    "properties": {
+        "bulletin_id": {"type": "integer"},
+        "action": {"type": "string", "enum": ["cancel", "move", "edit"]},
+        "airings": {"type": "array", "items": _OBJECT},
+        "running": {"type": "array", "items": _OBJECT},
+        "stopping": {"type": "array", "items": {"type": "integer"}},
+        "approval": {"type": "string", "enum": ["draft", "approved", "rejected"]},
+        "notices": {"type": "array", "items": _OBJECT},
+    },
+}
 _DATE = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
 _MONTH = [
     _query(
@@ -216,6 +228,11 @@ def document() -> dict[str, Any]:
                 )
             },
             "/api/bulletins": {
+                "get": _op(
+                    "Bản tin còn chờ phát (all=1: mọi bản tin) / bulletins still to air (all=1: every one)",
+                    _json({"type": "object", "properties": {"bulletins": {"type": "array", "items": _OBJECT}}}),
+                    params=[_query("all", {"type": "string", "enum": ["0", "1"]})],
+                ),
                 "post": _op(
                     "Soạn bản tin / draft or queue a bulletin",
                     _json(_QUEUED, "Created"),
@@ -231,10 +248,48 @@ def document() -> dict[str, Any]:
                             "priority": {"type": "string", "enum": ["normal", "priority", "emergency"]},
                         },
                     },
-                )
+                ),
             },
             "/api/bulletins/{bulletin_id}": {"get": _op("Một bản tin / one bulletin", _json(_BULLETIN), params=_ID)},
             "/api/approvals": {"get": _op("Chờ duyệt / drafts waiting", _json(_OBJECT))},
+            "/api/bulletins/{bulletin_id}/cancel": {
+                "post": _op(
+                    "Huỷ các lượt chờ phát; stop: dừng phát trên loa / cancel pending airings; stop: stop the radio",
+                    _json(_CHANGE),
+                    params=_ID,
+                    body={
+                        "type": "object",
+                        "properties": {
+                            "channel": {"type": "string"},
+                            "reason": {"type": "string"},
+                            "stop": {"type": "boolean"},
+                        },
+                    },
+                )
+            },
+            "/api/bulletins/{bulletin_id}/move": {
+                "post": _op(
+                    "Dời sang giờ (at) hoặc khung giờ (slot) / move to a time (at) or a slot (slot)",
+                    _json(_CHANGE),
+                    params=_ID,
+                    body={
+                        "type": "object",
+                        "properties": {
+                            "at": {"type": "string"},
+                            "slot": {"type": "string"},
+                            "channel": {"type": "string"},
+                        },
+                    },
+                )
+            },
+            "/api/bulletins/{bulletin_id}/edit": {
+                "post": _op(
+                    "Sửa nội dung, tiêu đề trước khi phát / edit the text or title before it airs",
+                    _json(_CHANGE),
+                    params=_ID,
+                    body={"type": "object", "properties": {"text": {"type": "string"}, "title": {"type": "string"}}},
+                )
+            },
             "/api/bulletins/{bulletin_id}/approve": {
                 "post": _op(
                     "Duyệt / approve",

@@ -21,6 +21,11 @@ class FakeJob:
         assert trigger == "date"
         self.run_date = run_date
 
+    def remove(self) -> None:
+        if self.owner.jobs.get(self.id) is not self:
+            raise LookupError(self.id)  # APScheduler's JobLookupError is a KeyError
+        del self.owner.jobs[self.id]
+
 
 class FakeTimers:
     """add_job/get_job like APScheduler; `run_until(t)` runs the date jobs due by `t`, in time order."""

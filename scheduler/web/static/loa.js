@@ -65,3 +65,10 @@ document.addEventListener("submit", function (event) {
   var ask = event.target.dataset && event.target.dataset.confirm;
   if (ask && !window.confirm(ask)) { event.preventDefault(); }
 });
+
+// A form with data-confirm asks before it is sent (Today's cancel button); without JavaScript it is sent at once.
+document.addEventListener("submit", function (event) {
+  var form = event.target;
+  var question = form && form.dataset ? form.dataset.confirm : null;
+  if (question && !window.confirm(question)) { event.preventDefault(); }
+});
