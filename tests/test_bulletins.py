@@ -222,6 +222,20 @@ def test_without_require_approval_an_edit_stays_approved(app, runner, clock, cha
     assert record.outcome is Outcome.aired and channels["radio"].published[0].title == "Tin mới"
 
 
+def test_an_edit_is_held_to_the_queues_limits_and_changes_nothing_when_refused(app, runner, clock, channels):
+    queued = queue_bulletin(app, text="Tin ngắn.", at="+1m", channels=["radio"])
+    too_long = " ".join(["Thông báo lịch tiêm chủng cho trẻ em dưới năm tuổi tại trạm y tế xã."] * 120)
+    with pytest.raises(UsageError) as info:
+        changes.edit_bulletin(app, ADMIN, queued.bulletin_id, body=too_long)
+    assert info.value.code == "bulletin_too_long"
+    with pytest.raises(UsageError) as info:
+        changes.edit_bulletin(app, ADMIN, queued.bulletin_id, body="x" * 200_000)
+    assert info.value.code == "text_too_large"
+    with app.reads() as session:
+        assert session.get(Bulletin, queued.bulletin_id).body == "Tin ngắn."
+    assert _audit(app, "bulletin_edit") == []
+
+
 # ---- races with the claim -----------------------------------------------------------------------------
 
 

@@ -24,7 +24,7 @@ from broadcasts.models import Airing, AiringStatus, Approval, Bulletin, Outcome,
 from scheduler.app import App
 from scheduler.errors import UsageError
 from scheduler.messages import text
-from scheduler.programme import planner
+from scheduler.programme import limits, planner
 from scheduler.programme.slots import occurrences
 from scheduler.programme.times import format_local, parse_at
 from scheduler.services.bulletins import (
@@ -247,6 +247,21 @@ def move_bulletin(
 # ---- edit ------------------------------------------------------------------------------------------
 
 
+def _check_limits(app: App, session: Session, pending: list[Airing], title: str, body: str) -> None:
+    """The queue's own limits on an edited text: each channel's text limit, and on the radio the spoken length
+    against the maximum and the airing's slot. A refusal raises inside the transaction: nothing is changed."""
+    limits.check_channels(app, {a.channel for a in pending}, title, body)
+    radio = [a for a in pending if a.channel == "radio"]
+    if not radio:
+        return
+    seconds = limits.bulletin_seconds(app, title, body)
+    limits.check_radio(app, seconds)
+    for airing in radio:
+        slot = session.get(Slot, airing.slot_id) if airing.slot_id is not None else None
+        if slot is not None:
+            limits.check_radio(app, seconds, slot.max_seconds)
+
+
 def edit_bulletin(
     app: App, actor: Actor, bulletin_id: int, *, body: str | None = None, title: str | None = None
 ) -> Change:
@@ -265,6 +280,7 @@ def edit_bulletin(
         raise UsageError("bulletin_title_empty")
     if new_title is not None and len(new_title) > MAX_TITLE:
         raise UsageError("bulletin_title_long", limit=MAX_TITLE)
+    limits.check_size(new_title, new_body)
     with app.sessions.begin() as session:
         bulletin = bulletin_row(app, session, bulletin_id, lock=True)
         _require_change(session, actor, bulletin)
@@ -275,6 +291,7 @@ def edit_bulletin(
         if not pending:
             raise UsageError("bulletin_nothing_pending", id=bulletin_id)
         before = {"title": bulletin.title, "body": bulletin.body}
+        _check_limits(app, session, pending, new_title or bulletin.title, new_body or bulletin.body)
         if new_body is not None:
             bulletin.body = new_body
         if new_title is not None:
