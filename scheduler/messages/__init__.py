@@ -16,6 +16,7 @@ from scheduler.messages import (
     channels,
     cli,
     config,
+    facebook,
     labels,
     limits,
     report,
@@ -23,6 +24,7 @@ from scheduler.messages import (
     speech,
     system,
     web,
+    zalo,
 )
 from scheduler.messages.labels import KIND_LABELS
 
@@ -231,6 +233,8 @@ _merge(
     web.MESSAGES,
     limits.MESSAGES,
     bulletins.MESSAGES,
+    facebook.MESSAGES,
+    zalo.MESSAGES,
 )
 
 
