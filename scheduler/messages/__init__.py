@@ -122,6 +122,35 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Tệp {path} không có chữ nào (có thể là bản quét ảnh).",
         "The file {path} contains no text (it may be a scanned image).",
     ),
+    # plan documents that unpack too large (a zip bomb, a PDF bomb)
+    "plan_too_large": (
+        "Tệp kế hoạch {path} quá lớn ({size_mb} MB, tối đa {limit_mb} MB).",
+        "The plan file {path} is too large ({size_mb} MB, at most {limit_mb} MB).",
+    ),
+    "plan_unpacks_too_large": (
+        "Tệp {path} giải nén ra {size_mb} MB, vượt giới hạn {limit_mb} MB: tệp hỏng hoặc cố ý gây hại, không đọc.",
+        "The file {path} unpacks to {size_mb} MB, over the limit of {limit_mb} MB: damaged or hostile, not read.",
+    ),
+    "plan_too_many_parts": (
+        "Tệp {path} có {count} phần nén, vượt giới hạn {limit}: tệp hỏng hoặc cố ý gây hại, không đọc.",
+        "The file {path} holds {count} packed parts, over the limit of {limit}: damaged or hostile, not read.",
+    ),
+    "plan_too_dense": (
+        "Tệp {path}: phần {part} nén tới {ratio}:1, vượt giới hạn {limit}:1 (dấu hiệu 'bom nén'), không đọc.",
+        "The file {path}: part {part} is packed {ratio}:1, over the limit of {limit}:1 (a zip bomb), not read.",
+    ),
+    "plan_too_many_pages": (
+        "Tệp {path} có {pages} trang, vượt giới hạn {limit} trang của một kế hoạch.",
+        "The file {path} has {pages} pages, over a plan's limit of {limit}.",
+    ),
+    "plan_text_too_long": (
+        "Tệp {path} có hơn {chars} ký tự, vượt giới hạn {limit} ký tự của một kế hoạch.",
+        "The file {path} holds over {chars} characters, over a plan's limit of {limit}.",
+    ),
+    "plan_pdf_stream_too_large": (
+        "Tệp PDF {path} có một luồng dữ liệu giải nén quá lớn (dấu hiệu 'bom nén'), không đọc.",
+        "The PDF {path} has a stream that unpacks too large (a PDF bomb), not read.",
+    ),
     "plan_not_a_plan": (
         "{path} không phải là một kế hoạch tuyên truyền: không thấy tiêu đề 'KẾ HOẠCH' hay mục 'Nội dung tuyên truyền'.",
         "{path} is not a communication plan: no 'KẾ HOẠCH' title or 'Nội dung tuyên truyền' section was found.",

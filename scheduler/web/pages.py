@@ -198,13 +198,20 @@ def plans() -> Any:
         if upload is None or not upload.filename:
             raise UsageError("w_upload_missing")
         with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / (secure_filename(upload.filename) or "plan.txt")
+            path = Path(folder) / _upload_name(upload.filename)
             upload.save(path)
             imported = import_plan(g.loa, path)
-        users.audit(g.loa, current(), "plan_import", f"plan:{imported.plan_id}", file=upload.filename)
+        users.audit(g.loa, current(), "plan_import", f"plan:{imported.plan_id}", file=upload.filename[:255])
         flash(_t("w_imported", id=imported.plan_id, items=len(imported.parsed.items)))
         return redirect(url_for("pages.plan", plan_id=imported.plan_id))
     return render_template("plans.html", plans=list_plans(g.loa))
+
+
+def _upload_name(filename: str) -> str:
+    """A safe local name for an uploaded file: no path, at most 100 characters, its suffix kept."""
+    name = Path(secure_filename(filename) or "plan.txt")
+    suffix = name.suffix[:10]
+    return name.stem[: 100 - len(suffix)] + suffix
 
 
 @bp.route("/plans/<id:plan_id>")
