@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from audio.errors import LoaError
+from broadcasts.redact import scrub_value
 
 __all__ = ["ChannelError", "StoreError", "NotFoundError"]
 
@@ -32,7 +33,7 @@ class ChannelError(LoaError):
         auth: bool = False,
         **params: Any,
     ) -> None:
-        super().__init__(code, channel=channel, **params)
+        super().__init__(code, channel=channel, **scrub_value(params))  # a reply may echo the token
         self.channel = channel
         self.status = status
         self.retryable = retryable

@@ -9,6 +9,7 @@ kept by Alembic and brought to the newest revision when the store opens.
 
 from __future__ import annotations
 
+import re
 import threading
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlch
 from sqlalchemy.orm import Session, sessionmaker
 
 from broadcasts.errors import StoreError
+from broadcasts.redact import remember
 
 __all__ = ["open_store", "make_engine", "migrate", "redact_url", "read_sessions", "MIGRATIONS"]
 
@@ -26,20 +28,36 @@ MIGRATIONS = str(Path(__file__).with_name("migrations"))
 _migrate_lock = threading.Lock()
 
 
+_USERINFO = re.compile(r"(?P<head>[a-z][a-z0-9+.-]*://[^:/@\s]*):[^@\s]*@", re.I)
+
+
 def redact_url(url: str) -> str:
-    """The URL with its password hidden, for messages and logs."""
+    """The URL with its password hidden, for messages and logs (also a URL SQLAlchemy cannot parse)."""
     try:
         return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
-        return "<invalid database URL>"
+    except (ArgumentError, ValueError, TypeError):  # a bad port, a stray character: hide what looks like one
+        return _USERINFO.sub(r"\g<head>:***@", url)
+
+
+def _remember_password(url: str) -> None:
+    """Treat the URL's password as a secret, so no error, log line or traceback shows it."""
+    try:
+        remember(make_url(url).password)
+    except (ArgumentError, ValueError, TypeError):
+        match = re.match(r"[a-z][a-z0-9+.-]*://[^:/@\s]*:([^@\s]*)@", url, re.I)
+        if match:
+            remember(match.group(1))
 
 
 def make_engine(url: str, *, busy_timeout_ms: int = 10_000) -> Engine:
     """Create an engine; SQLite gets its pragmas in one connect hook."""
+    _remember_password(url)
     try:
         parsed = make_url(url)
-    except ArgumentError as exc:
-        raise StoreError("db_unreachable", url=url, reason="URL không hợp lệ / invalid URL") from exc
+        if parsed.port is not None and not 0 < parsed.port < 65536:
+            raise ValueError(parsed.port)
+    except (ArgumentError, ValueError, TypeError) as exc:  # a non-numeric port fails here, not when connecting
+        raise StoreError("db_bad_url", url=redact_url(url)) from exc
     options: dict[str, Any] = {}
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database or ""
@@ -47,7 +65,7 @@ def make_engine(url: str, *, busy_timeout_ms: int = 10_000) -> Engine:
             try:
                 Path(database).parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
-                raise StoreError("db_unreachable", url=url, reason=exc.strerror) from exc
+                raise StoreError("db_unreachable", url=redact_url(url), reason=exc.strerror) from exc
         options["connect_args"] = {"timeout": busy_timeout_ms / 1000, "check_same_thread": False}
     else:
         options.update(pool_pre_ping=True, connect_args={"connect_timeout": 10})

@@ -72,7 +72,7 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(exc.exit_code)
     except LoaError as exc:
         if state.debug:
-            traceback.print_exc()
+            _print_traceback()
         say(f"{text('error_prefix', state.language)}: {render(exc, state.language)}", err=True)
         sys.exit(1)
     except KeyboardInterrupt:
@@ -80,8 +80,15 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(130)
     except Exception as exc:  # a bug: one line for the operator, the traceback with --debug
         if state.debug:
-            traceback.print_exc()
+            _print_traceback()
         reason = f"{type(exc).__name__}: {exc}"
         say(f"{text('error_prefix', state.language)}: {text('internal_cli', state.language, reason=reason)}", err=True)
         sys.exit(1)
     sys.exit(result if isinstance(result, int) else 0)
+
+
+def _print_traceback() -> None:
+    """The traceback of the error being handled (--debug), scrubbed of secrets such as a database password."""
+    from broadcasts.redact import scrub
+
+    sys.stderr.write(scrub(traceback.format_exc()))

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from broadcasts.redact import scrub
 from scheduler.messages import channels, cli, config, report, runner, speech, web
 from scheduler.messages.labels import KIND_LABELS
 
@@ -51,6 +52,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "db_unreachable": (
         "Không kết nối được cơ sở dữ liệu {url}: {reason}",
         "Cannot reach the database {url}: {reason}",
+    ),
+    "db_bad_url": (
+        "Địa chỉ cơ sở dữ liệu {url} không hợp lệ (kiểm tra [database] url: tên máy, cổng là số 1-65535, tên CSDL).",
+        "The database URL {url} is not valid (check [database] url: host, a port from 1 to 65535, database name).",
+    ),
+    "db_busy": (
+        "Cơ sở dữ liệu đang bận hoặc tạm thời không dùng được ({reason}); hãy thử lại sau ít phút.",
+        "The database is busy or briefly unavailable ({reason}); try again in a few minutes.",
     ),
     "not_found": (
         "Không tìm thấy {kind} số {id}.",
@@ -255,12 +264,12 @@ def text(code: str, lang: str = "vi", **params: Any) -> str:
     templates = MESSAGES.get(code)
     if templates is None:
         details = ", ".join(f"{k}={v}" for k, v in params.items())
-        return f"{code}: {details}" if details else code
+        return scrub(f"{code}: {details}" if details else code)
     template = templates[1] if lang == "en" else templates[0]
     try:
-        return template.format(**params)
+        return scrub(template.format(**params))  # a parameter may hold what a service echoed back
     except (KeyError, IndexError):
-        return f"{template} {params}"
+        return scrub(f"{template} {params}")
 
 
 def render(error: Any, lang: str = "vi") -> str:

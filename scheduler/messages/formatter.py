@@ -5,7 +5,8 @@ records with a message code: `extra=tagged(code, **params)` (audio.errors).
 The formatter that `setup_logging` installs words such a record from the
 catalogue in the chosen language; an error among the params (anything with
 `code` and `params`) is rendered too. Untagged records pass as they are, and the
-record itself is never changed, so other handlers see it as logged.
+record itself is never changed, so other handlers see it as logged. Every
+formatted line is scrubbed of remembered secrets (broadcasts.redact).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import copy
 import logging
 import sys
 
+from broadcasts.redact import scrub
 from scheduler.messages import render, text
 
 __all__ = ["StationFormatter", "setup_logging"]
@@ -37,7 +39,7 @@ class StationFormatter(logging.Formatter):
             }
             record = copy.copy(record)
             record.msg, record.args = text(code, self.lang, **params), None
-        return super().format(record)
+        return scrub(super().format(record))  # the params and the traceback are formatted here, after the record
 
 
 def setup_logging(debug: bool, lang: str) -> None:
