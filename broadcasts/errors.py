@@ -7,7 +7,7 @@ from typing import Any
 from audio.errors import LoaError
 from broadcasts.redact import scrub_value
 
-__all__ = ["ChannelError", "StoreError", "NotFoundError"]
+__all__ = ["ChannelError", "StoreError", "NotFoundError", "TextError"]
 
 
 class ChannelError(LoaError):
@@ -51,3 +51,9 @@ class NotFoundError(LoaError, LookupError):
     """A record asked for by id does not exist (kind, id)."""
 
     code = "not_found"
+
+
+class TextError(LoaError, ValueError):
+    """A text to store holds characters no database keeps: NUL, or half of a UTF-16 pair (field)."""
+
+    code = "text_bad_characters"

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from broadcasts.channels.base import Delivery
 from broadcasts.models import Airing, Bulletin, ContentItem, LogRecord, Outcome
 from broadcasts.redact import scrub_value
+from broadcasts.store import clean_text
 
 __all__ = [
     "new_record",
@@ -279,12 +280,23 @@ def new_record(
         external_url=_cut(delivery.external_url, 2_000),
         error_code=_cut(delivery.error_code, 64),
         error_message=_cut(error_message if error_message is not None else delivery.error_message, 4_000),
-        detail=scrub_value(delivery.detail if detail is None else detail),
+        detail=_clean(scrub_value(delivery.detail if detail is None else detail)),
         node=node,
         created_at=finished,
     )
 
 
 def _cut(value: Any, length: int) -> Any:
-    """A string from a service, scrubbed of secrets and cut to `length` characters; other values as they are."""
-    return scrub_value(value)[:length] if isinstance(value, str) else value
+    """A string from a service, scrubbed of secrets, made storable and cut to `length`; other values as they are."""
+    return clean_text(scrub_value(value))[:length] if isinstance(value, str) else value
+
+
+def _clean(value: Any) -> Any:
+    """A reply's parsed JSON made storable: every string in it without NUL or lone surrogates."""
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, dict):
+        return {_clean(k): _clean(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_clean(v) for v in value]
+    return value

@@ -19,10 +19,20 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from broadcasts.errors import StoreError
+from broadcasts.errors import StoreError, TextError
 from broadcasts.redact import remember
 
-__all__ = ["open_store", "make_engine", "migrate", "redact_url", "read_sessions", "MIGRATIONS"]
+__all__ = [
+    "open_store",
+    "make_engine",
+    "migrate",
+    "redact_url",
+    "read_sessions",
+    "check_texts",
+    "BAD_CHARACTERS",
+    "clean_text",
+    "MIGRATIONS",
+]
 
 MIGRATIONS = str(Path(__file__).with_name("migrations"))
 _migrate_lock = threading.Lock()
@@ -123,7 +133,37 @@ def open_store(
         reason = getattr(exc, "orig", None) or exc
         first_line = str(reason).strip().splitlines()[0] if str(reason).strip() else type(reason).__name__
         raise StoreError("db_unreachable", url=redact_url(url), reason=first_line) from exc
-    return engine, sessionmaker(engine, expire_on_commit=False)
+    sessions = sessionmaker(engine, expire_on_commit=False)
+    event.listen(sessions, "before_flush", check_texts)
+    return engine, sessions
+
+
+BAD_CHARACTERS = re.compile("[\x00\ud800-\udfff]")
+
+
+def check_texts(session: Session, _context: Any = None, _instances: Any = None) -> None:
+    """Refuse, before anything is written, a text holding NUL or a lone surrogate (PostgreSQL stores neither)."""
+    for instance in (*session.new, *session.dirty):
+        state = inspect(instance)
+        for attribute in state.mapper.column_attrs:
+            value = state.dict.get(attribute.key)
+            if _has_bad_characters(value):
+                raise TextError(field=f"{type(instance).__name__.lower()}.{attribute.key}")
+
+
+def _has_bad_characters(value: Any, depth: int = 0) -> bool:
+    if isinstance(value, str):
+        return BAD_CHARACTERS.search(value) is not None
+    if depth < 20 and isinstance(value, dict):
+        return any(_has_bad_characters(k, depth + 1) or _has_bad_characters(v, depth + 1) for k, v in value.items())
+    if depth < 20 and isinstance(value, (list, tuple)):
+        return any(_has_bad_characters(v, depth + 1) for v in value)
+    return False
+
+
+def clean_text(value: str) -> str:
+    """A text from a service made storable: NUL dropped, a lone surrogate replaced by U+FFFD."""
+    return BAD_CHARACTERS.sub(lambda m: "" if m.group() == "\x00" else "\ufffd", value)
 
 
 def read_sessions(engine: Engine) -> sessionmaker[Session]:

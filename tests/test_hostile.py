@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -62,7 +63,6 @@ ECHOED = "EAAB-ECHOED-4c1d8e2f9a7b-NEVER-SHOWN"
 def test_a_token_echoed_by_the_service_is_shown_and_stored_nowhere(
     tmp_path: Path, db_url: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import json
     import os
     import subprocess
     import sys
@@ -168,3 +168,98 @@ def test_redact_url_hides_the_password_of_a_url_it_cannot_parse() -> None:
 
     assert redact_url(f"postgresql://loa:{DB_PASSWORD}@db:port/x") == "postgresql://loa:***@db:port/x"
     assert redact_url(f"postgresql://loa:{DB_PASSWORD}@db:5432/x") == "postgresql://loa:***@db:5432/x"
+
+
+# -- odd values through the API, the console and the CLI (#15.9) -------------------------------------
+
+
+@pytest.fixture
+def token(app: Any) -> dict[str, str]:
+    from scheduler.services.users import create_token
+
+    return {"Authorization": f"Bearer {create_token(app, 'an', 'test')}"}
+
+
+EDGE_DATES = ["9999-12-31", "0001-01-01", "1900-01-01", "9998-12-31", "10000-01-01", "2026-02-30"]
+
+
+def test_edge_dates_in_the_log_get_a_clean_answer(client: Any, token: dict[str, str]) -> None:
+    login(client, "an")
+    for day in EDGE_DATES:
+        for key in ("since", "until"):
+            api = client.get(f"/api/log?{key}={day}", headers=token)
+            assert api.status_code in (200, 400), api.get_data(as_text=True)[:300]
+            if api.status_code == 400:
+                assert api.get_json()["error"] in ("date_out_of_range", "bad_date")
+            page = client.get(f"/log?{key}={day}")
+            assert page.status_code in (200, 400), (day, page.get_data(as_text=True)[:300])
+
+
+def test_edge_dates_on_the_command_line(tmp_path: Path, db_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.test_social_cli import run
+
+    config = tmp_path / "config.toml"
+    config.write_text(f'[database]\nurl = "{db_url}"\n', encoding="utf-8")
+    for day in EDGE_DATES:
+        for args in (
+            ["log", "--since", day],
+            ["log", "--until", day],
+            ["report", "--from", day, "--out", str(tmp_path / "r.csv")],
+        ):
+            status, _, err = run(capsys, "--config", str(config), *args)
+            assert status in (0, 1) and "lỗi nội bộ" not in err, (args, err)
+            if status == 1:
+                assert "gày '" in err, err
+
+
+def test_absurd_air_times_are_refused(client: Any, token: dict[str, str]) -> None:
+    for at in ("+999999999999h", "+1e308h", "9999-12-31T23:59", "0001-01-01T00:00", "+99999999h"):
+        body = {"text": "Họp dân.", "at": at, "channels": ["radio"]}
+        response = client.post("/api/bulletins", json=body, headers=token)
+        assert response.status_code == 400, response.get_data(as_text=True)[:300]
+        assert response.get_json()["error"] in ("at_out_of_range", "bad_time")
+
+
+def test_absurd_air_time_on_the_command_line(tmp_path: Path, db_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.test_social_cli import run
+
+    config = tmp_path / "config.toml"
+    config.write_text(f'[database]\nurl = "{db_url}"\n[station]\nlanguage = "en"\n', encoding="utf-8")
+    status, _, err = run(capsys, "--config", str(config), "queue", "--text", "x", "--at", "+999999999999h")
+    assert status == 1 and "too far away" in err
+
+
+@pytest.mark.parametrize("bad", ["\ud800", "a\x00b", "\udfff tail"])
+def test_nul_and_lone_surrogates_are_refused_before_anything_is_stored(
+    client: Any, app: Any, token: dict[str, str], bad: str
+) -> None:
+    from broadcasts.models import Bulletin
+
+    for body in ({"text": f"Họp dân {bad}", "at": "now"}, {"text": "Họp dân.", "title": bad, "at": "now"}):
+        raw = json.dumps({**body, "channels": ["radio"]})  # ASCII escapes, as a client sends a lone surrogate
+        response = client.post("/api/bulletins", data=raw, content_type="application/json", headers=token)
+        assert response.status_code == 400, response.get_data(as_text=True)[:300]
+        assert response.get_json()["error"] == "text_bad_characters"
+    with app.reads() as session:
+        assert session.query(Bulletin).count() == 0
+    assert client.get("/api/log?channel=%00", headers=token).get_json()["error"] == "text_bad_characters"
+    login(client, "an")
+    if "\x00" in bad:  # a browser cannot send a lone surrogate in a form: it sends UTF-8
+        form = {"text": f"Họp {bad}", "at": "now", "priority": "normal", "channels": ["radio"]}
+        page = client.post("/new", data={**form, "csrf_token": csrf(client, "/new")})
+        assert page.status_code == 400 and "ký tự không hợp lệ" in page.get_data(as_text=True)
+    assert client.get("/log?channel=%00&text=%ED%A0%80").status_code == 400
+
+
+def test_nul_in_a_login_name_is_a_clean_refusal(client: Any) -> None:
+    response = client.post("/login", data={"username": "an\x00", "password": "x", "csrf_token": csrf(client)})
+    assert response.status_code == 400 and "ký tự không hợp lệ" in response.get_data(as_text=True)
+
+
+def test_a_lone_surrogate_on_the_command_line(tmp_path: Path, db_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.test_social_cli import run
+
+    config = tmp_path / "config.toml"
+    config.write_text(f'[database]\nurl = "{db_url}"\n[station]\nlanguage = "en"\n', encoding="utf-8")
+    status, _, err = run(capsys, "--config", str(config), "queue", "--text", "tin \udcff", "--at", "now")
+    assert status == 1 and "invalid characters" in err

@@ -61,6 +61,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Cơ sở dữ liệu đang bận hoặc tạm thời không dùng được ({reason}); hãy thử lại sau ít phút.",
         "The database is busy or briefly unavailable ({reason}); try again in a few minutes.",
     ),
+    "text_bad_characters": (
+        "Không lưu được {field}: văn bản có ký tự không hợp lệ (NUL hoặc nửa cặp mã UTF-16); hãy gõ lại hoặc dán văn bản thuần.",
+        "Cannot store {field}: the text holds invalid characters (NUL or half of a UTF-16 pair); type it again or paste plain text.",
+    ),
     "not_found": (
         "Không tìm thấy {kind} số {id}.",
         "{kind} {id} not found.",
@@ -85,6 +89,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "bad_date": (
         "Không hiểu ngày '{value}'. Dùng YYYY-MM-DD.",
         "Cannot read the date '{value}'. Use YYYY-MM-DD.",
+    ),
+    "at_out_of_range": (
+        "Thời điểm '{value}' quá xa: chỉ nhận trong khoảng {behind} ngày trước đến {ahead} ngày tới.",
+        "The time '{value}' is too far away: only from {behind} days back to {ahead} days ahead.",
+    ),
+    "date_out_of_range": (
+        "Ngày '{value}' nằm ngoài khoảng {first} đến {last}.",
+        "The date '{value}' is outside {first} to {last}.",
     ),
     "unknown_channel": (
         "Kênh không xác định '{channel}' (các kênh đang bật: {known}).",

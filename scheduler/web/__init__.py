@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
 from datetime import timedelta
 from typing import Any
 
 from flask import Flask, g, render_template, request, session
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
 from audio.errors import AudioError, LoaError, TtsError
-from broadcasts.errors import ChannelError, NotFoundError, StoreError
+from broadcasts.errors import ChannelError, NotFoundError, StoreError, TextError
+from broadcasts.store import BAD_CHARACTERS
 from scheduler.app import App
 from scheduler.errors import ConfigError, PlanError, UsageError
 from scheduler.messages import render, text
@@ -28,6 +32,7 @@ def status_for(error: LoaError) -> int:
         (AccessError, 403),
         (NotFoundError, 404),
         (UsageError, 400),
+        (TextError, 400),
         (ConfigError, 400),
         (PlanError, 400),
         (StoreError, 503),
@@ -102,6 +107,7 @@ def init_app(flask: Flask) -> None:
     @flask.before_request
     def _bind() -> None:
         g.loa = flask.extensions["loa"]
+        _refuse_bad_characters()
         if request.args.get("lang") in ("vi", "en"):
             session["lang"] = request.args["lang"]
 
@@ -137,6 +143,15 @@ def init_app(flask: Flask) -> None:
             return {"error": error.code, "message": render(error, lang()), "params": _plain(error.params)}, status
         return render_template("error.html", message=render(error, lang()), status=status), status
 
+    @flask.errorhandler(OperationalError)
+    @flask.errorhandler(InterfaceError)
+    @flask.errorhandler(SQLAlchemyTimeoutError)
+    def _store_error(error: Exception) -> Any:
+        """The database is locked, gone or out of connections: a 503 that says so, not a generic 500."""
+        reason = str(getattr(error, "orig", None) or error).strip().splitlines()
+        logging.getLogger("loa.web").warning("store unavailable: %s", reason[0] if reason else type(error).__name__)
+        return _loa_error(StoreError("db_busy", reason=(reason[0] if reason else type(error).__name__)[:200]))
+
     @flask.errorhandler(HTTPException)
     def _http_error(error: HTTPException) -> Any:
         if request.path.startswith("/api/"):
@@ -151,6 +166,14 @@ def init_app(flask: Flask) -> None:
     flask.register_blueprint(auth.bp)
     flask.register_blueprint(pages.bp)
     flask.register_blueprint(api.bp)
+
+
+def _refuse_bad_characters() -> None:
+    """A query or form value holding NUL or a lone surrogate is refused before any view (or database) sees it."""
+    for source in (request.args, request.form):
+        for key, values in source.lists():
+            if any(BAD_CHARACTERS.search(v) for v in (key, *values)):
+                raise TextError(field=BAD_CHARACTERS.sub("?", key)[:40])
 
 
 def _plain(params: dict[str, Any]) -> dict[str, Any]:
