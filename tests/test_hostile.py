@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import zipfile
@@ -10,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from scheduler.web import create_app
 from tests.plan_fixtures import MINH_DUC, real_plan, to_docx
@@ -263,3 +266,140 @@ def test_a_lone_surrogate_on_the_command_line(tmp_path: Path, db_url: str, capsy
     config.write_text(f'[database]\nurl = "{db_url}"\n[station]\nlanguage = "en"\n', encoding="utf-8")
     status, _, err = run(capsys, "--config", str(config), "queue", "--text", "tin \udcff", "--at", "now")
     assert status == 1 and "invalid characters" in err
+
+
+# -- hostile configuration (#15.9) ---------------------------------------------------------------
+
+HOSTILE_SETTINGS = [
+    ("[channels.radio]\ngrace_minutes = nan", "channels.radio.grace_minutes"),
+    ("[channels.facebook]\ngrace_minutes = inf", "channels.facebook.grace_minutes"),
+    ("[channels.zalo]\ngrace_minutes = 1e300", "channels.zalo.grace_minutes"),
+    ("[channels.radio]\ngrace_minutes = -5", "channels.radio.grace_minutes"),
+    ("[runner]\nlease_seconds = 99999999999999", "runner.lease_seconds"),
+    ("[runner]\nlease_seconds = 0", "runner.lease_seconds"),
+    ("[runner]\npoll_seconds = nan", "runner.poll_seconds"),
+    ("[speech]\nrate = 0", "speech.rate"),
+    ("[speech]\nrate = 100000", "speech.rate"),
+    ("[audio]\npause_ms = 86400000", "audio.pause_ms"),
+    ("[audio]\ntarget_lufs = nan", "audio.target_lufs"),
+    ("[archive]\nkeep_days = 10000000", "archive.keep_days"),
+    ('[audio]\nbitrate = "lots"', "audio.bitrate"),
+    ('[audio]\nbitrate = "99999k"', "audio.bitrate"),
+    ("[audio]\nsample_rate = 0", "audio.sample_rate"),
+    ("[audio]\nsample_rate = 10000000", "audio.sample_rate"),
+    ('[paths]\ndata_dir = "a-file"', "paths.data_dir"),
+    ('[programme]\nrotation_template = "{station.__init__}"', "programme.rotation_template"),
+    ('[programme]\nopening = "{date.__class__.__mro__}"', "programme.opening"),
+    ('[audio]\ngreeting = "{station[0]}"', "audio.greeting"),
+    ('[audio]\nclosing = "{station:{station}}"', "audio.closing"),
+]
+
+
+@pytest.mark.parametrize(("toml", "key"), HOSTILE_SETTINGS)
+def test_hostile_settings_are_one_clear_config_error(tmp_path: Path, toml: str, key: str) -> None:
+    from scheduler.config import load_config
+    from scheduler.errors import ConfigError
+    from scheduler.messages import render
+
+    (tmp_path / "a-file").write_text("not a folder")
+    path = tmp_path / "config.toml"
+    path.write_text(toml + "\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert caught.value.params["key"] == key
+    for lang in ("vi", "en"):
+        assert key in render(caught.value, lang)
+
+
+def test_a_5000_deep_array_is_a_config_error_not_a_recursion(tmp_path: Path) -> None:
+    from scheduler.config import load_config
+    from scheduler.errors import ConfigError
+
+    path = tmp_path / "config.toml"
+    for toml in ("x = " + "[" * 5000 + "]" * 5000, "[station]\nname = " + "{a = " * 3000 + "1" + "}" * 3000):
+        path.write_text(toml, encoding="utf-8")
+        with pytest.raises(ConfigError) as caught:
+            load_config(path)
+        assert caught.value.code == "config_too_deep"
+
+
+def test_hostile_settings_through_the_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.test_social_cli import run
+
+    path = tmp_path / "config.toml"
+    for toml, key in HOSTILE_SETTINGS[:8]:
+        path.write_text('[station]\nlanguage = "en"\n' + toml + "\n", encoding="utf-8")
+        status, _, err = run(capsys, "--config", str(path), "run", "--once")
+        assert status == 1 and key in err and "internal error" not in err, err
+
+
+# the config loader, fuzzed: whatever the table holds, the only error is its own
+
+_leaf = st.one_of(
+    st.integers(min_value=-(2**70), max_value=2**70),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.booleans(),
+    st.text(max_size=12),
+    st.sampled_from(["{station.__init__}", "{0}", "{x[1]}", "06:00", "radio", "espeak", "daily", "vi", "{station"]),
+)
+_value = st.recursive(
+    _leaf,
+    lambda kids: st.lists(kids, max_size=3) | st.dictionaries(st.text(max_size=8), kids, max_size=3),
+    max_leaves=8,
+)
+_SECTIONS = ["station", "database", "paths", "archive", "runner", "speech", "audio", "programme", "web", "channels"]
+_KEYS = [
+    "name",
+    "code",
+    "timezone",
+    "language",
+    "url",
+    "data_dir",
+    "keep_days",
+    "poll_seconds",
+    "lease_seconds",
+    "workers",
+    "rate",
+    "engines",
+    "voice",
+    "pause_ms",
+    "bitrate",
+    "sample_rate",
+    "greeting",
+    "rotation_template",
+    "enabled",
+    "radio",
+    "facebook",
+    "zalo",
+    "grace_minutes",
+    "port",
+    "threads",
+    "dry_run",
+    "time",
+    "days",
+]
+_table = st.dictionaries(
+    st.sampled_from([*_SECTIONS, "slots", "require_approval", "bogus"]),
+    st.one_of(st.dictionaries(st.sampled_from(_KEYS), _value, max_size=4), _value),
+    max_size=4,
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(table=_table)
+def test_config_loader_fuzz_raises_only_its_own_error(tmp_path: Path, table: dict[str, Any]) -> None:
+    from scheduler.config import parse_config
+    from scheduler.errors import ConfigError
+
+    with contextlib.suppress(ConfigError):
+        parse_config(table, source="fuzz.toml", base_dir=tmp_path)
+
+
+@settings(max_examples=300, deadline=None)
+@given(raw=st.binary(max_size=200) | st.text(alphabet="[]{}=\"'#\n .,abc123-+eE", max_size=300).map(str.encode))
+def test_toml_reader_fuzz_raises_only_its_own_error(raw: bytes) -> None:
+    from scheduler.config.loader import parse_toml
+    from scheduler.errors import ConfigError
+
+    with contextlib.suppress(ConfigError):
+        parse_toml(raw, "fuzz.toml")

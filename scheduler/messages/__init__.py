@@ -28,6 +28,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Tệp cấu hình {path} sai cú pháp TOML: {reason}",
         "Configuration file {path} is not valid TOML: {reason}",
     ),
+    "config_too_deep": (
+        "Tệp cấu hình {path} lồng ngoặc sâu {depth} tầng (tối đa {limit}); hãy kiểm tra các mảng và bảng.",
+        "Configuration file {path} nests {depth} levels deep (at most {limit}); check its arrays and tables.",
+    ),
     "config_unknown_key": (
         "Tệp cấu hình {path}: khóa không hợp lệ '{key}' (các khóa hợp lệ: {allowed}).",
         "Configuration file {path}: unknown key '{key}' (valid keys: {allowed}).",
