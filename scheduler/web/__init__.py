@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+import re
 import secrets
 from datetime import timedelta
 from typing import Any
 
 from flask import Flask, g, render_template, request, session
+from flask.json.provider import DefaultJSONProvider
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 from werkzeug.exceptions import HTTPException
@@ -78,6 +80,16 @@ class IdConverter(IntegerConverter):
         super().__init__(url_map, min=1, max=2**31 - 1)
 
 
+class _JSONProvider(DefaultJSONProvider):
+    """JSON answers that can always be sent: a lone surrogate echoed from a request becomes U+FFFD."""
+
+    def dumps(self, obj: Any, **kwargs: Any) -> str:
+        return _SURROGATES.sub("\ufffd", super().dumps(obj, **kwargs))
+
+
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
 def create_app(app: App, *, secret_key: str | None = None, testing: bool = False) -> Flask:
     """Build the console for `app`; without a key, sessions end when the process does."""
     web = app.config.web
@@ -93,6 +105,7 @@ def create_app(app: App, *, secret_key: str | None = None, testing: bool = False
         MAX_CONTENT_LENGTH=20 * 1024 * 1024,
         JSON_AS_ASCII=False,
     )
+    flask.json = _JSONProvider(flask)
     flask.json.ensure_ascii = False  # type: ignore[attr-defined]
     flask.extensions["loa"] = app
     flask.url_map.converters["id"] = IdConverter
