@@ -106,7 +106,7 @@ def create_app(app: App, *, secret_key: str | None = None, testing: bool = False
         JSON_AS_ASCII=False,
     )
     flask.json = _JSONProvider(flask)
-    flask.json.ensure_ascii = False  # type: ignore[attr-defined]
+    flask.json.ensure_ascii = False
     flask.extensions["loa"] = app
     flask.url_map.converters["id"] = IdConverter
     init_app(flask)
