@@ -28,6 +28,7 @@ __all__ = [
     "migrate",
     "redact_url",
     "read_sessions",
+    "quick_sessions",
     "check_texts",
     "BAD_CHARACTERS",
     "clean_text",
@@ -101,7 +102,12 @@ def _prepare_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        readonly = connection.get_execution_options().get("loa_readonly", False)
+        options = connection.get_execution_options()
+        readonly = options.get("loa_readonly", False)
+        wait = int(options.get("loa_busy_timeout_ms", busy_timeout_ms))
+        if wait != connection.info.get("loa_busy_timeout_ms", busy_timeout_ms):
+            connection.exec_driver_sql(f"PRAGMA busy_timeout={wait}")  # set per connection, so set it back too
+            connection.info["loa_busy_timeout_ms"] = wait
         connection.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
 
 
@@ -164,6 +170,11 @@ def _has_bad_characters(value: Any, depth: int = 0) -> bool:
 def clean_text(value: str) -> str:
     """A text from a service made storable: NUL dropped, a lone surrogate replaced by U+FFFD."""
     return BAD_CHARACTERS.sub(lambda m: "" if m.group() == "\x00" else "\ufffd", value)
+
+
+def quick_sessions(engine: Engine, wait_ms: int = 200) -> sessionmaker[Session]:
+    """Sessions for a best-effort write (a token's last use): on SQLite they wait at most `wait_ms` for the lock."""
+    return sessionmaker(engine.execution_options(loa_busy_timeout_ms=wait_ms), expire_on_commit=False)
 
 
 def read_sessions(engine: Engine) -> sessionmaker[Session]:

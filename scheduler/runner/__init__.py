@@ -124,7 +124,9 @@ class Runner:
                         channel=broadcast.channel,
                         seconds=late_seconds,
                     )
-                result = delivery.deliver(app, channel, broadcast, policy=self.policy, stopped=self.stopped)
+                result = delivery.deliver(
+                    app, channel, broadcast, policy=self.policy, stopped=self.stopped, grace=grace
+                )
             now = started_at
         started = None if result.outcome is Outcome.missed else now
         record = claims.finish(
