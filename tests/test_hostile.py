@@ -403,3 +403,10 @@ def test_toml_reader_fuzz_raises_only_its_own_error(raw: bytes) -> None:
 
     with contextlib.suppress(ConfigError):
         parse_toml(raw, "fuzz.toml")
+
+
+def test_absurd_air_time_in_the_console(client: Any) -> None:
+    login(client, "an")
+    form = {"text": "Họp dân.", "at": "+999999999999h", "priority": "normal", "channels": ["radio"]}
+    page = client.post("/new", data={**form, "csrf_token": csrf(client, "/new")})
+    assert page.status_code == 400 and "quá xa" in page.get_data(as_text=True)

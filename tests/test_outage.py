@@ -205,3 +205,45 @@ def test_a_locked_sqlite_store_reads_on_and_answers_writes_with_a_503(tmp_path: 
         assert client.post("/api/bulletins", json=body, headers=token).status_code == 201
     finally:
         app.close()
+
+
+def test_a_locked_store_is_one_line_on_the_command_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], clock: Any
+) -> None:
+    from tests.test_social_cli import run
+
+    url = f"sqlite:///{tmp_path / 'loa.db'}"
+    config = tmp_path / "config.toml"
+    config.write_text(
+        f'[station]\nlanguage = "en"\n[database]\nurl = "{url}"\nbusy_timeout_ms = 50\n', encoding="utf-8"
+    )
+    assert run(capsys, "--config", str(config), "log")[0] == 0  # the schema exists
+    store = next(_sqlite_store(tmp_path))
+    store.down()
+    try:
+        status, _, err = run(capsys, "--config", str(config), "queue", "--text", "Họp dân.", "--at", "now")
+    finally:
+        store.up()
+    assert status == 1 and "database is locked" in err  # opening the store (migrate) meets the lock first
+    assert "internal error" not in err
+
+
+def test_a_database_lost_mid_command_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    from scheduler.services import queue
+    from tests.test_social_cli import run
+
+    def lost(*_: Any, **__: Any) -> Any:
+        raise OperationalError("INSERT ...", {}, Exception("server closed the connection unexpectedly"))
+
+    monkeypatch.setattr(queue, "queue_bulletin", lost)
+    config = tmp_path / "config.toml"
+    config.write_text(f'[station]\nlanguage = "en"\n[database]\nurl = "sqlite:///{tmp_path / "loa.db"}"\n')
+    status, _, err = run(capsys, "--config", str(config), "queue", "--text", "Họp dân.", "--at", "now")
+    assert status == 1 and err.strip().splitlines() == [
+        "Error: The database is busy or briefly unavailable (server closed the connection unexpectedly); "
+        "try again in a few minutes."
+    ]

@@ -17,6 +17,7 @@ import sys
 import traceback
 
 import click
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from audio.errors import LoaError
 from scheduler.cli import channels, demo, log, plan, programme, queue, report, run, speech, web
@@ -78,6 +79,13 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         say(text("interrupted", state.language), err=True)
         sys.exit(130)
+    except (OperationalError, InterfaceError) as exc:  # the database is locked or gone: say so, in one line
+        if state.debug:
+            _print_traceback()
+        lines = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+        message = text("db_busy", state.language, reason=(lines[0] if lines else type(exc).__name__)[:200])
+        say(f"{text('error_prefix', state.language)}: {message}", err=True)
+        sys.exit(1)
     except Exception as exc:  # a bug: one line for the operator, the traceback with --debug
         if state.debug:
             _print_traceback()
