@@ -292,6 +292,7 @@ HOSTILE_SETTINGS = [
     ('[programme]\nopening = "{date.__class__.__mro__}"', "programme.opening"),
     ('[audio]\ngreeting = "{station[0]}"', "audio.greeting"),
     ('[audio]\nclosing = "{station:{station}}"', "audio.closing"),
+    ('[channels.facebook]\ntemplate = "{title.__class__}"', "channels.facebook.template"),
 ]
 
 

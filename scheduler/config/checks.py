@@ -164,7 +164,15 @@ def _check_speech(config: Config) -> None:
 def _check_channels(config: Config) -> None:
     """Each registered channel's own checks of its settings (`[channels.<name>]`), in the registry's order."""
     for name in channel_names():
-        for problem in channel_type(name).problems(config.channels.settings[name], name in config.channels.enabled):
+        settings = config.channels.settings[name]
+        for item in dataclasses.fields(settings):  # any template of any channel: field names only, no attributes
+            value = getattr(settings, item.name)
+            if isinstance(value, str) and "{" in value:
+                try:
+                    _plain_fields(value)
+                except (KeyError, ValueError):
+                    bad(config.source, f"channels.{name}.{item.name}", "exp_plain_fields", value)
+        for problem in channel_type(name).problems(settings, name in config.channels.enabled):
             bad(config.source, f"channels.{name}.{problem.key}", problem.expected, problem.value, **problem.params)
 
 

@@ -34,6 +34,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         'một tốc độ bit như "128k" (8k đến 320k)',
         'a bitrate such as "128k" (8k to 320k)',
     ),
+    "exp_plain_fields": (
+        "một mẫu chỉ dùng tên trường như {{station}} (không {{station.__init__}} hay {{date[0]}})",
+        "a template with plain field names such as {{station}} (not {{station.__init__}} or {{date[0]}})",
+    ),
     "exp_folder": (
         "một thư mục (đường dẫn này là một tệp)",
         "a folder (this path is a file)",
