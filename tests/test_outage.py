@@ -182,16 +182,22 @@ def test_an_airing_the_data_folder_refused_is_tried_again_within_its_grace(
 def test_a_locked_sqlite_store_reads_on_and_answers_writes_with_a_503(tmp_path: Path, clock: Any) -> None:
     from scheduler.services.users import create_token
     from scheduler.web import create_app
-    from tests.web_support import build_web_app
+    from tests.web_support import build_web_app, csrf, login
 
     url = f"sqlite:///{tmp_path / 'loa.db'}"
     app = build_web_app(tmp_path, url, clock, database={"busy_timeout_ms": 50})
     try:
         token = {"Authorization": f"Bearer {create_token(app, 'binh', 'test')}"}
         client = create_app(app, secret_key="k", testing=True).test_client()
+        login(client, "an")
+        draft = {"text": "Họp dân.", "at": "now", "priority": "normal", "channels": ["radio"]}
+        draft["csrf_token"] = csrf(client, "/new")
         store = next(_sqlite_store(tmp_path))
         store.down()
         try:
+            page = client.post("/new", data=draft)  # the console: the same 503, as a page in Vietnamese
+            assert page.status_code == 503 and "Cơ sở dữ liệu đang bận" in page.get_data(as_text=True)
+            assert client.get("/log").status_code == 200
             clock.advance(minutes=5)  # the token's last use is due to be noted: that write must not fail the read
             for path in ("/api/log", "/api/approvals", "/api/programme"):
                 response = client.get(path, headers=token)
