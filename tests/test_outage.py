@@ -253,3 +253,24 @@ def test_a_database_lost_mid_command_is_one_line(
         "Error: The database is busy or briefly unavailable (server closed the connection unexpectedly); "
         "try again in a few minutes."
     ]
+
+
+def test_an_emergency_does_not_wait_behind_an_airing_waiting_for_the_data_folder(
+    tmp_path: Path, clock: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    from broadcasts.models import Airing, AiringStatus
+
+    config = make_config(tmp_path, f"sqlite:///{tmp_path / 'loa.db'}")
+    sink = ReadOnlyForAWhile(tmp_path / "outbox", tmp_path / "ledger", clock, clock.now() + timedelta(minutes=5))
+    with build_app(config, clock=clock, tts=ToneEngine(), sink=sink) as app:
+        queued = queue_bulletin(app, text="Thông báo họp dân lúc 14 giờ.", at="now", channels=["radio"])
+        runner = Runner(app)
+        runner.turns.emergency_waiting = lambda: sink.refused >= 2  # type: ignore[method-assign]
+        records = runner.run_due()
+        with app.reads() as session:
+            again = session.scalars(
+                select(Airing).where(Airing.status == AiringStatus.pending, Airing.id != queued.airings[0].id)
+            ).all()
+    assert [(r.outcome, r.error_code) for r in records] == [(Outcome.skipped, "sink_interrupted")]
+    assert sink.refused == 2 and clock.now() - records[0].due_at < timedelta(minutes=1)  # it stepped aside at once
+    assert len(again) == 1  # and is requeued to air after the emergency

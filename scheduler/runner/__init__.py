@@ -125,7 +125,13 @@ class Runner:
                         seconds=late_seconds,
                     )
                 result = delivery.deliver(
-                    app, channel, broadcast, policy=self.policy, stopped=self.stopped, grace=grace
+                    app,
+                    channel,
+                    broadcast,
+                    policy=self.policy,
+                    stopped=self.stopped,
+                    grace=grace,
+                    step_aside=self.turns.emergency_waiting if broadcast.channel == "radio" and not emergency else None,
                 )
             now = started_at
         started = None if result.outcome is Outcome.missed else now

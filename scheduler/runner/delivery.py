@@ -12,6 +12,7 @@ from __future__ import annotations
 import enum
 import logging
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -122,11 +123,13 @@ def deliver(
     policy: RetryPolicy,
     stopped: dict[str, str],
     grace: timedelta | None = None,
+    step_aside: Callable[[], bool] | None = None,
 ) -> Delivery:
     """Publish with retries for clear transient errors; an auth error stops the channel in `stopped`; never raises.
 
     A data folder that refuses writes (read-only, full) is tried again, with backoff, as long as the airing is
-    still inside its `grace`; only then is it recorded failed.
+    still inside its `grace`; only then is it recorded failed. While it waits, `step_aside()` (an emergency
+    wants the radio) ends the wait as an interruption, so the airing is requeued after the emergency.
     """
     lang = app.config.lang
     attempt = storage_tries = 0
@@ -154,7 +157,11 @@ def deliver(
                 seconds=wait,
             )
             claims.extend_lease(app, broadcast.airing_id, wait)
-            app.clock.sleep(wait)
+            if _wait_unless(app, wait, step_aside):
+                note(app, logging.WARNING, "log_interrupted", airing=broadcast.airing_id, channel=channel.name)
+                return Delivery(
+                    outcome=Outcome.skipped, error_code="sink_interrupted", error_message=say(app, "sink_interrupted")
+                )
             attempt -= 1  # waiting for the folder does not use up the channel's attempts
             continue
         except ChannelError as exc:
@@ -212,6 +219,17 @@ def _storage_wait(
     if app.clock.now() + timedelta(seconds=wait) - broadcast.due_at > grace:
         return None
     return wait
+
+
+def _wait_unless(app: App, seconds: float, step_aside: Callable[[], bool] | None) -> bool:
+    """Wait `seconds` in steps of at most one; return True (at once) if `step_aside()` says to stop waiting."""
+    left = seconds
+    while left > 0:
+        if step_aside is not None and step_aside():
+            return True
+        app.clock.sleep(min(left, 1.0))
+        left -= 1.0
+    return step_aside is not None and step_aside()
 
 
 def _gone_out(channel: Channel, broadcast: Broadcast) -> Delivery | None:
