@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from audio.errors import LoaError
+from broadcasts.redact import scrub_value
 
-__all__ = ["ChannelError", "StoreError", "NotFoundError"]
+__all__ = ["ChannelError", "StoreError", "NotFoundError", "TextError"]
 
 
 class ChannelError(LoaError):
@@ -34,7 +35,7 @@ class ChannelError(LoaError):
         auth: bool = False,
         **params: Any,
     ) -> None:
-        super().__init__(code, channel=channel, **params)
+        super().__init__(code, channel=channel, **scrub_value(params))  # a reply may echo the token
         self.channel = channel
         self.status = status
         self.retryable = retryable
@@ -52,3 +53,9 @@ class NotFoundError(LoaError, LookupError):
     """A record asked for by id does not exist (kind, id)."""
 
     code = "not_found"
+
+
+class TextError(LoaError, ValueError):
+    """A text to store holds characters no database keeps: NUL, or half of a UTF-16 pair (field)."""
+
+    code = "text_bad_characters"

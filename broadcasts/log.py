@@ -21,6 +21,8 @@ from sqlalchemy.orm import Session
 
 from broadcasts.channels.base import Delivery
 from broadcasts.models import Airing, Bulletin, ContentItem, LogRecord, Outcome
+from broadcasts.redact import scrub_value
+from broadcasts.store import clean_text
 
 __all__ = [
     "new_record",
@@ -256,7 +258,10 @@ def new_record(
     error_message: str | None = None,
     detail: dict[str, Any] | None = None,
 ) -> LogRecord:
-    """The log record of what `delivery` says happened to `airing` (the caller adds it in its transaction)."""
+    """The log record of what `delivery` says happened to `airing` (the caller adds it in its transaction).
+
+    What came back from a service is scrubbed of secrets (a reply may echo the token) and cut to its column.
+    """
     return LogRecord(
         airing_id=airing.id,
         bulletin_id=airing.bulletin_id,
@@ -267,15 +272,31 @@ def new_record(
         started_at=started,
         finished_at=finished,
         late_seconds=late_seconds,
-        tts_engine=delivery.tts_engine,
+        tts_engine=_cut(delivery.tts_engine, 32),
         audio_path=delivery.audio_path,
-        audio_sha256=delivery.audio_sha256,
+        audio_sha256=_cut(delivery.audio_sha256, 64),
         audio_seconds=delivery.audio_seconds,
-        external_id=delivery.external_id,
-        external_url=delivery.external_url,
-        error_code=delivery.error_code,
-        error_message=error_message if error_message is not None else delivery.error_message,
-        detail=delivery.detail if detail is None else detail,
+        external_id=_cut(delivery.external_id, 255),
+        external_url=_cut(delivery.external_url, 2_000),
+        error_code=_cut(delivery.error_code, 64),
+        error_message=_cut(error_message if error_message is not None else delivery.error_message, 4_000),
+        detail=_clean(scrub_value(delivery.detail if detail is None else detail)),
         node=node,
         created_at=finished,
     )
+
+
+def _cut(value: Any, length: int) -> Any:
+    """A string from a service, scrubbed of secrets, made storable and cut to `length`; other values as they are."""
+    return clean_text(scrub_value(value))[:length] if isinstance(value, str) else value
+
+
+def _clean(value: Any) -> Any:
+    """A reply's parsed JSON made storable: every string in it without NUL or lone surrogates."""
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, dict):
+        return {_clean(k): _clean(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_clean(v) for v in value]
+    return value

@@ -1,9 +1,13 @@
 """Secrets never reach a log line: known secret values are replaced before any handler sees a record.
 
 Whoever reads a token (the secrets reader, the Zalo token store) calls
-`remember(value)`; `scrub(text)` hides every remembered value, and `install()`
-puts a log-record factory in place that scrubs each record's message and
-traceback, whatever logger or handler it goes through (also `--debug`).
+`remember(value)`; `scrub(text)` hides every remembered value (also URL-encoded),
+and `install()` puts a log-record factory in place that scrubs each record's
+message and traceback, whatever logger or handler it goes through (also `--debug`).
+`scrub_value` scrubs every string inside a reply's parsed JSON: whatever a
+service sends back (an id, a trace id, a subcode) may echo a token, so it is
+scrubbed where it is stored (the log record, the journal, an error's parameters)
+and where it is shown (every message, every formatted log line).
 """
 
 from __future__ import annotations
@@ -12,8 +16,9 @@ import logging
 import threading
 import traceback
 from typing import Any
+from urllib.parse import quote, quote_plus
 
-__all__ = ["remember", "scrub", "install", "MASK"]
+__all__ = ["remember", "scrub", "scrub_value", "install", "MASK"]
 
 MASK = "***"
 _MIN_LENGTH = 6  # shorter values are too likely to occur in ordinary text
@@ -27,7 +32,7 @@ def remember(value: str | None) -> None:
     if not value or len(value) < _MIN_LENGTH:
         return
     with _lock:
-        _secrets.add(value)
+        _secrets.update({value, quote(value, safe=""), quote_plus(value)})
     install()
 
 
@@ -39,6 +44,19 @@ def scrub(text: str) -> str:
         if value in text:
             text = text.replace(value, MASK)
     return text
+
+
+def scrub_value(value: Any) -> Any:
+    """`value` with every string in it scrubbed: dict keys and values, list and tuple items, the rest as is."""
+    if not _secrets:
+        return value
+    if isinstance(value, str):
+        return scrub(value)
+    if isinstance(value, dict):
+        return {scrub_value(k): scrub_value(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(scrub_value(v) for v in value)
+    return value
 
 
 def install() -> None:

@@ -9,6 +9,7 @@ kept by Alembic and brought to the newest revision when the store opens.
 
 from __future__ import annotations
 
+import re
 import threading
 from pathlib import Path
 from typing import Any
@@ -18,20 +19,45 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from broadcasts.errors import StoreError
+from broadcasts.errors import StoreError, TextError
+from broadcasts.redact import remember
 
-__all__ = ["open_store", "make_engine", "migrate", "redact_url", "read_sessions", "MIGRATIONS"]
+__all__ = [
+    "open_store",
+    "make_engine",
+    "migrate",
+    "redact_url",
+    "read_sessions",
+    "quick_sessions",
+    "check_texts",
+    "BAD_CHARACTERS",
+    "clean_text",
+    "MIGRATIONS",
+]
 
 MIGRATIONS = str(Path(__file__).with_name("migrations"))
 _migrate_lock = threading.Lock()
 
 
+_USERINFO = re.compile(r"(?P<head>[a-z][a-z0-9+.-]*://[^:/@\s]*):[^@\s]*@", re.I)
+
+
 def redact_url(url: str) -> str:
-    """The URL with its password hidden, for messages and logs."""
+    """The URL with its password hidden, for messages and logs (also a URL SQLAlchemy cannot parse)."""
     try:
         return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
-        return "<invalid database URL>"
+    except (ArgumentError, ValueError, TypeError):  # a bad port, a stray character: hide what looks like one
+        return _USERINFO.sub(r"\g<head>:***@", url)
+
+
+def _remember_password(url: str) -> None:
+    """Treat the URL's password as a secret, so no error, log line or traceback shows it."""
+    try:
+        remember(make_url(url).password)
+    except (ArgumentError, ValueError, TypeError):
+        match = re.match(r"[a-z][a-z0-9+.-]*://[^:/@\s]*:([^@\s]*)@", url, re.I)
+        if match:
+            remember(match.group(1))
 
 
 # the package that brings the driver of a database backend, for the "driver missing" message
@@ -40,10 +66,13 @@ DRIVER_PACKAGES = {"postgresql": "psycopg[binary]", "mysql": "pymysql", "mariadb
 
 def make_engine(url: str, *, busy_timeout_ms: int = 10_000) -> Engine:
     """Create an engine; SQLite gets its pragmas in one connect hook."""
+    _remember_password(url)
     try:
         parsed = make_url(url)
-    except ArgumentError as exc:
-        raise StoreError("db_unreachable", url=url, reason="URL không hợp lệ / invalid URL") from exc
+        if parsed.port is not None and not 0 < parsed.port < 65536:
+            raise ValueError(parsed.port)
+    except (ArgumentError, ValueError, TypeError) as exc:  # a non-numeric port fails here, not when connecting
+        raise StoreError("db_bad_url", url=redact_url(url)) from exc
     options: dict[str, Any] = {}
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database or ""
@@ -51,7 +80,7 @@ def make_engine(url: str, *, busy_timeout_ms: int = 10_000) -> Engine:
             try:
                 Path(database).parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
-                raise StoreError("db_unreachable", url=url, reason=exc.strerror) from exc
+                raise StoreError("db_unreachable", url=redact_url(url), reason=exc.strerror) from exc
         options["connect_args"] = {"timeout": busy_timeout_ms / 1000, "check_same_thread": False}
     else:
         options.update(pool_pre_ping=True, connect_args={"connect_timeout": 10})
@@ -78,7 +107,12 @@ def _prepare_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        readonly = connection.get_execution_options().get("loa_readonly", False)
+        options = connection.get_execution_options()
+        readonly = options.get("loa_readonly", False)
+        wait = int(options.get("loa_busy_timeout_ms", busy_timeout_ms))
+        if wait != connection.info.get("loa_busy_timeout_ms", busy_timeout_ms):
+            connection.exec_driver_sql(f"PRAGMA busy_timeout={wait}")  # set per connection, so set it back too
+            connection.info["loa_busy_timeout_ms"] = wait
         connection.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
 
 
@@ -110,7 +144,42 @@ def open_store(
         reason = getattr(exc, "orig", None) or exc
         first_line = str(reason).strip().splitlines()[0] if str(reason).strip() else type(reason).__name__
         raise StoreError("db_unreachable", url=redact_url(url), reason=first_line) from exc
-    return engine, sessionmaker(engine, expire_on_commit=False)
+    sessions = sessionmaker(engine, expire_on_commit=False)
+    event.listen(sessions, "before_flush", check_texts)
+    return engine, sessions
+
+
+BAD_CHARACTERS = re.compile("[\x00\ud800-\udfff]")
+
+
+def check_texts(session: Session, _context: Any = None, _instances: Any = None) -> None:
+    """Refuse, before anything is written, a text holding NUL or a lone surrogate (PostgreSQL stores neither)."""
+    for instance in (*session.new, *session.dirty):
+        state = inspect(instance)
+        for attribute in state.mapper.column_attrs:
+            value = state.dict.get(attribute.key)
+            if _has_bad_characters(value):
+                raise TextError(field=f"{type(instance).__name__.lower()}.{attribute.key}")
+
+
+def _has_bad_characters(value: Any, depth: int = 0) -> bool:
+    if isinstance(value, str):
+        return BAD_CHARACTERS.search(value) is not None
+    if depth < 20 and isinstance(value, dict):
+        return any(_has_bad_characters(k, depth + 1) or _has_bad_characters(v, depth + 1) for k, v in value.items())
+    if depth < 20 and isinstance(value, (list, tuple)):
+        return any(_has_bad_characters(v, depth + 1) for v in value)
+    return False
+
+
+def clean_text(value: str) -> str:
+    """A text from a service made storable: NUL dropped, a lone surrogate replaced by U+FFFD."""
+    return BAD_CHARACTERS.sub(lambda m: "" if m.group() == "\x00" else "\ufffd", value)
+
+
+def quick_sessions(engine: Engine, wait_ms: int = 200) -> sessionmaker[Session]:
+    """Sessions for a best-effort write (a token's last use): on SQLite they wait at most `wait_ms` for the lock."""
+    return sessionmaker(engine.execution_options(loa_busy_timeout_ms=wait_ms), expire_on_commit=False)
 
 
 def read_sessions(engine: Engine) -> sessionmaker[Session]:

@@ -294,3 +294,90 @@ def test_pypdf_encryption_is_also_refused(tmp_path: Path) -> None:
     with path.open("wb") as handle:
         writer.write(handle)
     assert _read_error(path).code == "plan_encrypted"
+
+
+# -- bombs: a document that unpacks far larger than it is ------------------------------------------
+
+
+def _bomb(path: Path, *, name: str, size: int, entries: int = 0) -> Path:
+    """A real .docx with one more part of `size` zero bytes (deflated to ~1/1000) and `entries` tiny parts."""
+    to_docx(real_plan(MINH_DUC), path)
+    with zipfile.ZipFile(path, "a", compression=zipfile.ZIP_DEFLATED) as archive:
+        if size:
+            with archive.open(name, "w", force_zip64=True) as part:
+                chunk = b"\0" * (1024 * 1024)
+                for _ in range(size // len(chunk)):
+                    part.write(chunk)
+        for i in range(entries):
+            archive.writestr(f"loa/part{i}.xml", "<a/>")
+    return path
+
+
+def test_docx_bomb_is_refused_before_parsing(tmp_path: Path) -> None:
+    path = _bomb(tmp_path / "bomb.docx", name="word/media/image1.bin", size=120 * 1024 * 1024)
+    assert path.stat().st_size < 1024 * 1024  # small on disk, 120 MB unpacked
+    error = _read_error(path)
+    assert error.code == "plan_unpacks_too_large"
+    assert "unpacks to 120" in render(error, "en") and "giải nén" in render(error, "vi")
+
+
+def test_dense_docx_part_is_refused(tmp_path: Path) -> None:
+    error = _read_error(_bomb(tmp_path / "dense.docx", name="word/document2.xml", size=4 * 1024 * 1024))
+    assert error.code == "plan_too_dense" and error.params["part"] == "word/document2.xml"
+    assert "zip bomb" in render(error, "en")
+
+
+def test_docx_with_too_many_parts_is_refused(tmp_path: Path) -> None:
+    error = _read_error(_bomb(tmp_path / "many.docx", name="", size=0, entries=2_001))
+    assert error.code == "plan_too_many_parts"
+
+
+def test_an_ordinary_docx_passes_the_bounds(tmp_path: Path) -> None:
+    from scheduler.plans.documents import check_zip
+
+    path = to_docx(real_plan(MINH_DUC), tmp_path / "plan.docx")
+    check_zip(path, path.read_bytes())  # no error
+
+
+def test_oversized_plan_file_is_refused_unread(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from scheduler.plans import documents
+
+    monkeypatch.setattr(documents, "MAX_FILE_MB", 1)
+    path = tmp_path / "big.txt"
+    path.write_bytes(b"a" * (2 * 1024 * 1024))
+    assert _read_error(path).code == "plan_too_large"
+
+
+def test_pdf_with_too_many_pages_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from scheduler.plans import documents
+
+    monkeypatch.setattr(documents, "MAX_PDF_PAGES", 1)
+    path = to_pdf(real_plan(MINH_DUC), tmp_path / "plan.pdf")
+    assert _read_error(path).code == "plan_too_many_pages"
+
+
+def test_pdf_bomb_stream_is_refused(tmp_path: Path) -> None:
+    import zlib
+
+    stream = zlib.compress(b"0 0 m\n" * (14 * 1024 * 1024), 9)  # ~84 MB unpacked: over pypdf's 75 MB bound
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
+    ]
+    out = io.BytesIO()
+    out.write(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    for offset in offsets:
+        out.write(b"%010d 00000 n \n" % offset)
+    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
+    path = tmp_path / "bomb.pdf"
+    path.write_bytes(out.getvalue())
+    assert path.stat().st_size < 1024 * 1024
+    assert _read_error(path).code == "plan_pdf_stream_too_large"

@@ -18,6 +18,8 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from broadcasts.redact import scrub_value
+
 __all__ = ["Journal", "write_durably", "SENDING", "DONE"]
 
 SENDING = "sending"
@@ -71,6 +73,7 @@ class Journal:
         return {name: dict(step) for name, step in steps.items() if isinstance(step, dict)}
 
     def _save(self, key: str, steps: dict[str, dict[str, Any]]) -> None:
+        steps = scrub_value(steps)  # ids and urls come from the service, which may echo the token
         body = json.dumps({"version": 1, "key": key, "steps": steps}, ensure_ascii=False, sort_keys=True)
         write_durably(self._path(key), body.encode("utf-8"), mode=0o600)
 

@@ -18,6 +18,7 @@ import sys
 import traceback
 
 import click
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from audio.errors import LoaError
 from scheduler.cli import bulletin, channels, demo, language, log, plan, programme, queue, report, run, speech, web
@@ -86,16 +87,30 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(exc.exit_code)
     except LoaError as exc:
         if state.debug:
-            traceback.print_exc()
+            _print_traceback()
         say(f"{text('error_prefix', state.language)}: {render(exc, state.language)}", err=True)
         sys.exit(1)
     except KeyboardInterrupt:
         say(text("interrupted", state.language), err=True)
         sys.exit(130)
+    except (OperationalError, InterfaceError) as exc:  # the database is locked or gone: say so, in one line
+        if state.debug:
+            _print_traceback()
+        lines = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+        message = text("db_busy", state.language, reason=(lines[0] if lines else type(exc).__name__)[:200])
+        say(f"{text('error_prefix', state.language)}: {message}", err=True)
+        sys.exit(1)
     except Exception as exc:  # a bug: one line for the operator, the traceback with --debug
         if state.debug:
-            traceback.print_exc()
+            _print_traceback()
         reason = f"{type(exc).__name__}: {exc}"
         say(f"{text('error_prefix', state.language)}: {text('internal_cli', state.language, reason=reason)}", err=True)
         sys.exit(1)
     sys.exit(result if isinstance(result, int) else 0)
+
+
+def _print_traceback() -> None:
+    """The traceback of the error being handled (--debug), scrubbed of secrets such as a database password."""
+    from broadcasts.redact import scrub
+
+    sys.stderr.write(scrub(traceback.format_exc()))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import string
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -47,6 +48,7 @@ def check(config: Config) -> None:
     _check_channels(config)
     if config.archive.keep_days <= 0:
         bad(src, "archive.keep_days", "exp_positive_days", config.archive.keep_days)
+    _check_bounds(config)
     web = config.web
     if not 0 < web.port < 65536 or web.session_minutes <= 0 or web.lockout_threshold < 1 or web.lockout_minutes < 0:
         bad(src, "web", "exp_web_numbers", dataclasses.asdict(web))
@@ -83,6 +85,7 @@ def check(config: Config) -> None:
     for key in ("rotation_template", "opening", "closing"):
         template = getattr(config.programme, key)
         try:
+            _plain_fields(template)
             template.format(text="", station="", weekday="", date="", slot="", time="")
         except (KeyError, IndexError, ValueError):
             bad(
@@ -141,6 +144,7 @@ def _check_speech(config: Config) -> None:
     for key in ("greeting", "closing"):
         template = getattr(audio, key)
         try:
+            _plain_fields(template)
             template.format(station="", weekday="", date="", time="", lunar="", lunar_date="")
         except (KeyError, IndexError, ValueError):
             bad(
@@ -163,5 +167,57 @@ def _check_speech(config: Config) -> None:
 def _check_channels(config: Config) -> None:
     """Each registered channel's own checks of its settings (`[channels.<name>]`), in the registry's order."""
     for name in channel_names():
-        for problem in channel_type(name).problems(config.channels.settings[name], name in config.channels.enabled):
+        settings = config.channels.settings[name]
+        for item in dataclasses.fields(settings):  # any template of any channel: field names only, no attributes
+            value = getattr(settings, item.name)
+            if isinstance(value, str) and "{" in value:
+                try:
+                    _plain_fields(value)
+                except (KeyError, ValueError):
+                    bad(config.source, f"channels.{name}.{item.name}", "exp_plain_fields", value)
+        for problem in channel_type(name).problems(settings, name in config.channels.enabled):
             bad(config.source, f"channels.{name}.{problem.key}", problem.expected, problem.value, **problem.params)
+
+
+# Settings whose values, beyond these bounds, are no station's choice but a typo (or a probe): key -> (low, high).
+BOUNDS: dict[str, tuple[float, float]] = {
+    "archive.keep_days": (1, 36_500),
+    "runner.poll_seconds": (0.01, 3_600),
+    "runner.lease_seconds": (1, 86_400),
+    "runner.horizon_hours": (1, 8_784),
+    "runner.workers": (1, 64),
+    "speech.rate": (80, 450),
+    "speech.gtts_timeout_seconds": (0.1, 600),
+    "audio.pause_ms": (0, 10_000),
+    "audio.sample_rate": (8_000, 192_000),
+    "database.busy_timeout_ms": (0, 600_000),
+}
+GRACE_MINUTES = (0, 1_440)  # every channel's grace window: at most a day
+_BITRATE = re.compile(r"^(\d{1,3})k$")
+
+
+def _check_bounds(config: Config) -> None:
+    """Numbers within what a station can mean, the bitrate ffmpeg takes, and a data folder that is a folder."""
+    src = config.source
+    for key, (low, high) in BOUNDS.items():
+        section, name = key.split(".")
+        value = getattr(getattr(config, section), name)
+        if not low <= value <= high:
+            bad(src, key, "exp_range", value, low=low, high=high)
+    for name in channel_names():
+        grace = getattr(config.channels.settings[name], "grace_minutes", 0)
+        if not GRACE_MINUTES[0] <= grace <= GRACE_MINUTES[1]:
+            bad(src, f"channels.{name}.grace_minutes", "exp_range", grace, low=GRACE_MINUTES[0], high=GRACE_MINUTES[1])
+    match = _BITRATE.match(config.audio.bitrate)
+    if not match or not 8 <= int(match.group(1)) <= 320:
+        bad(src, "audio.bitrate", "exp_bitrate", config.audio.bitrate)
+    data_dir = config.data_dir
+    if data_dir.exists() and not data_dir.is_dir():
+        bad(src, "paths.data_dir", "exp_folder", config.paths.data_dir)
+
+
+def _plain_fields(template: str) -> None:
+    """Raise KeyError for a field with attribute or index access ({station.__init__}, {date[0]}): names only."""
+    for _, name, spec, _ in string.Formatter().parse(template):
+        if name is not None and (not name.isidentifier() or (spec and "{" in spec)):
+            raise KeyError(name)

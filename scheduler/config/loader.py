@@ -8,6 +8,7 @@ dataclass of the channel called `name`.
 from __future__ import annotations
 
 import dataclasses
+import math
 import re
 import tomllib
 import types
@@ -20,9 +21,11 @@ from broadcasts.channels import channel_names, channel_type
 from scheduler.errors import ConfigError
 from scheduler.messages import Phrase
 
-__all__ = ["read_table", "build", "build_channels", "field_names", "unknown", "bad"]
+__all__ = ["read_table", "parse_toml", "build", "build_channels", "field_names", "unknown", "bad"]
 
 _SECRET_WORDS = re.compile(r"token|secret|password|passwd|api_key|apikey", re.I)
+MAX_NUMBER = 1_000_000_000  # no setting needs more; beyond it, times and sizes overflow
+MAX_NESTING = 20  # TOML arrays and tables deeper than this are refused (a 5,000-deep array overflows the parser)
 
 
 def read_table(path: Path) -> dict[str, Any]:
@@ -33,22 +36,66 @@ def read_table(path: Path) -> dict[str, Any]:
         raise ConfigError("config_missing", path=str(path)) from None
     except OSError as exc:
         raise ConfigError("file_unreadable", path=str(path), reason=exc.strerror) from exc
+    return parse_toml(raw, path)
+
+
+def parse_toml(raw: bytes, path: Path | str) -> dict[str, Any]:
+    """The TOML table in `raw`; ConfigError if it is not TOML, or nests deeper than anyone writes by hand."""
     try:
-        return tomllib.loads(raw.decode("utf-8-sig"))
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ConfigError("config_syntax", path=str(path), reason=Phrase("toml_encoding")) from exc
+    depth = _nesting(text)
+    if depth > MAX_NESTING:
+        raise ConfigError("config_too_deep", path=str(path), depth=depth, limit=MAX_NESTING)
+    try:
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError("config_syntax", path=str(path), reason=toml_where(exc)) from exc
+    except RecursionError as exc:
+        raise ConfigError("config_too_deep", path=str(path), depth=depth, limit=MAX_NESTING) from exc
 
 
 def toml_where(exc: tomllib.TOMLDecodeError) -> Phrase:
     """Where the TOML parser stopped, worded in the station's language (its own English as the detail)."""
     message = str(exc)
     found = re.search(r"\(at line (\d+), column (\d+)\)$", message)
-    detail = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)$", "", message)
+    detail = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)$", "", message)[:300]
     if found:
         return Phrase("toml_at_line", {"line": found.group(1), "column": found.group(2), "detail": detail})
     return Phrase("toml_at_end", {"detail": detail})
+
+
+def _nesting(text: str) -> int:
+    """How deep brackets and braces nest outside strings and comments (a bound, before the parser recurses)."""
+    depth = deepest = 0
+    quote = ""
+    i = 0
+    while i < len(text):
+        char = text[i]
+        if quote:
+            if char == "\\" and quote in ('"', '"""'):
+                i += 2
+                continue
+            if text.startswith(quote, i):
+                i += len(quote)
+                quote = ""
+                continue
+        elif char == "#":
+            end = text.find("\n", i)
+            i = len(text) if end < 0 else end
+            continue
+        elif char in "\"'":
+            quote = char * 3 if text.startswith(char * 3, i) else char
+            i += len(quote)
+            continue
+        elif char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth = max(depth - 1, 0)
+        i += 1
+    return deepest
 
 
 def field_names(cls: type) -> list[str]:
@@ -141,10 +188,14 @@ def _coerce(hint: Any, value: Any, source: str, key: str) -> Any:
     if hint is int:
         if isinstance(value, bool) or not isinstance(value, int):
             bad(source, key, "exp_integer", value)
+        if abs(value) > MAX_NUMBER:
+            bad(source, key, "exp_range", value, low=-MAX_NUMBER, high=MAX_NUMBER)
         return value
     if hint is float:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             bad(source, key, "exp_number", value)
+        if not math.isfinite(value) or abs(value) > MAX_NUMBER:  # nan, inf, 1e300: no setting means that
+            bad(source, key, "exp_range", value, low=-MAX_NUMBER, high=MAX_NUMBER)
         return float(value)
     if hint is str:
         if not isinstance(value, str):

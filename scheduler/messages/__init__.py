@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from broadcasts.redact import scrub
 from scheduler.messages import (
     bulletins,
     channels,
@@ -210,6 +211,59 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Lỗi nội bộ khi phát: {reason}",
         "Internal error while delivering: {reason}",
     ),
+    # hostile input and bounded resources (#15): bombs, bad URLs, odd values, the store away
+    "config_too_deep": (
+        "Tệp cấu hình {path} lồng ngoặc sâu {depth} tầng (tối đa {limit}); hãy kiểm tra các mảng và bảng.",
+        "Configuration file {path} nests {depth} levels deep (at most {limit}); check its arrays and tables.",
+    ),
+    "db_bad_url": (
+        "Địa chỉ cơ sở dữ liệu {url} không hợp lệ (kiểm tra [database] url: tên máy, cổng là số 1-65535, tên CSDL).",
+        "The database URL {url} is not valid (check [database] url: host, a port from 1 to 65535, database name).",
+    ),
+    "db_busy": (
+        "Cơ sở dữ liệu đang bận hoặc tạm thời không dùng được ({reason}); hãy thử lại sau ít phút.",
+        "The database is busy or briefly unavailable ({reason}); try again in a few minutes.",
+    ),
+    "text_bad_characters": (
+        "Không lưu được {field}: văn bản có ký tự không hợp lệ (NUL hoặc nửa cặp mã UTF-16); hãy gõ lại hoặc dán văn bản thuần.",
+        "Cannot store {field}: the text holds invalid characters (NUL or half of a UTF-16 pair); type it again or paste plain text.",
+    ),
+    "at_out_of_range": (
+        "Thời điểm '{value}' quá xa: chỉ nhận trong khoảng {behind} ngày trước đến {ahead} ngày tới.",
+        "The time '{value}' is too far away: only from {behind} days back to {ahead} days ahead.",
+    ),
+    "date_out_of_range": (
+        "Ngày '{value}' nằm ngoài khoảng {first} đến {last}.",
+        "The date '{value}' is outside {first} to {last}.",
+    ),
+    "plan_too_large": (
+        "Tệp kế hoạch {path} quá lớn ({size_mb} MB, tối đa {limit_mb} MB).",
+        "The plan file {path} is too large ({size_mb} MB, at most {limit_mb} MB).",
+    ),
+    "plan_unpacks_too_large": (
+        "Tệp {path} giải nén ra {size_mb} MB, vượt giới hạn {limit_mb} MB: tệp hỏng hoặc cố ý gây hại, không đọc.",
+        "The file {path} unpacks to {size_mb} MB, over the limit of {limit_mb} MB: damaged or hostile, not read.",
+    ),
+    "plan_too_many_parts": (
+        "Tệp {path} có {count} phần nén, vượt giới hạn {limit}: tệp hỏng hoặc cố ý gây hại, không đọc.",
+        "The file {path} holds {count} packed parts, over the limit of {limit}: damaged or hostile, not read.",
+    ),
+    "plan_too_dense": (
+        "Tệp {path}: phần {part} nén tới {ratio}:1, vượt giới hạn {limit}:1 (dấu hiệu 'bom nén'), không đọc.",
+        "The file {path}: part {part} is packed {ratio}:1, over the limit of {limit}:1 (a zip bomb), not read.",
+    ),
+    "plan_too_many_pages": (
+        "Tệp {path} có {pages} trang, vượt giới hạn {limit} trang của một kế hoạch.",
+        "The file {path} has {pages} pages, over a plan's limit of {limit}.",
+    ),
+    "plan_text_too_long": (
+        "Tệp {path} có hơn {chars} ký tự, vượt giới hạn {limit} ký tự của một kế hoạch.",
+        "The file {path} holds over {chars} characters, over a plan's limit of {limit}.",
+    ),
+    "plan_pdf_stream_too_large": (
+        "Tệp PDF {path} có một luồng dữ liệu giải nén quá lớn (dấu hiệu 'bom nén'), không đọc.",
+        "The PDF {path} has a stream that unpacks too large (a PDF bomb), not read.",
+    ),
 }
 
 
@@ -279,12 +333,12 @@ def text(code: str, lang: str = "vi", **params: Any) -> str:
     templates = MESSAGES.get(code)
     if templates is None:
         details = ", ".join(f"{k}={v}" for k, v in params.items())
-        return f"{code}: {details}" if details else code
+        return scrub(f"{code}: {details}" if details else code)
     template = templates[1] if lang == "en" else templates[0]
     try:
-        return template.format(**params)
+        return scrub(template.format(**params))  # a parameter may hold what a service echoed back
     except (KeyError, IndexError):
-        return f"{template} {params}"
+        return scrub(f"{template} {params}")
 
 
 def render(error: Any, lang: str = "vi") -> str:

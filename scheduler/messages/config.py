@@ -30,6 +30,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "cổng 1–65535 và các số dương",
         "a port 1-65535 and positive numbers",
     ),
+    "exp_bitrate": (
+        'một tốc độ bit như "128k" (8k đến 320k)',
+        'a bitrate such as "128k" (8k to 320k)',
+    ),
+    "exp_plain_fields": (
+        "một mẫu chỉ dùng tên trường như {{station}} (không {{station.__init__}} hay {{date[0]}})",
+        "a template with plain field names such as {{station}} (not {{station.__init__}} or {{date[0]}})",
+    ),
+    "exp_folder": (
+        "một thư mục (đường dẫn này là một tệp)",
+        "a folder (this path is a file)",
+    ),
     "exp_range": (
         "một số từ {low} đến {high}",
         "a number from {low} to {high}",

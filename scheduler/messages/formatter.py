@@ -6,7 +6,8 @@ The formatter that `setup_logging` installs words such a record from the
 catalogue in the chosen language; an error among the params (anything with
 `code` and `params`) is rendered too. Untagged records pass as they are, and the
 record itself is never changed, so other handlers see it as logged. Times are
-the station's (its time zone, with the offset), not the machine's.
+the station's (its time zone, with the offset), not the machine's. Every
+formatted line is scrubbed of remembered secrets (broadcasts.redact).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import sys
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from broadcasts.redact import scrub
 from scheduler.messages import render, text
 
 __all__ = ["StationFormatter", "setup_logging"]
@@ -50,7 +52,7 @@ class StationFormatter(logging.Formatter):
             }
             record = copy.copy(record)
             record.msg, record.args = text(code, self.lang, **params), None
-        return super().format(record)
+        return scrub(super().format(record))  # the params and the traceback are formatted here, after the record
 
 
 def setup_logging(debug: bool, lang: str, tz: ZoneInfo | None = None) -> None:

@@ -106,4 +106,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Bản tin #{bulletin} phát không có nhạc hiệu: {error}",
         "Bulletin #{bulletin} goes out without its jingle: {error}",
     ),
+    # the store or the data folder going away (#15.10)
+    "log_store_down": (
+        "Mất kết nối cơ sở dữ liệu ({reason}); các lượt phát chờ đến khi kết nối lại, không mất lượt nào.",
+        "The database is unavailable ({reason}); airings wait until it is back, none is lost.",
+    ),
+    "log_store_back": (
+        "Đã kết nối lại cơ sở dữ liệu sau {seconds} s; tiếp tục phát theo lịch.",
+        "The database is back after {seconds} s; the programme goes on.",
+    ),
+    "log_storage_retry": (
+        "Lượt phát #{airing} ({channel}): thư mục dữ liệu không ghi được ({reason}); thử lại sau {seconds:.0f} s, trong thời gian cho phép trễ.",
+        "Airing #{airing} ({channel}): the data folder refuses writes ({reason}); trying again in {seconds:.0f} s, within its grace.",
+    ),
 }

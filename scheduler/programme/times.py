@@ -17,10 +17,27 @@ __all__ = ["parse_at", "parse_local_date", "day_range", "next_air_time", "format
 _RELATIVE = re.compile(r"^\+\s*(\d+(?:\.\d+)?)\s*(s|sec|m|min|h|giây|phút|giờ)?$", re.I)
 _HHMM = re.compile(r"^([01]?\d|2[0-3])[:h]([0-5]\d)$", re.I)
 _UNITS = {"s": 1, "sec": 1, "giây": 1, "m": 60, "min": 60, "phút": 60, "h": 3600, "giờ": 3600, None: 60}
+# How far from now an air time may be: a plan runs for a year; anything beyond is a typo or a probe.
+MAX_AHEAD = timedelta(days=5 * 366)
+MAX_BEHIND = timedelta(days=366)
+# The calendar dates a filter or a report may name: the instant after the last one is still a datetime.
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(9998, 12, 31)
 
 
 def parse_at(value: str, *, now: datetime, tz: ZoneInfo) -> datetime | None:
-    """Read a `--at` value as a UTC instant; None means "the next slot" (`next`)."""
+    """Read a `--at` value as a UTC instant, at most 5 years ahead and 1 year back; None means `next`."""
+    try:
+        moment = _parse_at(value, now=now, tz=tz)
+    except (OverflowError, ValueError) as exc:  # +999999999999h, 0001-01-01 in a zone east of UTC
+        if isinstance(exc, UsageError):
+            raise
+        raise UsageError("at_out_of_range", value=value, ahead=MAX_AHEAD.days, behind=MAX_BEHIND.days) from None
+    if moment is not None and not now - MAX_BEHIND <= moment <= now + MAX_AHEAD:
+        raise UsageError("at_out_of_range", value=value, ahead=MAX_AHEAD.days, behind=MAX_BEHIND.days)
+    return moment
+
+
+def _parse_at(value: str, *, now: datetime, tz: ZoneInfo) -> datetime | None:
     text = value.strip()
     low = text.lower()
     if low in ("now", "ngay", "bây giờ"):
@@ -50,9 +67,12 @@ def parse_at(value: str, *, now: datetime, tz: ZoneInfo) -> datetime | None:
 def parse_local_date(value: str) -> date:
     """Read YYYY-MM-DD (a station-local calendar date)."""
     try:
-        return date.fromisoformat(value.strip())
+        day = date.fromisoformat(value.strip())
     except ValueError:
         raise UsageError("bad_date", value=value) from None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise UsageError("date_out_of_range", value=value, first=FIRST_DAY.isoformat(), last=LAST_DAY.isoformat())
+    return day
 
 
 def day_range(first: date | None, last: date | None, tz: ZoneInfo) -> tuple[datetime | None, datetime | None]:

@@ -141,7 +141,17 @@ class Runner:
                 if watch.check():  # stopped before it began: nothing went out
                     result = delivery.stopped(app, watch.by, interrupted=False)
                 else:
-                    result = delivery.deliver(app, channel, broadcast, policy=self.policy, stopped=self.stopped)
+                    result = delivery.deliver(
+                        app,
+                        channel,
+                        broadcast,
+                        policy=self.policy,
+                        stopped=self.stopped,
+                        grace=grace,
+                        step_aside=self.turns.emergency_waiting
+                        if broadcast.channel == "radio" and not emergency
+                        else None,
+                    )
                     if watch.by is not None and result.error_code == "sink_interrupted":
                         result = delivery.stopped(app, watch.by, interrupted=True)
             now = started_at

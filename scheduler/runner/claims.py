@@ -27,6 +27,7 @@ from broadcasts.models import FINAL_OUTCOMES, Airing, AiringStatus, Approval, Bu
 from scheduler.app import App
 from scheduler.messages import Label
 from scheduler.runner.notes import note, say
+from scheduler.runner.outage import is_store_error
 
 __all__ = [
     "Observer",
@@ -147,8 +148,9 @@ def lease_kept(app: App, airing_id: int) -> Iterator[None]:
                         )
                         .values(lease_until=app.clock.now() + timedelta(seconds=lease))
                     )
-            except Exception:  # the next renewal tries again; the lease is long
-                note(app, logging.ERROR, "log_lease_renew_failed", exc_info=True, airing=airing_id)
+            except Exception as exc:  # the next renewal tries again; the lease is long
+                quiet = is_store_error(exc)  # an outage: its one line is the timers'; no traceback here
+                note(app, logging.ERROR, "log_lease_renew_failed", exc_info=not quiet, airing=airing_id)
 
     keeper = threading.Thread(target=renew, name=f"lease-{airing_id}", daemon=True)
     keeper.start()

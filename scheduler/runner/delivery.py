@@ -12,6 +12,7 @@ from __future__ import annotations
 import enum
 import logging
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -25,6 +26,7 @@ from scheduler.messages import Phrase, render
 from scheduler.programme.slots import QuietHours
 from scheduler.runner import claims
 from scheduler.runner.notes import note, say
+from scheduler.runner.outage import is_storage_error
 
 __all__ = [
     "stopped",
@@ -121,14 +123,58 @@ def stopped(app: App, by: str | None, *, interrupted: bool) -> Delivery:
     )
 
 
+STORAGE_WAIT_MAX = 60.0  # seconds between tries while the data folder refuses writes
+
+
 def deliver(
-    app: App, channel: Channel, broadcast: Broadcast, *, policy: RetryPolicy, stopped: dict[str, str]
+    app: App,
+    channel: Channel,
+    broadcast: Broadcast,
+    *,
+    policy: RetryPolicy,
+    stopped: dict[str, str],
+    grace: timedelta | None = None,
+    step_aside: Callable[[], bool] | None = None,
 ) -> Delivery:
-    """Publish with retries for clear transient errors; an auth error stops the channel in `stopped`; never raises."""
+    """Publish with retries for clear transient errors; an auth error stops the channel in `stopped`; never raises.
+
+    A data folder that refuses writes (read-only, full) is tried again, with backoff, as long as the airing is
+    still inside its `grace`; only then is it recorded failed. While it waits, `step_aside()` (an emergency
+    wants the radio) ends the wait as an interruption, so the airing is requeued after the emergency.
+    """
     lang = app.config.lang
-    for attempt in range(1, policy.max_attempts + 1):
+    attempt = storage_tries = 0
+    while attempt < policy.max_attempts:
+        attempt += 1
         try:
-            return channel.publish(broadcast)
+            try:
+                return channel.publish(broadcast)
+            except Exception as exc:
+                wait = _storage_wait(app, exc, broadcast, grace, policy, storage_tries)
+                if wait is None:
+                    raise
+                gone_out = _gone_out(channel, broadcast)  # as after a crash: try again only if surely nothing went
+                if gone_out is not None:
+                    return gone_out
+                reason = render(exc, lang) if isinstance(exc, LoaError) else f"{type(exc).__name__}: {exc}"
+            storage_tries += 1
+            note(
+                app,
+                logging.WARNING,
+                "log_storage_retry",
+                airing=broadcast.airing_id,
+                channel=channel.name,
+                reason=reason,
+                seconds=wait,
+            )
+            claims.extend_lease(app, broadcast.airing_id, wait)
+            if _wait_unless(app, wait, step_aside):
+                note(app, logging.WARNING, "log_interrupted", airing=broadcast.airing_id, channel=channel.name)
+                return Delivery(
+                    outcome=Outcome.skipped, error_code="sink_interrupted", error_message=say(app, "sink_interrupted")
+                )
+            attempt -= 1  # waiting for the folder does not use up the channel's attempts
+            continue
         except ChannelError as exc:
             message = render(exc, lang)
             if exc.auth:
@@ -173,6 +219,37 @@ def deliver(
                 error_message=say(app, "internal", reason=f"{type(exc).__name__}: {exc}"),
             )
     raise AssertionError("unreachable")
+
+
+def _storage_wait(
+    app: App, exc: Exception, broadcast: Broadcast, grace: timedelta | None, policy: RetryPolicy, tries: int
+) -> float | None:
+    """Seconds to wait before trying again a delivery the data folder refused, or None: not that, or no grace left."""
+    if grace is None or not is_storage_error(exc):
+        return None
+    wait = min(policy.backoff_seconds * 2**tries, STORAGE_WAIT_MAX)
+    if app.clock.now() + timedelta(seconds=wait) - broadcast.due_at > grace:
+        return None
+    return wait
+
+
+def _wait_unless(app: App, seconds: float, step_aside: Callable[[], bool] | None) -> bool:
+    """Wait `seconds` in steps of at most one; return True (at once) if `step_aside()` says to stop waiting."""
+    left = seconds
+    while left > 0:
+        if step_aside is not None and step_aside():
+            return True
+        app.clock.sleep(min(left, 1.0))
+        left -= 1.0
+    return step_aside is not None and step_aside()
+
+
+def _gone_out(channel: Channel, broadcast: Broadcast) -> Delivery | None:
+    """What went out before a delivery failed mid-way (the channel's own crash check); None if surely nothing."""
+    try:
+        return channel.recover(broadcast)
+    except Exception:  # cannot tell: do not risk a second hand-over
+        return Delivery(outcome=Outcome.unknown, error_code="crashed_unclear")
 
 
 def _minutes(delta: timedelta) -> Phrase:

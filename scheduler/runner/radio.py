@@ -28,6 +28,11 @@ class RadioTurns:
         self._busy = False
         self._emergencies = 0
 
+    def emergency_waiting(self) -> bool:
+        """Whether an emergency waits for the radio (one waiting for the data folder should step aside)."""
+        with self._radio:
+            return self._emergencies > 0
+
     @contextmanager
     def turn(self, channel: Channel, emergency: bool) -> Iterator[None]:
         """Wait for the radio's turn (other channels go at once), then hold it until the block ends."""

@@ -19,6 +19,7 @@ from broadcasts.models import Airing, AiringStatus, Approval, Bulletin, Priority
 from scheduler.app import App
 from scheduler.programme import planner
 from scheduler.runner.notes import note
+from scheduler.runner.outage import Outage
 
 __all__ = ["Airs", "Timers"]
 
@@ -37,13 +38,22 @@ def _fire(timers: Timers, airing_id: int) -> None:
     """APScheduler job target: a module-level function and an airing id."""
     try:
         timers.runner.execute(airing_id)
+    except Exception as exc:
+        if not timers.outage.failed(exc):  # a store outage is said once; the next sync sets the timer again
+            raise
     finally:
         timers.done_with(airing_id)
 
 
 def _prepare(timers: Timers, airing_id: int) -> None:
     """APScheduler job target: render a radio airing ahead of its air time."""
-    timers.runner.prepare(airing_id)
+    try:
+        timers.runner.prepare(airing_id)
+    except Exception as exc:
+        if not timers.outage.failed(exc):
+            raise
+        with timers._timers_lock:
+            timers._rendering.discard(airing_id)  # render again once the store is back
 
 
 class Timers:
@@ -59,6 +69,7 @@ class Timers:
         self._timers_lock = threading.Lock()  # guards _inflight/_rendering; held for dict updates only
         self.ready = threading.Event()  # set once the first sync has rebuilt the timers
         self._materialized_at: datetime | None = None
+        self.outage = Outage(app)  # one line when the database goes away, one when it is back
 
     def start(self, scheduler: Any = None) -> None:
         """Start the in-memory timers, rebuilt from the database now and every poll.
@@ -136,9 +147,11 @@ class Timers:
                             or_(Airing.due_at <= near, and_(Airing.channel == "radio", Airing.due_at <= ahead)),
                         )
                     ).all()
-            except Exception:  # the database may be briefly unreachable: try again at the next poll
-                note(self.app, logging.ERROR, "log_sync_failed", exc_info=True)
+            except Exception as exc:  # the database may be briefly unreachable: try again at the next poll
+                if not self.outage.failed(exc):
+                    note(self.app, logging.ERROR, "log_sync_failed", exc_info=True)
                 return 0
+            self.outage.ok()
             added = 0
             for row in rows:
                 if renders and row.channel == "radio" and row.due_at > now and row.id not in self._rendering:

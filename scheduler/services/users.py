@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import logging
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
@@ -16,10 +17,12 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import or_, select, update
+from sqlalchemy.exc import DBAPIError
 
 from audio.errors import LoaError
 from broadcasts.accounts import ROLES, ApiToken, AuditEntry, User
 from broadcasts.errors import NotFoundError
+from broadcasts.store import quick_sessions
 from scheduler.app import App
 from scheduler.errors import UsageError
 
@@ -345,8 +348,11 @@ def actor_for_token(app: App, token: str) -> Actor:
         user, token_id, last_used = row
         actor = _actor(user)
     if last_used is None or now - last_used >= TOKEN_USE_RESOLUTION:
-        with app.sessions.begin() as session:  # a write only once a minute per token, not on every request
-            session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now))
+        try:  # a write only once a minute per token, and best-effort: a busy store must not fail a read
+            with quick_sessions(app.engine).begin() as session:
+                session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now))
+        except DBAPIError:
+            logging.getLogger("loa.web").debug("token %s: last use not noted (store busy)", token_id)
     return actor
 
 

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import logging
+import re
 import secrets
 from datetime import timedelta
 from typing import Any
 from urllib.parse import urlencode
 
 from flask import Flask, g, render_template, request, session
+from flask.json.provider import DefaultJSONProvider
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
 from audio.errors import AudioError, LoaError, TtsError
-from broadcasts.errors import ChannelError, NotFoundError, StoreError
+from broadcasts.errors import ChannelError, NotFoundError, StoreError, TextError
+from broadcasts.store import BAD_CHARACTERS
 from scheduler.app import App
 from scheduler.errors import ConfigError, PlanError, UsageError
 from scheduler.messages import MESSAGES, render, text
@@ -31,6 +37,7 @@ def status_for(error: LoaError) -> int:
         (AccessError, 403),
         (NotFoundError, 404),
         (UsageError, 400),
+        (TextError, 400),
         (ConfigError, 400),
         (PlanError, 400),
         (StoreError, 503),
@@ -76,6 +83,16 @@ class IdConverter(IntegerConverter):
         super().__init__(url_map, min=1, max=2**31 - 1)
 
 
+class _JSONProvider(DefaultJSONProvider):
+    """JSON answers that can always be sent: a lone surrogate echoed from a request becomes U+FFFD."""
+
+    def dumps(self, obj: Any, **kwargs: Any) -> str:
+        return _SURROGATES.sub("\ufffd", super().dumps(obj, **kwargs))
+
+
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
 def create_app(app: App, *, secret_key: str | None = None, testing: bool = False) -> Flask:
     """Build the console for `app`; without a key, sessions end when the process does."""
     web = app.config.web
@@ -91,7 +108,8 @@ def create_app(app: App, *, secret_key: str | None = None, testing: bool = False
         MAX_CONTENT_LENGTH=MAX_BODY_BYTES,
         JSON_AS_ASCII=False,
     )
-    flask.json.ensure_ascii = False  # type: ignore[attr-defined]
+    flask.json = _JSONProvider(flask)
+    flask.json.ensure_ascii = False
     flask.extensions["loa"] = app
     flask.url_map.converters["id"] = IdConverter
     init_app(flask)
@@ -100,11 +118,13 @@ def create_app(app: App, *, secret_key: str | None = None, testing: bool = False
 
 def init_app(flask: Flask) -> None:
     """Register the blueprints, the language switch and the error pages."""
+    from scheduler.web import admin  # noqa: F401  (puts Users, API tokens and Audit on pages.bp)
     from scheduler.web import api, auth, bulletins, pages, throttle
 
     @flask.before_request
     def _bind() -> None:
         g.loa = flask.extensions["loa"]
+        _refuse_bad_characters()
         if request.args.get("lang") in ("vi", "en"):
             session["lang"] = request.args["lang"]
 
@@ -142,6 +162,15 @@ def init_app(flask: Flask) -> None:
             return {"error": error.code, "message": render(error, lang()), "params": _plain(error.params)}, status
         return render_template("error.html", message=render(error, lang()), status=status), status
 
+    @flask.errorhandler(OperationalError)
+    @flask.errorhandler(InterfaceError)
+    @flask.errorhandler(SQLAlchemyTimeoutError)
+    def _store_error(error: Exception) -> Any:
+        """The database is locked, gone or out of connections: a 503 that says so, not a generic 500."""
+        reason = str(getattr(error, "orig", None) or error).strip().splitlines()
+        logging.getLogger("loa.web").warning("store unavailable: %s", reason[0] if reason else type(error).__name__)
+        return _loa_error(StoreError("db_busy", reason=(reason[0] if reason else type(error).__name__)[:200]))
+
     @flask.errorhandler(HTTPException)
     def _http_error(error: HTTPException) -> Any:
         status = error.code or 500
@@ -167,6 +196,14 @@ def _other_language() -> str:
     args = request.args.to_dict(flat=False)
     args["lang"] = ["en" if lang() == "vi" else "vi"]
     return f"{request.path}?{urlencode(args, doseq=True)}"
+
+
+def _refuse_bad_characters() -> None:
+    """A query or form value holding NUL or a lone surrogate is refused before any view (or database) sees it."""
+    for source in (request.args, request.form):
+        for key, values in source.lists():
+            if any(BAD_CHARACTERS.search(v) for v in (key, *values)):
+                raise TextError(field=BAD_CHARACTERS.sub("?", key)[:40])
 
 
 def _plain(params: dict[str, Any]) -> dict[str, Any]:

@@ -1,5 +1,6 @@
-"""The console pages: Today, New bulletin (with Listen), Approvals, Plans, Log, Reports, Channels, Users,
-API tokens and the audit trail."""
+"""The console pages: Today, New bulletin (with Listen), Approvals, Plans, Log, Reports and Channels.
+
+Users, API tokens and the audit trail are in scheduler.web.admin, on this same blueprint."""
 
 from __future__ import annotations
 
@@ -13,7 +14,6 @@ from flask import Blueprint, flash, g, redirect, render_template, request, send_
 from werkzeug.utils import secure_filename
 
 from audio.errors import LoaError
-from broadcasts.accounts import ROLES
 from broadcasts.log import LogQuery
 from broadcasts.models import Outcome
 from scheduler.errors import PlanError, UsageError
@@ -213,7 +213,7 @@ def plans() -> Any:
         if upload is None or not upload.filename:
             raise UsageError("w_upload_missing")
         with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / (secure_filename(upload.filename) or "plan.txt")
+            path = Path(folder) / _upload_name(upload.filename)
             upload.save(path)
             try:
                 imported = import_plan(g.loa, path, actor=current())
@@ -221,7 +221,7 @@ def plans() -> Any:
                 if "path" in exc.params:
                     exc.params["path"] = upload.filename
                 raise
-        users.audit(g.loa, current(), "plan_import", f"plan:{imported.plan_id}", file=upload.filename)
+        users.audit(g.loa, current(), "plan_import", f"plan:{imported.plan_id}", file=upload.filename[:255])
         if imported.duplicate:
             flash(_t("w_plan_duplicate", id=imported.plan_id, file=imported.source_name))
         else:
@@ -237,6 +237,13 @@ def _plan_note(held: bool) -> str:
     if held:
         return "w_plan_held"
     return "w_plan_not_in_use" if may_choose_plan(g.loa, current()) else "w_plan_use_needs_approver"
+
+
+def _upload_name(filename: str) -> str:
+    """A safe local name for an uploaded file: no path, at most 100 characters, its suffix kept."""
+    name = Path(secure_filename(filename) or "plan.txt")
+    suffix = name.suffix[:10]
+    return name.stem[: 100 - len(suffix)] + suffix
 
 
 @bp.route("/plans/<id:plan_id>")
@@ -356,41 +363,3 @@ def report_download(kind: str) -> Any:
 @login_required()
 def channels() -> Any:
     return render_template("channels.html", statuses=console.channel_status(g.loa))
-
-
-@bp.route("/users", methods=["GET", "POST"])
-@login_required("admin")
-def users_page() -> Any:
-    if request.method == "POST":
-        name, role = request.form.get("username", ""), request.form.get("role", "")
-        users.add_user(g.loa, name, request.form.get("password", ""), role, by=current().username)
-        flash(_t("user_added", username=name, role=role))
-        return redirect(url_for("pages.users_page"))
-    return render_template("users.html", users=users.list_users(g.loa), roles=ROLES)
-
-
-@bp.route("/users/<username>", methods=["POST"])
-@login_required("admin")
-def change_user(username: str) -> Any:
-    users.set_role(g.loa, current(), username, request.form.get("role", ""), active=request.form.get("active") == "yes")
-    return redirect(url_for("pages.users_page"))
-
-
-@bp.route("/tokens")
-@login_required("admin")
-def tokens() -> Any:
-    return render_template("tokens.html", tokens=users.list_tokens(g.loa))
-
-
-@bp.route("/tokens/<id:token_id>/revoke", methods=["POST"])
-@login_required("admin")
-def revoke_token(token_id: int) -> Any:
-    revoked = users.revoke_token(g.loa, token_id, by=current().username)
-    flash(_t("token_revoked", id=revoked.id, name=revoked.name, username=revoked.username))
-    return redirect(url_for("pages.tokens"))
-
-
-@bp.route("/audit")
-@login_required("approve")
-def audit() -> Any:
-    return render_template("audit.html", entries=users.read_audit(g.loa))
