@@ -118,8 +118,14 @@ def create_app(app: App, *, secret_key: str | None = None, testing: bool = False
 
 def init_app(flask: Flask) -> None:
     """Register the blueprints, the language switch and the error pages."""
-    from scheduler.web import admin  # noqa: F401  (puts Users, API tokens and Audit on pages.bp)
-    from scheduler.web import api, auth, bulletins, pages, throttle
+    from scheduler.web import (
+        admin,  # noqa: F401  (puts Users, API tokens and Audit on pages.bp)
+        api,
+        auth,
+        bulletins,
+        pages,
+        throttle,
+    )
 
     @flask.before_request
     def _bind() -> None:
