@@ -23,7 +23,13 @@ from scheduler.web import create_app
 from scheduler.web.auth import safe_next
 from tests.conftest import make_config
 from tests.fakes.tts import ToneEngine
-from tests.web_support import PASSWORD, build_web_app, csrf, login
+from tests.web_support import (
+    PASSWORD,
+    build_web_app,
+    csrf,
+    login,
+    web_app_fixture,  # noqa: F401  (the app and client fixtures)
+)
 
 OTHER_PASSWORD = "mat-khau-cua-xa-b"
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -38,13 +44,6 @@ def _station_b(tmp_path: Path, db_url: str, clock: Any) -> Any:
     users.add_user(app, "chi", OTHER_PASSWORD, "admin")
     users.add_user(app, "boss", OTHER_PASSWORD, "admin")
     return app
-
-
-@pytest.fixture
-def app(tmp_path: Any, db_url: str, clock: Any) -> Iterator[Any]:
-    application = build_web_app(tmp_path, db_url, clock)
-    yield application
-    application.close()
 
 
 @pytest.fixture

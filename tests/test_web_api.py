@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -12,19 +11,7 @@ import pytest
 from scheduler.runner import Runner
 from scheduler.services.users import create_token
 from scheduler.web import create_app
-from tests.web_support import build_web_app
-
-
-@pytest.fixture
-def app(tmp_path: Any, db_url: str, clock: Any) -> Iterator[Any]:
-    application = build_web_app(tmp_path, db_url, clock)
-    yield application
-    application.close()
-
-
-@pytest.fixture
-def client(app: Any) -> Any:
-    return create_app(app, secret_key="k", testing=True).test_client()
+from tests.web_support import build_web_app, web_app_fixture, web_client_fixture  # noqa: F401  (the app and client fixtures)
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -13,23 +12,10 @@ from broadcasts.models import LogRecord, Outcome
 from scheduler.services import approval
 from scheduler.services.bulletins import show_bulletin
 from scheduler.services.users import Actor, create_token
-from scheduler.web import create_app
-from tests.web_support import build_web_app, csrf, login
+from tests.web_support import build_web_app, csrf, login, web_app_fixture, web_client_fixture  # noqa: F401  (the app and client fixtures)
 
 AN = Actor(id=1, username="an", role="operator")
 BINH = Actor(id=2, username="binh", role="approver")
-
-
-@pytest.fixture
-def app(tmp_path: Any, db_url: str, clock: Any) -> Iterator[Any]:
-    application = build_web_app(tmp_path, db_url, clock)
-    yield application
-    application.close()
-
-
-@pytest.fixture
-def client(app: Any) -> Any:
-    return create_app(app, secret_key="test-secret", testing=True).test_client()
 
 
 def _queued(app: Any, actor: Actor = BINH, text: str = "Lịch tiêm chủng ngày 30/7.") -> int:

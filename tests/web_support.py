@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
+
+import pytest
 
 from scheduler.services.users import add_user
 
@@ -40,3 +43,19 @@ def csrf(client: Any, path: str = "/login") -> str:
 def login(client: Any, username: str, password: str = PASSWORD) -> Any:
     """Log in through the form, CSRF token included."""
     return client.post("/login", data={"username": username, "password": password, "csrf_token": csrf(client)})
+
+
+@pytest.fixture(name="app")
+def web_app_fixture(tmp_path: Any, db_url: str, clock: Any) -> Iterator[Any]:
+    """`app`: build_web_app's App, closed after the test (import it into a test module to use it)."""
+    application = build_web_app(tmp_path, db_url, clock)
+    yield application
+    application.close()
+
+
+@pytest.fixture(name="client")
+def web_client_fixture(app: Any) -> Any:
+    """`client`: a Flask test client of the console on `app`."""
+    from scheduler.web import create_app
+
+    return create_app(app, secret_key="test-secret", testing=True).test_client()

@@ -229,8 +229,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Cannot store {field}: the text holds invalid characters (NUL or half of a UTF-16 pair); type it again or paste plain text.",
     ),
     "at_out_of_range": (
-        "Thời điểm '{value}' quá xa: chỉ nhận trong khoảng {behind} ngày trước đến {ahead} ngày tới.",
-        "The time '{value}' is too far away: only from {behind} days back to {ahead} days ahead.",
+        "Thời điểm '{value}' quá xa: chỉ nhận trong vòng {ahead} ngày tới.",
+        "The time '{value}' is too far away: only up to {ahead} days ahead.",
     ),
     "date_out_of_range": (
         "Ngày '{value}' nằm ngoài khoảng {first} đến {last}.",

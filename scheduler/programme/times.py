@@ -19,21 +19,22 @@ _HHMM = re.compile(r"^([01]?\d|2[0-3])[:h]([0-5]\d)$", re.I)
 _UNITS = {"s": 1, "sec": 1, "giây": 1, "m": 60, "min": 60, "phút": 60, "h": 3600, "giờ": 3600, None: 60}
 # How far from now an air time may be: a plan runs for a year; anything beyond is a typo or a probe.
 MAX_AHEAD = timedelta(days=5 * 366)
-MAX_BEHIND = timedelta(days=366)
 # The calendar dates a filter or a report may name: the instant after the last one is still a datetime.
 FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(9998, 12, 31)
 
 
 def parse_at(value: str, *, now: datetime, tz: ZoneInfo) -> datetime | None:
-    """Read a `--at` value as a UTC instant, at most 5 years ahead and 1 year back; None means `next`."""
+    """Read a `--at` value as a UTC instant, at most 5 years ahead; None means `next`.
+
+    A time in the past is returned as it is: the caller says it has passed (however long ago)."""
     try:
         moment = _parse_at(value, now=now, tz=tz)
     except (OverflowError, ValueError) as exc:  # +999999999999h, 0001-01-01 in a zone east of UTC
         if isinstance(exc, UsageError):
             raise
-        raise UsageError("at_out_of_range", value=value, ahead=MAX_AHEAD.days, behind=MAX_BEHIND.days) from None
-    if moment is not None and not now - MAX_BEHIND <= moment <= now + MAX_AHEAD:
-        raise UsageError("at_out_of_range", value=value, ahead=MAX_AHEAD.days, behind=MAX_BEHIND.days)
+        raise UsageError("at_out_of_range", value=value, ahead=MAX_AHEAD.days) from None
+    if moment is not None and moment > now + MAX_AHEAD:
+        raise UsageError("at_out_of_range", value=value, ahead=MAX_AHEAD.days)
     return moment
 
 
