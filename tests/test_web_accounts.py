@@ -423,6 +423,9 @@ def test_login_never_redirects_off_site(two_stations, target):
         query_string={"next": target},
         data={"username": "an", "password": PASSWORD, "csrf_token": csrf(client)},
     )
+    if "\x00" in target:  # NUL in any query value is refused before a view runs (hostile input, issue 15.9)
+        assert response.status_code == 400 and "Location" not in response.headers
+        return
     assert response.status_code == 302 and response.headers["Location"] == "/"
 
 
