@@ -476,7 +476,16 @@ def test_normalize_is_idempotent_on_plain_vietnamese(text: str) -> None:
 
 
 def test_public_names() -> None:
-    assert set(audio.text.__all__) == {"MAX_SENTENCE", "ReadingOptions", "is_speakable", "normalize", "split_sentences"}
+    assert set(audio.text.__all__) == {
+        "MAX_SENTENCE",
+        "Explanation",
+        "Reading",
+        "ReadingOptions",
+        "explain",
+        "is_speakable",
+        "normalize",
+        "split_sentences",
+    }
     for name in audio.text.__all__:
         assert hasattr(audio.text, name)
 

@@ -32,7 +32,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-from audio.text.abbreviations import LOANWORDS, Lexicon, lexicon
+from audio.text.abbreviations import LOANWORDS, Lexicon, drop_repeated, lexicon
 from audio.text.expressions import (
     read_counts,
     read_dates,
@@ -44,8 +44,19 @@ from audio.text.expressions import (
 from audio.text.numbers import Dialect, read_digits, read_number, roman_to_int
 from audio.text.quantities import read_numbers, read_units
 from audio.text.spelling import LOWER, UPPER, read_address, spell
+from audio.text.trace import Explanation, Reading, changes
+from audio.text.weather import read_weather
 
-__all__ = ["MAX_SENTENCE", "ReadingOptions", "is_speakable", "normalize", "split_sentences"]
+__all__ = [
+    "MAX_SENTENCE",
+    "Explanation",
+    "Reading",
+    "ReadingOptions",
+    "explain",
+    "is_speakable",
+    "normalize",
+    "split_sentences",
+]
 
 # Sentences longer than this many characters are cut at a pause for the TTS engine.
 MAX_SENTENCE = 200
@@ -69,8 +80,10 @@ _SPACES = re.compile(r"[^\S\n]{2,}|[^\S \n]")
 _ELLIPSIS = re.compile(r"(?:\.{3,}|…)+(\s*[.,;:!?])?")
 _END_MARK = re.compile(r"\./\.")
 _BULLET = re.compile(r"^(?:(?:[-*•·●○■□▪►➢✓–—]|\+(?![0-9]))+\s*|[a-zđ][.)]\s+|[A-ZĐ]\)\s*)")
-_HEADING_NUMBER = re.compile(r"^(?:([0-9]{1,2}(?:\.[0-9]{1,2})+)\.?|([0-9]{1,2})[.)])\s+")
-_HEADING_ROMAN = re.compile(r"^([IVXLC]+)[.)]\s+")
+_MARKS = r"(?:\*{1,2}|_{1,2})?"  # Markdown emphasis closing a heading number ("**III.** ...")
+_MARKDOWN = re.compile(r"^(#{1,6}\s*)?(?:\*\*|__|\*(?=[^\s*]))?")
+_HEADING_NUMBER = re.compile(rf"^(?:([0-9]{{1,2}}(?:\.[0-9]{{1,2}})+)\.?|([0-9]{{1,2}})[.)]){_MARKS}\s+")
+_HEADING_ROMAN = re.compile(rf"^([IVXLC]+)(?:[.)]|\s[-–—]){_MARKS}\s+")
 _TERMINAL = ".!?;:,"
 _MIN_WRAP = 40
 
@@ -92,7 +105,10 @@ def _ellipsis(match: re.Match[str]) -> str:
 
 
 def _heading(line: str, dialect: Dialect) -> tuple[str, str]:
-    """Remove a bullet or read a heading number ("I. MỤC ĐÍCH" -> "Một. MỤC ĐÍCH"); say which was found."""
+    """Remove a bullet or read a heading number ("I. MỤC ĐÍCH", "## **I. MỤC ĐÍCH**" -> "Một. MỤC ĐÍCH")."""
+    markdown = _MARKDOWN.match(line)
+    titled = bool(markdown and markdown.group(1))
+    line = line[markdown.end() :] if markdown else line
     bullet = _BULLET.match(line)
     if bullet:
         return line[bullet.end() :], "bullet"
@@ -106,7 +122,7 @@ def _heading(line: str, dialect: Dialect) -> tuple[str, str]:
     elif roman and value:
         spoken, rest = read_number(value, dialect), line[roman.end() :]
     else:
-        return line, ""
+        return line, "heading" if titled else ""
     return f"{spoken[:1].upper()}{spoken[1:]}. {rest}", "heading"
 
 
@@ -270,35 +286,53 @@ def _guarded(step: Callable[[str], str], text: str) -> str:
         return text
 
 
+def _steps(options: ReadingOptions) -> list[tuple[str, Callable[[str], str]]]:
+    """The steps of normalization in order, each with the name of its rule (`explain` shows it)."""
+    dialect: Dialect = "south" if options.dialect == "south" else "north"
+    lex = lexicon(options.abbreviations, dialect)
+    return [
+        ("characters", _prepare),
+        ("heading", lambda t: _join_lines(t, dialect)),
+        ("repeated", lambda t: drop_repeated(t, lex)),
+        ("address", lambda t: _read_addresses(t, options.pronunciations)),
+        ("phone", read_phones),
+        ("weather", lambda t: read_weather(t, dialect)),
+        ("document", lambda t: read_documents(t, lex)),
+        ("roman", lambda t: read_roman(t, dialect)),
+        ("date", lambda t: read_dates(t, dialect)),
+        ("time", lambda t: read_times(t, dialect)),
+        ("count", lambda t: read_counts(t, dialect)),
+        ("unit", lambda t: read_units(t, dialect)),
+        ("abbreviation", lambda t: _read_acronyms(t, lex)),
+        ("loanword", _read_loanwords),
+        ("number", lambda t: read_numbers(t, dialect)),
+        ("symbol", _clean),
+        ("case", _capitalize),
+        ("digits", lambda t: _ASCII_DIGITS.sub(lambda m: f" {read_digits(m.group())} ", t)),
+        ("pronunciation", lambda t: " ".join(_pronounce(t, options.pronunciations).split())),
+    ]
+
+
 def normalize(text: str, options: ReadingOptions | None = None) -> str:
     """Rewrite ``text`` as the words a Vietnamese announcer would say."""
     if not isinstance(text, str):
         return ""
-    options = options or ReadingOptions()
-    dialect: Dialect = "south" if options.dialect == "south" else "north"
-    lex = lexicon(options.abbreviations, dialect)
-    steps: list[Callable[[str], str]] = [
-        _prepare,
-        lambda t: _join_lines(t, dialect),
-        lambda t: _read_addresses(t, options.pronunciations),
-        read_phones,
-        lambda t: read_documents(t, lex),
-        lambda t: read_roman(t, dialect),
-        lambda t: read_dates(t, dialect),
-        lambda t: read_times(t, dialect),
-        lambda t: read_counts(t, dialect),
-        lambda t: read_units(t, dialect),
-        lambda t: _read_acronyms(t, lex),
-        _read_loanwords,
-        lambda t: read_numbers(t, dialect),
-        _clean,
-        _capitalize,
-        lambda t: _ASCII_DIGITS.sub(lambda m: f" {read_digits(m.group())} ", t),
-        lambda t: " ".join(_pronounce(t, options.pronunciations).split()),
-    ]
-    for step in steps:
+    for _, step in _steps(options or ReadingOptions()):
         text = _guarded(step, text)
     return text
+
+
+def explain(text: str, options: ReadingOptions | None = None) -> Explanation:
+    """Normalize ``text`` and say which rule produced each part of the reading (the same text `normalize` gives)."""
+    options = options or ReadingOptions()
+    readings: list[Reading] = []
+    text = text if isinstance(text, str) else ""
+    for rule, step in _steps(options):
+        spoken = _guarded(step, text)
+        if spoken != text:
+            readings += changes(text, spoken, rule, options.abbreviations)
+        text = spoken
+    return Explanation(spoken=text, readings=tuple(readings))
 
 
 def is_speakable(text: str) -> bool:

@@ -1,8 +1,8 @@
 """The abbreviation tables and the reading of acronyms and document symbols.
 
 Keys are case-sensitive ("KH" is expanded, "kh" is not). `ABBREVIATIONS` is
-read everywhere; `DOCUMENT_SYMBOLS` overrides it inside document numbers such
-as "104/QĐ-UBND" (there "CT" is "chỉ thị", elsewhere "Chủ tịch"). A station's
+read everywhere (with the agencies of `audio.text.agencies`); `DOCUMENT_SYMBOLS`
+overrides it inside document numbers such as "104/QĐ-UBND" (there "CT" is "chỉ thị", elsewhere "Chủ tịch"). A station's
 own table (ReadingOptions.abbreviations) overrides both. An acronym found in
 no table is lower-cased when it is a Vietnamese word ("MỤC" -> "mục"), cut into
 known parts when it can be ("NQCP" -> "nghị quyết Chính phủ"), else spelled
@@ -13,13 +13,15 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from audio.text.agencies import AGENCIES
 from audio.text.numbers import Dialect, read_number
 from audio.text.spelling import LOWER, UPPER, is_syllable, spell
 
-__all__ = ["ABBREVIATIONS", "DOCUMENT_SYMBOLS", "LOANWORDS", "Lexicon", "lexicon"]
+__all__ = ["ABBREVIATIONS", "DOCUMENT_SYMBOLS", "LOANWORDS", "Lexicon", "drop_repeated", "lexicon"]
 
 ABBREVIATIONS: dict[str, str] = {
     # State bodies, offices and signatures
@@ -41,7 +43,6 @@ ABBREVIATIONS: dict[str, str] = {
     "BDV": "Ban dân vận",
     "UBKT": "Ủy ban kiểm tra",
     "BQL": "Ban quản lý",
-    "BNV": "Bộ Nội vụ",
     "ĐU": "Đảng ủy",
     "ĐCSVN": "Đảng Cộng sản Việt Nam",
     "CHXHCN": "Cộng hòa xã hội chủ nghĩa",
@@ -182,6 +183,7 @@ ABBREVIATIONS: dict[str, str] = {
     "STT": "số thứ tự",
     "ĐVT": "đơn vị tính",
     "QL": "quốc lộ",
+    **AGENCIES,
 }
 
 DOCUMENT_SYMBOLS: dict[str, str] = {
@@ -225,6 +227,7 @@ LOANWORDS: dict[str, str] = {
     "hotline": "hót lai",
     "app": "áp",
     "pano": "pa nô",
+    "beaufort": "bô pho",
 }
 
 _UP = f"[{UPPER}]"
@@ -287,6 +290,46 @@ class Lexicon:
         if split:
             return " ".join(table[p] for p in split)
         return spell(part) if part.isupper() else part
+
+
+# "(CCHC)", "(sau đây gọi tắt là CCHC)", "(BĐ)" right after the words they abbreviate
+_REPEATED = re.compile(
+    rf"\s*\((?i:\s*(?:sau đây\s+)?(?:gọi|viết)\s+tắt(?:\s+là)?\s*:?\s*)?"
+    rf"({_UP}(?:[{UPPER}{LOWER}0-9]|[&-](?={_UP}))*{_UP}[{UPPER}{LOWER}0-9]*)\s*\)"
+)
+_FOLD_WORD = re.compile(r"[^\W_]+")
+
+
+def _fold(text: str) -> list[str]:
+    """The words of ``text`` without case, tone or vowel marks ("Ủy ban" -> ["uy", "ban"])."""
+    bare = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return _FOLD_WORD.findall("".join(ch for ch in bare if not unicodedata.combining(ch)).lower())
+
+
+def _abbreviates(token: str, before: str, lex: Lexicon) -> bool:
+    """Tell whether ``token`` abbreviates the words that end ``before``: its reading, or their initials."""
+    expansion = _fold(lex.read_chain(token))
+    tail = _fold(before[-200:])
+    if expansion and tail[-len(expansion) :] == expansion:
+        return True
+    letters = "".join(_fold(token))
+    if not token.isupper() or not letters.isalpha() or len(letters) > len(tail):
+        return False
+    return "".join(word[0] for word in tail[-len(letters) :]) == letters
+
+
+def drop_repeated(text: str, lex: Lexicon) -> str:
+    """Drop an abbreviation in parentheses right after its own expansion, so it is not read twice."""
+    if "(" not in text:
+        return text
+
+    def repeated(match: re.Match[str]) -> str:
+        if not _abbreviates(match.group(1), text[: match.start()], lex):
+            return match.group()
+        following = text[match.end() : match.end() + 1]
+        return " " if following.isalnum() else ""
+
+    return _REPEATED.sub(repeated, text)
 
 
 def _decompose(word: str, table: Mapping[str, str]) -> list[str] | None:

@@ -13,6 +13,8 @@ NUMERAL = r"[0-9]+(?:[.,][0-9]+)*"  # a written number, with Vietnamese separato
 
 _UNITS = {
     "km/h": "ki lô mét trên giờ",
+    "m/s": "mét trên giây",
+    "hPa": "héc tô pát xcan",
     "km²": "ki lô mét vuông",
     "km2": "ki lô mét vuông",
     "m²": "mét vuông",
