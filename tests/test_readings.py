@@ -31,6 +31,7 @@ from __future__ import annotations
 import pytest
 
 from audio.text import Reading, ReadingOptions, explain, normalize
+from tests.cli_support import run
 from tests.test_text import ABBREVIATIONS, DATES_AND_TIMES, DOCUMENTS, LAYOUT, NUMBERS
 
 WEATHER = [
@@ -228,3 +229,28 @@ def test_explain_lists_nothing_for_plain_words() -> None:
     assert explanation.spoken == "Người dân tham gia đầy đủ"
     assert explanation.readings == ()
     assert explain(None).spoken == ""  # type: ignore[arg-type]
+
+
+def test_loa_normalize_explain_shows_each_rule_and_where_to_add_an_entry(tmp_path, monkeypatch, capsys) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("LOA_CONFIG", raising=False)
+    (tmp_path / "config.toml").write_text('[speech.abbreviations]\n"ĐVTN" = "đoàn viên thanh niên"\n', encoding="utf-8")
+    code, out, err = run(capsys, "--lang", "en", "normalize", "--explain", "ĐVTN xã, liên hệ VNPT (CCHC)")
+    assert code == 0, err
+    first, *table = out.splitlines()
+    assert first == "Đoàn viên thanh niên xã, liên hệ vê en pê tê, cải cách hành chính"
+    assert any(
+        line.split()
+        == ["ĐVTN", "→", "đoàn", "viên", "thanh", "niên", "[station", "abbreviation", "[speech.abbreviations]]"]
+        for line in table
+    ), out
+    assert any("VNPT" in line and "vê en pê tê" in line and "spelled letter by letter" in line for line in table)
+    assert "[speech.abbreviations]" in table[-1] and "config.toml" in table[-1]
+
+
+def test_loa_normalize_without_explain_prints_only_the_reading(tmp_path, monkeypatch, capsys) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("LOA_CONFIG", raising=False)
+    code, out, err = run(capsys, "normalize", "## **II. NỘI DUNG**")
+    assert code == 0, err
+    assert out == "Hai. Nội dung\n"

@@ -1,11 +1,14 @@
 """Vietnamese text normalization: what an announcer would say, ready for a TTS engine.
 
-`normalize` composes pure ``str -> str`` steps: lines and bullets, e-mail and
-web addresses, phone numbers, document numbers, Roman numerals, dates, times,
-counted words, units, acronyms, loanwords, plain numbers, then punctuation and
-whitespace, and last the station's own pronunciations. Number readings and
-their north/south differences are in `audio.text.numbers`, the abbreviation tables
-in `audio.text.abbreviations`, letter names in `audio.text.spelling`.
+`normalize` composes pure ``str -> str`` steps: lines, bullets and headings,
+abbreviations repeating their expansion, e-mail and web addresses, phone
+numbers, weather bulletins (`audio.text.weather`), document numbers, Roman
+numerals, dates, times, counted words, units, acronyms, loanwords, plain
+numbers, then punctuation and whitespace, and last the station's own
+pronunciations. `explain` runs the same steps and says which rule produced each
+part (`audio.text.trace`). Number readings and their north/south differences are
+in `audio.text.numbers`, the abbreviation tables in `audio.text.abbreviations`
+and `audio.text.agencies`, letter names in `audio.text.spelling`.
 
 Readings chosen (VTV/VOV style):
 

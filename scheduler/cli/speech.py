@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -12,25 +13,54 @@ from scheduler.cli.options import common_options, say
 from scheduler.cli.options import state as current_state
 from scheduler.messages import text
 
+if TYPE_CHECKING:
+    from audio.text import Reading
+
 __all__ = ["normalize", "say_command"]
 
 
 @click.command()
 @click.argument("text_arg", metavar="TEXT")
+@click.option(
+    "--explain",
+    is_flag=True,
+    help="Cho biết quy tắc nào đọc từng phần / show which rule read each part (written -> spoken, rule).",
+)
 @common_options
-def normalize(text_arg: str) -> None:
+def normalize(text_arg: str, explain: bool) -> None:
     """In văn bản sẽ được đọc / print the speakable text."""
     from scheduler.app import build_speaker
     from scheduler.errors import UsageError
 
-    config = current_state().config_or_defaults()
+    state = current_state()
+    config = state.config_or_defaults()
     source = sys.stdin.read() if text_arg == "-" else text_arg
     if not source.strip():
         raise UsageError("empty_text")
-    speakable = build_speaker(config, tts=_NoEngine()).speakable(source)
+    speaker = build_speaker(config, tts=_NoEngine())
+    speakable = speaker.speakable(source)
     if not speakable.strip():
         raise UsageError("nothing_speakable")
     say(speakable)
+    if explain:
+        from audio.text import explain as explain_text
+        from scheduler.config import config_path
+
+        readings = explain_text(source, speaker.options).readings
+        say("\n".join(_explanation(readings, state.language, str(config_path(state.config)))))
+
+
+def _explanation(readings: Sequence[Reading], lang: str, config_file: str) -> list[str]:
+    """A table of the readings (written, spoken, rule) and where a station adds its own entries."""
+    rows = [(text("explain_written", lang), text("explain_spoken", lang), text("explain_rule", lang))]
+    rows += [(r.written or "—", r.spoken or "—", text(f"rule_{r.rule}", lang)) for r in readings]
+    width = min(32, max(len(row[0]) for row in rows))
+    lines = ["", text("explain_title", lang)]
+    lines += [f"  {written:<{width}}  →  {spoken}  [{rule}]" for written, spoken, rule in rows]
+    if not readings:
+        lines.append("  " + text("explain_nothing", lang))
+    lines += ["", text("explain_own_entries", lang, path=config_file)]
+    return lines
 
 
 class _NoEngine:
