@@ -92,13 +92,16 @@ WEATHER = [
         "trong hai mươi tư giờ",
     ),
     ("Thần Sa (Thái Nguyên) 94.2mm", "Thần Sa, Thái Nguyên, chín mươi tư phẩy hai mi li mét"),
-    ("trên báo động (BĐ)3 0,29m", "Trên báo động ba không phẩy hai mươi chín mét"),
+    ("trên báo động (BĐ)3 0,29m", "Trên báo động ba, không phẩy hai mươi chín mét"),
     (
         "dưới BĐ3 là 0,19m; trên BĐ2 0,03m",
-        "Dưới báo động ba là không phẩy mười chín mét; trên báo động hai không phẩy không ba mét",
+        "Dưới báo động ba là không phẩy mười chín mét; trên báo động hai, không phẩy không ba mét",
     ),
     ("lên mức báo động (BĐ) 1- BĐ 2", "Lên mức báo động một đến báo động hai"),
     ("ở trên mức BĐ 2", "Ở trên mức báo động hai"),
+    ("lũ lên mức báo động 2, có nơi trên báo động 3", "Lũ lên mức báo động hai, có nơi trên báo động ba"),
+    # a date after "cấp" is not a range of levels
+    ("được cấp 10-11/2025", "Được cấp mười tháng mười một năm hai nghìn không trăm hai mươi lăm"),
     ("khí áp trung tâm 985 hPa", "Khí áp trung tâm chín trăm tám mươi lăm héc tô pát xcan"),
     ("gió giật 35 m/s", "Gió giật ba mươi lăm mét trên giây"),
     ("đi vào Biển Đông trở thành ATNĐ", "Đi vào Biển Đông trở thành áp thấp nhiệt đới"),
@@ -154,6 +157,8 @@ HEADINGS = [
     ("IV - KINH PHÍ", "Bốn. Kinh phí"),
     ("# I. MỤC ĐÍCH, YÊU CẦU", "Một. Mục đích, yêu cầu"),
     ("**1.** Mục đích", "Một. Mục đích"),
+    ("#ChungTay phòng chống dịch", "ChungTay phòng chống dịch"),
+    ("*Lưu ý*: mang theo CCCD", "Lưu ý: mang theo căn cước công dân"),
     (
         "## KẾ HOẠCH\nTuyên truyền phòng chống thiên tai\n## **I. MỤC ĐÍCH**\nNâng cao nhận thức",
         "Kế hoạch. Tuyên truyền phòng chống thiên tai. Một. Mục đích. Nâng cao nhận thức",

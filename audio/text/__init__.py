@@ -84,7 +84,7 @@ _ELLIPSIS = re.compile(r"(?:\.{3,}|…)+(\s*[.,;:!?])?")
 _END_MARK = re.compile(r"\./\.")
 _BULLET = re.compile(r"^(?:(?:[-*•·●○■□▪►➢✓–—]|\+(?![0-9]))+\s*|[a-zđ][.)]\s+|[A-ZĐ]\)\s*)")
 _MARKS = r"(?:\*{1,2}|_{1,2})?"  # Markdown emphasis closing a heading number ("**III.** ...")
-_MARKDOWN = re.compile(r"^(#{1,6}\s*)?(?:\*\*|__|\*(?=[^\s*]))?")
+_MARKDOWN = re.compile(r"^(#{1,6}\s+)?(?:\*\*|__|\*(?=[^\s*]))?")
 _HEADING_NUMBER = re.compile(rf"^(?:([0-9]{{1,2}}(?:\.[0-9]{{1,2}})+)\.?|([0-9]{{1,2}})[.)]){_MARKS}\s+")
 _HEADING_ROMAN = re.compile(rf"^([IVXLC]+)(?:[.)]|\s[-–—]){_MARKS}\s+")
 _TERMINAL = ".!?;:,"

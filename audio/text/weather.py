@@ -30,7 +30,7 @@ _DEGREE_WORDS = re.compile(
 _MEASURED = r"(?=\s*(?:(?:[-–—]|đến)\s*[0-9.,]+\s*)?(?:(?:mm|cm|km|m)(?![\w²³])|°|độ\s+(?:C|[Vv]ĩ|[Kk]inh)(?!\w)))"
 _DECIMAL_POINT = re.compile(rf"(?=[0-9])(?<![\w.,])([0-9]+)\.([0-9]{{1,2}})(?![0-9.,]){_MEASURED}")
 _EMPTY_FRACTION = re.compile(rf"(?=[0-9])(?<![\w.,])([0-9]+),0+(?![0-9.,]){_MEASURED}")
-_LEVEL_RANGE = re.compile(r"(?i)(?<!\w)(cấp)\s+([0-9]{1,2})\s*[-–—]\s*(?:cấp\s+)?([0-9]{1,2})(?![0-9]|[.,][0-9])")
+_LEVEL_RANGE = re.compile(r"(?i)(?<!\w)(cấp)\s+([0-9]{1,2})\s*[-–—]\s*(?:cấp\s+)?([0-9]{1,2})(?![0-9/]|[.,][0-9])")
 _SPEED_AFTER_LEVEL = re.compile(
     r"(?i)(?<!\w)(cấp\s+[0-9]{1,2}(?:\s*[-–—]\s*[0-9]{1,2})?)\s*\(\s*"
     r"(?=[0-9]+\s*[-–—]\s*[0-9]+\s*(?:km/h|km/giờ|m/s)\s*\))"
@@ -38,6 +38,8 @@ _SPEED_AFTER_LEVEL = re.compile(
 _PER_PERIOD = re.compile(r"(?<=mm|cm)\s*/\s*([0-9]{1,2})\s*(giờ|h|ngày)(?![\w])")
 _ALARM_RANGE = re.compile(r"(?<!\w)(?:BĐ|báo động)\s?([1-3])\s*[-–—]\s*(?:BĐ|báo động)\s?([1-3])(?![\w])")
 _ALARM = re.compile(r"(?<!\w)BĐ\s?([1-3])(?![\w])")
+# "trên BĐ3 0,29m": a pause keeps the level apart from the height above it
+_ALARM_THEN_HEIGHT = re.compile(r"(?<!\w)(báo động [1-3])\s+(?=[0-9])")
 
 
 def read_weather(text: str, dialect: Dialect = "north") -> str:
@@ -60,5 +62,5 @@ def read_weather(text: str, dialect: Dialect = "north") -> str:
     text = _PER_PERIOD.sub(lambda m: f" trong {m[1]} {'giờ' if m[2] == 'h' else m[2]}", text)
     if "BĐ" in text or "báo động" in text:
         text = _ALARM_RANGE.sub(lambda m: f"báo động {m[1]} đến báo động {m[2]}", text)
-        text = _ALARM.sub(r"báo động \1", text)
+        text = _ALARM_THEN_HEIGHT.sub(r"\1, ", _ALARM.sub(r"báo động \1", text))
     return text
