@@ -259,3 +259,8 @@ def test_loa_normalize_without_explain_prints_only_the_reading(tmp_path, monkeyp
     code, out, err = run(capsys, "normalize", "## **II. NỘI DUNG**")
     assert code == 0, err
     assert out == "Hai. Nội dung\n"
+
+
+def test_explain_tells_a_cut_acronym_from_a_spelled_one() -> None:
+    rules = {(r.written, r.rule) for r in explain("theo NQCP, gặp VNPT và H5N1").readings}
+    assert rules >= {("NQCP", "abbreviation"), ("VNPT", "spelled"), ("H5N1", "spelled")}

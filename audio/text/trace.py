@@ -15,12 +15,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from audio.text.abbreviations import ABBREVIATIONS, DOCUMENT_SYMBOLS
+from audio.text.numbers import DIGITS
+from audio.text.spelling import LOWER, spell
 
 __all__ = ["Explanation", "Reading", "changes"]
 
 _WORDS = re.compile(r"[^\W_]+")
 _TOKEN = re.compile(r"[^\s(),;:!?\"“”]+")
 _DIFFED = re.compile(r"[^\W_]+|[^\w\s]")
+_LETTER_WORDS = set(spell(LOWER).split()) | set(DIGITS)
 _AROUND = "()[]{}\"'“”‘’,.;:!?*#_"
 
 
@@ -51,7 +54,7 @@ def _tokens(text: str) -> list[tuple[str, int, int]]:
     return [(m.group(), m.start(), m.end()) for m in _DIFFED.finditer(text)]
 
 
-def _acronym_rule(written: str, station: Mapping[str, str]) -> str:
+def _acronym_rule(written: str, spoken: str, station: Mapping[str, str]) -> str:
     """Which table read an acronym: the station's, the built-in one, or none (a word or letters)."""
     tokens = {t.strip(".") for t in _TOKEN.findall(written)} | set(_TOKEN.findall(written))
     for part in list(tokens):
@@ -60,7 +63,7 @@ def _acronym_rule(written: str, station: Mapping[str, str]) -> str:
         return "station_abbreviation"
     if any(t in ABBREVIATIONS or t in DOCUMENT_SYMBOLS for t in tokens):
         return "abbreviation"
-    return "spelled"
+    return "spelled" if set(spoken.lower().split()) <= _LETTER_WORDS else "abbreviation"
 
 
 def changes(before: str, after: str, rule: str, station: Mapping[str, str] | None = None) -> list[Reading]:
@@ -89,7 +92,7 @@ def changes(before: str, after: str, rule: str, station: Mapping[str, str] | Non
     for i1, i2, j1, j2 in found:
         written, spoken = _text(before, old, i1, i2), _text(after, new, j1, j2)
         if _skeleton(written) != _skeleton(spoken):
-            named = _acronym_rule(written, station or {}) if rule == "abbreviation" else rule
+            named = _acronym_rule(written, spoken, station or {}) if rule == "abbreviation" else rule
         elif rule == "abbreviation" and written.isupper() and not spoken.isupper():
             named = "capitals"  # an all-capital Vietnamese word, lower-cased ("MỤC" -> "mục")
         else:

@@ -23,9 +23,7 @@ _HEMISPHERES = {"N": "vĩ bắc", "S": "vĩ nam", "E": "kinh đông", "W": "kinh
 _COORDINATE = rf"({NUMERAL})\s?°\s?([NSEW])(?![\w])"
 _POSITION_RANGE = re.compile(rf"(?=[0-9])(?<![\w.,])({NUMERAL})\s*[-–—]\s*(?={_COORDINATE})")
 _POSITION = re.compile(rf"(?=[0-9])(?<![\w.,]){_COORDINATE}(?:\s*[-–—,;/]\s*{_COORDINATE})?")
-_DEGREE_WORDS = re.compile(
-    r"(?<=độ )(?:Vĩ|VĨ|vĩ|Kinh|KINH|kinh) (?:Bắc|BẮC|bắc|Nam|NAM|nam|Đông|ĐÔNG|đông|Tây|TÂY|tây)(?!\w)"
-)
+_DEGREE_WORDS = re.compile(r"(?i)(?<=độ )(?:vĩ (?:bắc|nam)|kinh (?:đông|tây))(?!\w)")
 # A measure's number written with a decimal point ("94.2mm") or an empty fraction ("2,0–4,0m", "119,0 độ").
 _MEASURED = r"(?=\s*(?:(?:[-–—]|đến)\s*[0-9.,]+\s*)?(?:(?:mm|cm|km|m)(?![\w²³])|°|độ\s+(?:C|[Vv]ĩ|[Kk]inh)(?!\w)))"
 _DECIMAL_POINT = re.compile(rf"(?=[0-9])(?<![\w.,])([0-9]+)\.([0-9]{{1,2}})(?![0-9.,]){_MEASURED}")
