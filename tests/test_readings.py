@@ -29,10 +29,47 @@ Each expected reading was checked by reading it aloud as an announcer would.
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from audio.text import Reading, ReadingOptions, explain, normalize
 from tests.cli_support import run
-from tests.test_text import ABBREVIATIONS, DATES_AND_TIMES, DOCUMENTS, LAYOUT, NUMBERS
+from tests.test_text import ABBREVIATIONS, DATES_AND_TIMES, DOCUMENTS, LAYOUT, NUMBERS, TRICKY
+
+BULLETIN_WORDS = [
+    "cấp",
+    "8-9",
+    "(60-75km/giờ)",
+    "16,2°N",
+    "-",
+    "111,5°E",
+    "BĐ2",
+    "(BĐ)",
+    "3",
+    "báo động",
+    "2,0–4,0m",
+    "mm/12",
+    "giờ",
+    "(CCHC)",
+    "cải",
+    "cách",
+    "hành",
+    "chính",
+    "##",
+    "**II.**",
+    "\n",
+    "QĐ-BTTTT",
+    "V/v",
+    "độ",
+    "Vĩ",
+    "Bắc",
+    "hPa",
+    "m/s",
+    "giật",
+    "trên",
+    "150",
+    "mm",
+]
 
 WEATHER = [
     (
@@ -264,3 +301,12 @@ def test_loa_normalize_without_explain_prints_only_the_reading(tmp_path, monkeyp
 def test_explain_tells_a_cut_acronym_from_a_spelled_one() -> None:
     rules = {(r.written, r.rule) for r in explain("theo NQCP, gặp VNPT và H5N1").readings}
     assert rules >= {("NQCP", "abbreviation"), ("VNPT", "spelled"), ("H5N1", "spelled")}
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.one_of(st.text(max_size=120), TRICKY, st.lists(st.sampled_from(BULLETIN_WORDS), max_size=25).map(" ".join)))
+def test_explain_is_a_pure_trace_of_normalize(text: str) -> None:
+    explanation = explain(text)
+    assert explanation.spoken == normalize(text)
+    assert not any("0" <= ch <= "9" for ch in explanation.spoken)
+    assert all(reading.rule and (reading.written or reading.spoken) for reading in explanation.readings)
