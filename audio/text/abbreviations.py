@@ -2,11 +2,14 @@
 
 Keys are case-sensitive ("KH" is expanded, "kh" is not). `ABBREVIATIONS` is
 read everywhere (with the agencies of `audio.text.agencies`); `DOCUMENT_SYMBOLS`
-overrides it inside document numbers such as "104/QĐ-UBND" (there "CT" is "chỉ thị", elsewhere "Chủ tịch"). A station's
-own table (ReadingOptions.abbreviations) overrides both. An acronym found in
-no table is lower-cased when it is a Vietnamese word ("MỤC" -> "mục"), cut into
-known parts when it can be ("NQCP" -> "nghị quyết Chính phủ"), else spelled
-("VNPT" -> "vê en pê tê").
+overrides it inside document numbers such as "104/QĐ-UBND" (there "CT" is
+"chỉ thị", elsewhere "Chủ tịch"). A station's own table
+(ReadingOptions.abbreviations) overrides both. An acronym found in no table is
+lower-cased when it is a Vietnamese word ("MỤC" -> "mục"), cut into known parts
+when it can be ("NQCP" -> "nghị quyết Chính phủ"), else spelled ("VNPT" -> "vê
+en pê tê"). `drop_repeated` drops an abbreviation in parentheses right after
+the words it abbreviates ("cải cách hành chính (CCHC)"), known or matching
+their initials, so it is not read twice.
 """
 
 from __future__ import annotations
