@@ -26,4 +26,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Không đọc được tệp nhạc hiệu {path}: {reason}",
         "Cannot read the jingle file {path}: {reason}",
     ),
+    # cloud speech engines (issue 19)
+    "tts_key_missing": (
+        "Bộ đọc {engine} cần khóa trong biến môi trường {env} (hoặc tệp bí mật); chưa có.",
+        "Speech engine {engine} needs its key in the environment variable {env} (or the secrets file); there is none.",
+    ),
 }
