@@ -20,8 +20,8 @@ from audio.engines.base import EngineChain
 from audio.engines.breaker import OPEN, BreakerEngine
 from audio.engines.cache import CachedEngine
 from audio.engines.espeak import EspeakEngine
-from audio.engines.fpt import FptEngine
 from audio.engines.fpt import MAX_CHARS as FPT_MAX
+from audio.engines.fpt import FptEngine
 from audio.engines.openai_speech import OpenAISpeechEngine
 from audio.engines.viettel import ViettelEngine
 from audio.errors import TtsError
