@@ -86,7 +86,10 @@ def say_command(text_arg: str, out: str, engine: str | None, voice: str | None) 
             state.language,
             path=rendered.path,
             seconds=f"{rendered.seconds:.1f}",
-            engine=f"{rendered.engine} ({rendered.voice})" if rendered.voice else rendered.engine,
+            # the voice when it is an engine's own (banmai, hn-quynhanh), not the station's default "vi"
+            engine=f"{rendered.engine} ({rendered.voice})"
+            if rendered.voice and rendered.voice != config.speech.voice
+            else rendered.engine,
             sha256=rendered.sha256,
         )
     )
