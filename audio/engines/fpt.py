@@ -1,16 +1,21 @@
 """FPT.AI Text to Speech v5: the northern, central and southern voices most Vietnamese stations hear.
 
-The API (https://docs.fpt.ai/docs/en/speech/api/text-to-speech, the console
-at https://console.fpt.ai): `POST https://api.fpt.ai/hmi/tts/v5` with the
-text (3 to 5,000 characters, UTF-8) as the body and the settings in headers:
-`api-key`, `voice` (banmai, leminh, ...), `speed` (-3 .. 3, "" for normal)
-and `format` (mp3 or wav). The answer is JSON, `{"async": "<url>", "error": 0,
-"message": ..., "request_id": ...}`: the audio is not in it, it appears at the
-`async` URL a few seconds later (until then the URL answers 404). Users' code
-shows the same (e.g. github.com/leduchuy225/Auto-Vid utils/voice_maker.py, the
-reply shape quoted there). Loa polls that URL every `poll_seconds`, at most
-`wait_seconds` in all, by the injected clock and sleep, then gives up with a
-TtsError so the next engine speaks. `error` other than 0 is a refusal.
+The API (https://docs.fpt.ai/docs/en/speech/api/text-to-speech, the key from
+https://console.fpt.ai): `POST https://api.fpt.ai/hmi/tts/v5` with the text
+as the body ("Limit per request: 5.000 characters", "at least 3 characters")
+and the settings in headers: `api_key`, `voice` (banmai, lannhi, leminh, myan,
+thuminh, giahuy, linhsan), `speed` (-3 slowest .. +3 fastest, 0 normal) and
+`format` (mp3 or wav). The answer is JSON, `{"async": "<url>", "error": 0,
+"message": ..., "request_id": ...}`, error 0 a success, anything else a
+failure; the audio "may not exist right at the time of response. Waiting time
+will be from 5 seconds to 2 minutes, depends on the length of the text" (until
+then the address answers 404). Users' code sends the key as `api-key` (e.g.
+github.com/leduchuy225/Auto-Vid utils/voice_maker.py, which quotes the reply;
+proxies commonly drop header names with underscores), so Loa sends both
+spellings. Loa polls the address every `poll_seconds`, at most `wait_seconds`
+in all, by the injected clock and sleep, then gives up with a TtsError so the
+next engine speaks. Sentences go one request each, so a cold bulletin takes
+seconds per sentence: the sentence cache and the radio's render-ahead cover it.
 """
 
 from __future__ import annotations
@@ -35,11 +40,10 @@ VOICES = (
     Voice("thuminh", "north", "female"),
     Voice("leminh", "north", "male"),
     Voice("myan", "central", "female"),
-    Voice("ngoclam", "central", "female"),
     Voice("giahuy", "central", "male"),
     Voice("lannhi", "south", "female"),
     Voice("linhsan", "south", "female"),
-    Voice("minhquang", "south", "male"),
+    Voice("minhquang", "south", "male"),  # not in the v5 page's list, but in users' code
 )
 
 
@@ -90,7 +94,7 @@ class FptEngine:
 
     def _ask(self, text: str, voice: str, key: str) -> str:
         """The address where the audio of `text` will appear."""
-        headers = {"api-key": key, "voice": voice, "speed": str(self.speed), "format": "mp3"}
+        headers = {"api-key": key, "api_key": key, "voice": voice, "speed": str(self.speed), "format": "mp3"}
         reply = cloud.post(self.url, data=text.encode("utf-8"), headers=headers, **self._http())
         if reply.status != 200:
             raise cloud.status_error(self.name, reply.status, self.url)

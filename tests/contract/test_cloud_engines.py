@@ -79,7 +79,7 @@ def test_speaks_with_the_request_the_api_documents(rig):
     posted = rig.server.seen("POST", PATHS[rig.kind])[0]
     if rig.kind == "fpt":
         assert posted.body.decode("utf-8") == TEXT
-        assert posted.headers["api-key"] == KEY and posted.headers["voice"] == "banmai"
+        assert posted.headers["api-key"] == posted.headers["api_key"] == KEY and posted.headers["voice"] == "banmai"
         assert posted.headers["format"] == "mp3" and posted.headers["speed"] == "0"
         assert len(rig.server.seen("GET")) == 1  # the file was there at the first look
     elif rig.kind == "viettel":

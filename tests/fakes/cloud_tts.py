@@ -58,7 +58,7 @@ class Ticker:
 
 
 class FptServer(FakeServer):
-    VOICES = ("banmai", "thuminh", "leminh", "myan", "ngoclam", "giahuy", "lannhi", "linhsan", "minhquang")
+    VOICES = ("banmai", "thuminh", "leminh", "myan", "giahuy", "lannhi", "linhsan", "minhquang")
 
     def __init__(self, *, late: int | None = 0) -> None:
         super().__init__()
@@ -74,7 +74,7 @@ class FptServer(FakeServer):
         return Reply(404, {"message": "no Route matched with those values"})
 
     def _synthesize(self, seen: Seen) -> Reply:
-        if seen.headers.get("api-key") != KEY:
+        if KEY not in (seen.headers.get("api_key"), seen.headers.get("api-key")):
             return Reply(401, {"message": "Invalid authentication credentials"})
         text = seen.body.decode("utf-8")
         voice = seen.headers.get("voice", "banmai")
