@@ -1,15 +1,21 @@
 """Viettel AI Text to Speech: the reply is the audio itself.
 
-The API (https://viettelai.vn/tts and its reference; the older form at
-https://viettelgroup.ai/document/tts): `POST https://viettelai.vn/tts/speech_synthesis`
-with a JSON body `{"text", "voice", "speed", "tts_return_option", "token",
-"without_filter"}`; `speed` is 0.7 .. 1.3 (times normal), `tts_return_option`
-2 asks for WAV and 3 for MP3, and the success reply (200) is that audio. The
-voices are named by region: hn- (north), hue- (central), hcm- (south).
-Failures come back as JSON with a status other than 200 (users' code, e.g. the
-ViettelTtsOptions client found by search, handles them so). Loa asks for WAV,
-which it reads without ffmpeg, and cuts text at sentence pauses within
-`MAX_CHARS`.
+The API: `POST https://viettelai.vn/tts/speech_synthesis` with a JSON body
+`{"text", "voice", "speed", "tts_return_option", "token", "without_filter"}`
+(the token in the body, as current clients send it, e.g. the TypeScript
+`speakWithViettel` client found by search); the earlier reference,
+https://viettelgroup.ai/document/tts, documents the same fields (with the
+token in a header there): `speed` 0.7 .. 1.3 times normal, `tts_return_option`
+1 streaming, 2 WAV, 3 MP3, `without_filter` to skip the quality filter
+(faster), and "Success Response: Code: 200, Content: inputstream (audio)".
+Voices are named by region, hn- (north), hue- (central), hcm- (south); the
+service offers "Bắc (3 giọng nữ, 2 giọng nam), Trung (1 giọng nữ, 1 giọng
+nam), Nam (3 giọng nữ, 1 giọng nam)" (vtcc.online, Text To Speech Viettel AI),
+which is the list below. A failure is a status other than 200 with a JSON
+message. Loa asks for WAV, which it reads without ffmpeg, and cuts text at
+sentence pauses within `MAX_CHARS` (the pages found state no limit; 1,000 is
+the limit clients of the service enforce, e.g. a Hugging Face TTS app's
+MAX_CHARS).
 """
 
 from __future__ import annotations
