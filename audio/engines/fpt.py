@@ -34,6 +34,7 @@ from audio.errors import TtsError
 __all__ = ["FptEngine", "FptSettings", "ENGINE", "VOICES", "MAX_CHARS"]
 
 URL = "https://api.fpt.ai/hmi/tts/v5"
+MIN_CHARS = 3
 MAX_CHARS = 2_000  # the service takes 5,000; a sentence is far shorter, and a shorter file appears sooner
 VOICES = (
     Voice("banmai", "north", "female"),
@@ -138,7 +139,8 @@ class FptEngine:
             raise cloud.missing_key(self.name, self.key_env)
         clips = []
         for piece in cloud.pieces(text, MAX_CHARS):
-            audio = self._fetch(self._ask(piece, voice, key))
+            # the service refuses under 3 characters ("Ừ."): a pause mark or two makes it a request it takes
+            audio = self._fetch(self._ask(piece.ljust(MIN_CHARS, "."), voice, key))
             clips.append(cloud.audio_clip(audio, engine=self.name, voice=voice, fmt="mp3"))
         return cloud.join_clips(clips, engine=self.name, voice=voice)
 

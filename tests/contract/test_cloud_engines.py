@@ -215,6 +215,13 @@ def test_fpt_refusing_a_voice_in_its_json_is_a_tts_error():
     assert "error 1" in info.value.params["reason"] and not server.seen("GET")
 
 
+def test_fpt_a_sentence_under_three_characters_is_still_spoken():
+    with FptServer() as server:
+        engine = FptEngine(key=lambda: KEY, url=server.url + PATHS["fpt"], monotonic=Ticker())
+        assert engine.synthesize("Ừ", "banmai").seconds > 0
+    assert server.texts == ["Ừ.."]
+
+
 def test_fpt_file_store_failing_is_a_tts_error():
     with FptServer(late=1) as server:
         server.fail("GET", r"/text2speech-v5/.*", reply(500, "oops"))
