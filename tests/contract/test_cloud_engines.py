@@ -246,3 +246,17 @@ def test_the_real_service_speaks(kind, env):
         pytest.skip(f"set LOA_EXTERNAL=1 and {env} to try the real service")
     clip = REAL[kind](os.environ[env]).synthesize(TEXT, VOICES[kind])
     assert clip.seconds > 0.5
+
+
+def test_a_key_the_service_echoes_back_is_masked_in_the_log(caplog):
+    from scheduler.secrets import Secrets
+
+    secret = "fpt-khoa-that-5f0c2a9e7b"
+    secrets = Secrets(None, {"LOA_FPT_API_KEY": secret})
+    with FptServer() as server:
+        server.fail("POST", PATHS["fpt"], reply(200, {"error": 2, "message": f"api key {secret} is disabled"}))
+        fpt = FptEngine(key=lambda: secrets.get("LOA_FPT_API_KEY"), url=server.url + PATHS["fpt"], monotonic=Ticker())
+        chain = EngineChain([BreakerEngine(fpt), EspeakEngine()], ["banmai", ""])
+        with caplog.at_level(logging.WARNING):
+            assert chain.synthesize(TEXT, "vi").engine == "espeak"
+    assert "is disabled" in caplog.text and secret not in caplog.text
