@@ -427,6 +427,6 @@ def test_the_delivery_records_the_voice_that_spoke(tmp_path):
     chain = EngineChain([ToneEngine("fpt", fail=True), ToneEngine("viettel")], ["banmai", "hn-quynhanh"])
     channel = radio(tmp_path, chain, script=FRAMED)
     delivery = channel.publish(bulletin())
-    assert delivery.tts_engine == "viettel" and delivery.detail["voice"] == "hn-quynhanh"
+    assert delivery.tts_engine == "viettel" and (delivery.detail or {}).get("voice") == "hn-quynhanh"
     again = channel.recover(bulletin())  # after a crash, from the archived file's sidecar
-    assert again is not None and again.detail["voice"] == "hn-quynhanh"
+    assert again is not None and (again.detail or {}).get("voice") == "hn-quynhanh"
