@@ -18,12 +18,13 @@ SENTENCE_PAUSE_MS = 250
 
 @dataclass(frozen=True, kw_only=True)
 class Rendered:
-    """A rendered bulletin: the MP3, its digest and length, and who spoke."""
+    """A rendered bulletin: the MP3, its digest and length, and who spoke (engine and voice, "+" between several)."""
 
     path: Path
     sha256: str
     seconds: float
     engine: str
+    voice: str = ""
 
 
 class Speaker:
@@ -58,6 +59,7 @@ def render_script(
     """Speak each non-empty text part (a Clip, such as a jingle, plays as is) with pauses between, then encode."""
     pieces: list[Clip | int] = []
     engines: list[str] = []
+    voices: list[str] = []
     spoken = False
     for part in parts:
         if isinstance(part, Clip):
@@ -76,7 +78,15 @@ def render_script(
             spoken = True
             if clip.engine not in engines:
                 engines.append(clip.engine)
+            if clip.voice and clip.voice not in voices:
+                voices.append(clip.voice)
     if not spoken:
         raise TtsError("empty_text")
     encoded: Encoded = encode_mp3(assemble(pieces), out_path, settings)
-    return Rendered(path=encoded.path, sha256=encoded.sha256, seconds=encoded.seconds, engine="+".join(engines))
+    return Rendered(
+        path=encoded.path,
+        sha256=encoded.sha256,
+        seconds=encoded.seconds,
+        engine="+".join(engines),
+        voice="+".join(voices),
+    )

@@ -10,8 +10,13 @@ through audio/engines/espeak.py's ctypes binding: one espeak_Synth over the whol
 no sentence splitting, no cache, no pydub), writes a WAV with the stdlib, and
 runs the ffmpeg CLI with the same loudness procedure and filters as Loa
 (ebur128 measure, gain + limiter + MP3 encode, measure the MP3, one corrected
-encode when off target). Each figure is the median of --repeat runs. Prints a
-JSON line last.
+encode when off target). Each figure is the median of --repeat runs.
+
+The cloud path renders the same bulletin with a cloud engine first (Viettel AI,
+against the local fake of its API in tests/fakes/cloud_tts, so nothing leaves
+the machine), cold, then again with the rendered-bulletin cache off: every
+sentence comes from the sentence cache and the service gets no request. It
+reports both times and the requests each made. Prints a JSON line last.
 
     python benchmarks/render.py [--text FILE] [--seconds 180] [--repeat 3]
 """
@@ -123,6 +128,43 @@ def sentence_cache_run(body: str) -> float:
         return time.perf_counter() - started
 
 
+def cloud_run(body: str) -> tuple[float, float, int, int]:
+    """Cold render with the Viettel engine (local fake), then a re-render from the sentence cache: times, requests."""
+    import os
+
+    from tests.fakes.cloud_tts import KEY, ViettelServer
+
+    with tempfile.TemporaryDirectory(prefix="loa-bench-") as tmp, ViettelServer() as server:
+        config = parse_config(
+            {
+                "channels": {"enabled": ["radio"]},
+                "database": {"url": "sqlite://"},
+                "speech": {
+                    "engines": ["viettel", "espeak"],
+                    "viettel": {"url": f"{server.url}/tts/speech_synthesis", "key_env": "LOA_BENCH_VIETTEL_TOKEN"},
+                },
+            },
+            source=str(Path(tmp) / "config.toml"),
+            base_dir=tmp,
+        )
+        os.environ["LOA_BENCH_VIETTEL_TOKEN"] = KEY
+        try:
+            channel = build_channels(config, build_speaker(config))["radio"]
+            assert isinstance(channel, RadioChannel)
+            channel.render_cache = None
+            started = time.perf_counter()
+            first = channel.prepare(bulletin(body, 1))
+            cold = time.perf_counter() - started
+            asked = len(server.requests)
+            started = time.perf_counter()
+            channel.prepare(bulletin(body, 2))
+            warm = time.perf_counter() - started
+        finally:
+            del os.environ["LOA_BENCH_VIETTEL_TOKEN"]
+        assert first.engine.startswith("viettel"), first.engine
+        return cold, warm, asked, len(server.requests) - asked
+
+
 def _meter(args: list[str], true_peak: bool) -> float:
     err = subprocess.run(
         [
@@ -217,6 +259,7 @@ def main() -> None:
         warms.append(warm)
         cached.append(sentence_cache_run(body))
     loudnorm = bare_run(spoken, settings, single_pass=True)
+    cloud_cold, cloud_warm, cloud_asked, cloud_again = cloud_run(body)
     cold, warm, bare = statistics.median(colds), statistics.median(warms), statistics.median(bares)
     print(
         f"bulletin: {len(body)} characters of plan text, {seconds:.1f} s of audio "
@@ -228,12 +271,17 @@ def main() -> None:
     print(f"Loa warm, another airing:     {warm * 1000:7.1f} ms (the rendered file reused by its fingerprint)")
     print(f"Loa sentence cache only:      {statistics.median(cached):7.3f} s  (every sentence cached, re-encoded)")
     print(f"audio seconds per wall second (cold): {seconds / cold:.1f}")
+    print(f"cloud (viettel, local fake) cold: {cloud_cold:7.3f} s, {cloud_asked} requests")
+    print(f"cloud warm, sentence cache:       {cloud_warm:7.3f} s, {cloud_again} requests")
     print(
         json.dumps(
             {
                 "audio_seconds_per_wall_second": round(seconds / cold, 2),
                 "cold_vs_bare_ratio": round(cold / bare, 3),
                 "warm_vs_cold_ratio": round(warm / cold, 4),
+                "cloud_cold_requests": cloud_asked,
+                "cloud_warm_requests": cloud_again,
+                "cloud_warm_vs_cold_ratio": round(cloud_warm / cloud_cold, 4),
             }
         )
     )

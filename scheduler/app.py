@@ -17,12 +17,10 @@ from pathlib import Path
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from audio.engines.base import EngineChain, TtsEngine
+from audio.engines import engine_type
+from audio.engines.base import EngineChain, EngineContext, TtsEngine
 from audio.engines.breaker import BreakerEngine
 from audio.engines.cache import CachedEngine
-from audio.engines.espeak import EspeakEngine
-from audio.engines.gtts import GttsEngine
-from audio.engines.piper import PiperEngine
 from audio.mix import EncodeSettings
 from audio.sinks.base import Sink
 from audio.speech import Speaker
@@ -75,31 +73,44 @@ class App:
 MB = 1024 * 1024
 
 
-def build_engines(config: Config, *, monotonic: Callable[[], float] = time.monotonic) -> TtsEngine:
-    """The configured speech engines in order, with fallback: online ones behind a breaker, each behind the cache."""
+def build_engines(
+    config: Config,
+    *,
+    monotonic: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], None] = time.sleep,
+    secrets: Secrets | None = None,
+    only: str | None = None,
+) -> EngineChain:
+    """The configured speech engines in order, each with its voice, built by the registry (`audio.engines`).
+
+    Online engines are behind a breaker, each engine behind the sentence cache; `only` builds just that engine.
+    """
     speech = config.speech
+    secrets = secrets or load_secrets(config)  # lazy: read only when a cloud engine asks for its key
 
-    def online(engine: TtsEngine) -> TtsEngine:
-        return BreakerEngine(
-            engine, failures=speech.breaker_failures, cooldown=speech.breaker_cooldown_seconds, clock=monotonic
+    def build(name: str) -> TtsEngine:
+        kind = engine_type(name)
+        context = EngineContext(
+            speech=speech,
+            settings=speech.engine(name),
+            secret=secrets.get,
+            path=config.path,
+            monotonic=monotonic,
+            sleep=sleep,
         )
+        engine = kind.build(context)
+        if kind.online:
+            engine = BreakerEngine(
+                engine, failures=speech.breaker_failures, cooldown=speech.breaker_cooldown_seconds, clock=monotonic
+            )
+        return engine
 
-    factories: dict[str, Callable[[], TtsEngine]] = {
-        "espeak": lambda: EspeakEngine(rate=speech.rate),
-        "gtts": lambda: online(
-            GttsEngine(base_url=speech.gtts_url, lang=speech.gtts_lang, timeout=speech.gtts_timeout_seconds)
-        ),
-        # Piper's speed is a length scale: the configured rate against espeak's default 150 words a minute
-        "piper": lambda: PiperEngine(
-            model=config.path(speech.piper_voice) if speech.piper_voice.strip() else "",
-            length_scale=round(150 / speech.rate, 3),
-        ),
-    }
-    engines = [factories[name]() for name in speech.engines]
+    names = [only] if only else list(speech.engines)
+    engines = [build(name) for name in names]
     if speech.cache_mb > 0:
         folder = config.data_dir / "cache" / "tts"
         engines = [CachedEngine(engine, folder, speech.cache_mb * MB) for engine in engines]
-    return EngineChain(engines)
+    return EngineChain(engines, [speech.voice_for(name) for name in names])
 
 
 def radio_script(config: Config) -> Script:

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from audio.engines import engine_names, engine_type
 from broadcasts.channels import channel_names, channel_type
-from scheduler.config import ChannelsConfig, Config, default_config, load_config
+from scheduler.config import ChannelsConfig, Config, SpeechConfig, default_config, load_config
 from scheduler.errors import ConfigError
 from scheduler.messages import render
 
@@ -42,10 +43,13 @@ def _settings(cls: type, prefix: str = "") -> list[str]:
             f"{prefix}enabled",
             *(s for name in channel_names() for s in _settings(channel_type(name).settings, f"{prefix}{name}.")),
         ]
-    out = []
+    out: list[str] = []
     hints = typing.get_type_hints(cls)
     for f in dataclasses.fields(cls):
         if f.name in ("source", "base_dir"):
+            continue
+        if cls is SpeechConfig and f.name == "settings":  # [speech.<engine>]: each registered engine's own
+            out.extend(s for name in engine_names() for s in _settings(engine_type(name).settings, f"{prefix}{name}."))
             continue
         hint = hints[f.name]
         if isinstance(hint, type) and dataclasses.is_dataclass(hint):  # a dataclass type, never an instance

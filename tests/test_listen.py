@@ -57,3 +57,36 @@ def test_old_previews_and_those_past_the_count_are_deleted(app, clock, monkeypat
     newest = listen.render_preview(app, "Bản tin mới nhất.")
     kept = sorted(p.name for p in newest.path.parent.glob("*.mp3"))
     assert len(kept) == 3 and newest.name in kept and fresh[0].name not in kept  # the least recently used went
+
+
+def _two_voices(app, monkeypatch, *, fail_second: bool = False):
+    from audio.engines.base import EngineChain
+    from audio.speech import Speaker
+    from tests.fakes.tts import ToneEngine
+
+    first, second = ToneEngine("fpt"), ToneEngine("espeak", fail=fail_second)
+    chain = EngineChain([first, second], ["banmai", ""])
+    monkeypatch.setattr(app, "speaker", Speaker(chain, voice="vi", options=app.speaker.options))
+    return first, second
+
+
+def test_compare_speaks_the_same_text_in_each_configured_voice(app, monkeypatch):
+    first, second = _two_voices(app, monkeypatch)
+    assert listen.configured_voices(app) == [("fpt", "banmai"), ("espeak", "vi")]
+    voicings = listen.compare_previews(app, "Họp dân lúc 14h.")
+    assert [(v.engine, v.voice) for v in voicings] == [("fpt", "banmai"), ("espeak", "vi")]
+    fpt, espeak = (v.preview for v in voicings)
+    assert fpt is not None and espeak is not None and fpt.name != espeak.name
+    assert (fpt.engine, fpt.voice, espeak.engine, espeak.voice) == ("fpt", "banmai", "espeak", "vi")
+    assert first.calls == second.calls  # the same sentences, once each: no fallback between them
+    one = listen.render_preview(app, "Họp dân lúc 14h.", engine="espeak")
+    assert one.name == espeak.name and one.engine == "cache"
+    with pytest.raises(UsageError) as info:
+        listen.render_preview(app, "Họp dân.", engine="viettel")
+    assert info.value.code == "tts_unknown_engine" and "fpt, espeak" in info.value.params["known"]
+
+
+def test_compare_shows_a_failing_voice_and_still_speaks_the_others(app, monkeypatch):
+    _two_voices(app, monkeypatch, fail_second=True)
+    fpt, espeak = listen.compare_previews(app, "Thông báo cúp điện.")
+    assert fpt.preview is not None and espeak.preview is None and "told to fail" in espeak.error

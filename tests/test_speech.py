@@ -421,3 +421,12 @@ def test_a_lost_jingle_file_does_not_keep_the_bulletin_off_the_air(tmp_path):
     tone = ToneEngine("espeak")
     delivery = radio(tmp_path, tone, script=script).publish(bulletin())
     assert delivery.tts_engine == "espeak" and delivery.audio_seconds is not None and delivery.audio_seconds > 5
+
+
+def test_the_delivery_records_the_voice_that_spoke(tmp_path):
+    chain = EngineChain([ToneEngine("fpt", fail=True), ToneEngine("viettel")], ["banmai", "hn-quynhanh"])
+    channel = radio(tmp_path, chain, script=FRAMED)
+    delivery = channel.publish(bulletin())
+    assert delivery.tts_engine == "viettel" and (delivery.detail or {}).get("voice") == "hn-quynhanh"
+    again = channel.recover(bulletin())  # after a crash, from the archived file's sidecar
+    assert again is not None and (again.detail or {}).get("voice") == "hn-quynhanh"

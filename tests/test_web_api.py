@@ -218,3 +218,7 @@ def test_listen_refuses_empty_text_unknown_files_and_no_token(client, tokens):
     assert client.get("/api/listen/../../loa.db", headers=tokens["an"]).status_code == 404
     assert client.get(f"/api/listen/{'0' * 32}.mp3", headers=tokens["an"]).status_code == 404
     assert client.post("/api/listen", json={"text": "Tin."}).status_code == 401
+    other = client.post("/api/listen", json={"text": "Tin.", "engine": "khong-co"}, headers=tokens["an"])
+    assert other.status_code == 400 and other.get_json()["error"] == "tts_unknown_engine"
+    bad = client.post("/api/listen", json={"text": "Tin.", "engine": 3}, headers=tokens["an"])
+    assert bad.status_code == 400

@@ -438,3 +438,20 @@ def test_login_attempts_are_throttled_per_address(tmp_path, db_url, clock):
         assert login(client, "an").status_code == 302
     finally:
         app.close()
+
+
+def test_listen_compares_the_configured_voices_on_the_page(client, app, monkeypatch):
+    from audio.engines.base import EngineChain
+    from audio.speech import Speaker
+    from tests.fakes.tts import ToneEngine
+
+    chain = EngineChain([ToneEngine("viettel"), ToneEngine("espeak")], ["hn-quynhanh", ""])
+    monkeypatch.setattr(app, "speaker", Speaker(chain, voice="vi", options=app.speaker.options))
+    login(client, "an")
+    token = csrf(client, "/new")
+    assert 'value="compare"' in client.get("/new").get_data(as_text=True)
+    page = client.post(
+        "/new", data={"text": "Họp dân lúc 14h.", "action": "compare", "csrf_token": token, "channels": ["radio"]}
+    ).get_data(as_text=True)
+    assert "viettel, giọng hn-quynhanh" in page and "espeak, giọng vi" in page
+    assert page.count('<audio controls preload="none" src="/listen/') == 2 and _latest(app) is None

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import ctypes
 import threading
+from dataclasses import dataclass
 from typing import Any
 
-from audio.engines.base import Clip
+from audio.engines.base import Clip, EngineType, Voice
 from audio.errors import TtsError
 
-__all__ = ["EspeakEngine", "VOICES"]
+__all__ = ["EspeakEngine", "VOICES", "ENGINE"]
 
 # Loa voice name -> espeak-ng language of the voice file
 VOICES = {
@@ -129,3 +130,21 @@ class EspeakEngine:
         if not pcm:
             raise TtsError("tts_failed", engine=self.name, reason="no audio produced")
         return Clip(pcm=pcm, sample_rate=library.sample_rate, engine=self.name, voice=voice)
+
+
+@dataclass(frozen=True, kw_only=True)
+class EspeakSettings:
+    """espeak has no table of its own: it reads `speech.rate` and `speech.voice`."""
+
+
+ENGINE = EngineType(
+    settings=EspeakSettings,
+    build=lambda context: EspeakEngine(rate=context.speech.rate),
+    voices=(
+        Voice("vi", "north", ""),
+        Voice("vi-north", "north", ""),
+        Voice("vi-vn-x-central", "central", ""),
+        Voice("vi-vn-x-south", "south", ""),
+    ),
+    default_voices={"north": "vi", "central": "vi-vn-x-central", "south": "vi-vn-x-south"},
+)

@@ -17,15 +17,16 @@ import binascii
 import re
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import requests
 
-from audio.engines.base import Clip
+from audio.engines.base import Clip, EngineContext, EngineType
 from audio.errors import AudioError, TtsError
 from audio.mix import decode_audio
 from audio.mp3 import scan
 
-__all__ = ["GttsEngine", "chunk_text", "RPC_PATH", "MAX_CHARS"]
+__all__ = ["GttsEngine", "chunk_text", "RPC_PATH", "MAX_CHARS", "ENGINE"]
 
 RPC_PATH = "/_/TranslateWebserverUi/data/batchexecute"
 MAX_CHARS = 100  # what the service takes at a time
@@ -166,3 +167,16 @@ class GttsEngine:
         if clip.sample_rate != frames[0].sample_rate:
             raise self._fail("the decoded rate differs from the MP3's")
         return Clip(pcm=clip.pcm, sample_rate=clip.sample_rate, engine=self.name, voice=voice)
+
+
+@dataclass(frozen=True, kw_only=True)
+class GttsSettings:
+    """gTTS reads `speech.gtts_url`, `speech.gtts_lang` and `speech.gtts_timeout_seconds`; it has one voice."""
+
+
+def _build(context: EngineContext) -> GttsEngine:
+    speech = context.speech
+    return GttsEngine(base_url=speech.gtts_url, lang=speech.gtts_lang, timeout=speech.gtts_timeout_seconds)
+
+
+ENGINE = EngineType(settings=GttsSettings, build=_build, online=True)

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from audio.engines.base import Clip
+from audio.engines.base import Clip, EngineContext, EngineType
 from audio.errors import TtsError
 
-__all__ = ["PiperEngine", "load_piper_voice"]
+__all__ = ["PiperEngine", "load_piper_voice", "ENGINE"]
 
 
 def load_piper_voice(model: Path) -> Any:
@@ -116,3 +117,20 @@ def _synthesis_config(length_scale: float) -> Any:
     except ImportError:
         return None
     return SynthesisConfig(length_scale=length_scale)
+
+
+@dataclass(frozen=True, kw_only=True)
+class PiperSettings:
+    """Piper reads `speech.piper_voice` (the .onnx file: the voice is the file) and `speech.rate`."""
+
+
+def _build(context: EngineContext) -> PiperEngine:
+    speech = context.speech
+    # Piper's speed is a length scale: the configured rate against espeak's default 150 words a minute
+    return PiperEngine(
+        model=context.path(speech.piper_voice) if speech.piper_voice.strip() else "",
+        length_scale=round(150 / speech.rate, 3),
+    )
+
+
+ENGINE = EngineType(settings=PiperSettings, build=_build)

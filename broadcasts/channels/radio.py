@@ -176,7 +176,7 @@ class RadioChannel:
             audio_sha256=rendered.sha256,
             audio_seconds=rendered.seconds,
             external_id=played.target,
-            detail={"sink": played.sink},
+            detail={"sink": played.sink, **({"voice": rendered.voice} if rendered.voice else {})},
         )
 
     def interrupt(self) -> None:
@@ -197,7 +197,11 @@ class RadioChannel:
             audio_path=str(path),
             audio_sha256=meta.get("sha256"),
             audio_seconds=meta.get("seconds"),
-            detail={"sink": self.sink.name, "recovered": True},
+            detail={
+                "sink": self.sink.name,
+                "recovered": True,
+                **({"voice": meta["voice"]} if meta.get("voice") else {}),
+            },
         )
 
 

@@ -34,6 +34,7 @@ def write_sidecar(path: Path, rendered: Rendered, *, airing_id: int, fingerprint
                 "sha256": rendered.sha256,
                 "seconds": rendered.seconds,
                 "engine": rendered.engine,
+                "voice": rendered.voice,
                 "airing_id": airing_id,
                 "fingerprint": fingerprint,
             }
@@ -48,7 +49,9 @@ def prepared(path: Path, fingerprint: str) -> Rendered | None:
     meta = read_sidecar(path)
     if meta.get("fingerprint") != fingerprint or not path.exists():
         return None
-    return Rendered(path=path, sha256=meta["sha256"], seconds=meta["seconds"], engine=meta["engine"])
+    return Rendered(
+        path=path, sha256=meta["sha256"], seconds=meta["seconds"], engine=meta["engine"], voice=meta.get("voice", "")
+    )
 
 
 def from_cache(cache: LruFolder | None, fingerprint: str, path: Path) -> Rendered | None:
@@ -75,7 +78,13 @@ def from_cache(cache: LruFolder | None, fingerprint: str, path: Path) -> Rendere
         finally:
             if os.path.exists(tmp):
                 os.unlink(tmp)
-        return Rendered(path=path, sha256=meta["sha256"], seconds=meta["seconds"], engine=meta["engine"])
+        return Rendered(
+            path=path,
+            sha256=meta["sha256"],
+            seconds=meta["seconds"],
+            engine=meta["engine"],
+            voice=meta.get("voice", ""),
+        )
     except (OSError, ValueError, KeyError):
         return None
 
@@ -84,7 +93,7 @@ def to_cache(cache: LruFolder | None, fingerprint: str, rendered: Rendered) -> N
     """Keep a rendered bulletin in the cache for other airings of the same sound (a failure only costs time)."""
     if cache is None:
         return
-    meta = {"sha256": rendered.sha256, "seconds": rendered.seconds, "engine": rendered.engine}
+    meta = {"sha256": rendered.sha256, "seconds": rendered.seconds, "engine": rendered.engine, "voice": rendered.voice}
     try:
         cache.add(f"{fingerprint}.mp3", rendered.path)
         cache.write(f"{fingerprint}.json", json.dumps(meta).encode("utf-8"))

@@ -75,15 +75,16 @@ class _NoEngine:
 @click.command("say")
 @click.argument("text_arg", metavar="TEXT")
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False), help="Tệp MP3 ra / output MP3.")
-@click.option("--engine", default=None, help="Bộ đọc / speech engine (espeak).")
+@click.option("--engine", default=None, help="Bộ đọc / speech engine (espeak, gtts, piper, fpt, viettel, openai).")
+@click.option("--voice", default=None, help="Giọng của bộ đọc đó / that engine's voice (e.g. banmai).")
 @common_options
-def say_command(text_arg: str, out: str, engine: str | None) -> None:
+def say_command(text_arg: str, out: str, engine: str | None, voice: str | None) -> None:
     """Đọc văn bản thành tệp MP3 / render TEXT (or - for stdin) to an MP3."""
     import dataclasses
 
+    from audio.engines import engine_names, engine_type
     from audio.speech import render_script
     from scheduler.app import build_speaker, encode_settings
-    from scheduler.config import ENGINE_NAMES
     from scheduler.errors import UsageError
 
     target = Path(out)
@@ -93,10 +94,18 @@ def say_command(text_arg: str, out: str, engine: str | None) -> None:
         raise UsageError("output_folder_missing", folder=str(target.parent))
     state = current_state()
     config = state.config_or_defaults()
+    speech = config.speech
     if engine:
-        if engine not in ENGINE_NAMES:
-            raise UsageError("tts_unknown_engine", engine=engine, known=", ".join(ENGINE_NAMES))
-        config = dataclasses.replace(config, speech=dataclasses.replace(config.speech, engines=(engine,)))
+        if engine not in engine_names():
+            raise UsageError("tts_unknown_engine", engine=engine, known=", ".join(engine_names()))
+        speech = dataclasses.replace(speech, engines=(engine,))
+    if voice is not None:
+        name = speech.engines[0]
+        known = engine_type(name).voice_ids()
+        if not voice.strip() or (known and voice not in known):
+            raise UsageError("tts_unknown_voice", engine=name, voice=voice, known=", ".join(known) or "-")
+        speech = dataclasses.replace(speech, voices={**speech.voices, name: voice})
+    config = dataclasses.replace(config, speech=speech)
     source = sys.stdin.read() if text_arg == "-" else text_arg
     rendered = render_script(
         [source], build_speaker(config), target, settings=encode_settings(config), pause_ms=config.audio.pause_ms
@@ -107,7 +116,10 @@ def say_command(text_arg: str, out: str, engine: str | None) -> None:
             state.language,
             path=rendered.path,
             seconds=f"{rendered.seconds:.1f}",
-            engine=rendered.engine,
+            # the voice when it is an engine's own (banmai, hn-quynhanh), not the station's default "vi"
+            engine=f"{rendered.engine} ({rendered.voice})"
+            if rendered.voice and rendered.voice != config.speech.voice
+            else rendered.engine,
             sha256=rendered.sha256,
         )
     )

@@ -18,9 +18,10 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from audio.engines import engine_names, engine_type
 from broadcasts.channels import channel_names, channel_type
 from scheduler.config.checks import DAYS, ENGINE_NAMES, HHMM, check
-from scheduler.config.loader import build, build_channels, field_names, read_table, unknown
+from scheduler.config.loader import build, build_channels, build_speech, field_names, read_table, unknown
 from scheduler.errors import ConfigError
 
 __all__ = [
@@ -80,8 +81,16 @@ class RunnerConfig:
 
 @dataclass(frozen=True, kw_only=True)
 class SpeechConfig:
+    """The [speech] table: the engine order, the voices, and each registered engine's `[speech.<name>]` table.
+
+    `voices` names a voice per engine (`{ fpt = "banmai", viettel = "hn-quynhanh" }`); an engine without one
+    speaks `voice` when it has that voice, else its own voice of `dialect`. `settings` holds each engine's
+    own settings dataclass (`audio.engines.<module>`), by engine name.
+    """
+
     engines: tuple[str, ...] = ("espeak",)
     voice: str = "vi"
+    voices: Mapping[str, str] = field(default_factory=dict)
     rate: int = 150
     dialect: str = "north"
     gtts_url: str = "https://translate.google.com"
@@ -93,6 +102,24 @@ class SpeechConfig:
     cache_mb: int = 200
     abbreviations: Mapping[str, str] = field(default_factory=dict)
     pronunciations: Mapping[str, str] = field(default_factory=dict)
+    settings: Mapping[str, Any] = field(default_factory=lambda: _engine_settings())
+
+    def engine(self, name: str) -> Any:
+        """The settings of the engine called `name` (`[speech.<name>]`)."""
+        return self.settings[name]
+
+    def voice_for(self, name: str) -> str:
+        """The voice the engine `name` speaks with: its own entry in `voices`, else `voice`, else its dialect's."""
+        if self.voices.get(name):
+            return self.voices[name]
+        kind = engine_type(name)
+        if kind.voices:
+            return self.voice if self.voice in kind.voice_ids() else kind.default_voice(self.dialect)
+        return kind.default_voice(self.dialect) or self.voice
+
+
+def _engine_settings() -> dict[str, Any]:
+    return {name: engine_type(name).settings() for name in engine_names()}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -263,7 +290,10 @@ def parse_config(table: Mapping[str, Any], *, source: str, base_dir: Path | str)
     def channels(value: Any) -> ChannelsConfig:
         return ChannelsConfig(**build_channels(value, source))
 
-    config = build(Config, table, source, "", readers={"channels": channels})
+    def speech(value: Any) -> SpeechConfig:
+        return build_speech(SpeechConfig, value, source)
+
+    config = build(Config, table, source, "", readers={"channels": channels, "speech": speech})
     config = dataclasses.replace(config, source=source, base_dir=str(Path(base_dir).resolve()))
     check(config)
     return config

@@ -8,6 +8,7 @@ import string
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from audio.engines import engine_names, engine_type
 from broadcasts.channels import channel_names, channel_type
 from scheduler.config.loader import bad
 from scheduler.errors import ConfigError
@@ -17,7 +18,7 @@ if TYPE_CHECKING:
 
 __all__ = ["check", "ENGINE_NAMES", "DAYS", "HHMM"]
 
-ENGINE_NAMES = ("espeak", "gtts", "piper")
+ENGINE_NAMES = engine_names()  # the registry's (audio.engines.ENGINES); kept for older imports
 HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 DAYS = {"mon": 1, "tue": 2, "wed": 3, "thu": 4, "fri": 5, "sat": 6, "sun": 7}
 
@@ -39,9 +40,10 @@ def check(config: Config) -> None:
             raise ConfigError("config_unknown_channel", path=src, channel=name, known=", ".join(known))
     if not config.speech.engines:
         bad(src, "speech.engines", "exp_one_engine", [])
+    engines = engine_names()
     for i, name in enumerate(config.speech.engines):
-        if name not in ENGINE_NAMES:
-            bad(src, f"speech.engines[{i}]", "exp_choices", name, choices=" | ".join(ENGINE_NAMES))
+        if name not in engines:
+            bad(src, f"speech.engines[{i}]", "exp_choices", name, choices=" | ".join(engines))
     if config.speech.dialect not in ("north", "south"):
         bad(src, "speech.dialect", "exp_choices", config.speech.dialect, choices='"north" | "south"')
     _check_speech(config)
@@ -125,6 +127,7 @@ def _check_speech(config: Config) -> None:
             "exp_piper_voice",
             speech.piper_voice,
         )
+    _check_voices(config)
     if speech.breaker_failures < 1 or speech.breaker_cooldown_seconds < 0:
         bad(
             src,
@@ -162,6 +165,23 @@ def _check_speech(config: Config) -> None:
             "exp_jingle",
             audio.jingle,
         )
+
+
+def _check_voices(config: Config) -> None:
+    """A voice per engine that the engine has, and each registered engine's own checks of `[speech.<name>]`."""
+    src, speech = config.source, config.speech
+    names = engine_names()
+    for name, voice in speech.voices.items():
+        if name not in names:
+            bad(src, f"speech.voices.{name}", "exp_engine_voice", voice, choices=" | ".join(names))
+        kind = engine_type(name)
+        if kind.voices and voice not in kind.voice_ids():
+            bad(src, f"speech.voices.{name}", "exp_voice", voice, engine=name, choices=" | ".join(kind.voice_ids()))
+        if not voice.strip() or len(voice) > 100:
+            bad(src, f"speech.voices.{name}", "exp_string", voice)
+    for name in names:
+        for problem in engine_type(name).problems(speech.engine(name), name in speech.engines):
+            bad(src, f"speech.{name}.{problem.key}", problem.expected, problem.value, **problem.params)
 
 
 def _check_channels(config: Config) -> None:

@@ -17,11 +17,12 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from audio.engines import engine_names, engine_type
 from broadcasts.channels import channel_names, channel_type
 from scheduler.errors import ConfigError
 from scheduler.messages import Phrase
 
-__all__ = ["read_table", "parse_toml", "build", "build_channels", "field_names", "unknown", "bad"]
+__all__ = ["read_table", "parse_toml", "build", "build_channels", "build_speech", "field_names", "unknown", "bad"]
 
 _SECRET_WORDS = re.compile(r"token|secret|password|passwd|api_key|apikey", re.I)
 MAX_NUMBER = 1_000_000_000  # no setting needs more; beyond it, times and sizes overflow
@@ -162,6 +163,20 @@ def build_channels(table: Any, source: str) -> dict[str, Any]:
         name: build(channel_type(name).settings, table.get(name, {}), source, f"channels.{name}.") for name in names
     }
     return out
+
+
+def build_speech(cls: type, table: Any, source: str) -> Any:
+    """The [speech] table: its own keys into `cls`, and each registered engine's `[speech.<name>]` table."""
+    if not isinstance(table, dict):
+        bad(source, "speech", "exp_table", table)
+    names = engine_names()
+    own = {k: v for k, v in table.items() if k not in names}
+    if "settings" in own:
+        unknown(source, "speech.settings", [*field_names(cls), *names])
+    settings = {
+        name: build(engine_type(name).settings, table.get(name, {}), source, f"speech.{name}.") for name in names
+    }
+    return dataclasses.replace(build(cls, own, source, "speech."), settings=settings)
 
 
 def _coerce(hint: Any, value: Any, source: str, key: str) -> Any:

@@ -142,4 +142,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "một chuỗi",
         "a string",
     ),
+    # speech engines and voices (issue 19)
+    "exp_env_name": (
+        "tên biến môi trường chứa khóa (chữ in hoa, số, _), ví dụ LOA_FPT_API_KEY",
+        "the name of the environment variable holding the key (capitals, digits, _), e.g. LOA_FPT_API_KEY",
+    ),
+    "exp_voice": (
+        "một giọng của bộ đọc {engine}: {choices}",
+        "a voice of speech engine {engine}: {choices}",
+    ),
+    "exp_engine_voice": (
+        "giọng cho một bộ đọc đã khai báo: {choices}",
+        "voices for registered speech engines: {choices}",
+    ),
 }

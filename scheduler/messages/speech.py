@@ -69,4 +69,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "rule_case": ("chữ hoa đầu câu", "sentence case"),
     "rule_digits": ("đọc từng chữ số", "digit by digit"),
     "rule_pronunciation": ("cách đọc của đài [speech.pronunciations]", "station pronunciation [speech.pronunciations]"),
+    # cloud speech engines (issue 19)
+    "tts_unknown_voice": (
+        "Bộ đọc {engine} không có giọng '{voice}' (có: {known}).",
+        "Speech engine {engine} has no voice '{voice}' (available: {known}).",
+    ),
+    "tts_key_missing": (
+        "Bộ đọc {engine} cần khóa trong biến môi trường {env} (hoặc tệp bí mật); chưa có.",
+        "Speech engine {engine} needs its key in the environment variable {env} (or the secrets file); there is none.",
+    ),
 }

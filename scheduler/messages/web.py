@@ -181,6 +181,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "w_listen_wait": ("Đang đọc…", "Speaking…"),
     "w_listen_ready": ("Bản nghe thử: {seconds} giây.", "Preview: {seconds} s."),
+    # comparing the configured voices (issue 19)
+    "w_listen_compare": ("So sánh các giọng", "Compare the voices"),
+    "w_listen_compare_help": (
+        "Đọc cùng văn bản bằng từng giọng đã cấu hình, để chọn giọng cho đài.",
+        "The same text in each configured voice, to choose the station's voice.",
+    ),
+    "w_listen_voice": ("{engine}, giọng {voice}: {seconds} giây", "{engine}, voice {voice}: {seconds} s"),
+    "w_listen_voice_failed": (
+        "{engine}, giọng {voice}: không đọc được ({reason})",
+        "{engine}, voice {voice}: could not speak ({reason})",
+    ),
     "w_reports": ("Báo cáo", "Reports"),
     "w_month": ("Tháng", "Month"),
     "w_show": ("Xem", "Show"),

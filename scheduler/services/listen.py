@@ -5,6 +5,10 @@ radio's settings, into a small cache folder under the data dir named by a hash
 of the voice and the text (listening twice to the same text renders once).
 The folder is kept small: previews older than `KEEP_SECONDS` by the app's
 clock, and all but the newest `KEEP_FILES`, are deleted after each render.
+
+`compare_previews` speaks the same text once in each configured voice
+(`[speech] engines` with their `voices`), each engine alone (no fallback, so
+what is heard is that voice), so a station can choose by ear.
 """
 
 from __future__ import annotations
@@ -16,15 +20,26 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from audio.engines.base import identity
+from audio.engines.base import EngineChain, identity
 from audio.errors import AudioError, TtsError
 from audio.mp3 import read_mp3
-from audio.speech import render_script
+from audio.speech import Speaker, render_script
 from scheduler.app import App, encode_settings
 from scheduler.errors import NotFoundError, UsageError
 from scheduler.messages import render
 
-__all__ = ["Preview", "render_preview", "preview_file", "prune_previews", "MAX_CHARS", "KEEP_FILES", "KEEP_SECONDS"]
+__all__ = [
+    "Preview",
+    "Voicing",
+    "render_preview",
+    "compare_previews",
+    "configured_voices",
+    "preview_file",
+    "prune_previews",
+    "MAX_CHARS",
+    "KEEP_FILES",
+    "KEEP_SECONDS",
+]
 
 log = logging.getLogger(__name__)
 
@@ -42,19 +57,67 @@ class Preview:
     path: Path
     seconds: float
     engine: str
+    voice: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Voicing:
+    """One configured voice in a comparison: its preview, or why it could not speak."""
+
+    engine: str
+    voice: str
+    preview: Preview | None = None
+    error: str = ""
+
+
+def configured_voices(app: App) -> list[tuple[str, str]]:
+    """(engine, voice) for each configured engine, in the configured order."""
+    chain = app.speaker.engine
+    if isinstance(chain, EngineChain):
+        return [(e.name, chain.voice_of(i, app.speaker.voice)) for i, e in enumerate(chain.engines)]
+    return [(chain.name, app.speaker.voice)]
+
+
+def _speaker_of(app: App, engine: str | None) -> Speaker:
+    """The app's speaker, or one that speaks with the configured engine `engine` alone."""
+    chain = app.speaker.engine
+    if engine is None:
+        return app.speaker
+    if isinstance(chain, EngineChain):
+        for index, candidate in enumerate(chain.engines):
+            if candidate.name == engine:
+                alone = EngineChain([candidate], [chain.voice_of(index, app.speaker.voice)])
+                return Speaker(alone, voice=app.speaker.voice, options=app.speaker.options)
+    elif chain.name == engine:
+        return app.speaker
+    known = ", ".join(name for name, _ in configured_voices(app))
+    raise UsageError("tts_unknown_engine", engine=engine, known=known)
+
+
+def compare_previews(app: App, text: str) -> list[Voicing]:
+    """The same text in each configured voice; a voice that fails says why, the others still speak."""
+    voicings = []
+    for engine, voice in configured_voices(app):
+        try:
+            heard = render_preview(app, text, engine=engine)
+        except TtsError as exc:
+            voicings.append(Voicing(engine=engine, voice=voice, error=str(exc.params.get("reason") or exc.code)))
+        else:
+            voicings.append(Voicing(engine=engine, voice=voice, preview=heard))
+    return voicings
 
 
 def _folder(app: App) -> Path:
     return app.config.data_dir / "cache" / "listen"
 
 
-def render_preview(app: App, text: str) -> Preview:
-    """Speak `text` as the radio would, to an MP3 in the preview folder; TTS failures say so in Vietnamese."""
+def render_preview(app: App, text: str, *, engine: str | None = None) -> Preview:
+    """Speak `text` as the radio would (or with the configured `engine` alone), to an MP3 in the preview folder."""
     if not text.strip():
         raise UsageError("listen_empty")
     if len(text) > MAX_CHARS:
         raise UsageError("listen_too_long", chars=len(text), limit=MAX_CHARS)
-    speaker = app.speaker
+    speaker = _speaker_of(app, engine)
     key = "\n".join(
         [
             identity(speaker.engine),
@@ -70,12 +133,12 @@ def render_preview(app: App, text: str) -> Preview:
     stamp = app.clock.now().timestamp()
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        seconds, engine = _cached(path), "cache"
+        seconds, spoke, voice = _cached(path), "cache", ""
         if seconds is None:
             rendered = render_script(
                 [text], speaker, path, settings=encode_settings(app.config), pause_ms=app.config.audio.pause_ms
             )
-            seconds, engine = rendered.seconds, rendered.engine
+            seconds, spoke, voice = rendered.seconds, rendered.engine, rendered.voice
         os.utime(path, (stamp, stamp))  # last used, by the app's clock
     except TtsError as exc:
         if exc.code in ("empty_text", "nothing_speakable"):
@@ -86,7 +149,7 @@ def render_preview(app: App, text: str) -> Preview:
         reason = render(exc, "vi") if isinstance(exc, AudioError) else (exc.strerror or str(exc))
         raise TtsError("listen_failed", reason=reason) from exc
     prune_previews(app, keep=name)
-    return Preview(name=name, path=path, seconds=seconds, engine=engine)
+    return Preview(name=name, path=path, seconds=seconds, engine=spoke, voice=voice)
 
 
 def _cached(path: Path) -> float | None:

@@ -95,12 +95,14 @@ def preview() -> Any:
 @bp.post("/listen")
 @token_required("draft")
 def listen() -> Any:
-    heard = listening.render_preview(g.loa, _text(_body(), "text"))
+    data = _body()
+    heard = listening.render_preview(g.loa, _text(data, "text"), engine=_text(data, "engine") or None)
     return {
         "name": heard.name,
         "url": f"/api/listen/{heard.name}",
         "seconds": round(heard.seconds, 1),
         "engine": heard.engine,
+        "voice": heard.voice,
     }
 
 

@@ -209,13 +209,17 @@ def document() -> dict[str, Any]:
                                 "url": {"type": "string"},
                                 "seconds": {"type": "number"},
                                 "engine": {"type": "string"},
+                                "voice": {"type": "string"},
                             },
                         }
                     ),
                     body={
                         "type": "object",
                         "required": ["text"],
-                        "properties": {"text": {"type": "string", "maxLength": MAX_CHARS}},
+                        "properties": {
+                            "text": {"type": "string", "maxLength": MAX_CHARS},
+                            "engine": {"type": "string", "description": "one configured engine alone, in its voice"},
+                        },
                     },
                     unavailable=True,
                 )

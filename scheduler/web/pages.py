@@ -86,6 +86,7 @@ def new() -> Any:
         "channels": list(g.loa.channels),
     }
     error = heard = None
+    voicings: list[listening.Voicing] = []
     if request.method == "POST":
         form = {
             "text": request.form.get("text", ""),
@@ -97,6 +98,11 @@ def new() -> Any:
     if request.method == "POST" and request.form.get("action") == "listen":  # without JavaScript
         try:
             heard = listening.render_preview(g.loa, form["text"])
+        except LoaError as exc:
+            error = render(exc, _lang())
+    elif request.method == "POST" and request.form.get("action") == "compare":  # the same text in each voice
+        try:
+            voicings = listening.compare_previews(g.loa, form["text"])
         except LoaError as exc:
             error = render(exc, _lang())
     elif request.method == "POST":
@@ -128,6 +134,8 @@ def new() -> Any:
         estimate=estimate,
         channels=list(g.loa.channels),
         heard=heard,
+        voicings=voicings,
+        voices=listening.configured_voices(g.loa),
         recent=approval.recent_bulletins(g.loa, 10),
     ), 400 if error else 200
 

@@ -3,7 +3,9 @@
 Piper runs the real piper-tts package (installed with the test extras) with a
 tiny voice generated on the spot (a tone per phoneme: tests/fakes/piper_voice),
 or with a real voice file when LOA_PIPER_VOICE names one; gTTS runs against the
-local fake of its service.
+local fake of its service; FPT.AI, Viettel AI and the OpenAI-compatible
+engine run against local fakes of their documented APIs (tests/fakes/cloud_tts),
+their failures in tests/contract/test_cloud_engines.py.
 """
 
 from __future__ import annotations
@@ -21,16 +23,21 @@ from audio.engines.base import Clip, EngineChain, TtsEngine, identity
 from audio.engines.breaker import BreakerEngine
 from audio.engines.cache import CachedEngine
 from audio.engines.espeak import EspeakEngine
+from audio.engines.fpt import FptEngine
 from audio.engines.gtts import GttsEngine
+from audio.engines.openai_speech import OpenAISpeechEngine
 from audio.engines.piper import PiperEngine
+from audio.engines.viettel import ViettelEngine
 from audio.errors import TtsError
 from audio.mix import EncodeSettings, ffmpeg_exe
 from audio.speech import Speaker, render_script
+from tests.fakes.cloud_tts import KEY, FptServer, OpenAISpeechServer, Ticker, ViettelServer
 from tests.fakes.gtts_server import GttsServer, refused_url
 
 SHORT = "Xin kính chào bà con."
 LONG = "Xin kính chào bà con. Ủy ban nhân dân xã thông báo lịch tiếp công dân vào sáng thứ Năm hằng tuần."
-ENGINES = ["espeak", "gtts", "piper", "cached-espeak", "breaker-gtts", "chain"]
+ENGINES = ["espeak", "gtts", "piper", "fpt", "viettel", "openai", "cached-espeak", "breaker-gtts", "chain", "voiced"]
+VOICE = {"fpt": "banmai", "viettel": "hn-quynhanh", "openai": "alloy"}
 
 
 def _piper(folder: Path) -> TtsEngine:
@@ -48,11 +55,34 @@ def _piper(folder: Path) -> TtsEngine:
     return PiperEngine(model=make_piper_voice(folder / "voice"))
 
 
+class _Voiced:
+    """An engine that speaks `vi` whatever the caller asks for: the contract's voice, through one engine's own."""
+
+    def __init__(self, engine: Any, voice: str) -> None:
+        self.engine, self.name, self.identity, self.voice = engine, engine.name, identity(engine), voice
+
+    def synthesize(self, text: str, voice: str) -> Clip:
+        clip = self.engine.synthesize(text, self.voice)
+        return Clip(pcm=clip.pcm, sample_rate=clip.sample_rate, engine=clip.engine, voice=voice)
+
+
 @pytest.fixture(params=ENGINES)
 def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
-    with GttsServer() as server:
+    with GttsServer() as server, FptServer(late=1) as fpt, ViettelServer() as viettel, OpenAISpeechServer() as oai:
         kind = request.param
-        if kind == "espeak":
+        if kind == "fpt":
+            ticker = Ticker()
+            built = FptEngine(key=lambda: KEY, url=fpt.url + "/hmi/tts/v5", monotonic=ticker, sleep=ticker.sleep)
+            yield _Voiced(built, VOICE[kind])
+        elif kind == "viettel":
+            yield _Voiced(ViettelEngine(key=lambda: KEY, url=viettel.url + "/tts/speech_synthesis"), VOICE[kind])
+        elif kind == "openai":
+            yield _Voiced(OpenAISpeechEngine(url=oai.url), VOICE[kind])
+        elif kind == "voiced":  # the chain gives each engine its own voice
+            cloud = BreakerEngine(ViettelEngine(key=lambda: KEY, url=viettel.url + "/tts/speech_synthesis"))
+            chain = EngineChain([cloud, EspeakEngine()], ["hn-quynhanh", ""])
+            yield _Voiced(chain, "vi")
+        elif kind == "espeak":
             yield EspeakEngine()
         elif kind == "gtts":
             yield GttsEngine(base_url=server.url, timeout=5)
