@@ -393,3 +393,15 @@ def test_the_led_channel_is_off_by_default_and_checked_when_on(tmp_path, db_url,
     code, out, err = run(capsys, "--config", str(config), "channels", "check")
     assert code == 0, out + err
     assert "LED board 1920x1080, fed by folder." in out and f"the folder {tmp_path / 'board'} is writable." in out
+
+
+def test_an_unreadable_password_stops_the_channel_before_connecting(tmp_path):
+    def unreadable() -> str | None:
+        raise PermissionError(13, "Permission denied", "/etc/loa/secrets")
+
+    led = channel(tmp_path, output="mqtt", mqtt_username="loa")
+    led._password = unreadable
+    with pytest.raises(ChannelError) as info:
+        led.publish(broadcast())
+    assert info.value.auth and not info.value.sent and led.journal.load(broadcast().key) == {}
+    assert info.value.params["env"] == "LOA_LED_MQTT_PASSWORD"

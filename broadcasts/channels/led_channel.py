@@ -62,7 +62,6 @@ class LedChannel:
         self.font = font
         self.journal = journal
         self._password = password or (lambda: None)
-        self._process = PlayerProcess(grace=1.0, group=True)
 
     # ---- what goes out ---------------------------------------------------------------------
 
@@ -114,7 +113,7 @@ class LedChannel:
         s = self.settings
         if s.output == "mqtt":
             return f"mqtt://{s.mqtt_host}:{s.mqtt_port}/{s.mqtt_topic}"
-        return self.folder.as_uri() if s.output == "folder" and self.folder.is_absolute() else s.output
+        return self.folder.resolve().as_uri() if s.output == "folder" else s.output
 
     # ---- publishing -----------------------------------------------------------------------
 
@@ -135,7 +134,7 @@ class LedChannel:
         manifest = self._manifest_path(broadcast)
         if step and (step.get("state") == DONE or manifest.is_file()):
             self.journal.mark(key, "folder", DONE, slides=step.get("slides"))
-            return self._posted(broadcast, manifest.as_uri(), {"slides": step.get("slides"), "resumed": True})
+            return self._posted(broadcast, manifest.resolve().as_uri(), {"slides": step.get("slides"), "resumed": True})
         if step:
             raise self._unclear(broadcast, "folder")
         slides = self.slides(broadcast)
@@ -153,7 +152,8 @@ class LedChannel:
                 "led_folder_failed", channel=self.name, retryable=True, folder=str(self.folder), reason=str(exc)
             ) from exc
         self.journal.mark(key, "folder", DONE, slides=len(slides))
-        return self._posted(broadcast, manifest.as_uri(), {"slides": len(slides), "files": files, "size": self._size})
+        detail = {"slides": len(slides), "files": files, "size": self._size}
+        return self._posted(broadcast, manifest.resolve().as_uri(), detail)
 
     @property
     def _size(self) -> str:
@@ -197,7 +197,8 @@ class LedChannel:
             raise ChannelError("led_command_missing", channel=self.name, program="-", reason="no command")
         self.journal.mark(key, step, SENDING)
         try:
-            result = self._process.run(argv, timeout=self.settings.command_timeout_seconds)
+            # one process runner per run: the runner's workers may hand over two airings at once
+            result = PlayerProcess(grace=1.0, group=True).run(argv, timeout=self.settings.command_timeout_seconds)
         except OSError as exc:
             self.journal.forget(key, step)
             raise ChannelError("led_command_missing", channel=self.name, program=argv[0], reason=str(exc)) from exc
@@ -223,7 +224,12 @@ class LedChannel:
 
     def broker(self) -> Broker:
         s = self.settings
-        password = self._password() if s.mqtt_username else None
+        try:
+            password = self._password() if s.mqtt_username else None
+        except Exception as exc:  # an unreadable secrets file: stop the channel with its own words
+            code = getattr(exc, "code", "led_mqtt_login")
+            params = {"reason": str(exc), "env": s.mqtt_password_env, **getattr(exc, "params", {})}
+            raise ChannelError(code, channel=self.name, auth=True, **params) from exc
         if password:
             remember(password)
         return Broker(
@@ -270,7 +276,7 @@ class LedChannel:
         if self.settings.output == "folder" and (
             steps.get("folder", {}).get("state") == DONE or self._manifest_path(broadcast).is_file()
         ):
-            return self._posted(broadcast, self._manifest_path(broadcast).as_uri(), {"from_journal": True})
+            return self._posted(broadcast, self._manifest_path(broadcast).resolve().as_uri(), {"from_journal": True})
         if self.settings.output == "mqtt" and steps.get("mqtt", {}).get("state") == DONE:
             return self._posted(broadcast, self._url, {"from_journal": True})
         done = [s for s in steps.values() if s.get("state") == DONE]
@@ -291,9 +297,6 @@ class LedChannel:
 
     def carry_over(self, old: Broadcast, new: Broadcast) -> list[str]:
         return self.journal.carry_over(old.key, new.key)
-
-    def close(self) -> None:
-        self._process.stop()
 
     # ---- loa channels check ---------------------------------------------------------------
 
