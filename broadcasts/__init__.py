@@ -2,7 +2,7 @@
 
 - `models`, `accounts`: the tables (SQLAlchemy 2.0); `outcomes`: what can happen to an airing;
   `store`: opening the database, migrations;
-- `channels`: the registry and one module per channel (radio, facebook, zalo);
+- `channels`: the registry and one module per channel (radio, facebook, zalo, led);
 - `log`: writing and reading the broadcast log; `report`: the periodic report's queries, into the
   dataclasses of `figures`;
 - `errors`, `redact`: the errors of this layer, and scrubbing secrets from text.

@@ -1,4 +1,5 @@
-"""SIGKILL a real `loa run` 50 times while it posts to local Graph and Zalo: nothing posted twice, nothing lost."""
+"""SIGKILL a real `loa run` 50 times while it posts to local Graph and Zalo and hands slides to the LED board's
+command: nothing posted or handed over twice, nothing lost."""
 
 from __future__ import annotations
 
@@ -34,15 +35,37 @@ def write_config(tmp_path: Path, db_url: str, graph: GraphServer, zalo: ZaloServ
     path.write_text(
         f'[station]\nname = "Đài xã Thử"\ncode = "thu"\n[database]\nurl = "{db_url}"\n'
         "[runner]\npoll_seconds = 0.2\nworkers = 4\n"
-        '[channels]\nenabled = ["facebook", "zalo"]\n'
+        '[channels]\nenabled = ["facebook", "zalo", "led"]\n'
         f'[channels.facebook]\ndry_run = false\npage_id = "{PAGE_ID}"\ngraph_url = "{graph.base}"\n'
         "timeout_seconds = 3.0\n"
         f'[channels.zalo]\ndry_run = false\napp_id = "{APP_ID}"\napi_url = "{zalo.url}"\n'
         f'oauth_url = "{zalo.url}/v4/oa/access_token"\ncover_url = "https://cdn.example.invalid/c.jpg"\n'
-        'group_ids = ["g-an-phu-1"]\ntimeout_seconds = 3.0\nverify_interval_seconds = 0.05\n',
+        'group_ids = ["g-an-phu-1"]\ntimeout_seconds = 3.0\nverify_interval_seconds = 0.05\n'
+        # the LED board: each slide handed to a shell script that appends "key slide count" to a log
+        f'[channels.led]\nenabled = true\noutput = "command"\ncommand_timeout_seconds = 5.0\n'
+        f'command = ["/bin/sh", "{led_script(tmp_path)}", "{{key}}", "{{slide}}", "{{count}}", "{{file}}"]\n',
         encoding="utf-8",
     )
     return path
+
+
+def led_script(tmp_path: Path) -> Path:
+    script = tmp_path / "led-board.sh"
+    script.write_text(f'echo "$1 $2 $3" >> "{tmp_path / "led-board.log"}"\n', encoding="utf-8")
+    return script
+
+
+def led_per_key(tmp_path: Path) -> dict[str, float]:
+    """1 for an airing whose slides all reached the board, 0.5 for some of them; no slide handed over twice."""
+    log = tmp_path / "led-board.log"
+    lines = Counter(tuple(line.split()) for line in log.read_text("utf-8").splitlines()) if log.exists() else {}
+    assert max(lines.values(), default=0) <= 1, lines
+    slides: dict[str, set[int]] = {}
+    counts: dict[str, int] = {}
+    for key, slide, count in lines:
+        slides.setdefault(key, set()).add(int(slide))
+        counts[key] = int(count)
+    return {key: 1 if got == set(range(1, counts[key] + 1)) else 0.5 for key, got in slides.items()}
 
 
 def wait_until_running(proc: subprocess.Popen[str], timeout: float = 20.0) -> None:
@@ -92,7 +115,7 @@ def test_sigkill_while_posting_never_posts_twice_and_loses_nothing(tmp_path, db_
                         app,
                         text=f"Bản tin số {bulletins}: UBND xã thông báo lịch tiếp công dân.",
                         at="now",
-                        channels=["facebook", "zalo"],
+                        channels=["facebook", "zalo", "led"],
                     )
                 proc = subprocess.Popen(
                     [*LOA, "--config", str(config_path), "run"],
@@ -122,11 +145,16 @@ def test_sigkill_while_posting_never_posts_twice_and_loses_nothing(tmp_path, db_
         finally:
             close_app(app)
         keys = {a.id: f"thu-{a.due_at.astimezone(config.tz):%Y%m%d-%H%M}-a{a.id}" for a in airings.values()}
-        on_server = {"facebook": graph.per_key(), "zalo": zalo.articles_per_key()}
+        on_server: dict[str, dict[str, float]] = {
+            "facebook": dict(graph.per_key()),
+            "zalo": dict(zalo.articles_per_key()),
+            "led": led_per_key(tmp_path),
+        }
         # never two posts of one airing, on the page, on the OA, or in a group
         assert max(on_server["facebook"].values(), default=0) <= 1, on_server["facebook"]
         assert max(on_server["zalo"].values(), default=0) <= 1, on_server["zalo"]
         assert max(zalo.groups_per_key().values(), default=0) <= 1
+        assert list(on_server["led"].values()).count(1) >= KILLS // 4, on_server["led"]  # the board got slides
         # every airing ends with one final record, or awaits reconcile as unknown
         per_airing: dict[int, list[Outcome]] = {}
         for record in logged:

@@ -84,8 +84,9 @@ def test_preview_programme_and_channels(client, app, tokens):
     programme = client.get("/api/programme?days=1", headers=tokens["an"]).get_json()
     assert [a["title"] for a in programme["airings"]] == ["Tin buổi sáng"]
     assert client.get("/api/programme?days=99", headers=tokens["an"]).status_code == 400
-    names = [c["name"] for c in client.get("/api/channels", headers=tokens["an"]).get_json()["channels"]]
-    assert names == ["radio", "facebook", "zalo"]
+    listed = {c["name"]: c["enabled"] for c in client.get("/api/channels", headers=tokens["an"]).get_json()["channels"]}
+    assert list(listed)[:4] == ["radio", "facebook", "zalo", "led"]
+    assert listed["radio"] and not listed["led"]  # led is registered and off by default
 
 
 def test_messages_follow_the_session_language(client, tokens):

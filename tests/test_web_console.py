@@ -246,6 +246,7 @@ def test_channels_page_lists_each_channel(client):
     page = client.get("/channels").get_data(as_text=True)
     for name in ("radio", "facebook", "zalo"):
         assert name in page
+    assert "Màn hình LED <small>(led)</small>" in page  # registered, off by default: listed, not enabled
 
 
 def test_admin_adds_a_user_who_can_log_in(client):

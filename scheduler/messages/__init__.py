@@ -19,6 +19,7 @@ from scheduler.messages import (
     config,
     facebook,
     labels,
+    led,
     limits,
     report,
     runner,
@@ -289,6 +290,7 @@ _merge(
     bulletins.MESSAGES,
     facebook.MESSAGES,
     zalo.MESSAGES,
+    led.MESSAGES,
 )
 
 

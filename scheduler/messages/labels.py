@@ -93,8 +93,8 @@ ACTION_LABELS = {  # what the audit trail records (scheduler.services.users.audi
     },
 }
 CHANNEL_LABELS = {
-    "vi": {"radio": "Truyền thanh", "facebook": "Facebook", "zalo": "Zalo"},
-    "en": {"radio": "Radio", "facebook": "Facebook", "zalo": "Zalo"},
+    "vi": {"radio": "Truyền thanh", "facebook": "Facebook", "zalo": "Zalo", "led": "Màn hình LED"},
+    "en": {"radio": "Radio", "facebook": "Facebook", "zalo": "Zalo", "led": "LED screen"},
 }
 PRIORITY_LABELS = {
     "vi": {"normal": "", "priority": "ƯU TIÊN", "emergency": "KHẨN CẤP"},

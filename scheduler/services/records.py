@@ -121,8 +121,9 @@ def read_log_page(app: App, query: LogQuery) -> LogPage:
 
 def make_report(app: App, period: Period, *, plan_id: int | None = None) -> Report:
     """The periodic report of this station for `period`, over the active plan (or `plan_id`), as of now."""
+    # the channels listed and switched on (a channel off by default, as led, counts only once it has records)
+    config = app.config
+    wanted = tuple(n for n in config.channels.enabled if getattr(config.channel(n), "enabled", True) is not False)
     with app.reads() as session:
         _check_plan(session, app.station_id, plan_id)
-        return build_report(
-            session, app.station_id, period, now=app.clock.now(), channels=app.config.channels.enabled, plan_id=plan_id
-        )
+        return build_report(session, app.station_id, period, now=app.clock.now(), channels=wanted, plan_id=plan_id)

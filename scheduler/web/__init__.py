@@ -22,7 +22,7 @@ from broadcasts.store import BAD_CHARACTERS
 from scheduler.app import App
 from scheduler.errors import ConfigError, PlanError, UsageError
 from scheduler.messages import MESSAGES, render, text
-from scheduler.messages.labels import ACTION_LABELS, OUTCOME_LABELS, STATUS_LABELS
+from scheduler.messages.labels import ACTION_LABELS, CHANNEL_LABELS, OUTCOME_LABELS, STATUS_LABELS
 from scheduler.programme.limits import minutes
 from scheduler.services.users import AccessError, AuthError
 from scheduler.web.serve import MAX_BODY_BYTES
@@ -69,6 +69,11 @@ def outcome_label(value: str) -> str:
 def action_label(value: str) -> str:
     """An audit-trail action in the request's language (the code itself when it has no label)."""
     return ACTION_LABELS.get(lang(), ACTION_LABELS["vi"]).get(value, value)
+
+
+def channel_label(value: str) -> str:
+    """A channel's name for people (Truyền thanh, Màn hình LED, ...) in the request's language."""
+    return CHANNEL_LABELS.get(lang(), CHANNEL_LABELS["vi"]).get(value, value)
 
 
 def status_label(value: str) -> str:
@@ -157,6 +162,7 @@ def init_app(flask: Flask) -> None:
             "minutes": minutes,
             "outcome_label": outcome_label,
             "status_label": status_label,
+            "channel_label": channel_label,
             "action_label": action_label,
             "other_language": _other_language,
         }
