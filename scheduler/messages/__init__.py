@@ -20,6 +20,7 @@ from scheduler.messages import (
     facebook,
     labels,
     limits,
+    portal,
     report,
     runner,
     speech,
@@ -289,6 +290,7 @@ _merge(
     bulletins.MESSAGES,
     facebook.MESSAGES,
     zalo.MESSAGES,
+    portal.MESSAGES,
 )
 
 
