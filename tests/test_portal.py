@@ -235,3 +235,24 @@ def test_recover_after_a_crash(tmp_path):
         server.posts.append({"id": 77, "slug": b.key, "link": "http://x/77/"})
         found = wp.recover(b)
         assert found.outcome is Outcome.posted and found.external_id == "77"
+
+
+def test_loa_channels_check_and_the_console_list_the_portal(tmp_path, db_url):
+    from scheduler.app import build_app
+    from scheduler.services.console import channel_status
+    from scheduler.services.social import check_channels
+    from tests.conftest import make_config
+    from tests.fakes.tts import ToneEngine
+
+    config = make_config(
+        tmp_path,
+        db_url,
+        channels={"enabled": ["radio", "portal"], "portal": {"enabled": True, "base_url": "https://x.example/loa/"}},
+    )
+    app = build_app(config, tts=ToneEngine())
+    try:
+        [report] = [r for r in check_channels(app) if r.channel == "portal"]
+        assert [f.code for f in report.findings] == ["check_portal_folder"]
+        assert [(s.name, s.enabled) for s in channel_status(app)] == [("radio", True), ("portal", True)]
+    finally:
+        app.close()

@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import json
 import re
+import time
 from collections import Counter
 from typing import Any
 
@@ -33,8 +34,9 @@ def wp_error(status: int, code: str, message: str) -> Reply:
 class WordPressServer(FakeServer):
     """Posts and media in memory, one user with one application password."""
 
-    def __init__(self, *, capabilities: dict[str, bool] | None = None) -> None:
+    def __init__(self, *, capabilities: dict[str, bool] | None = None, post_delay: float = 0.0) -> None:
         super().__init__()
+        self.post_delay = post_delay  # seconds a create takes after it is stored (a kill may land in between)
         self.posts: list[dict[str, Any]] = []
         self.media: list[dict[str, Any]] = []
         self.uploads: dict[int, bytes] = {}
@@ -86,6 +88,8 @@ class WordPressServer(FakeServer):
                     "categories": body.get("categories", []),
                 }
                 self.posts.append(post)
+                if self.post_delay:
+                    time.sleep(self.post_delay)  # the post exists; its reply is still to come
                 return Reply(201, post)
             if seen.path == MEDIA and seen.method == "POST":
                 disposition = seen.headers.get("content-disposition", "")
