@@ -3,7 +3,7 @@
 Residents find the bulletins where the commune's portal ("Cổng thông tin điện
 tử", "Trang thông tin điện tử") can take them: a folder with a phone-first
 listening page and RSS/Atom podcast feeds (`portal_site`), served by any web
-server or by the console at `/nghe/`, and, with `[channels.portal.wordpress]`,
+server (the console does not serve it yet), and, with `[channels.portal.wordpress]`,
 a post on a WordPress site through its REST API (`portal_wordpress`, which
 cites the handbook pages). The channel is in `portal_channel`.
 """

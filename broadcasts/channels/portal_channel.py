@@ -70,13 +70,13 @@ class PortalChannel:
         self.journal.mark(key, "site", DONE)
         audio = self.site.folder / "audio" / entry.audio if entry.audio else None
         page = self.site.url(f"#{key}") if self.settings.base_url else str(self.site.folder / "index.html")
-        detail: dict[str, Any] = {"page": page, "audio": entry.audio or None}
+        # the MP3 is the radio's (its own log record holds it); the portal's copy is named in the detail only
+        detail: dict[str, Any] = {"page": page, "audio": str(audio) if audio else None}
         if self.wordpress is None:
             return Delivery(
                 outcome=Outcome.posted,
                 external_id=key,
                 external_url=page,
-                audio_path=str(audio) if audio else None,
                 detail=detail,
             )
         return self._wordpress(broadcast, entry, audio, page, detail)
@@ -98,7 +98,6 @@ class PortalChannel:
             outcome=Outcome.posted,
             external_id=str(post.get("id")),
             external_url=str(post.get("url") or page),
-            audio_path=str(audio) if audio else None,
             detail={**detail, "wp_slug": slug_of(broadcast.key)},
         )
 

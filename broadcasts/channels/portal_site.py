@@ -1,6 +1,6 @@
 """The portal's public folder: the listening page, the podcast feeds and the aired audio, rebuilt on each publish.
 
-What the folder holds (any web server, or the console's `/nghe/`, serves it as is):
+What the folder holds (any web server serves it as is):
 
 - `index.html`: the listening page, phone-first and in Vietnamese: today's
   bulletins, then the earlier ones, newest first, each with its text and an
