@@ -85,7 +85,7 @@ def test_preview_programme_and_channels(client, app, tokens):
     assert [a["title"] for a in programme["airings"]] == ["Tin buổi sáng"]
     assert client.get("/api/programme?days=99", headers=tokens["an"]).status_code == 400
     names = [c["name"] for c in client.get("/api/channels", headers=tokens["an"]).get_json()["channels"]]
-    assert names == ["radio", "facebook", "zalo"]
+    assert names[:3] == ["radio", "facebook", "zalo"] and "portal" in names  # every registered channel
 
 
 def test_messages_follow_the_session_language(client, tokens):
