@@ -223,6 +223,21 @@ def test_wordpress_refusals_and_check(tmp_path):
         assert nobody.check()[1].code == "portal_wp_password_missing"
 
 
+def test_an_unclear_audio_upload_is_looked_up_then_sent_again_never_the_post(tmp_path):
+    with WordPressServer() as server:
+        server.fail("POST", MEDIA, drop(process=False))
+        portal = wp_channel(tmp_path, server)
+        b = broadcast(11, NOW)
+        aired(tmp_path / "data", b, 3)
+        with pytest.raises(ChannelError) as err:
+            portal.publish(b)
+        assert err.value.sent and not server.media and not server.posts
+        assert portal.recover(b) is None  # no post went out: run it again
+        assert portal.publish(b).outcome is Outcome.posted
+        assert len(server.media) == 1 and server.create_requests() == 1
+        assert server.seen("GET", MEDIA)  # looked for before uploading again
+
+
 def test_recover_after_a_crash(tmp_path):
     portal = channel(tmp_path)
     b = broadcast(10, NOW)

@@ -118,19 +118,13 @@ class PortalChannel:
 
     def recover(self, broadcast: Broadcast) -> Delivery | None:
         steps = self.journal.load(broadcast.key)
-        if not any(name.startswith("wp_") for name in steps):
-            return None  # only the folder (idempotent) may have been touched: run it again
+        if "wp_post" not in steps:
+            return None  # no post went out: the folder is rebuilt, the audio looked up (or sent) again
         try:
             found = self.reconcile(broadcast)
         except ChannelError:
             found = None
-        if found is not None:
-            return found
-        if all(step.get("state") == DONE for name, step in steps.items() if name.startswith("wp_")) and (
-            "wp_post" not in steps
-        ):
-            return None  # the audio is up, the post never started: run again (the upload is not repeated)
-        return Delivery(outcome=Outcome.unknown, error_code="post_unclear")
+        return found or Delivery(outcome=Outcome.unknown, error_code="post_unclear")
 
     def carry_over(self, old: Broadcast, new: Broadcast) -> list[str]:
         return self.journal.carry_over(old.key, new.key)

@@ -160,8 +160,21 @@ class WordPress:
 
     # ---- creating once ------------------------------------------------------------------------
 
-    def create(self, key: str, step: str, collection: str, slug: str, request: Callable[[], requests.Response]) -> Any:
-        """The created item of journal `step` (its id and url), made at most once: see the module's docstring."""
+    def create(
+        self,
+        key: str,
+        step: str,
+        collection: str,
+        slug: str,
+        request: Callable[[], requests.Response],
+        *,
+        repeatable: bool = False,
+    ) -> Any:
+        """The created item of journal `step` (its id and url), made at most once: see the module's docstring.
+
+        `repeatable`: an item nobody sees on its own (the audio, before its post links it) is uploaded again when
+        the slug is not found after an unclear reply, instead of leaving the airing unknown.
+        """
         known = self.journal.load(key).get(step)
         if known and known.get("state") == DONE:
             return known
@@ -169,7 +182,7 @@ class WordPress:
             found = self._look(key, step, collection, slug)
             if found is not None:
                 return found
-            if not known.get("answered"):
+            if not (known.get("answered") or repeatable):
                 raise ChannelError("portal_wp_unclear", channel=self.channel, sent=True, slug=slug)
             self.journal.forget(key, step)  # WordPress said it failed, and the slug is not there: create
         self.journal.mark(key, step, SENDING, slug=slug)
@@ -253,7 +266,7 @@ class WordPress:
                 data=audio.read_bytes(),  # type: ignore[arg-type]  # a raw body, as the handbook's upload does
             )
 
-        return self.create(key, "wp_media", "media", slug, request)
+        return self.create(key, "wp_media", "media", slug, request, repeatable=True)
 
     def post(self, key: str, title: str, text: str, audio_url: str, page_url: str) -> dict[str, Any]:
         """The bulletin as a post (slug from the key), created once."""
