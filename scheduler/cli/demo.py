@@ -81,7 +81,7 @@ def _queue_demo(app: App, echo: Echo, lang: str) -> list[int]:
         text=_announcement(app),
         title="Thông báo tiếp nhận hồ sơ trực tuyến",
         at="+6s",
-        channels=list(channel_names()),
+        channels=[name for name in channel_names() if name in app.channels],  # the demo's own channels
         origin="demo",
     )
     batches = [queued]
