@@ -190,14 +190,14 @@ def test_render_ahead_is_reused_at_air_time(tmp_path, db_url, clock):
         app.close()
 
 
-def _plan(app, refs: list[str]) -> int:
+def _plan(app, refs: list[str], channels: tuple[str, ...] = ("radio",)) -> int:
     with app.sessions.begin() as session:
         plan = Plan(
             station_id=app.station_id,
             title="Kế hoạch",
             year=2026,
             issuer=None,
-            channels=["radio"],
+            channels=list(channels),
             source_name="p.txt",
             sha256="x" * 64,
             imported_at=app.clock.now(),
@@ -262,6 +262,38 @@ def test_rotation_respects_skip_pin_and_order(tmp_path, db_url, clock):
             session.get_one(ContentItem, items["3"].id).rotation = "pinned"
         planner.materialize(app, clock.now(), clock.now() + timedelta(days=5))
         assert _rotation_sequence(app)[6:] == ["3"] * 4
+    finally:
+        app.close()
+
+
+@pytest.mark.parametrize(
+    ("rotation_channels", "expected"), [((), ["portal", "radio"]), (("radio",), ["radio"])], ids=["plan", "radio-only"]
+)
+def test_rotation_goes_to_the_plans_channels_that_loa_delivers(tmp_path, db_url, clock, rotation_channels, expected):
+    # the plan names the portal, Facebook and print; Loa delivers the radio and the portal here
+    app = build(
+        tmp_path,
+        db_url,
+        clock,
+        programme={"rotate_plan": True, "rotation_channels": list(rotation_channels)},
+        channels={"enabled": ["radio", "portal"]},
+    )
+    try:
+        _plan(app, ["1", "2"], channels=("radio", "portal", "facebook", "print"))
+        assert planner.materialize(app, clock.now(), clock.now() + timedelta(days=1)) >= 1
+        with app.sessions() as session:
+            rows = session.execute(
+                select(Airing.bulletin_id, Airing.channel, Airing.due_at)
+                .join(Bulletin, Bulletin.id == Airing.bulletin_id)
+                .where(Bulletin.origin == "rotation")
+            ).all()
+        by_bulletin: dict[int, list[tuple[str, object]]] = {}
+        for bulletin_id, channel, due in rows:
+            by_bulletin.setdefault(bulletin_id, []).append((channel, due))
+        assert by_bulletin
+        for airings in by_bulletin.values():
+            assert sorted(c for c, _ in airings) == expected
+            assert len({due for _, due in airings}) == 1  # the portal publishes when the radio airs
     finally:
         app.close()
 

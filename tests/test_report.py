@@ -12,12 +12,16 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from broadcasts.channels import channel_names
 from broadcasts.figures import Period
 from scheduler.errors import UsageError
 from scheduler.report.files import write_report
 from scheduler.report.labels import default_report_name, place_name
 from scheduler.services.records import choose_period, make_report, parse_month
 from tests.log_builder import LogBuilder, local
+
+EXTRA = len(channel_names()) - 3  # registered channels after radio, facebook and zalo (none of them in this log)
+ZERO = dict.fromkeys(channel_names()[3:], 0)
 
 
 def chart_kinds(sheet: Worksheet) -> list[str]:
@@ -96,7 +100,11 @@ def test_report_counts_match_the_log(app):
     ids = november(app)
     report = make_report(app, Period.month(2026, 11))
     totals = {t.channel: t for t in report.totals}
-    assert list(totals) == ["radio", "facebook", "zalo"]  # led is off by default: no column until it has records
+    assert list(totals) == [
+        "radio",
+        "facebook",
+        "zalo",
+    ]  # the others are off by default: no column until they have records
     assert totals["radio"].counts["aired"] == 8 and totals["radio"].counts["missed"] == 1
     assert totals["radio"].counts["failed"] == 1 and totals["radio"].airings == 10 and totals["radio"].records == 10
     assert (
@@ -111,15 +119,15 @@ def test_report_counts_match_the_log(app):
 
     items = {i.ref: i for i in report.items}
     assert [i.ref for i in report.items] == ["1", "1.1", "1.2", "2", "3"]
-    assert items["1"].counts == {"radio": 1, "facebook": 0, "zalo": 0}
-    assert items["1.1"].counts == {"radio": 4, "facebook": 1, "zalo": 0} and items["1.1"].total == 5
-    assert items["1.2"].counts == {"radio": 1, "facebook": 0, "zalo": 1}
-    assert items["2"].counts == {"radio": 0, "facebook": 1, "zalo": 0}
+    assert items["1"].counts == {"radio": 1, "facebook": 0, "zalo": 0, **ZERO}
+    assert items["1.1"].counts == {"radio": 4, "facebook": 1, "zalo": 0, **ZERO} and items["1.1"].total == 5
+    assert items["1.2"].counts == {"radio": 1, "facebook": 0, "zalo": 1, **ZERO}
+    assert items["2"].counts == {"radio": 0, "facebook": 1, "zalo": 0, **ZERO}
     assert items["3"].total == 0 and not items["3"].covered and items["3"].rotation == "skipped"
     assert report.items_covered == 4
     assert report.other == {
-        "announcements": {"radio": 1, "facebook": 0, "zalo": 0},
-        "other": {"radio": 1, "facebook": 0, "zalo": 0},
+        "announcements": {"radio": 1, "facebook": 0, "zalo": 0, **ZERO},
+        "other": {"radio": 1, "facebook": 0, "zalo": 0, **ZERO},
     }
 
     minutes = {d.day: d.minutes for d in report.days}
@@ -182,9 +190,10 @@ def test_workbook_has_the_sheets_numbers_and_charts(app, tmp_path):
     items = book["Theo nội dung"]
     assert chart_kinds(items) == ["BarChart"]
     by_ref = {r[0]: r for r in items.iter_rows(min_row=5, values_only=True) if r[0]}
-    assert by_ref["1.1"][2:6] == (4, 1, 0, 5)
-    note = by_ref["3"][7]
-    assert by_ref["3"][5] == 0 and isinstance(note, str) and "Chưa được tuyên truyền" in note
+    row = by_ref["1.1"]
+    assert row[2:5] == (4, 1, 0) and row[5 : 5 + EXTRA] == (0,) * EXTRA and row[5 + EXTRA] == 5
+    note = by_ref["3"][7 + EXTRA]
+    assert by_ref["3"][5 + EXTRA] == 0 and isinstance(note, str) and "Chưa được tuyên truyền" in note
     flagged = next(r for r in items.iter_rows(min_row=5) if r[0].value == "3")
     assert flagged[0].fill.fgColor.rgb.endswith("F8CBAD")
     days = list(book["Phát thanh theo ngày"].iter_rows(min_row=5, max_row=34, values_only=True))
@@ -381,9 +390,9 @@ def test_svg_charts_are_drawn_from_the_report(app):
         title: [value(r) for r in ET.fromstring(svg).iterfind(".//s:rect[@class='bar']", ns)]
         for title, svg in charts.items()
     }
-    assert bars["Số lượt thành công theo kênh"] == [8, 2, 1]  # done: radio, facebook, zalo
+    assert bars["Số lượt thành công theo kênh"] == [8, 2, 1] + [0] * EXTRA  # done: radio, facebook, zalo, ...
     assert bars["Số phút phát thanh mỗi ngày"] == [d.minutes for d in report.days] and len(report.days) == 30
-    assert len(bars["Số lượt tuyên truyền theo nội dung và kênh"]) == 5 * 3  # item x channel
+    assert len(bars["Số lượt tuyên truyền theo nội dung và kênh"]) == 5 * (3 + EXTRA)  # item x channel
     for svg in charts.values():
         assert "<script" not in svg and "style=" not in svg  # the console's CSP allows neither
 

@@ -1,10 +1,11 @@
-"""SIGKILL a real `loa run` 50 times while it posts to local Graph and Zalo and hands slides to the LED board's
-command: nothing posted or handed over twice, nothing lost."""
+"""SIGKILL a real `loa run` 50 times while it posts to local Graph, Zalo and WordPress (the portal channel) and
+hands slides to the LED board's command: nothing posted or handed over twice, nothing lost."""
 
 from __future__ import annotations
 
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
@@ -22,6 +23,7 @@ from scheduler.services.queue import queue_bulletin
 from scheduler.services.social import reconcile
 from tests.fakes.graph_server import PAGE_ID, GraphServer
 from tests.fakes.social import close_app, seed_zalo_token
+from tests.fakes.wordpress_server import APP_PASSWORD, USER, WordPressServer
 from tests.fakes.zalo_server import APP_ID, APP_SECRET, REFRESH_TOKEN, ZaloServer
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(os.name != "posix", reason="SIGKILL crash tests need POSIX signals")]
@@ -30,12 +32,12 @@ KILLS = 50
 LOA = [sys.executable, "-m", "scheduler"]
 
 
-def write_config(tmp_path: Path, db_url: str, graph: GraphServer, zalo: ZaloServer) -> Path:
+def write_config(tmp_path: Path, db_url: str, graph: GraphServer, zalo: ZaloServer, wp: WordPressServer) -> Path:
     path = tmp_path / "config.toml"
     path.write_text(
         f'[station]\nname = "Đài xã Thử"\ncode = "thu"\n[database]\nurl = "{db_url}"\n'
         "[runner]\npoll_seconds = 0.2\nworkers = 4\n"
-        '[channels]\nenabled = ["facebook", "zalo", "led"]\n'
+        '[channels]\nenabled = ["facebook", "zalo", "led", "portal"]\n'
         f'[channels.facebook]\ndry_run = false\npage_id = "{PAGE_ID}"\ngraph_url = "{graph.base}"\n'
         "timeout_seconds = 3.0\n"
         f'[channels.zalo]\ndry_run = false\napp_id = "{APP_ID}"\napi_url = "{zalo.url}"\n'
@@ -43,7 +45,10 @@ def write_config(tmp_path: Path, db_url: str, graph: GraphServer, zalo: ZaloServ
         'group_ids = ["g-an-phu-1"]\ntimeout_seconds = 3.0\nverify_interval_seconds = 0.05\n'
         # the LED board: each slide handed to a shell script that appends "key slide count" to a log
         f'[channels.led]\nenabled = true\noutput = "command"\ncommand_timeout_seconds = 5.0\n'
-        f'command = ["/bin/sh", "{led_script(tmp_path)}", "{{key}}", "{{slide}}", "{{count}}", "{{file}}"]\n',
+        f'command = ["/bin/sh", "{led_script(tmp_path)}", "{{key}}", "{{slide}}", "{{count}}", "{{file}}"]\n'
+        '[channels.portal]\nenabled = true\nbase_url = "http://127.0.0.1/loa/"\n'
+        f'[channels.portal.wordpress]\nurl = "{wp.url}"\nuser = "{USER}"\n'
+        "timeout_seconds = 3.0\nrecheck_seconds = 0.0\n",
         encoding="utf-8",
     )
     return path
@@ -89,10 +94,12 @@ def pending(app) -> int:
 
 def test_sigkill_while_posting_never_posts_twice_and_loses_nothing(tmp_path, db_url):
     graph, zalo = GraphServer(post_delay=0.04), ZaloServer(post_delay=0.04)
+    wp = WordPressServer(post_delay=0.04)
     graph.start()
     zalo.start()
+    wp.start()
     try:
-        config_path = write_config(tmp_path, db_url, graph, zalo)
+        config_path = write_config(tmp_path, db_url, graph, zalo, wp)
         config = load_config(config_path)
         access = zalo.issue_access_token()
         zalo.refresh_tokens = {"zalo-refresh-crash-1"}
@@ -103,6 +110,7 @@ def test_sigkill_while_posting_never_posts_twice_and_loses_nothing(tmp_path, db_
             "LOA_FACEBOOK_PAGE_TOKEN": graph_token(graph),
             "LOA_ZALO_APP_SECRET": APP_SECRET,
             "LOA_ZALO_REFRESH_TOKEN": REFRESH_TOKEN,
+            "LOA_WORDPRESS_APP_PASSWORD": APP_PASSWORD,
         }
         app = build_app(config)
         rng = random.Random(20261123)
@@ -115,7 +123,7 @@ def test_sigkill_while_posting_never_posts_twice_and_loses_nothing(tmp_path, db_
                         app,
                         text=f"Bản tin số {bulletins}: UBND xã thông báo lịch tiếp công dân.",
                         at="now",
-                        channels=["facebook", "zalo", "led"],
+                        channels=["facebook", "zalo", "led", "portal"],
                     )
                 proc = subprocess.Popen(
                     [*LOA, "--config", str(config_path), "run"],
@@ -135,7 +143,7 @@ def test_sigkill_while_posting_never_posts_twice_and_loses_nothing(tmp_path, db_
                 env=env,
                 capture_output=True,
                 text=True,
-                timeout=120,
+                timeout=300,  # a hang guard: four channels settle here after fifty kills, beside another worker
             )
             assert settle.returncode == 0, settle.stderr
             reconcile(app)
@@ -149,12 +157,16 @@ def test_sigkill_while_posting_never_posts_twice_and_loses_nothing(tmp_path, db_
             "facebook": dict(graph.per_key()),
             "zalo": dict(zalo.articles_per_key()),
             "led": led_per_key(tmp_path),
+            "portal": dict(wp.posts_per_key()),
         }
         # never two posts of one airing, on the page, on the OA, or in a group
         assert max(on_server["facebook"].values(), default=0) <= 1, on_server["facebook"]
         assert max(on_server["zalo"].values(), default=0) <= 1, on_server["zalo"]
         assert max(zalo.groups_per_key().values(), default=0) <= 1
         assert list(on_server["led"].values()).count(1) >= KILLS // 4, on_server["led"]  # the board got slides
+        assert max(on_server["portal"].values(), default=0) <= 1, on_server["portal"]
+        assert not [p for p in wp.posts if re.search(r"-a\d+-\d+$", p["slug"])]  # no "-2" slug: never created twice
+        assert wp.posts, "the portal posted nothing between the kills"
         # every airing ends with one final record, or awaits reconcile as unknown
         per_airing: dict[int, list[Outcome]] = {}
         for record in logged:
@@ -177,6 +189,7 @@ def test_sigkill_while_posting_never_posts_twice_and_loses_nothing(tmp_path, db_
     finally:
         graph.stop()
         zalo.stop()
+        wp.stop()
 
 
 def graph_token(graph: GraphServer) -> str:

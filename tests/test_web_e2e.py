@@ -282,3 +282,58 @@ def test_cancel_move_and_edit_a_queued_bulletin(browser, served):
     page.goto(f"{base}/")
     assert page.locator(f"#line-{radio}").count() == 0
     context.close()
+
+
+def test_the_portal_listening_page_at_phone_width_plays_its_audio(browser, tmp_path):
+    """The portal channel's static page, served by a plain web server, read on a phone: newest first, audio plays."""
+    from datetime import UTC, datetime, timedelta
+    from functools import partial
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    from broadcasts.channels.base import Broadcast, Context
+    from broadcasts.channels.portal import PortalSettings, build
+    from tests.fakes.bulletin import tone_mp3
+
+    now = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
+    data = tmp_path / "data"
+    context = Context(base_dir=tmp_path, data_dir=data, secret=lambda n: None, now=lambda: now, sleep=lambda s: None)
+    portal = build(PortalSettings(enabled=True, base_url="http://127.0.0.1/"), context)
+    assert portal is not None
+    keys = []
+    for i, hours in ((1, 26), (2, 1)):
+        b = Broadcast(
+            airing_id=i, bulletin_id=i, channel="portal", station_code="thu", station_name="Đài xã Thử",
+            timezone="Asia/Ho_Chi_Minh", title=f"Bản tin <số {i}>", body="Lịch tiêm phòng dại cho chó, mèo.",
+            post_text=None, priority="normal", due_at=now - timedelta(hours=hours),
+        )  # fmt: skip
+        local = b.local_due
+        tone_mp3(data / "audio" / f"{local:%Y/%m/%d}" / f"thu-{local:%Y%m%d-%H%M}-a{10 + i}.mp3", 1.5)
+        portal.publish(b)
+        keys.append(b.key)
+    handler = partial(SimpleHTTPRequestHandler, directory=str(tmp_path / "portal"))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        context_ = browser.new_context(viewport=PHONE, is_mobile=True)
+        page = context_.new_page()
+        page.goto(f"http://127.0.0.1:{server.server_port}/index.html")
+        assert page.locator("html").get_attribute("lang") == "vi"
+        assert [a.get_attribute("id") for a in page.locator("article").all()] == keys[::-1]  # newest first
+        assert page.locator("article h3").first.text_content() == "Bản tin <số 2>"  # escaped, shown as text
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        assert width <= PHONE["width"]  # nothing wider than the phone
+        audio = page.locator(f"#{keys[1]} audio")
+        duration = audio.evaluate("""a => new Promise((ok, fail) => {
+            a.addEventListener('error', () => fail('audio error ' + (a.error && a.error.code)), {once: true});
+            a.muted = true;
+            a.play().then(() => ok(a.duration), fail);
+        })""")
+        assert duration > 1.0
+        page.wait_for_function(f"() => document.querySelector('#{keys[1]} audio').currentTime > 0", timeout=30_000)
+        _shots(page, "30-portal-phone")
+        context_.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)

@@ -23,6 +23,7 @@ CHANNELS: dict[str, str] = {
     "facebook": "broadcasts.channels.facebook",
     "zalo": "broadcasts.channels.zalo",
     "led": "broadcasts.channels.led",
+    "portal": "broadcasts.channels.portal",
 }
 
 

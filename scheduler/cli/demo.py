@@ -80,7 +80,7 @@ def _queue_demo(app: App, echo: Echo, lang: str) -> list[int]:
         text=_announcement(app),
         title="Thông báo tiếp nhận hồ sơ trực tuyến",
         at="+6s",
-        channels=list(app.channels),  # every channel the demo config builds (an off channel is not one)
+        channels=list(app.channels),  # the channels the demo's config builds (an off channel is not one)
         origin="demo",
     )
     batches = [queued]

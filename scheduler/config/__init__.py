@@ -184,6 +184,8 @@ class ChannelsConfig:
 class ProgrammeConfig:
     rotate_plan: bool = False
     rotation_slots: tuple[str, ...] = ()
+    # the channels of a rotated bulletin besides the radio; empty: those the plan in use names that Loa delivers
+    rotation_channels: tuple[str, ...] = ()
     rotation_template: str = "Tuyên truyền cải cách hành chính. {text}"
     announcements: bool = False
     opening: str = "{station} xin kính chào quý vị và các bạn. Hôm nay là {weekday}, ngày {date}."

@@ -84,6 +84,9 @@ def check(config: Config) -> None:
                 name,
                 choices=" | ".join(names),
             )
+    for i, name in enumerate(config.programme.rotation_channels):
+        if name not in channel_names():
+            bad(src, f"programme.rotation_channels[{i}]", "exp_choices", name, choices=" | ".join(channel_names()))
     for key in ("rotation_template", "opening", "closing"):
         template = getattr(config.programme, key)
         try:

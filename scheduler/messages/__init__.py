@@ -21,6 +21,7 @@ from scheduler.messages import (
     labels,
     led,
     limits,
+    portal,
     report,
     runner,
     speech,
@@ -291,6 +292,7 @@ _merge(
     facebook.MESSAGES,
     zalo.MESSAGES,
     led.MESSAGES,
+    portal.MESSAGES,
 )
 
 

@@ -93,8 +93,14 @@ ACTION_LABELS = {  # what the audit trail records (scheduler.services.users.audi
     },
 }
 CHANNEL_LABELS = {
-    "vi": {"radio": "Truyền thanh", "facebook": "Facebook", "zalo": "Zalo", "led": "Màn hình LED"},
-    "en": {"radio": "Radio", "facebook": "Facebook", "zalo": "Zalo", "led": "LED screen"},
+    "vi": {
+        "radio": "Truyền thanh",
+        "facebook": "Facebook",
+        "zalo": "Zalo",
+        "led": "Màn hình LED",
+        "portal": "Cổng thông tin",
+    },
+    "en": {"radio": "Radio", "facebook": "Facebook", "zalo": "Zalo", "led": "LED screen", "portal": "Web portal"},
 }
 PRIORITY_LABELS = {
     "vi": {"normal": "", "priority": "ƯU TIÊN", "emergency": "KHẨN CẤP"},

@@ -30,6 +30,7 @@ from scheduler.programme.rotation import (
     last_rotated,
     occupied,
     origin_key,
+    rotation_channels,
     rotation_order,
     short_title,
     spoken_date,
@@ -202,6 +203,7 @@ def materialize(app: App, now: datetime, until: datetime) -> int:
         plan = active_plan(session, app.station_id)
         eligible, pinned = rotation_order(session, plan.id) if plan is not None else ([], [])
         by_id = {i.id: i for i in eligible}
+        targets = rotation_channels(app, plan)
         last_id = last_rotated(session, app.station_id, chain[0].start)
         last_ref = by_id[last_id].ref if last_id in by_id else None
         for occurrence in chain:
@@ -235,7 +237,7 @@ def materialize(app: App, now: datetime, until: datetime) -> int:
                 body = programme.rotation_template.format(text=item.text, **words)
                 refusal = limits.generated_refusal(app, title, body, occurrence.slot.max_seconds)
                 if refusal is None:
-                    if add_generated(app, session, occurrence, "rotation", title, body, now, item.id):
+                    if add_generated(app, session, occurrence, "rotation", title, body, now, item.id, targets):
                         created += 1
                         last_ref = ref
                     break

@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from broadcasts.channels.script import WEEKDAYS
-from broadcasts.models import Airing, AiringStatus, Approval, Bulletin, ContentItem, Priority
+from broadcasts.models import Airing, AiringStatus, Approval, Bulletin, ContentItem, Plan, Priority
 from scheduler.app import App
 from scheduler.programme.slots import Occurrence
 
@@ -23,6 +23,7 @@ __all__ = [
     "short_title",
     "ANNOUNCEMENTS",
     "occupied",
+    "rotation_channels",
 ]
 
 ANNOUNCEMENTS = ("opening", "closing")  # the origins of a slot's own announcements
@@ -64,6 +65,13 @@ def last_rotated(session: Session, station_id: int, before: datetime) -> int | N
     )
 
 
+def rotation_channels(app: App, plan: Plan | None) -> tuple[str, ...]:
+    """Where a rotated bulletin goes: the radio, then `programme.rotation_channels` or, by default, the channels the
+    plan in use names (its import maps "Cổng thông tin điện tử" to `portal`, and so on) that this station delivers."""
+    wanted = app.config.programme.rotation_channels or (tuple(plan.channels or ()) if plan is not None else ())
+    return ("radio", *dict.fromkeys(c for c in wanted if c != "radio" and c in app.channels))
+
+
 def add_generated(
     app: App,
     session: Session,
@@ -73,8 +81,9 @@ def add_generated(
     body: str,
     now: datetime,
     item_id: int | None = None,
+    channels: tuple[str, ...] = ("radio",),
 ) -> bool:
-    """Create one generated bulletin with its radio airing; False if another node just did."""
+    """Create one generated bulletin with its radio airing (and one per other channel); False if another node did."""
     try:
         with session.begin_nested():
             bulletin = Bulletin(
@@ -90,18 +99,19 @@ def add_generated(
             )
             session.add(bulletin)
             session.flush()
-            session.add(
-                Airing(
-                    bulletin_id=bulletin.id,
-                    station_id=app.station_id,
-                    channel="radio",
-                    due_at=occurrence.start,
-                    slot_id=occurrence.slot.id,
-                    slot_at=occurrence.start,
-                    status=AiringStatus.pending,
-                    created_at=now,
+            for channel in channels:
+                session.add(
+                    Airing(
+                        bulletin_id=bulletin.id,
+                        station_id=app.station_id,
+                        channel=channel,
+                        due_at=occurrence.start,
+                        slot_id=occurrence.slot.id,
+                        slot_at=occurrence.start,
+                        status=AiringStatus.pending,
+                        created_at=now,
+                    )
                 )
-            )
             session.flush()
         return True
     except IntegrityError:
