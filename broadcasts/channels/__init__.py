@@ -22,6 +22,7 @@ CHANNELS: dict[str, str] = {
     "radio": "broadcasts.channels.radio",
     "facebook": "broadcasts.channels.facebook",
     "zalo": "broadcasts.channels.zalo",
+    "email": "broadcasts.channels.email",
 }
 
 

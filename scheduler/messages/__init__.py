@@ -17,6 +17,7 @@ from scheduler.messages import (
     channels,
     cli,
     config,
+    email,
     facebook,
     labels,
     limits,
@@ -289,6 +290,7 @@ _merge(
     bulletins.MESSAGES,
     facebook.MESSAGES,
     zalo.MESSAGES,
+    email.MESSAGES,
 )
 
 

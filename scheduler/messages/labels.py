@@ -93,8 +93,8 @@ ACTION_LABELS = {  # what the audit trail records (scheduler.services.users.audi
     },
 }
 CHANNEL_LABELS = {
-    "vi": {"radio": "Truyền thanh", "facebook": "Facebook", "zalo": "Zalo"},
-    "en": {"radio": "Radio", "facebook": "Facebook", "zalo": "Zalo"},
+    "vi": {"radio": "Truyền thanh", "facebook": "Facebook", "zalo": "Zalo", "email": "Thư điện tử"},
+    "en": {"radio": "Radio", "facebook": "Facebook", "zalo": "Zalo", "email": "E-mail"},
 }
 PRIORITY_LABELS = {
     "vi": {"normal": "", "priority": "ƯU TIÊN", "emergency": "KHẨN CẤP"},
