@@ -190,3 +190,45 @@ def test_starttls_and_login_with_the_secret_and_check(tmp_path, monkeypatch):
         assert PASSWORD not in repr(info.value.params)
     finally:
         server.stop()
+
+
+# ---- through the real Runner: the log records and `loa reconcile` ------------------------------
+
+
+def test_the_runner_records_unknown_and_reconcile_leaves_it_to_the_operator(tmp_path, monkeypatch, smtp, clock):
+    from sqlalchemy import select
+
+    from broadcasts.models import Airing, AiringStatus
+    from scheduler.app import build_app
+    from scheduler.messages import text
+    from scheduler.runner import Runner
+    from scheduler.services.queue import queue_bulletin
+    from scheduler.services.social import reconcile
+    from tests.fakes.channels import RecordingChannel
+    from tests.fakes.social import close_app
+
+    monkeypatch.setenv("LOA_EMAIL_PASSWORD", PASSWORD)
+    channels = {"enabled": ["radio", "email"], "email": email_table(smtp, audio="none")}
+    config = make_config(tmp_path, f"sqlite:///{tmp_path / 'loa.db'}", channels=channels)
+    app = build_app(config, clock=clock, tts=ToneEngine(), channels={"radio": RecordingChannel("radio")})
+    try:
+        smtp.refuse["truong-thon-2@xa.example"] = "550 5.1.1 No such user"
+        queue_bulletin(app, text="Thông báo lịch tiêm chủng.", title="Tiêm chủng", at="now", channels=["email"])
+        [record] = Runner(app).run_due()
+        assert record.outcome is Outcome.posted and record.error_code == "email_some_refused"
+        assert record.error_message and "truong-thon-2@xa.example (550 5.1.1 No such user)" in record.error_message
+        smtp.drop_after_data = True
+        queued = queue_bulletin(app, text="Thông báo cắt điện.", title="Cắt điện", at="now", channels=["email"])
+        [record] = Runner(app).run_due()
+        assert record.outcome is Outcome.unknown and record.error_code == "email_dropped"
+        assert record.external_id and record.external_id.endswith("@anphu.example")
+        assert Runner(app).run_due() == [] and len(smtp.messages) == 2  # never sent again
+        [item] = reconcile(app)
+        assert item.state == "manual" and item.airing_id == queued.airings[0].id
+        words = text("reconcile_manual", "en", airing=item.airing_id, channel="email", due="-")
+        assert "cannot be looked up" in words and f"loa mark {item.airing_id} --as posted" in words
+        with app.sessions() as session:
+            assert session.get(Airing, item.airing_id).status is AiringStatus.unknown  # type: ignore[union-attr]
+            assert session.scalars(select(Airing)).all()
+    finally:
+        close_app(app)
