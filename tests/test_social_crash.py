@@ -1,4 +1,5 @@
-"""SIGKILL a real `loa run` 50 times while it posts to local Graph and Zalo: nothing posted twice, nothing lost."""
+"""SIGKILL a real `loa run` 50 times while it posts to local Graph and Zalo and mails a local SMTP server:
+nothing posted or mailed twice, nothing lost."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from scheduler.config import load_config
 from scheduler.services.queue import queue_bulletin
 from scheduler.services.social import reconcile
 from tests.fakes.graph_server import PAGE_ID, GraphServer
+from tests.fakes.smtp_server import SmtpServer
 from tests.fakes.social import close_app, seed_zalo_token
 from tests.fakes.zalo_server import APP_ID, APP_SECRET, REFRESH_TOKEN, ZaloServer
 
@@ -29,17 +31,20 @@ KILLS = 50
 LOA = [sys.executable, "-m", "scheduler"]
 
 
-def write_config(tmp_path: Path, db_url: str, graph: GraphServer, zalo: ZaloServer) -> Path:
+def write_config(tmp_path: Path, db_url: str, graph: GraphServer, zalo: ZaloServer, smtp: SmtpServer) -> Path:
     path = tmp_path / "config.toml"
     path.write_text(
         f'[station]\nname = "Đài xã Thử"\ncode = "thu"\n[database]\nurl = "{db_url}"\n'
         "[runner]\npoll_seconds = 0.2\nworkers = 4\n"
-        '[channels]\nenabled = ["facebook", "zalo"]\n'
+        '[channels]\nenabled = ["facebook", "zalo", "email"]\n'
         f'[channels.facebook]\ndry_run = false\npage_id = "{PAGE_ID}"\ngraph_url = "{graph.base}"\n'
         "timeout_seconds = 3.0\n"
         f'[channels.zalo]\ndry_run = false\napp_id = "{APP_ID}"\napi_url = "{zalo.url}"\n'
         f'oauth_url = "{zalo.url}/v4/oa/access_token"\ncover_url = "https://cdn.example.invalid/c.jpg"\n'
-        'group_ids = ["g-an-phu-1"]\ntimeout_seconds = 3.0\nverify_interval_seconds = 0.05\n',
+        'group_ids = ["g-an-phu-1"]\ntimeout_seconds = 3.0\nverify_interval_seconds = 0.05\n'
+        f'[channels.email]\ndry_run = false\nhost = "127.0.0.1"\nport = {smtp.port}\nsecurity = "plain"\n'
+        'from_address = "dai@thu.example"\naudio = "none"\ntimeout_seconds = 3.0\n'
+        '[[channels.email.lists]]\nname = "truong-thon"\naddresses = ["a@thu.example", "b@thu.example"]\n',
         encoding="utf-8",
     )
     return path
@@ -65,11 +70,12 @@ def pending(app) -> int:
 
 
 def test_sigkill_while_posting_never_posts_twice_and_loses_nothing(tmp_path, db_url):
-    graph, zalo = GraphServer(post_delay=0.04), ZaloServer(post_delay=0.04)
+    graph, zalo, smtp = GraphServer(post_delay=0.04), ZaloServer(post_delay=0.04), SmtpServer()
     graph.start()
     zalo.start()
+    smtp.start()
     try:
-        config_path = write_config(tmp_path, db_url, graph, zalo)
+        config_path = write_config(tmp_path, db_url, graph, zalo, smtp)
         config = load_config(config_path)
         access = zalo.issue_access_token()
         zalo.refresh_tokens = {"zalo-refresh-crash-1"}
@@ -92,7 +98,7 @@ def test_sigkill_while_posting_never_posts_twice_and_loses_nothing(tmp_path, db_
                         app,
                         text=f"Bản tin số {bulletins}: UBND xã thông báo lịch tiếp công dân.",
                         at="now",
-                        channels=["facebook", "zalo"],
+                        channels=["facebook", "zalo", "email"],
                     )
                 proc = subprocess.Popen(
                     [*LOA, "--config", str(config_path), "run"],
@@ -122,11 +128,12 @@ def test_sigkill_while_posting_never_posts_twice_and_loses_nothing(tmp_path, db_
         finally:
             close_app(app)
         keys = {a.id: f"thu-{a.due_at.astimezone(config.tz):%Y%m%d-%H%M}-a{a.id}" for a in airings.values()}
-        on_server = {"facebook": graph.per_key(), "zalo": zalo.articles_per_key()}
+        on_server = {"facebook": graph.per_key(), "zalo": zalo.articles_per_key(), "email": smtp.per_key()}
         # never two posts of one airing, on the page, on the OA, or in a group
         assert max(on_server["facebook"].values(), default=0) <= 1, on_server["facebook"]
         assert max(on_server["zalo"].values(), default=0) <= 1, on_server["zalo"]
         assert max(zalo.groups_per_key().values(), default=0) <= 1
+        assert max(on_server["email"].values(), default=0) <= 1, on_server["email"]  # no e-mail twice
         # every airing ends with one final record, or awaits reconcile as unknown
         per_airing: dict[int, list[Outcome]] = {}
         for record in logged:
@@ -149,6 +156,7 @@ def test_sigkill_while_posting_never_posts_twice_and_loses_nothing(tmp_path, db_
     finally:
         graph.stop()
         zalo.stop()
+        smtp.stop()
 
 
 def graph_token(graph: GraphServer) -> str:
