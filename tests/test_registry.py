@@ -114,7 +114,7 @@ def test_config_reads_the_toy_table_into_its_own_settings(toy, tmp_path):
     assert config.channel("toy") is config.channels.toy
     assert config.slots[0].channels == ("radio", "toy")
     assert _load(tmp_path, "").channels.toy == ToySettings()  # defaults in code, enabled by default
-    assert _load(tmp_path, "").channels.enabled == ("toy", "radio", "facebook", "zalo", "email")
+    assert _load(tmp_path, "").channels.enabled == ("toy", "radio", "facebook", "zalo")
 
 
 @pytest.mark.parametrize(

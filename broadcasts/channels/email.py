@@ -166,4 +166,4 @@ def problems(settings: EmailSettings, listed: bool) -> Iterator[Problem]:
             yield Problem(key="lists", expected="exp_email_lists", value=list(settings.lists))
 
 
-CHANNEL = ChannelType(settings=EmailSettings, build=build, problems=problems)
+CHANNEL = ChannelType(settings=EmailSettings, build=build, problems=problems, default_on=False)
