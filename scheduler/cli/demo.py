@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from broadcasts.channels import channel_names
+from broadcasts.channels import default_channels
 from scheduler.cli.options import common_options, say
 from scheduler.cli.options import state as current_state
 from scheduler.messages import text
@@ -81,7 +81,7 @@ def _queue_demo(app: App, echo: Echo, lang: str) -> list[int]:
         text=_announcement(app),
         title="Thông báo tiếp nhận hồ sơ trực tuyến",
         at="+6s",
-        channels=list(channel_names()),
+        channels=list(default_channels()),
         origin="demo",
     )
     batches = [queued]
