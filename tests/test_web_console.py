@@ -246,6 +246,7 @@ def test_channels_page_lists_each_channel(client):
     page = client.get("/channels").get_data(as_text=True)
     for name in ("radio", "facebook", "zalo"):
         assert name in page
+    assert "Truyền thanh" in page  # each channel by its label (CHANNEL_LABELS), e-mail as "Thư điện tử"
 
 
 def test_admin_adds_a_user_who_can_log_in(client):

@@ -22,7 +22,7 @@ from broadcasts.store import BAD_CHARACTERS
 from scheduler.app import App
 from scheduler.errors import ConfigError, PlanError, UsageError
 from scheduler.messages import MESSAGES, render, text
-from scheduler.messages.labels import ACTION_LABELS, OUTCOME_LABELS, STATUS_LABELS
+from scheduler.messages.labels import ACTION_LABELS, CHANNEL_LABELS, OUTCOME_LABELS, STATUS_LABELS
 from scheduler.programme.limits import minutes
 from scheduler.services.users import AccessError, AuthError
 from scheduler.web.serve import MAX_BODY_BYTES
@@ -64,6 +64,11 @@ def t(code: str, **params: Any) -> str:
 def outcome_label(value: str) -> str:
     """A log outcome (aired, failed, dry_run, ...) in the request's language."""
     return OUTCOME_LABELS.get(lang(), OUTCOME_LABELS["vi"]).get(value, value)
+
+
+def channel_label(value: str) -> str:
+    """A channel's name for people (Truyền thanh, Thư điện tử, ...) in the request's language."""
+    return CHANNEL_LABELS.get(lang(), CHANNEL_LABELS["vi"]).get(value, value)
 
 
 def action_label(value: str) -> str:
@@ -158,6 +163,7 @@ def init_app(flask: Flask) -> None:
             "outcome_label": outcome_label,
             "status_label": status_label,
             "action_label": action_label,
+            "channel_label": channel_label,
             "other_language": _other_language,
         }
 
