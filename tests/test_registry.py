@@ -90,7 +90,7 @@ def _error(tmp_path: Path, body: str) -> tuple[str, str]:
 
 
 def test_the_registry_lists_the_channels_and_their_types():
-    assert channel_names()[:3] == ("radio", "facebook", "zalo") and {"led", "portal"} <= set(channel_names())
+    assert channel_names()[:3] == ("radio", "facebook", "zalo") and {"led", "portal", "email"} <= set(channel_names())
     for name in channel_names():
         kind = channel_type(name)
         assert kind.settings().grace_minutes > 0  # every field has a default; the runner reads grace_minutes
@@ -184,7 +184,7 @@ def test_the_openapi_document_lists_the_toy(toy_app):
     from scheduler.web.openapi import document
 
     enum = list(channel_names())
-    assert enum[:4] == ["toy", "radio", "facebook", "zalo"] and {"led", "portal"} <= set(enum)
+    assert enum[:4] == ["toy", "radio", "facebook", "zalo"] and {"led", "portal", "email"} <= set(enum)
     paths = document()["paths"]
     for path in ("/api/bulletins", "/api/emergency"):
         schema = paths[path]["post"]["requestBody"]["content"]["application/json"]["schema"]

@@ -1,5 +1,6 @@
-"""SIGKILL a real `loa run` 50 times while it posts to local Graph, Zalo and WordPress (the portal channel) and
-hands slides to the LED board's command: nothing posted or handed over twice, nothing lost."""
+"""SIGKILL a real `loa run` 50 times while it posts to local Graph, Zalo and WordPress (the portal channel), mails
+a local SMTP server and hands slides to the LED board's command: nothing posted, mailed or handed over twice,
+nothing lost."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from scheduler.config import load_config
 from scheduler.services.queue import queue_bulletin
 from scheduler.services.social import reconcile
 from tests.fakes.graph_server import PAGE_ID, GraphServer
+from tests.fakes.smtp_server import SmtpServer
 from tests.fakes.social import close_app, seed_zalo_token
 from tests.fakes.wordpress_server import APP_PASSWORD, USER, WordPressServer
 from tests.fakes.zalo_server import APP_ID, APP_SECRET, REFRESH_TOKEN, ZaloServer
@@ -32,12 +34,14 @@ KILLS = 50
 LOA = [sys.executable, "-m", "scheduler"]
 
 
-def write_config(tmp_path: Path, db_url: str, graph: GraphServer, zalo: ZaloServer, wp: WordPressServer) -> Path:
+def write_config(
+    tmp_path: Path, db_url: str, graph: GraphServer, zalo: ZaloServer, wp: WordPressServer, smtp: SmtpServer
+) -> Path:
     path = tmp_path / "config.toml"
     path.write_text(
         f'[station]\nname = "Đài xã Thử"\ncode = "thu"\n[database]\nurl = "{db_url}"\n'
         "[runner]\npoll_seconds = 0.2\nworkers = 4\n"
-        '[channels]\nenabled = ["facebook", "zalo", "led", "portal"]\n'
+        '[channels]\nenabled = ["facebook", "zalo", "led", "portal", "email"]\n'
         f'[channels.facebook]\ndry_run = false\npage_id = "{PAGE_ID}"\ngraph_url = "{graph.base}"\n'
         "timeout_seconds = 3.0\n"
         f'[channels.zalo]\ndry_run = false\napp_id = "{APP_ID}"\napi_url = "{zalo.url}"\n'
@@ -48,7 +52,10 @@ def write_config(tmp_path: Path, db_url: str, graph: GraphServer, zalo: ZaloServ
         f'command = ["/bin/sh", "{led_script(tmp_path)}", "{{key}}", "{{slide}}", "{{count}}", "{{file}}"]\n'
         '[channels.portal]\nenabled = true\nbase_url = "http://127.0.0.1/loa/"\n'
         f'[channels.portal.wordpress]\nurl = "{wp.url}"\nuser = "{USER}"\n'
-        "timeout_seconds = 3.0\nrecheck_seconds = 0.0\n",
+        "timeout_seconds = 3.0\nrecheck_seconds = 0.0\n"
+        f'[channels.email]\ndry_run = false\nhost = "127.0.0.1"\nport = {smtp.port}\nsecurity = "plain"\n'
+        'from_address = "dai@thu.example"\naudio = "none"\ntimeout_seconds = 3.0\n'
+        '[[channels.email.lists]]\nname = "truong-thon"\naddresses = ["a@thu.example", "b@thu.example"]\n',
         encoding="utf-8",
     )
     return path
@@ -94,12 +101,13 @@ def pending(app) -> int:
 
 def test_sigkill_while_posting_never_posts_twice_and_loses_nothing(tmp_path, db_url):
     graph, zalo = GraphServer(post_delay=0.04), ZaloServer(post_delay=0.04)
-    wp = WordPressServer(post_delay=0.04)
+    wp, smtp = WordPressServer(post_delay=0.04), SmtpServer()
     graph.start()
     zalo.start()
     wp.start()
+    smtp.start()
     try:
-        config_path = write_config(tmp_path, db_url, graph, zalo, wp)
+        config_path = write_config(tmp_path, db_url, graph, zalo, wp, smtp)
         config = load_config(config_path)
         access = zalo.issue_access_token()
         zalo.refresh_tokens = {"zalo-refresh-crash-1"}
@@ -123,7 +131,7 @@ def test_sigkill_while_posting_never_posts_twice_and_loses_nothing(tmp_path, db_
                         app,
                         text=f"Bản tin số {bulletins}: UBND xã thông báo lịch tiếp công dân.",
                         at="now",
-                        channels=["facebook", "zalo", "led", "portal"],
+                        channels=["facebook", "zalo", "led", "portal", "email"],
                     )
                 proc = subprocess.Popen(
                     [*LOA, "--config", str(config_path), "run"],
@@ -158,6 +166,7 @@ def test_sigkill_while_posting_never_posts_twice_and_loses_nothing(tmp_path, db_
             "zalo": dict(zalo.articles_per_key()),
             "led": led_per_key(tmp_path),
             "portal": dict(wp.posts_per_key()),
+            "email": dict(smtp.per_key()),
         }
         # never two posts of one airing, on the page, on the OA, or in a group
         assert max(on_server["facebook"].values(), default=0) <= 1, on_server["facebook"]
@@ -167,6 +176,7 @@ def test_sigkill_while_posting_never_posts_twice_and_loses_nothing(tmp_path, db_
         assert max(on_server["portal"].values(), default=0) <= 1, on_server["portal"]
         assert not [p for p in wp.posts if re.search(r"-a\d+-\d+$", p["slug"])]  # no "-2" slug: never created twice
         assert wp.posts, "the portal posted nothing between the kills"
+        assert max(on_server["email"].values(), default=0) <= 1, on_server["email"]  # no e-mail twice
         # every airing ends with one final record, or awaits reconcile as unknown
         per_airing: dict[int, list[Outcome]] = {}
         for record in logged:
@@ -190,6 +200,7 @@ def test_sigkill_while_posting_never_posts_twice_and_loses_nothing(tmp_path, db_
         graph.stop()
         zalo.stop()
         wp.stop()
+        smtp.stop()
 
 
 def graph_token(graph: GraphServer) -> str:

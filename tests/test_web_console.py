@@ -247,6 +247,7 @@ def test_channels_page_lists_each_channel(client):
     for name in ("radio", "facebook", "zalo"):
         assert name in page
     assert "Màn hình LED <small>(led)</small>" in page  # registered, off by default: listed, not enabled
+    assert "Truyền thanh" in page  # each channel by its label (CHANNEL_LABELS), e-mail as "Thư điện tử"
 
 
 def test_admin_adds_a_user_who_can_log_in(client):

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from broadcasts.channels.base import ChannelType
 
-__all__ = ["CHANNELS", "channel_names", "channel_type"]
+__all__ = ["CHANNELS", "channel_names", "channel_type", "default_channels"]
 
 CHANNELS: dict[str, str] = {
     "radio": "broadcasts.channels.radio",
@@ -24,6 +24,7 @@ CHANNELS: dict[str, str] = {
     "zalo": "broadcasts.channels.zalo",
     "led": "broadcasts.channels.led",
     "portal": "broadcasts.channels.portal",
+    "email": "broadcasts.channels.email",
 }
 
 
@@ -37,3 +38,8 @@ def channel_type(name: str) -> ChannelType[Any]:
     module = importlib.import_module(CHANNELS[name])
     kind: ChannelType[Any] = module.CHANNEL
     return kind
+
+
+def default_channels() -> tuple[str, ...]:
+    """The channels enabled when `[channels] enabled` is not set: every one whose type is not off by default."""
+    return tuple(name for name in CHANNELS if channel_type(name).default_on)

@@ -251,3 +251,5 @@ class ChannelType(Generic[S]):
     build: Callable[[S, Context], Channel | None]
     # what is wrong across values; `listed` says whether the channel is in [channels] enabled
     problems: Callable[[S, bool], Iterable[Problem]] = _no_problems
+    # False: only in use when listed in `[channels] enabled` (a channel a station opts into, like e-mail)
+    default_on: bool = True

@@ -67,6 +67,8 @@ def reconcile_command() -> None:
             say(text("reconcile_settled", lang, id=item.external_id, **params))
         elif item.state == "error":
             say(text("reconcile_error", lang, reason=render(item.error, lang), **params))
+        elif item.state == "manual":
+            say(text("reconcile_manual", lang, **params))
         elif item.state == "disabled":
             say(text("reconcile_disabled", lang, **params))
         elif item.state in ("aired", "not_played", "radio_open", "radio_off"):

@@ -19,7 +19,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from audio.engines import engine_names, engine_type
-from broadcasts.channels import channel_names, channel_type
+from broadcasts.channels import channel_names, channel_type, default_channels
 from scheduler.config.checks import DAYS, ENGINE_NAMES, HHMM, check
 from scheduler.config.loader import build, build_channels, build_speech, field_names, read_table, unknown
 from scheduler.errors import ConfigError
@@ -168,7 +168,7 @@ class ChannelsConfig:
     also reachable as an attribute: `config.channels.radio.grace_minutes`.
     """
 
-    enabled: tuple[str, ...] = field(default_factory=channel_names)
+    enabled: tuple[str, ...] = field(default_factory=default_channels)
     settings: Mapping[str, Any] = field(default_factory=_channel_settings)
 
     def __getattr__(self, name: str) -> Any:

@@ -17,6 +17,7 @@ from scheduler.messages import (
     channels,
     cli,
     config,
+    email,
     facebook,
     labels,
     led,
@@ -293,6 +294,7 @@ _merge(
     zalo.MESSAGES,
     led.MESSAGES,
     portal.MESSAGES,
+    email.MESSAGES,
 )
 
 

@@ -99,8 +99,16 @@ CHANNEL_LABELS = {
         "zalo": "Zalo",
         "led": "Màn hình LED",
         "portal": "Cổng thông tin",
+        "email": "Thư điện tử",
     },
-    "en": {"radio": "Radio", "facebook": "Facebook", "zalo": "Zalo", "led": "LED screen", "portal": "Web portal"},
+    "en": {
+        "radio": "Radio",
+        "facebook": "Facebook",
+        "zalo": "Zalo",
+        "led": "LED screen",
+        "portal": "Web portal",
+        "email": "E-mail",
+    },
 }
 PRIORITY_LABELS = {
     "vi": {"normal": "", "priority": "ƯU TIÊN", "emergency": "KHẨN CẤP"},

@@ -21,7 +21,14 @@ __all__ = ["Series", "column_chart", "report_charts", "nice_ticks"]
 
 WIDTH, HEIGHT = 640, 280
 _LEFT, _RIGHT, _TOP, _BOTTOM = 48, 12, 16, 44
-COLORS = {"radio": "#8b1a1a", "facebook": "#1f5f8b", "zalo": "#2e7d32", "led": "#b36b00", "portal": "#6a1b9a"}
+COLORS = {
+    "radio": "#8b1a1a",
+    "facebook": "#1f5f8b",
+    "zalo": "#2e7d32",
+    "led": "#b36b00",
+    "portal": "#6a1b9a",
+    "email": "#00695c",
+}
 _OTHER_COLORS = ("#6a4c93", "#c77d00", "#00796b", "#5d4037")
 
 

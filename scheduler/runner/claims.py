@@ -188,8 +188,8 @@ def finish(
     finished = app.clock.now()
     final = delivery.outcome in FINAL_OUTCOMES
     message = delivery.error_message
-    if delivery.error_code and not message:
-        message = say(app, delivery.error_code)
+    if delivery.error_code and not message:  # a channel's own words: its code with `detail["error_params"]`
+        message = say(app, delivery.error_code, **((delivery.detail or {}).get("error_params") or {}))
     with app.sessions.begin() as session:
         changed = _updated(
             session,

@@ -49,7 +49,7 @@ class ReconcileItem:
     airing_id: int
     channel: str
     due_at: datetime
-    state: str  # settled | open | error | disabled; the radio's: aired | not_played | radio_open | radio_off
+    state: str  # settled | open | error | disabled | manual; the radio's: aired | not_played | radio_open | radio_off
     external_id: str | None = None
     error: LoaError | None = None
 
@@ -131,8 +131,8 @@ def reconcile(app: App) -> list[ReconcileItem]:
         if airing.channel == "radio":
             items.append(_reconcile_radio(app, airing, Broadcast.of(airing, bulletin, station), base))
             continue
-        if not isinstance(channel, Reconcilable):
-            items.append(ReconcileItem(**base, state="disabled"))
+        if not isinstance(channel, Reconcilable):  # off, or (e-mail) nothing to look up: the operator decides
+            items.append(ReconcileItem(**base, state="disabled" if channel is None else "manual"))
             continue
         try:
             found = channel.reconcile(Broadcast.of(airing, bulletin, station))

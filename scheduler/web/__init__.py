@@ -66,14 +66,14 @@ def outcome_label(value: str) -> str:
     return OUTCOME_LABELS.get(lang(), OUTCOME_LABELS["vi"]).get(value, value)
 
 
+def channel_label(value: str) -> str:
+    """A channel's name for people (Truyền thanh, Thư điện tử, ...) in the request's language."""
+    return CHANNEL_LABELS.get(lang(), CHANNEL_LABELS["vi"]).get(value, value)
+
+
 def action_label(value: str) -> str:
     """An audit-trail action in the request's language (the code itself when it has no label)."""
     return ACTION_LABELS.get(lang(), ACTION_LABELS["vi"]).get(value, value)
-
-
-def channel_label(value: str) -> str:
-    """A channel's name for people (Truyền thanh, Màn hình LED, ...) in the request's language."""
-    return CHANNEL_LABELS.get(lang(), CHANNEL_LABELS["vi"]).get(value, value)
 
 
 def status_label(value: str) -> str:
