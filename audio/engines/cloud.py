@@ -121,6 +121,15 @@ def get(url: str, **kwargs: Any) -> Reply:
     return request("GET", url, **kwargs)
 
 
+def audio_reply(reply: Reply, *, engine: str, url: str, voice: str) -> Clip:
+    """The audio a service sent back: a refusal (not 200) or a JSON message in its place is a TtsError."""
+    if reply.status != 200:
+        raise status_error(engine, reply.status, url)
+    if "json" in reply.content_type or reply.body[:1] in (b"{", b"["):
+        raise TtsError("tts_failed", engine=engine, reason=f"{url} answered with a message, not audio")
+    return audio_clip(reply.body, engine=engine, voice=voice)
+
+
 def audio_clip(data: bytes, *, engine: str, voice: str, fmt: str = "", timeout: float = 30.0) -> Clip:
     """Mono 16-bit PCM from a WAV (read directly when it is mono 16-bit) or another format (through ffmpeg)."""
     if not data:
