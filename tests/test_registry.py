@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 import broadcasts.channels
-from broadcasts.channels import channel_names, channel_type
+from broadcasts.channels import channel_names, channel_type, default_channels
 from broadcasts.channels.base import Broadcast, ChannelType, Context, Delivery, Problem
 from broadcasts.figures import Period
 from broadcasts.models import Outcome
@@ -114,7 +114,8 @@ def test_config_reads_the_toy_table_into_its_own_settings(toy, tmp_path):
     assert config.channel("toy") is config.channels.toy
     assert config.slots[0].channels == ("radio", "toy")
     assert _load(tmp_path, "").channels.toy == ToySettings()  # defaults in code, enabled by default
-    assert _load(tmp_path, "").channels.enabled == channel_names()
+    assert _load(tmp_path, "").channels.enabled == default_channels()  # e-mail is off by default (default_on)
+    assert "email" not in default_channels() and {"toy", "led", "portal"} <= set(default_channels())
     assert channel_names()[:4] == ("toy", "radio", "facebook", "zalo")
 
 

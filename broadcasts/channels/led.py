@@ -102,4 +102,4 @@ def problems(settings: LedSettings, listed: bool) -> Iterator[Problem]:
         yield Problem(key="folder", expected="exp_led_folder", value=settings.folder)
 
 
-CHANNEL = ChannelType(settings=LedSettings, build=build, problems=problems, default_on=False)
+CHANNEL = ChannelType(settings=LedSettings, build=build, problems=problems)

@@ -89,4 +89,4 @@ def problems(settings: PortalSettings, listed: bool) -> Iterator[Problem]:
         )
 
 
-CHANNEL = ChannelType(settings=PortalSettings, build=build, problems=problems, default_on=False)
+CHANNEL = ChannelType(settings=PortalSettings, build=build, problems=problems)
