@@ -42,8 +42,8 @@ GROUP = "/v3.0/oa/group/message"
 TEXT = "UBND xã thông báo lịch tiêm phòng dại cho chó, mèo từ ngày 05/12/2026 tại nhà văn hóa các thôn."
 
 
-@pytest.fixture
-def zalo() -> Iterator[ZaloServer]:
+@pytest.fixture(name="zalo")
+def zalo_fixture() -> Iterator[ZaloServer]:
     with ZaloServer() as server:
         yield server
 
@@ -54,8 +54,8 @@ def make_app(tmp_path, db_url, clock, monkeypatch, zalo: ZaloServer | None, **ta
     return build_app(config, clock=clock, tts=ToneEngine(), channels={"radio": RecordingChannel("radio")})
 
 
-@pytest.fixture
-def app(tmp_path, db_url, clock, monkeypatch, zalo) -> Iterator[Any]:
+@pytest.fixture(name="app")
+def zalo_app_fixture(tmp_path, db_url, clock, monkeypatch, zalo) -> Iterator[Any]:
     application = make_app(tmp_path, db_url, clock, monkeypatch, zalo)
     yield application
     close_app(application)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -24,18 +23,16 @@ from broadcasts.errors import ChannelError
 from broadcasts.figures import Period
 from broadcasts.models import Airing, AiringStatus, Outcome
 from broadcasts.report import build_report
-from scheduler.app import build_app
 from scheduler.cli.output import log_table
 from scheduler.messages import render
 from scheduler.runner import Runner
 from scheduler.services.queue import queue_bulletin
 from scheduler.services.social import reconcile, retry_airing
 from tests.conftest import TZ
-from tests.fakes.channels import RecordingChannel
 from tests.fakes.http_server import drop, hold, reply
-from tests.fakes.social import airing, close_app, records, seed_zalo_token, set_secrets, social_config, zalo_table
-from tests.fakes.tts import ToneEngine
+from tests.fakes.social import airing, close_app, records
 from tests.fakes.zalo_server import APP_SECRET, GROUPS, ZaloServer, proof_of, zalo_error
+from tests.test_zalo import make_app, seed, zalo_app_fixture, zalo_fixture  # noqa: F401  (the app and zalo fixtures)
 
 CREATE = "/v2.0/article/create"
 GROUP = "/v3.0/oa/group/message"
@@ -61,32 +58,6 @@ UNCLEAR = [
         id="200-html",
     ),
 ]
-
-
-@pytest.fixture
-def zalo() -> Iterator[ZaloServer]:
-    with ZaloServer() as server:
-        yield server
-
-
-def make_app(tmp_path, db_url, clock, monkeypatch, zalo: ZaloServer, **table: Any) -> Any:
-    set_secrets(monkeypatch)
-    config = social_config(tmp_path, db_url, zalo=zalo_table(zalo, **table), enabled=("radio", "zalo"))
-    return build_app(config, clock=clock, tts=ToneEngine(), channels={"radio": RecordingChannel("radio")})
-
-
-@pytest.fixture
-def app(tmp_path, db_url, clock, monkeypatch, zalo) -> Iterator[Any]:
-    application = make_app(tmp_path, db_url, clock, monkeypatch, zalo)
-    yield application
-    close_app(application)
-
-
-def seed(app: Any, zalo: ZaloServer) -> str:
-    token = zalo.issue_access_token()
-    zalo.refresh_tokens = {"zalo-refresh-seeded-Wc4"}
-    seed_zalo_token(app.config, token, refresh_token="zalo-refresh-seeded-Wc4", now=app.clock.now().timestamp())
-    return token
 
 
 def post(app: Any, at: str = "now") -> int:
