@@ -33,12 +33,22 @@ def server(tmp_path: Any, clock: Any) -> Iterator[int]:
         channel_timeout=5,
         header_seconds=1.0,
     )
-    thread = threading.Thread(target=waitress.run, daemon=True)
+    stopping = threading.Event()
+    sockets = waitress._map if hasattr(waitress, "_map") else waitress.map  # one address, or several
+
+    def serve() -> None:
+        """waitress's own loop, a pass at a time, closed in this thread: closing it from the test's thread while
+        it polls makes poll() fail on a closed descriptor (EBADF) inside the server thread."""
+        while not stopping.is_set():
+            waitress.asyncore.loop(timeout=0.05, map=sockets, use_poll=waitress.adj.asyncore_use_poll, count=1)
+        waitress.close()
+
+    thread = threading.Thread(target=serve, daemon=True)
     thread.start()
     try:
         yield int(waitress.effective_port)
     finally:
-        waitress.close()
+        stopping.set()
         thread.join(timeout=10)
         app.close()
 
