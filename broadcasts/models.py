@@ -25,6 +25,9 @@ __all__ = [
     "Slot",
     "Airing",
     "LogRecord",
+    "Media",
+    "Alert",
+    "BulletinKind",
     "Priority",
     "Approval",
     "AiringStatus",
@@ -73,6 +76,14 @@ class Priority(str, enum.Enum):
     @property
     def rank(self) -> int:
         return {"emergency": 0, "priority": 1, "normal": 2}[self.value]
+
+
+class BulletinKind(str, enum.Enum):
+    """What the radio airs for a bulletin: its text spoken, a recorded file, or a live relay (tiếp âm)."""
+
+    speech = "speech"
+    audio = "audio"
+    relay = "relay"
 
 
 class Approval(str, enum.Enum):
@@ -173,7 +184,16 @@ class Bulletin(Base):
     origin: Mapped[str] = mapped_column(String(32), default="operator")
     origin_key: Mapped[str | None] = mapped_column(String(120))
     created_at: Mapped[datetime]
+    kind: Mapped[BulletinKind] = mapped_column(
+        _enum(BulletinKind), default=BulletinKind.speech, server_default="speech"
+    )
+    media_id: Mapped[int | None] = mapped_column(ForeignKey("media.id"))
+    relay: Mapped[str | None] = mapped_column(String(64))  # the name of a [channels.radio.relays] source
+    relay_seconds: Mapped[float | None]
+    # the loudspeaker zones (cụm loa) the radio airs it in; None: every zone of the station
+    zones: Mapped[list[str] | None] = mapped_column(JSON)
     airings: Mapped[list[Airing]] = relationship(back_populates="bulletin")
+    media: Mapped[Media | None] = relationship(lazy="selectin")
 
 
 class Slot(Base):
@@ -214,6 +234,8 @@ class Airing(Base):
     attempts: Mapped[int] = mapped_column(default=0)
     retry_of: Mapped[int | None] = mapped_column(ForeignKey("airings.id"))
     stop_requested_by: Mapped[str | None] = mapped_column(String(64))  # who asked to stop it while on the air
+    zone: Mapped[str | None] = mapped_column(String(64))  # the radio zone it airs in; None: the station's only zone
+    until: Mapped[datetime | None]  # a relay ends at this instant, however late it started
     created_at: Mapped[datetime]
     bulletin: Mapped[Bulletin] = relationship(back_populates="airings")
 
@@ -243,6 +265,47 @@ class LogRecord(Base):
     error_message: Mapped[str | None] = mapped_column(Text)
     detail: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     node: Mapped[str | None] = mapped_column(String(100))
+    zone: Mapped[str | None] = mapped_column(String(64))
+    # proof of airing: what a listener on the zone's mount heard (None where the zone has no listener)
+    heard_delay_ms: Mapped[float | None]
+    heard_seconds: Mapped[float | None]
+    silent_seconds: Mapped[float | None]
+    longest_silence_seconds: Mapped[float | None]
+    created_at: Mapped[datetime]
+
+
+class Media(Base):
+    """Tệp âm thanh: a recorded announcement, checked, brought to the loudness target and kept by its sha256."""
+
+    __tablename__ = "media"
+    __table_args__ = (UniqueConstraint("station_id", "sha256"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    station_id: Mapped[int] = mapped_column(ForeignKey("stations.id"))
+    sha256: Mapped[str] = mapped_column(String(64))
+    path: Mapped[str] = mapped_column(Text)  # relative to the data dir
+    seconds: Mapped[float]
+    loudness_lufs: Mapped[float | None]
+    true_peak_db: Mapped[float | None]
+    source_name: Mapped[str] = mapped_column(String(255))
+    source_sha256: Mapped[str] = mapped_column(String(64))
+    source_format: Mapped[str] = mapped_column(String(16))
+    uploaded_by: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+
+
+class Alert(Base):
+    """Cảnh báo: dead air, an unreachable mount or a relay gap, for the Today page, `loa run` and the report."""
+
+    __tablename__ = "alerts"
+    __table_args__ = (Index("ix_alerts_station_at", "station_id", "at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    station_id: Mapped[int] = mapped_column(ForeignKey("stations.id"))
+    zone: Mapped[str | None] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(32))  # dead_air | mount_unreachable | relay_gap | relay_fallback
+    airing_id: Mapped[int | None] = mapped_column(ForeignKey("airings.id"))
+    at: Mapped[datetime]
+    seconds: Mapped[float | None]
+    message: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime]
 
 
