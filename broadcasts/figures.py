@@ -9,6 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from broadcasts.models import Outcome
+from broadcasts.zone_report import AlertRow, ZoneRow, zones_json
 
 __all__ = [
     "Period",
@@ -178,6 +179,8 @@ class Report:
     plan_title: str | None = None
     plan_year: int | None = None
     plan_issuer: str | None = None
+    zones: list[ZoneRow] = field(default_factory=list)  # one per loudspeaker zone (broadcasts.zone_report)
+    alerts: list[AlertRow] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -300,4 +303,5 @@ def report_json(report: Report) -> dict[str, Any]:
             }
             for x in report.lateness
         ],
+        **zones_json(report.zones, report.alerts, tz),
     }

@@ -54,6 +54,11 @@ CONTRACT_FIELDS = (
     "external_url",
     "error_code",
     "error_message",
+    "zone",
+    "heard_delay_ms",
+    "heard_seconds",
+    "silent_seconds",
+    "longest_silence_seconds",
 )
 _CHUNK = 2_000
 _S = TypeVar("_S", bound=Select)
@@ -278,6 +283,11 @@ def new_record(
         audio_seconds=delivery.audio_seconds,
         external_id=_cut(delivery.external_id, 255),
         external_url=_cut(delivery.external_url, 2_000),
+        zone=airing.zone,
+        heard_delay_ms=delivery.heard_delay_ms,
+        heard_seconds=delivery.heard_seconds,
+        silent_seconds=delivery.silent_seconds,
+        longest_silence_seconds=delivery.longest_silence_seconds,
         error_code=_cut(delivery.error_code, 64),
         error_message=_cut(error_message if error_message is not None else delivery.error_message, 4_000),
         detail=_clean(scrub_value(delivery.detail if detail is None else detail)),

@@ -35,6 +35,7 @@ from broadcasts.figures import (
     Report,
 )
 from broadcasts.models import Airing, AiringStatus, Bulletin, ContentItem, LogRecord, Outcome, Plan, Station
+from broadcasts.zone_report import alert_rows, zone_rows
 
 __all__ = ["build_report", "active_plan"]
 
@@ -83,6 +84,9 @@ def _last_records(
             LogRecord.audio_seconds,
             LogRecord.error_code,
             LogRecord.error_message,
+            LogRecord.zone,
+            LogRecord.heard_delay_ms,
+            LogRecord.heard_seconds,
             Bulletin.content_item_id,
             Bulletin.origin,
             Bulletin.title,
@@ -270,6 +274,7 @@ def build_report(
         outcome_counts[row.channel][row.outcome.value] += 1
     totals = [ChannelTotal(channel=c, counts=outcome_counts[c], records=raw_counts[c]) for c in names]
     items, other = _items(session, plan, rows, names)
+    alerts = alert_rows(session, station_id, since, until)
     return Report(
         station_name=station.name,
         station_code=station.code,
@@ -287,4 +292,6 @@ def build_report(
         plan_title=plan.title if plan else None,
         plan_year=plan.year if plan else None,
         plan_issuer=plan.issuer if plan else None,
+        zones=zone_rows(rows, alerts),
+        alerts=alerts,
     )

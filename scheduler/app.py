@@ -25,10 +25,13 @@ from audio.mix import EncodeSettings
 from audio.sinks.base import Sink
 from audio.speech import Speaker
 from audio.text import ReadingOptions
-from broadcasts.channels import channel_type, radio
+from broadcasts.channels import channel_type
 from broadcasts.channels.base import Channel, Closeable, Context
 from broadcasts.channels.http import USER_AGENT
+from broadcasts.channels.playout import FolderSinkSettings
 from broadcasts.channels.radio import Studio
+from broadcasts.channels.radio_zones import build_sink as zone_sink
+from broadcasts.channels.radio_zones import zone_table
 from broadcasts.channels.script import Script
 from broadcasts.models import Slot, Station
 from broadcasts.store import open_store, read_sessions
@@ -149,6 +152,7 @@ def channel_context(
     sink: Sink | None = None,
     clock: Clock | None = None,
     secrets: Secrets | None = None,
+    sinks: Mapping[str, Sink] | None = None,
 ) -> Context:
     """What the channels of `config` are built with: its folders, secrets and clock, and the radio's studio."""
     clock = clock or SystemClock()
@@ -174,12 +178,26 @@ def channel_context(
         user_agent=f"{USER_AGENT} station/{config.station.code}",
         studio=studio,
         sink=sink,
+        sinks=sinks,
     )
 
 
-def build_sink(config: Config, secrets: Secrets | None = None) -> Sink:
-    """The configured radio playout sink."""
-    return radio.build_sink(config.channels.radio, channel_context(config, secrets=secrets))
+def build_sink(config: Config, secrets: Secrets | None = None, zone: str | None = None) -> Sink:
+    """The configured playout sink of a radio zone (the first one by default)."""
+    table = zone_table(config.channels.radio)
+    name = zone or next(iter(table))
+    settings = table[name]
+    context = channel_context(config, secrets=secrets)
+    return zone_sink(
+        settings.sink,
+        folder=settings.folder if settings.folder.outbox else FolderSinkSettings(outbox=f"outbox/{name}"),
+        device=settings.device,
+        icecast=settings.icecast,
+        command=settings.command,
+        context=context,
+        ledger=config.data_dir / "ledger" / (name if config.channels.radio.zones else ""),
+        encoding=encode_settings(config),
+    )
 
 
 def build_channels(
@@ -189,9 +207,10 @@ def build_channels(
     *,
     clock: Clock | None = None,
     secrets: Secrets | None = None,
+    sinks: Mapping[str, Sink] | None = None,
 ) -> dict[str, Channel]:
     """The enabled channels, each built by its registered type from its own settings."""
-    context = channel_context(config, speaker=speaker, sink=sink, clock=clock, secrets=secrets)
+    context = channel_context(config, speaker=speaker, sink=sink, clock=clock, secrets=secrets, sinks=sinks)
     built: dict[str, Channel] = {}
     for name in config.channels.enabled:
         channel = channel_type(name).build(config.channel(name), context)
@@ -218,7 +237,7 @@ def _ensure_station(sessions: sessionmaker[Session], config: Config) -> int:
             slot.timezone = config.station.timezone
             slot.weekdays = "".join(str(d) for d in sorted(slot_config.weekdays()))
             slot.max_seconds = slot_config.max_minutes * 60
-            slot.channels = list(slot_config.channels)
+            slot.channels = ["relay"] if slot_config.relay else list(slot_config.channels)
             session.add(slot)
         return station.id
 
@@ -230,13 +249,14 @@ def build_app(
     tts: TtsEngine | None = None,
     sink: Sink | None = None,
     channels: Mapping[str, Channel] | None = None,
+    sinks: Mapping[str, Sink] | None = None,
 ) -> App:
     """Open the store and wire the channels for `config`."""
     engine, sessions = open_store(config.database_url, busy_timeout_ms=config.database.busy_timeout_ms)
     station_id = _ensure_station(sessions, config)
     speaker = build_speaker(config, tts)
     clock = clock or SystemClock()
-    built = build_channels(config, speaker, sink, clock=clock)
+    built = build_channels(config, speaker, sink, clock=clock, sinks=sinks)
     if channels:
         built.update(channels)
     return App(

@@ -344,7 +344,7 @@ class PlayingRadio(RecordingChannel):
             return Delivery(outcome=Outcome.aired)
         raise AudioError("sink_interrupted")
 
-    def interrupt(self) -> None:
+    def interrupt(self, zone: str | None = None) -> None:
         self.cut.set()
 
 

@@ -265,7 +265,7 @@ def test_an_emergency_does_not_wait_behind_an_airing_waiting_for_the_data_folder
     with build_app(config, clock=clock, tts=ToneEngine(), sink=sink) as app:
         queued = queue_bulletin(app, text="Thông báo họp dân lúc 14 giờ.", at="now", channels=["radio"])
         runner = Runner(app)
-        runner.turns.emergency_waiting = lambda: sink.refused >= 2  # type: ignore[method-assign]
+        runner.turns.emergency_waiting = lambda zone=None: sink.refused >= 2  # type: ignore[method-assign]
         records = runner.run_due()
         with app.reads() as session:
             again = session.scalars(

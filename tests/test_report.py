@@ -169,7 +169,7 @@ def test_workbook_has_the_sheets_numbers_and_charts(app, tmp_path):
     report = make_report(app, Period.month(2026, 11))
     path = write_report(report, tmp_path / "bao-cao.xlsx")
     book = load_workbook(path)
-    assert book.sheetnames == ["Tổng hợp", "Theo nội dung", "Phát thanh theo ngày", "Lỗi và bỏ lỡ", "Độ trễ"]
+    assert book.sheetnames == ["Tổng hợp", "Theo nội dung", "Phát thanh theo ngày", "Lỗi và bỏ lỡ", "Độ trễ", "Cụm loa"]
     summary = book["Tổng hợp"]
     texts = [c.value for row in summary.iter_rows() for c in row if isinstance(c.value, str)]
     assert "BÁO CÁO KẾT QUẢ THỰC HIỆN KẾ HOẠCH TUYÊN TRUYỀN" in texts and "Tháng 11 năm 2026" in texts

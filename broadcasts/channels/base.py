@@ -16,7 +16,7 @@ a `Context`, and which settings it cannot use (`Problem`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -66,6 +66,14 @@ class Broadcast:
     priority: str
     due_at: datetime
     attempt: int = 1
+    zone: str | None = None  # the radio zone; None: the station's only one
+    kind: str = "speech"  # speech | audio | relay
+    media_path: str | None = None  # an audio bulletin's file, relative to the data dir
+    media_sha256: str | None = None
+    media_seconds: float | None = None
+    relay: str | None = None  # a relay's source, by its name in [channels.radio.relays]
+    relay_seconds: float | None = None
+    until: datetime | None = None  # a relay ends then, however late it began
 
     @property
     def local_due(self) -> datetime:
@@ -92,6 +100,14 @@ class Broadcast:
             priority=bulletin.priority.value,
             due_at=airing.due_at,
             attempt=airing.attempts,
+            zone=airing.zone,
+            kind=bulletin.kind.value,
+            media_path=bulletin.media.path if bulletin.media is not None else None,
+            media_sha256=bulletin.media.sha256 if bulletin.media is not None else None,
+            media_seconds=bulletin.media.seconds if bulletin.media is not None else None,
+            relay=bulletin.relay,
+            relay_seconds=bulletin.relay_seconds,
+            until=airing.until,
         )
 
 
@@ -112,6 +128,13 @@ class Delivery:
     # a step was held for later (a Zalo broadcast at night): the runner adds a follow-up airing due then,
     # started with what already went out (`Resumable.carry_over`), in the transaction that records this one
     resume_at: datetime | None = None
+    # proof of airing: what the zone's listener heard (None without a listener)
+    heard_delay_ms: float | None = None
+    heard_seconds: float | None = None
+    silent_seconds: float | None = None
+    longest_silence_seconds: float | None = None
+    # what the operator must be told: (kind, seconds, message params), one alert row each
+    alerts: tuple[tuple[str, float | None, dict[str, Any]], ...] = ()
 
 
 class Channel(Protocol):
@@ -141,8 +164,8 @@ class Preparable(Protocol):
 class Interruptible(Protocol):
     """A channel whose output can be stopped mid-way (an emergency interrupts the radio)."""
 
-    def interrupt(self) -> None:
-        """Stop what is being delivered now; its publish raises an interrupted error."""
+    def interrupt(self, zone: str | None = None) -> None:
+        """Stop what is being delivered now (in one radio zone, or all); its publish raises an interrupted error."""
         ...
 
 
@@ -214,6 +237,7 @@ class Context:
     user_agent: str = "Loa"
     studio: Studio | None = None  # how the radio speaks and frames a bulletin
     sink: Sink | None = None  # a playout sink to use instead of the configured one (tests, benchmarks)
+    sinks: Mapping[str, Sink] | None = None  # the same, by radio zone
 
     def path(self, value: str) -> Path:
         """A configured path, relative to `base_dir` unless absolute."""

@@ -14,7 +14,8 @@ import hashlib
 import json
 import logging
 import re
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -24,21 +25,25 @@ from audio.errors import AudioError, tagged
 from audio.jingle import jingle_identity, load_jingle
 from audio.mix import EncodeSettings
 from audio.sinks.base import Sink
-from audio.sinks.folder import FolderSink
 from audio.speech import Rendered, Speaker, render_script
 from broadcasts.channels.base import Broadcast, ChannelType, Context, Delivery, Problem
 from broadcasts.channels.playout import (
+    DEFAULT_ZONE,
     SINK_NAMES,
     CommandSinkSettings,
     DeviceSinkSettings,
     FolderSinkSettings,
     IcecastSinkSettings,
+    RelaySettings,
+    ZoneSettings,
 )
+from broadcasts.channels.radio_live import LiveRelays, heard_delivery
+from broadcasts.channels.radio_zones import Zone, build_zones, zone_problems, zone_table
 from broadcasts.channels.rendered import from_cache, prepared, read_sidecar, to_cache, write_sidecar
 from broadcasts.channels.script import Script, spoken_parts
 from broadcasts.models import Outcome
 
-__all__ = ["RadioChannel", "RadioSettings", "Studio", "build", "build_sink", "problems", "CHANNEL"]
+__all__ = ["RadioChannel", "RadioSettings", "Studio", "build", "problems", "CHANNEL"]
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +54,8 @@ _QUIET = re.compile(r"^([01]?\d|2[0-3]):[0-5]\d\s*-\s*([01]?\d|2[0-3]):[0-5]\d$"
 
 @dataclass(frozen=True, kw_only=True)
 class RadioSettings:
-    """The `[channels.radio]` table: the playout sink and its settings, lateness, quiet hours, interruptions."""
+    """The `[channels.radio]` table: the playout sink and its settings, lateness, quiet hours, interruptions;
+    the loudspeaker zones (each a sink of its own), the relayed streams, and the limits of recorded audio."""
 
     sink: str = "folder"
     grace_minutes: float = 10.0
@@ -60,6 +66,20 @@ class RadioSettings:
     device: DeviceSinkSettings = field(default_factory=DeviceSinkSettings)
     icecast: IcecastSinkSettings = field(default_factory=IcecastSinkSettings)
     command: CommandSinkSettings = field(default_factory=CommandSinkSettings)
+    zones: Mapping[str, ZoneSettings] = field(default_factory=dict)
+    relays: Mapping[str, RelaySettings] = field(default_factory=dict)
+    media_min_seconds: float = 1.0
+    media_max_seconds: float = 1800.0
+    media_max_mb: float = 100.0
+
+    def zone_names(self) -> list[str]:
+        """The station's zones, in the order of the config (`main` for a station without zones)."""
+        return list(zone_table(self))
+
+    def zone_label(self, name: str | None) -> str:
+        table = zone_table(self)
+        zone = table.get(name or DEFAULT_ZONE)
+        return (zone.label or name or DEFAULT_ZONE) if zone is not None else (name or "")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -74,7 +94,10 @@ class Studio:
 
 
 class RadioChannel:
-    """Renders Vietnamese speech and plays it out through one sink; one airing at a time."""
+    """Renders Vietnamese speech, plays recorded files and relays streams, into one sink per zone.
+
+    Each zone airs one thing at a time (the runner's turns); zones play in parallel.
+    """
 
     name = "radio"
 
@@ -82,21 +105,72 @@ class RadioChannel:
         self,
         *,
         speaker: Speaker,
-        sink: Sink,
         archive_dir: Path,
         settings: EncodeSettings,
+        sink: Sink | None = None,
+        zones: Mapping[str, Zone] | None = None,
+        media_dir: Path | None = None,
+        relays: LiveRelays | None = None,
         pause_ms: int = 700,
         script: Script | None = None,
         render_cache: LruFolder | None = None,
+        wall: Callable[[], float] = time.time,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
+        if zones is None:
+            if sink is None:
+                raise ValueError("the radio channel needs a sink or zones")
+            zones = {DEFAULT_ZONE: Zone(name=DEFAULT_ZONE, label=DEFAULT_ZONE, sink=sink)}
+        self.zones = dict(zones)
         self.speaker = speaker
-        self.sink = sink
         self.archive_dir = Path(archive_dir)
+        self.media_dir = Path(media_dir) if media_dir is not None else self.archive_dir.parent
         self.settings = settings
+        self.relays = relays or LiveRelays({}, encoding=settings, path=Path)
         self.pause_ms = pause_ms
         self.script = script or Script()
         self.render_cache = render_cache
+        self.wall = wall
+        self.sleep = sleep
         self._jingle: tuple[str, Clip | None] | None = None
+        self._started = False
+
+    @property
+    def sink(self) -> Sink:
+        """The sink of the first zone (the only one of a station without zones)."""
+        return next(iter(self.zones.values())).sink
+
+    def zone(self, name: str | None) -> Zone:
+        """The zone an airing plays in: by name, or the first one for an airing without a zone."""
+        if name is None:
+            return next(iter(self.zones.values()))
+        zone = self.zones.get(name)
+        if zone is None:
+            raise AudioError("zone_unknown", zone=name, zones=", ".join(self.zones))
+        return zone
+
+    def start(self) -> None:
+        """Connect what stays connected: kept-up Icecast sources and the listeners on their mounts."""
+        if self._started:
+            return
+        self._started = True
+        for zone in self.zones.values():
+            starter = getattr(zone.sink, "start", None)
+            if callable(starter):
+                starter()
+            if zone.listener is not None:
+                zone.listener.start()
+
+    def close(self) -> None:
+        """Disconnect sources, listeners and relay streams opened ahead; safe to call twice."""
+        self.relays.close()
+        for zone in self.zones.values():
+            if zone.listener is not None:
+                zone.listener.close()
+            closer = getattr(zone.sink, "close", None)
+            if callable(closer):
+                closer()
+        self._started = False
 
     def archive_path(self, broadcast: Broadcast) -> Path:
         """Where an airing's MP3 is kept: archive/YYYY/MM/DD/<key>.mp3 (station-local date)."""
@@ -153,7 +227,12 @@ class RadioChannel:
         return render_script(parts, self.speaker, path, settings=self.settings, pause_ms=self.pause_ms)
 
     def prepare(self, broadcast: Broadcast) -> Rendered:
-        """Render the bulletin to its archive path (with a sidecar), unless it is already rendered as is."""
+        """Render the bulletin to its archive path (with a sidecar), unless it is already rendered as is;
+        a recorded bulletin is its stored file; a relay opens its stream ahead (`open_ahead`)."""
+        if broadcast.kind == "audio":
+            return self.media(broadcast)
+        if broadcast.kind == "relay":
+            raise ValueError("a relay is not rendered; open its stream with open_ahead")
         fingerprint = self.fingerprint(broadcast)
         path = self.archive_path(broadcast)
         ready = prepared(path, fingerprint)
@@ -166,25 +245,54 @@ class RadioChannel:
         write_sidecar(path, rendered, airing_id=broadcast.airing_id, fingerprint=fingerprint)
         return rendered
 
+    def media(self, broadcast: Broadcast) -> Rendered:
+        """A recorded bulletin's stored file, checked against the digest it was stored with."""
+        path = self.media_dir / (broadcast.media_path or "")
+        if not broadcast.media_path or not path.is_file():
+            raise AudioError("media_missing", path=str(path))
+        return Rendered(
+            path=path, sha256=broadcast.media_sha256 or "", seconds=broadcast.media_seconds or 0.0, engine="file"
+        )
+
+    def open_ahead(self, broadcast: Broadcast) -> None:
+        """A relay: connect to its stream before the start, so it is on the air on the second."""
+        if broadcast.kind == "relay":
+            self.relays.open_ahead(broadcast)
+
     def publish(self, broadcast: Broadcast) -> Delivery:
+        zone = self.zone(broadcast.zone)
+        if broadcast.kind == "relay":
+            return self.relays.play(broadcast, zone, self._now_of(broadcast))
         rendered = self.prepare(broadcast)
-        played = self.sink.play(rendered.path, key=broadcast.key)
-        return Delivery(
+        zone.stop.clear()
+        start = self.wall()
+        played = zone.sink.play(rendered.path, key=broadcast.key)
+        end = self.wall()
+        delivery = Delivery(
             outcome=Outcome.aired,
-            tts_engine=rendered.engine,
+            tts_engine=None if broadcast.kind == "audio" else rendered.engine,
             audio_path=str(rendered.path),
             audio_sha256=rendered.sha256,
             audio_seconds=rendered.seconds,
             external_id=played.target,
             detail={"sink": played.sink, **({"voice": rendered.voice} if rendered.voice else {})},
         )
+        return heard_delivery(delivery, zone, broadcast, start, end, self.sleep)
 
-    def interrupt(self) -> None:
-        """Cut what is playing now, for an emergency."""
-        self.sink.stop()
+    def _now_of(self, broadcast: Broadcast) -> Callable[[], object]:
+        from datetime import UTC, datetime
+
+        return lambda: datetime.fromtimestamp(self.wall(), UTC)
+
+    def interrupt(self, zone: str | None = None) -> None:
+        """Cut what is playing now, for an emergency: in one zone, or in all of them."""
+        for each in self.zones.values() if zone is None else [self.zone(zone)]:
+            each.stop.set()
+            each.sink.stop()
 
     def recover(self, broadcast: Broadcast) -> Delivery | None:
-        played = self.sink.was_played(broadcast.key)
+        zone = self.zone(broadcast.zone)
+        played = zone.sink.was_played(broadcast.key)
         if played is False:
             return None
         if played is None:
@@ -198,47 +306,25 @@ class RadioChannel:
             audio_sha256=meta.get("sha256"),
             audio_seconds=meta.get("seconds"),
             detail={
-                "sink": self.sink.name,
+                "sink": zone.sink.name,
                 "recovered": True,
                 **({"voice": meta["voice"]} if meta.get("voice") else {}),
             },
         )
 
 
-def build_sink(settings: RadioSettings, context: Context) -> Sink:
-    """The configured playout sink; each keeps its hand-over ledger under the data dir."""
-    ledger = context.data_dir / "ledger"
-    if settings.sink == "device":
-        from audio.sinks.device import DeviceSink
-
-        return DeviceSink(player=settings.device.player, device=settings.device.device, ledger=ledger)
-    if settings.sink == "icecast":
-        from audio.sinks.icecast import IcecastSink
-
-        return IcecastSink(
-            url=settings.icecast.url,
-            user=settings.icecast.user,
-            password=context.secret(settings.icecast.password_env) or "",
-            timeout=settings.icecast.timeout_seconds,
-            ledger=ledger,
-        )
-    if settings.sink == "command":
-        from audio.sinks.command import CommandSink
-
-        return CommandSink(command=settings.command.command, timeout=settings.command.timeout_seconds, ledger=ledger)
-    return FolderSink(context.path(settings.folder.outbox), ledger)
-
-
 def build(settings: RadioSettings, context: Context) -> RadioChannel:
-    """The radio channel: the context's studio speaking into the configured sink (or the context's own)."""
+    """The radio channel: the context's studio speaking into each zone's sink (or the context's own sinks)."""
     studio = context.studio
     if studio is None:
         raise ValueError("the radio channel needs a studio (a speaker) in its context")
     cache = studio.render_cache_mb
     return RadioChannel(
         speaker=studio.speaker,
-        sink=context.sink or build_sink(settings, context),
+        zones=build_zones(settings, context, studio.encoding),
         archive_dir=context.data_dir / "audio",
+        media_dir=context.data_dir,
+        relays=LiveRelays(dict(settings.relays), encoding=studio.encoding, path=context.path),
         settings=studio.encoding,
         pause_ms=studio.pause_ms,
         script=studio.script,
@@ -273,6 +359,20 @@ def problems(settings: RadioSettings, listed: bool) -> Iterator[Problem]:
             expected="exp_non_negative",
             value=settings.render_lead_seconds,
         )
+    yield from zone_problems(settings)
+    for name, relay in settings.relays.items():
+        if not relay.url.startswith(("http://", "https://")):
+            yield Problem(key=f"relays.{name}.url", expected="exp_stream_url", value=relay.url)
+        for key in ("max_gap_seconds", "connect_timeout_seconds", "reconnect_seconds"):
+            if getattr(relay, key) <= 0:
+                yield Problem(key=f"relays.{name}.{key}", expected="exp_positive", value=getattr(relay, key))
+        if relay.preroll_seconds < 0:
+            yield Problem(
+                key=f"relays.{name}.preroll_seconds", expected="exp_non_negative", value=relay.preroll_seconds
+            )
+    for key in ("media_min_seconds", "media_max_seconds", "media_max_mb"):
+        if getattr(settings, key) <= 0:
+            yield Problem(key=key, expected="exp_positive", value=getattr(settings, key))
 
 
 CHANNEL = ChannelType(settings=RadioSettings, build=build, problems=problems)

@@ -98,7 +98,7 @@ def log_table(
                 str(r.id),
                 str(r.airing_id),
                 format_local(r.due_at, tz, "%Y-%m-%d %H:%M"),
-                r.channel,
+                f"{r.channel}:{r.zone}" if r.zone else r.channel,
                 labels[r.outcome.value],
                 short_duration(r.late_seconds),
                 clock_duration(r.audio_seconds),

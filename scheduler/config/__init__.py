@@ -143,6 +143,8 @@ class SlotConfig:
     days: tuple[str, ...] = ("daily",)
     max_minutes: int = 30
     channels: tuple[str, ...] = ("radio",)
+    relay: str = ""  # a relay slot (tiếp âm): the name of a [channels.radio.relays] stream, aired the whole slot
+    zones: tuple[str, ...] = ()  # the loudspeaker zones of a relay slot (all when empty)
 
     def weekdays(self) -> frozenset[int]:
         """ISO weekdays (1 = Monday) this slot airs on."""

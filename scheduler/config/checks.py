@@ -114,6 +114,13 @@ def check(config: Config) -> None:
                 raise ConfigError("config_unknown_channel", path=src, channel=channel, known=", ".join(known))
         if slot.max_minutes <= 0:
             bad(src, f"{key}.max_minutes", "exp_positive", slot.max_minutes)
+        radio = config.channels.radio
+        if slot.relay and slot.relay not in radio.relays:
+            choices = ", ".join(radio.relays) or "-"
+            bad(src, f"{key}.relay", "exp_choices", slot.relay, choices=choices)
+        for zone in slot.zones:
+            if zone not in radio.zones:
+                bad(src, f"{key}.zones", "exp_choices", zone, choices=", ".join(radio.zones) or "-")
 
 
 def _check_speech(config: Config) -> None:

@@ -188,6 +188,12 @@ def _coerce(hint: Any, value: Any, source: str, key: str) -> Any:
         if not isinstance(value, list):
             bad(source, key, "exp_list", value)
         return tuple(_coerce(args[0], v, source, f"{key}[{i}]") for i, v in enumerate(value))
+    if origin in (Mapping, dict) and len(args) == 2 and dataclasses.is_dataclass(args[1]):
+        if not isinstance(value, dict):
+            bad(source, key, "exp_table", value)
+        return {
+            name: build(typing.cast(type, args[1]), table, source, f"{key}.{name}.") for name, table in value.items()
+        }
     if hint is Mapping[str, str] or origin in (Mapping, dict, typing.Mapping):
         if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
             bad(source, key, "exp_string_table", value)

@@ -29,6 +29,7 @@ from scheduler.messages import (
     system,
     web,
     zalo,
+    zones,
 )
 from scheduler.messages.labels import KIND_LABELS
 
@@ -295,6 +296,7 @@ _merge(
     led.MESSAGES,
     portal.MESSAGES,
     email.MESSAGES,
+    zones.MESSAGES,
 )
 
 

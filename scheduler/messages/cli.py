@@ -12,8 +12,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "interrupted": ("Đã dừng theo yêu cầu.", "Stopped on request."),
     "queue_one_source": (
-        "Cần đúng một trong --text, --file hoặc --item.",
-        "Give exactly one of --text, --file or --item.",
+        "Cần đúng một trong --text, --file hoặc --item (hoặc --audio, --relay).",
+        "Give exactly one of --text, --file or --item (or --audio, --relay).",
     ),
     "queued": ("Đã xếp bản tin số {id}:", "Queued bulletin {id}:"),
     "said": (

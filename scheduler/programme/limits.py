@@ -14,6 +14,7 @@ from collections.abc import Iterable
 
 from audio.timing import spoken_seconds
 from broadcasts.channels.posts import FACEBOOK_LIMIT, ZALO_TEXT_LIMIT
+from broadcasts.models import Bulletin, BulletinKind
 from scheduler.app import App
 from scheduler.errors import UsageError
 
@@ -22,6 +23,7 @@ __all__ = [
     "ZALO_ARTICLE_LIMIT",
     "check_size",
     "bulletin_seconds",
+    "airtime_seconds",
     "text_limit",
     "check_channels",
     "radio_refusal",
@@ -55,6 +57,15 @@ def bulletin_seconds(app: App, title: str, body: str) -> float:
     rate = app.config.speech.rate
     seconds = sum(spoken_seconds(app.speaker.speakable(part), rate) for part in parts if part)
     return round(seconds + app.config.audio.pause_ms / 1000 * (len(parts) - 1), 1)
+
+
+def airtime_seconds(app: App, bulletin: Bulletin) -> float:
+    """How long a bulletin holds the radio: a recorded file's length, a relay's set time, or the spoken estimate."""
+    if bulletin.kind is BulletinKind.audio and bulletin.media is not None:
+        return round(bulletin.media.seconds, 1)
+    if bulletin.kind is BulletinKind.relay and bulletin.relay_seconds is not None:
+        return round(bulletin.relay_seconds, 1)
+    return bulletin_seconds(app, bulletin.title, bulletin.body)
 
 
 def text_limit(app: App, channel: str) -> int | None:

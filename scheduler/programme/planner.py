@@ -23,6 +23,7 @@ from broadcasts.models import Airing, AiringStatus, Approval, Bulletin, ContentI
 from scheduler.app import App
 from scheduler.messages import Phrase, text
 from scheduler.programme import limits
+from scheduler.programme.relays import materialize_relays
 from scheduler.programme.rotation import (
     ANNOUNCEMENTS,
     add_generated,
@@ -146,19 +147,21 @@ def replan(app: App, session: Session, now: datetime) -> list[Moved]:
         )
     ).all()
     airings = {a.id: (a, b) for a, b in rows}
-    entries = [
-        Entry(
-            airing_id=a.id,
-            rank=rank_of(b),
-            order=a.id,
-            seconds=limits.bulletin_seconds(app, b.title, b.body),
-            occurrence=a.slot_at,
-        )
-        for a, b in rows
-        if a.slot_at is not None
-    ]
+    zones: dict[str | None, list[Entry]] = {}  # each loudspeaker zone has its own running order
+    for a, b in rows:
+        if a.slot_at is not None:
+            zones.setdefault(a.zone, []).append(
+                Entry(
+                    airing_id=a.id,
+                    rank=rank_of(b),
+                    order=a.id,
+                    seconds=limits.airtime_seconds(app, b),
+                    occurrence=a.slot_at,
+                )
+            )
     moved: list[Moved] = []
-    for placement in fill_slots(entries, chain):
+    placements = [p for entries in zones.values() for p in fill_slots(entries, chain)]
+    for placement in placements:
         airing, bulletin = airings[placement.airing_id]
         new_slot_at = (
             next(o.start for o in chain if o.start <= placement.due_at and o.slot.id == placement.slot_id)
@@ -183,13 +186,15 @@ def replan(app: App, session: Session, now: datetime) -> list[Moved]:
 def materialize(app: App, now: datetime, until: datetime) -> int:
     """Create the rotation and announcement bulletins of radio occurrences in (now, until]; return how many."""
     programme = app.config.programme
+    with app.sessions.begin() as session:
+        relayed = materialize_relays(app, session, now, until)
     if not (programme.rotate_plan or programme.announcements) or "radio" not in app.channels:
-        return 0
-    created = 0
+        return relayed
+    created = relayed
     with app.sessions.begin() as session:
         chain = [o for o in radio_chain(app, session, now, days=max(1, (until - now).days + 1)) if o.start <= until]
         if not chain:
-            return 0
+            return created
         kinds = [
             k
             for k, on in (

@@ -12,6 +12,7 @@ from broadcasts.channels.script import WEEKDAYS
 from broadcasts.models import Airing, AiringStatus, Approval, Bulletin, ContentItem, Plan, Priority
 from scheduler.app import App
 from scheduler.programme.slots import Occurrence
+from scheduler.programme.zones import station_zones
 
 __all__ = [
     "spoken_date",
@@ -100,18 +101,20 @@ def add_generated(
             session.add(bulletin)
             session.flush()
             for channel in channels:
-                session.add(
-                    Airing(
-                        bulletin_id=bulletin.id,
-                        station_id=app.station_id,
-                        channel=channel,
-                        due_at=occurrence.start,
-                        slot_id=occurrence.slot.id,
-                        slot_at=occurrence.start,
-                        status=AiringStatus.pending,
-                        created_at=now,
+                for zone in station_zones(app) if channel == "radio" else [None]:  # the radio: one per zone
+                    session.add(
+                        Airing(
+                            bulletin_id=bulletin.id,
+                            station_id=app.station_id,
+                            channel=channel,
+                            due_at=occurrence.start,
+                            slot_id=occurrence.slot.id,
+                            slot_at=occurrence.start,
+                            zone=zone,
+                            status=AiringStatus.pending,
+                            created_at=now,
+                        )
                     )
-                )
             session.flush()
         return True
     except IntegrityError:

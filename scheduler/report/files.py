@@ -216,7 +216,59 @@ def sections(report: Report, lang: str = "vi") -> list[Section]:
             ],
         )
     )
+    out.extend(_zone_sections(report, lang))
     return out
+
+
+def _zone_sections(report: Report, lang: str) -> list[Section]:
+    """Which zones heard what, and every alert of the period."""
+
+    def L(key: str, **params: Any) -> str:
+        return label(lang, key, **params)
+
+    zone_rows = [
+        [
+            z.zone or L("zone_all"),
+            z.airings,
+            z.aired,
+            z.minutes,
+            z.heard,
+            z.mean_delay_ms if z.mean_delay_ms is not None else "",
+            z.dead_air,
+            z.unreachable,
+            z.relay_gaps,
+        ]
+        for z in report.zones
+    ]
+    alerts = [[local(report, a.at), a.zone or L("zone_all"), a.kind, a.seconds or "", a.message] for a in report.alerts]
+    return [
+        Section(
+            sheet="zones",
+            heading=L("s7"),
+            notes=[L("heard_note")],
+            headers=[
+                L("zone"),
+                L("airings"),
+                L("aired"),
+                L("minutes"),
+                L("heard"),
+                L("delay"),
+                L("dead_air"),
+                L("unreachable"),
+                L("relay_gaps"),
+            ],
+            rows=zone_rows,
+        ),
+        Section(
+            sheet="zones",
+            heading=L("s8"),
+            headers=[L("at"), L("zone"), L("kind"), L("seconds"), L("reason")],
+            rows=alerts,
+            flagged=set(range(len(alerts))),
+            formats={0: "dd/mm/yyyy hh:mm"},
+            notes=[] if alerts else [L("no_alerts")],
+        ),
+    ]
 
 
 def _header_lines(report: Report, lang: str) -> list[str]:

@@ -18,7 +18,7 @@ from scheduler.report.labels import label, period_text
 
 __all__ = ["build_workbook", "SHEETS"]
 
-SHEETS = ("summary", "items", "days", "problems", "lateness")
+SHEETS = ("summary", "items", "days", "problems", "lateness", "zones")
 _BOLD = Font(bold=True)
 _THIN = Side(style="thin", color="999999")
 _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -32,6 +32,7 @@ _WIDTHS = {
     "days": [14, 12, 10, 10],
     "problems": [6, 9, 17, 13, 14, 40, 18, 60, 22],
     "lateness": [16, 14, 14, 16, 16, 18, 16],
+    "zones": [18, 12, 10, 10, 12, 16, 12, 12, 14],
 }
 
 

@@ -18,7 +18,17 @@ from typing import Any
 
 from audio.errors import LoaError
 from broadcasts.channels.base import Broadcast, Preparable
-from broadcasts.models import Airing, AiringStatus, Approval, Bulletin, LogRecord, Outcome, Priority, Station
+from broadcasts.models import (
+    Airing,
+    AiringStatus,
+    Approval,
+    Bulletin,
+    BulletinKind,
+    LogRecord,
+    Outcome,
+    Priority,
+    Station,
+)
 from scheduler.app import App
 from scheduler.messages import render
 from scheduler.programme import planner
@@ -96,7 +106,7 @@ class Runner:
             due_at=airing.due_at,
             now=now,
             grace=grace,
-            quiet=self.quiet,
+            quiet=None if bulletin.kind is BulletinKind.relay else self.quiet,  # a relay airs at its hour
             tz=app.config.tz,
         )
         if verdict is Verdict.hold:
@@ -125,8 +135,9 @@ class Runner:
         elif empty is not None:  # an opening or closing of a slot with nothing in it
             result = empty
         else:
-            watch = radio.StopWatch(app, channel, airing_id)
-            with self.turns.turn(channel, emergency), claims.lease_kept(app, airing_id), watch.watching():
+            zone = airing.zone
+            watch = radio.StopWatch(app, channel, airing_id, zone)
+            with self.turns.turn(channel, emergency, zone), claims.lease_kept(app, airing_id), watch.watching():
                 started_at = app.clock.now()
                 late_seconds = max((started_at - broadcast.due_at).total_seconds(), 0.0)
                 if late_seconds >= (1 if broadcast.channel == "radio" else 60):
@@ -148,7 +159,7 @@ class Runner:
                         policy=self.policy,
                         stopped=self.stopped,
                         grace=grace,
-                        step_aside=self.turns.emergency_waiting
+                        step_aside=(lambda: self.turns.emergency_waiting(zone))
                         if broadcast.channel == "radio" and not emergency
                         else None,
                     )
@@ -187,7 +198,12 @@ class Runner:
         if not isinstance(channel, Preparable):
             return
         try:
-            channel.prepare(broadcast)
+            if broadcast.kind == "relay":
+                opener = getattr(channel, "open_ahead", None)
+                if callable(opener):
+                    opener(broadcast)
+            else:
+                channel.prepare(broadcast)
         except LoaError as exc:
             note(
                 self.app,
@@ -209,7 +225,15 @@ class Runner:
     # ---- the poll loop --------------------------------------------------------------
 
     def start(self, scheduler: Any = None) -> None:
-        """Start the in-memory timers, rebuilt from the database now and every poll (`Timers.start`)."""
+        """Connect the radio's kept-up mounts and listeners, then start the in-memory timers, rebuilt from
+        the database now and every poll (`Timers.start`)."""
+        radio_channel = self.app.channels.get("radio")
+        starter = getattr(radio_channel, "start", None)
+        if callable(starter):
+            try:
+                starter()
+            except LoaError as exc:  # a mount down now is retried by its sender; airings still run
+                note(self.app, logging.ERROR, "log_radio_start_failed", reason=render(exc, self.app.config.lang))
         self.timers.start(scheduler)
 
     def sync(self) -> int:

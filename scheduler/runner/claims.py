@@ -26,6 +26,7 @@ from broadcasts.log import new_record
 from broadcasts.models import FINAL_OUTCOMES, Airing, AiringStatus, Approval, Bulletin, LogRecord, Outcome, Station
 from scheduler.app import App
 from scheduler.messages import Label
+from scheduler.runner import alerts
 from scheduler.runner.notes import note, say
 from scheduler.runner.outage import is_store_error
 
@@ -214,8 +215,10 @@ def finish(
             error_message=message,
         )
         session.add(record)
+        raised = alerts.add_alerts(app, session, airing, delivery, finished)
         if also is not None:
             also(session, record)
+    alerts.announce(app, raised)
     note(
         app,
         logging.INFO,

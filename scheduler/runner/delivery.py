@@ -13,8 +13,9 @@ import enum
 import logging
 import random
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from audio.errors import LoaError
@@ -67,12 +68,12 @@ def decide(
     due_at: datetime,
     now: datetime,
     grace: timedelta,
-    quiet: QuietHours,
+    quiet: QuietHours | None,
     tz: ZoneInfo,
 ) -> Verdict:
     """The verdict on an airing of `channel` (`known`: configured here) due at `due_at`, at `now`."""
     late = now - due_at
-    if channel == "radio" and not emergency and late <= grace and quiet.contains(now, tz):
+    if channel == "radio" and not emergency and late <= grace and quiet is not None and quiet.contains(now, tz):
         return Verdict.hold
     if not known:
         return Verdict.skip
@@ -181,7 +182,10 @@ def deliver(
                 stopped[channel.name] = message
                 note(app, logging.ERROR, "log_channel_stopped", channel=channel.name, reason=message)
                 return Delivery(outcome=Outcome.failed, error_code=exc.code, error_message=message)
-            links = {"external_id": exc.params.get("external_id"), "external_url": exc.params.get("external_url")}
+            links: dict[str, Any] = {
+                "external_id": exc.params.get("external_id"),
+                "external_url": exc.params.get("external_url"),
+            }
             # `sent` and `retryable` together: unclear, but the channel asks to look again after the wait
             if exc.sent and not (exc.retryable and attempt < policy.max_attempts):
                 note(
@@ -208,6 +212,9 @@ def deliver(
             message = render(exc, lang)
             if exc.code == "sink_interrupted":
                 note(app, logging.WARNING, "log_interrupted", airing=broadcast.airing_id, channel=channel.name)
+                cut = exc.params.get("delivery")  # what a relay had aired before it was cut: kept in the record
+                if isinstance(cut, Delivery):
+                    return replace(cut, outcome=Outcome.skipped, error_code=exc.code, error_message=message)
                 return Delivery(outcome=Outcome.skipped, error_code=exc.code, error_message=message)
             note(app, logging.ERROR, "log_failed", airing=broadcast.airing_id, channel=channel.name, reason=message)
             return Delivery(outcome=Outcome.failed, error_code=exc.code, error_message=message)

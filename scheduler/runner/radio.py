@@ -21,42 +21,43 @@ __all__ = ["RadioTurns", "StopWatch", "hold", "requeue", "empty_slot"]
 
 
 class RadioTurns:
-    """The radio is exclusive in this process: one airing at a time; an emergency interrupts and goes first."""
+    """Each radio zone is exclusive in this process: one airing at a time in it, an emergency interrupts
+    and goes first; zones play in parallel. An airing without a zone is in the station's only zone."""
 
     def __init__(self) -> None:
         self._radio = threading.Condition()
-        self._busy = False
-        self._emergencies = 0
+        self._busy: set[str | None] = set()
+        self._emergencies: dict[str | None, int] = {}
 
-    def emergency_waiting(self) -> bool:
-        """Whether an emergency waits for the radio (one waiting for the data folder should step aside)."""
+    def emergency_waiting(self, zone: str | None = None) -> bool:
+        """Whether an emergency waits for the zone (one waiting for the data folder should step aside)."""
         with self._radio:
-            return self._emergencies > 0
+            return self._emergencies.get(zone, 0) > 0
 
     @contextmanager
-    def turn(self, channel: Channel, emergency: bool) -> Iterator[None]:
-        """Wait for the radio's turn (other channels go at once), then hold it until the block ends."""
+    def turn(self, channel: Channel, emergency: bool, zone: str | None = None) -> Iterator[None]:
+        """Wait for the zone's turn (other channels go at once), then hold it until the block ends."""
         if channel.name != "radio":
             yield
             return
         interrupt = channel.interrupt if isinstance(channel, Interruptible) else None
         with self._radio:
             if emergency:
-                self._emergencies += 1
-                while self._busy:
+                self._emergencies[zone] = self._emergencies.get(zone, 0) + 1
+                while zone in self._busy:
                     if interrupt is not None:
-                        interrupt()
+                        interrupt(zone)
                     self._radio.wait(0.2)
-                self._emergencies -= 1
+                self._emergencies[zone] -= 1
             else:
-                while self._busy or self._emergencies:
+                while zone in self._busy or self._emergencies.get(zone, 0):
                     self._radio.wait()
-            self._busy = True
+            self._busy.add(zone)
         try:
             yield
         finally:
             with self._radio:
-                self._busy = False
+                self._busy.discard(zone)
                 self._radio.notify_all()
 
 
@@ -68,10 +69,11 @@ class StopWatch:
     watch then interrupts the channel, and `by` says who stopped it.
     """
 
-    def __init__(self, app: App, channel: Channel, airing_id: int) -> None:
+    def __init__(self, app: App, channel: Channel, airing_id: int, zone: str | None = None) -> None:
         self.app = app
         self.channel = channel
         self.airing_id = airing_id
+        self.zone = zone
         self.by: str | None = None
 
     def check(self) -> bool:
@@ -87,7 +89,7 @@ class StopWatch:
         self.by = by
         note(self.app, logging.WARNING, "log_operator_stop", airing=self.airing_id, user=by)
         if isinstance(self.channel, Interruptible):
-            self.channel.interrupt()
+            self.channel.interrupt(self.zone)
         return True
 
     @contextmanager
@@ -103,7 +105,9 @@ class StopWatch:
             while not done.wait(self.app.config.runner.poll_seconds):
                 try:
                     if self.by is not None and interrupt is not None:
-                        interrupt()  # again: a stop asked while the audio was still being rendered cuts its playout
+                        interrupt(
+                            self.zone
+                        )  # again: a stop asked while the audio was still being rendered cuts its playout
                     else:
                         self.check()
                 except Exception:  # the database may be briefly unreachable: look again at the next poll
@@ -132,9 +136,14 @@ def hold(app: App, airing_id: int, now: datetime) -> None:
 
 
 def requeue(app: App, record: LogRecord) -> None:
-    """Air an interrupted bulletin again, right after what interrupted it."""
+    """Air an interrupted bulletin again, right after what interrupted it, in the same zone;
+    a relay goes on until its end, and is not requeued once that has passed."""
     now = app.clock.now()
     with app.sessions.begin() as session:
+        old = session.get(Airing, record.airing_id)
+        until = old.until if old is not None else None
+        if until is not None and until <= now:
+            return
         session.add(
             Airing(
                 bulletin_id=record.bulletin_id,
@@ -142,6 +151,8 @@ def requeue(app: App, record: LogRecord) -> None:
                 channel=record.channel,
                 due_at=now,
                 status=AiringStatus.pending,
+                zone=record.zone,
+                until=until,
                 created_at=now,
             )
         )

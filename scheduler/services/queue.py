@@ -9,12 +9,14 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from broadcasts.models import Airing, AiringStatus, Approval, Bulletin, Priority
+from broadcasts.models import Airing, AiringStatus, Approval, Bulletin, BulletinKind, Priority
 from scheduler.app import App
 from scheduler.errors import UsageError
 from scheduler.programme import limits, planner
 from scheduler.programme.slots import Occurrence
 from scheduler.programme.times import format_local, parse_at
+from scheduler.programme.zones import target_zones
+from scheduler.services.radio_kinds import RadioKind, resolve_kind
 
 __all__ = ["QueuedAiring", "Queued", "Notice", "queue_bulletin", "replan_with_notices", "default_title"]
 
@@ -26,6 +28,7 @@ class QueuedAiring:
     id: int
     channel: str
     due_at: datetime
+    zone: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -57,7 +60,9 @@ class Queued:
         """The result as `loa queue --json` and the API give it; times with the station's offset when `tz` is given."""
         return {
             "bulletin_id": self.bulletin_id,
-            "airings": [{"id": a.id, "channel": a.channel, "due_at": _iso(a.due_at, tz)} for a in self.airings],
+            "airings": [
+                {"id": a.id, "channel": a.channel, "due_at": _iso(a.due_at, tz), "zone": a.zone} for a in self.airings
+            ],
             "notices": [n.as_json(tz) for n in self.notices],
             "estimated_seconds": self.seconds,
         }
@@ -94,6 +99,15 @@ def _channels(app: App, requested: Sequence[str] | None) -> list[str]:
     if not chosen:
         raise UsageError("unknown_channel", channel="", known=", ".join(enabled))
     return chosen
+
+
+def _radio_seconds(app: App, kind: RadioKind, heading: str, body: str) -> float:
+    """How long the bulletin holds the radio: its file, its relay time, or its spoken estimate."""
+    if kind.media is not None:
+        return round(kind.media.seconds, 1)
+    if kind.relay_seconds is not None:
+        return kind.relay_seconds
+    return limits.bulletin_seconds(app, heading, body)
 
 
 def _item_text(app: App, ref: str) -> tuple[int, str]:
@@ -134,6 +148,10 @@ def queue_bulletin(
     priority: str = "normal",
     origin: str = "operator",
     approval: Approval = Approval.approved,
+    zones: Sequence[str] | None = None,
+    media_id: int | None = None,
+    relay: str | None = None,
+    relay_minutes: float | None = None,
 ) -> Queued:
     """Create a bulletin and one airing per channel, at a time or in the next slot with room.
 
@@ -147,30 +165,40 @@ def queue_bulletin(
     Refused before anything is stored: a time already past, a text over the
     size bound, over a chosen social channel's limit, or (on the radio) whose
     estimated spoken length is over `programme.max_bulletin_minutes` or its slot.
+
+    A recorded file (`media_id`, see `scheduler.services.media`) or a relay (`relay`
+    for `relay_minutes`) airs instead of the spoken text (`radio_kinds`); the radio
+    gets one airing per targeted zone (`zones`; all by default, always all for an emergency).
     """
     limits.check_size(title, text)
     content_item_id = None
     if item_ref is not None:
         content_item_id, text = _item_text(app, item_ref.strip())
-    body = (text or "").strip()
-    if not body:
+    kind = resolve_kind(app, text=text, channels=channels, media_id=media_id, relay=relay, relay_minutes=relay_minutes)
+    body = (text or "").strip() or kind.default_body
+    if not body and kind.kind is BulletinKind.speech:
         raise UsageError("empty_text")
     limits.check_size(title, body)
     try:
         level = Priority(priority)
     except ValueError:
         raise UsageError("bad_priority", value=priority) from None
-    names = _channels(app, channels)
+    names = _channels(app, kind.channels)
+    targets = target_zones(app, zones, emergency=level is Priority.emergency)
     now = app.clock.now()
     moment = now if level is Priority.emergency else parse_at(at, now=now, tz=app.config.tz)
     if moment is not None and moment < now - PAST_TOLERANCE:
         tz = app.config.tz
         raise UsageError("at_in_past", at=format_local(moment, tz, "%Y-%m-%d %H:%M"), now=format_local(now, tz))
-    heading = (title or default_title(body)).strip()
-    limits.check_channels(app, names, heading, body)
-    seconds = limits.bulletin_seconds(app, heading, body) if "radio" in names else None
-    if seconds is not None:
-        limits.check_radio(app, seconds)
+    if kind.kind is BulletinKind.relay and moment is None:
+        raise UsageError("queue_relay_needs_time")
+    heading = (title or kind.default_title or default_title(body)).strip()
+    limits.check_channels(app, [n for n in names if n != "radio" or kind.kind is BulletinKind.speech], heading, body)
+    seconds = _radio_seconds(app, kind, heading, body) if "radio" in names else None
+    # a relay has its own bound (radio_kinds.MAX_RELAY_MINUTES)
+    seconds_checked = None if kind.kind is BulletinKind.relay else seconds
+    if seconds_checked is not None:
+        limits.check_radio(app, seconds_checked)
     quiet = planner.quiet_hours(app)
     notices: list[Notice] = []
     with app.sessions.begin() as session:
@@ -182,10 +210,16 @@ def queue_bulletin(
             approval=approval,
             content_item_id=content_item_id,
             origin=origin,
+            kind=kind.kind,
+            media_id=kind.media.id if kind.media is not None else None,
+            relay=kind.relay,
+            relay_seconds=kind.relay_seconds,
+            zones=[z for z in targets if z is not None] if zones else None,
             created_at=now,
         )
         session.add(bulletin)
         session.flush()
+        notices += [Notice(code=code, channel="radio", due_at=moment or now) for code in kind.notices]
         airings = []
         for name in names:
             due, slot_id, slot_at = moment, None, None
@@ -204,20 +238,30 @@ def queue_bulletin(
                     notices.append(Notice(code="quiet_hours_wait", channel=name, due_at=occurrence.start))
             if occurrence is not None:
                 due, slot_id, slot_at = occurrence.start, occurrence.slot.id, occurrence.start
-                if seconds is not None and name == "radio":
-                    limits.check_radio(app, seconds, occurrence.slot.max_seconds)  # nothing is stored: rolled back
-            airings.append(
-                Airing(
-                    bulletin_id=bulletin.id,
-                    station_id=app.station_id,
-                    channel=name,
-                    due_at=due,
-                    slot_id=slot_id,
-                    slot_at=slot_at,
-                    status=AiringStatus.pending,
-                    created_at=now,
+                if seconds_checked is not None and name == "radio":
+                    limits.check_radio(
+                        app, seconds_checked, occurrence.slot.max_seconds
+                    )  # nothing is stored: rolled back
+            if (
+                kind.kind is BulletinKind.relay
+            ):  # a relay holds its hour; the spoken slots' running order does not move it
+                slot_at = None
+            until = due + timedelta(seconds=kind.relay_seconds) if kind.relay_seconds and due is not None else None
+            for zone in targets if name == "radio" else [None]:
+                airings.append(
+                    Airing(
+                        bulletin_id=bulletin.id,
+                        station_id=app.station_id,
+                        channel=name,
+                        due_at=due,
+                        slot_id=slot_id,
+                        slot_at=slot_at,
+                        zone=zone,
+                        until=until if name == "radio" else None,
+                        status=AiringStatus.pending,
+                        created_at=now,
+                    )
                 )
-            )
         session.add_all(airings)
         session.flush()
         if any(a.channel == "radio" and a.slot_at is not None for a in airings):
@@ -226,5 +270,5 @@ def queue_bulletin(
             bulletin_id=bulletin.id,
             seconds=seconds,
             notices=tuple(notices),
-            airings=tuple(QueuedAiring(id=a.id, channel=a.channel, due_at=a.due_at) for a in airings),
+            airings=tuple(QueuedAiring(id=a.id, channel=a.channel, due_at=a.due_at, zone=a.zone) for a in airings),
         )
