@@ -341,3 +341,75 @@ def test_queueing_a_relay_is_checked_before_anything_is_stored(tmp_path, db_url,
         assert queued.seconds == 900
     finally:
         app.close()
+
+
+# ---- a mount down between airings ------------------------------------------------------------------------
+
+
+@dataclass
+class Status:
+    connected: bool
+    last_error: str | None = None
+
+
+class StatusSink(GateSink):
+    def __init__(self) -> None:
+        super().__init__()
+        self.now = Status(True)
+
+    def status(self) -> Status:
+        return self.now
+
+
+def test_a_mount_down_between_airings_raises_one_alert_and_its_return_is_noted(tmp_path, db_url, clock, caplog):
+    from scheduler.runner.zones import ZoneWatch
+
+    east = StatusSink()
+    app = _zoned_app(tmp_path, db_url, clock, {"thon-dong": east, "loa-day": GateSink()})
+    try:
+        ticks = iter(float(t) for t in range(0, 1000, 10))
+        watch = ZoneWatch(app, after=30, monotonic=lambda: next(ticks))
+        watch.check()
+        east.now = Status(False, "connection refused")
+        with caplog.at_level("INFO", logger="loa.runner"):
+            for _ in range(6):  # 50 s down: told once
+                watch.check()
+            assert [(a.zone, a.kind) for a in _alerts(app)] == [("thon-dong", "mount_unreachable")]
+            assert "connection refused" in _alerts(app)[0].message
+            east.now = Status(True)
+            watch.check()
+        assert any("kết nối lại" in r.getMessage() for r in caplog.records)
+        assert len(_alerts(app)) == 1
+    finally:
+        app.close()
+
+
+def test_the_monthly_report_says_which_zones_heard_what_and_lists_the_alerts(tmp_path, db_url, clock):
+    from broadcasts.figures import Period, report_json
+    from broadcasts.report import build_report
+    from scheduler.report.files import write_report
+
+    app = _zoned_app(tmp_path, db_url, clock, {"thon-dong": GateSink(), "loa-day": GateSink()})
+    try:
+        _radio_with_listener(app, "thon-dong", FakeListener())
+        _radio_with_listener(app, "loa-day", FakeListener(Heard(True, None, 0.0, 4.0, 4.0)), dead_air=3.0)
+        queue_bulletin(app, text="Bản tin tháng mười một.", at="now")
+        Runner(app).run_due()
+        with app.reads() as session:
+            report = build_report(session, app.station_id, Period.month(2026, 11), now=clock.now())
+        zones = {z.zone: z for z in report.zones}
+        assert zones["thon-dong"].aired == 1 and zones["thon-dong"].heard == 1 and zones["thon-dong"].dead_air == 0
+        assert zones["thon-dong"].mean_delay_ms is not None
+        assert zones["loa-day"].heard == 0 and zones["loa-day"].dead_air == 1
+        assert [a.kind for a in report.alerts] == ["dead_air"]
+        data = report_json(report)
+        assert {z["zone"] for z in data["zones"]} == {"thon-dong", "loa-day"}
+        assert data["alerts"][0]["zone"] == "loa-day"
+        out = write_report(report, tmp_path / "bao-cao.xlsx")
+        from openpyxl import load_workbook
+
+        sheet = load_workbook(out)["Cụm loa"]
+        cells = [c for row in sheet.iter_rows(values_only=True) for c in row if c is not None]
+        assert "thon-dong" in cells and "dead_air" in cells
+    finally:
+        app.close()

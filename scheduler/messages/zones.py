@@ -116,3 +116,13 @@ MESSAGES.update(
         ),
     }
 )
+MESSAGES["log_mount_back"] = (
+    "Điểm phát của cụm loa {zone} đã kết nối lại.",
+    "The mount of zone {zone} is connected again.",
+)
+MESSAGES["alert_mount_down"] = (
+    "Điểm phát của cụm loa {zone} mất kết nối đã {seconds} giây ({reason}); Loa đang tự kết nối lại. "
+    "Kiểm tra máy chủ Icecast.",
+    "The mount of zone {zone} has been disconnected for {seconds} s ({reason}); Loa keeps reconnecting. "
+    "Check the Icecast server.",
+)

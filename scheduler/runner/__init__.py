@@ -37,6 +37,7 @@ from scheduler.runner.claims import Observer
 from scheduler.runner.delivery import RetryPolicy, Verdict
 from scheduler.runner.notes import note
 from scheduler.runner.timers import Timers
+from scheduler.runner.zones import ZoneWatch
 
 __all__ = ["Runner"]
 
@@ -52,6 +53,7 @@ class Runner:
         self.observers = list(observers or [])
         self.stopped: dict[str, str] = {}  # channel -> why it stopped (an expired or revoked token)
         self.timers = Timers(app, self)
+        self.watch = ZoneWatch(app)  # kept-up mounts that stay down between airings raise an alert
         self.ready = self.timers.ready  # set once the first sync has rebuilt the timers
         self.turns = radio.RadioTurns()  # the radio's exclusive turn in this process
         self.quiet = planner.quiet_hours(app)
@@ -234,6 +236,7 @@ class Runner:
                 starter()
             except LoaError as exc:  # a mount down now is retried by its sender; airings still run
                 note(self.app, logging.ERROR, "log_radio_start_failed", reason=render(exc, self.app.config.lang))
+        self.watch.start()
         self.timers.start(scheduler)
 
     def sync(self) -> int:
@@ -250,4 +253,5 @@ class Runner:
 
     def stop(self, wait: bool = True) -> None:
         """Stop the timers; with `wait`, the airings in hand finish and are recorded."""
+        self.watch.stop()
         self.timers.stop(wait)

@@ -37,9 +37,10 @@ def record_alert(
     at: datetime,
     seconds: float | None,
     airing_id: int | None = None,
+    code: str | None = None,
     **params: Any,
 ) -> Alert:
-    """Add one alert row (its message in the station's language)."""
+    """Add one alert row (its message, `alert_<kind>` or `code`, in the station's language)."""
     words = {"zone": _label(app, zone), "seconds": seconds, "airing": airing_id, **params}
     alert = Alert(
         station_id=app.station_id,
@@ -48,7 +49,7 @@ def record_alert(
         airing_id=airing_id,
         at=at,
         seconds=seconds,
-        message=say(app, f"alert_{kind}", **words),
+        message=say(app, code or f"alert_{kind}", **words),
         created_at=at,
     )
     session.add(alert)
