@@ -298,7 +298,8 @@ def test_a_relay_slot_makes_one_relay_airing_per_zone_ending_with_the_slot(tmp_p
         {"name": "Buổi sáng", "time": "06:00", "max_minutes": 30},
         {"name": "Tiếp âm VOV1", "time": "06:30", "max_minutes": 30, "relay": "vov1", "zones": ["loa-day"]},
     ]
-    app = _zoned_app(tmp_path, db_url, clock, {"thon-dong": GateSink(), "loa-day": GateSink()}, radio=radio, slots=slots)
+    sinks = {"thon-dong": GateSink(), "loa-day": GateSink()}
+    app = _zoned_app(tmp_path, db_url, clock, sinks, radio=radio, slots=slots)
     try:
         now = clock.now()
         assert planner.materialize(app, now, now + timedelta(hours=2)) >= 1
