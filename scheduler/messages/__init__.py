@@ -22,6 +22,7 @@ from scheduler.messages import (
     labels,
     led,
     limits,
+    media,
     portal,
     report,
     runner,
@@ -295,6 +296,7 @@ _merge(
     led.MESSAGES,
     portal.MESSAGES,
     email.MESSAGES,
+    media.MESSAGES,
 )
 
 
