@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["Frame", "Mp3", "read_mp3", "scan"]
+__all__ = ["Frame", "Mp3", "frame_at", "read_mp3", "scan"]
 
 # kbit/s by bitrate index, for (MPEG-1?, layer)
 _MPEG1 = {
@@ -79,6 +79,11 @@ def _header(data: bytes, pos: int) -> Frame | None:
         return None
     channels = 1 if b3 >> 6 == 3 else 2
     return Frame(offset=pos, length=length, samples=samples, sample_rate=rate, bitrate=bitrate, channels=channels)
+
+
+def frame_at(data: bytes, pos: int) -> Frame | None:
+    """The whole frame whose header starts at `pos` in `data`, or None (no header there, or cut short)."""
+    return _header(data, pos)
 
 
 def _id3v2_end(data: bytes) -> int:
