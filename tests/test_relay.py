@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
+import socket
 import subprocess
 import threading
 import time
@@ -24,6 +25,19 @@ from tests.fakes.icecast import Icecast, SourceFeeder, free_port, real_icecast
 
 ENCODING = EncodeSettings()
 FRAME = 1152 / ENCODING.sample_rate
+
+
+def _tone_seconds() -> bytes:
+    command = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-nostdin", "-f", "lavfi"]
+    command += ["-i", "sine=frequency=200:duration=6:sample_rate=44100", "-c:a", "libmp3lame", "-f", "mp3", "-"]
+    return subprocess.run(command, check=True, capture_output=True, timeout=30).stdout
+
+
+TONE = _tone_seconds()  # 6 s of a tone, as MP3
+
+
+def scan_frames(data: bytes) -> list[bytes]:
+    return [data[f.offset : f.offset + f.length] for f in scan(data)]
 
 
 @pytest.fixture(scope="module")
@@ -102,9 +116,11 @@ def loudness(data: bytes, tmp_path: Path) -> float:
     return measure_loudness(path).integrated
 
 
-def test_a_live_mount_is_relayed_for_exactly_the_time_asked(tmp_path, icecast):
+@pytest.mark.parametrize("codec", ["mp3", "aac"])
+def test_a_live_mount_is_relayed_for_exactly_the_time_asked(tmp_path, icecast, codec):
     where = mount()
-    with SourceFeeder(icecast, where), RelaySource(icecast.url(where), encoding=ENCODING) as relay:
+    feeder = SourceFeeder(icecast, where, codec=codec)
+    with feeder, RelaySource(icecast.url(where), encoding=ENCODING) as relay:
         assert relay.open(wait=5.0) is True
         aired = air(relay, 6.0)
         report = relay.report()
@@ -182,6 +198,48 @@ def test_a_source_down_at_start_is_filled_all_along(tmp_path, icecast, fallback,
     gap = report.gaps[0]
     shown = text("relay_gap_down_at_start", "vi", start=gap.start_seconds, seconds=gap.seconds, filled=filled)
     assert "lúc bắt đầu" in shown
+    assert relay_processes(url) == []
+
+
+def test_a_stream_that_stalls_is_dropped_and_retried(icecast):
+    """A server that answers and sends 2 s of audio at once, then nothing: once that is played a gap is
+    filled, the connection is given up after connect_timeout and opened again."""
+    burst = b"".join(scan_frames(TONE)[: round(2.0 / FRAME)])
+    connections: list[float] = []
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        listener.settimeout(0.2)
+        port = listener.getsockname()[1]
+        done = threading.Event()
+
+        def serve() -> None:
+            held = []
+            while not done.is_set():
+                try:
+                    conn, _ = listener.accept()
+                except TimeoutError:
+                    continue
+                connections.append(time.monotonic())
+                conn.recv(65536)
+                conn.sendall(b"HTTP/1.0 200 OK\r\nContent-Type: audio/mpeg\r\n\r\n" + burst)
+                held.append(conn)  # then silence on the wire, the connection left open
+            for conn in held:
+                conn.close()
+
+        thread = threading.Thread(target=serve, daemon=True)
+        thread.start()
+        url = f"http://127.0.0.1:{port}/stalled.mp3"
+        try:
+            with RelaySource(url, encoding=ENCODING, connect_timeout=2.5, reconnect_seconds=0.2) as relay:
+                assert relay.open(wait=3.0)
+                aired = air(relay, 5.0)
+                report = relay.report()
+        finally:
+            done.set()
+            thread.join(5)
+    assert len(connections) >= 2 and report.reconnects >= 1
+    assert report.gaps and all(gap.reason == "dropped" and gap.filled_with == "silence" for gap in report.gaps)
+    assert 1.5 <= report.gaps[0].start_seconds <= 2.5
+    assert report.on_air_seconds >= 3.0 and aired.longest_wait < 1.0
     assert relay_processes(url) == []
 
 

@@ -250,14 +250,20 @@ def real_icecast() -> Iterator[Icecast]:
         yield server
 
 
+# codec -> (ffmpeg encoder, Content-Type, muxer) of a feeder
+FEEDER_CODECS = {"mp3": ("libmp3lame", "audio/mpeg", "mp3"), "aac": ("aac", "audio/aac", "adts")}
+
+
 class SourceFeeder:
     """An ffmpeg source feeding a mount of `server` with a live tone (`-re`), as a broadcaster's encoder would.
 
     It uses ffmpeg's icecast:// output protocol (https://ffmpeg.org/ffmpeg-protocols.html#icecast).
     """
 
-    def __init__(self, server: Icecast, mount: str, *, frequency: int = 440, bitrate: str = "128k") -> None:
-        self.server, self.mount, self.frequency, self.bitrate = server, mount, frequency, bitrate
+    def __init__(
+        self, server: Icecast, mount: str, *, frequency: int = 440, bitrate: str = "128k", codec: str = "mp3"
+    ) -> None:
+        self.server, self.mount, self.frequency, self.bitrate, self.codec = server, mount, frequency, bitrate, codec
         self.proc: subprocess.Popen[bytes] | None = None
 
     def start(self, *, wait: float = 10.0) -> Self:
@@ -266,8 +272,9 @@ class SourceFeeder:
 
         target = f"icecast://source:{self.server.password}@127.0.0.1:{self.server.port}{self.mount}"
         command = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-nostdin", "-re", "-f", "lavfi"]
-        command += ["-i", f"sine=frequency={self.frequency}:sample_rate=44100", "-ac", "1", "-c:a", "libmp3lame"]
-        command += ["-b:a", self.bitrate, "-content_type", "audio/mpeg", "-f", "mp3", target]
+        encoder, content_type, muxer = FEEDER_CODECS[self.codec]
+        command += ["-i", f"sine=frequency={self.frequency}:sample_rate=44100", "-ac", "1", "-c:a", encoder]
+        command += ["-b:a", self.bitrate, "-content_type", content_type, "-f", muxer, target]
         self.proc = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
         deadline = time.monotonic() + wait
         while wait:
