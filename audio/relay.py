@@ -276,8 +276,17 @@ class RelaySource:
         finally:
             self._stop(proc)
             lines = [ln for ln in errors.decode("utf-8", "replace").splitlines() if ln.strip()]
-            self.last_error = (lines[-1] if lines else "the stream ended").replace(self.url, self.shown_url)
+            self.last_error = self._hide(lines[-1] if lines else "the stream ended")
         return delivered
+
+    def _hide(self, message: str) -> str:
+        """`message` without the URL's user, password or query (ffmpeg may echo the URL)."""
+        parts = urlsplit(self.url)
+        message = message.replace(self.url, self.shown_url)
+        for secret in (parts.password, parts.query):
+            if secret:
+                message = message.replace(secret, "***")
+        return message
 
     def _stop(self, proc: subprocess.Popen[bytes]) -> None:
         with contextlib.suppress(OSError):
@@ -311,7 +320,8 @@ class RelaySource:
         return self._opened_at is not None and self._clock() - self._opened_at >= self.connect_timeout
 
     def frames(self, seconds: float, stop: threading.Event) -> Iterator[bytes]:
-        """MP3 data (whole frames) for `seconds` of audio, or until `stop` is set; see the module docstring."""
+        """MP3 data (whole frames) for `seconds` of audio, or until `stop` is set (or close() called); see the module
+        docstring. It ends with `report().stopped` when cut short."""
         self.open()
         total = max(0, round(seconds / self._frame_seconds))
         done, live_seen = 0, False
@@ -320,7 +330,7 @@ class RelaySource:
         fallback_at = 0
         try:
             while done < total:
-                if stop.is_set():
+                if stop.is_set() or self._closed.is_set():
                     self._stopped = True
                     break
                 live = self._take(min(total - done, LIVE_CHUNK_FRAMES), 0.0 if outage is not None else WAIT_SECONDS)

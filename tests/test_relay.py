@@ -25,6 +25,7 @@ from tests.fakes.icecast import Icecast, SourceFeeder, free_port, real_icecast
 
 ENCODING = EncodeSettings()
 FRAME = 1152 / ENCODING.sample_rate
+FILL = 4 * FRAME  # filler comes in steps of FILL_CHUNK_FRAMES
 
 
 def _tone_seconds() -> bytes:
@@ -372,3 +373,45 @@ def test_a_playlist_cannot_make_ffmpeg_read_local_files(tmp_path, monkeypatch, a
         assert report.on_air_seconds > 0.5
     else:
         assert report.on_air_seconds == 0.0 and report.silence_seconds == report.seconds
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_a_source_that_never_answers_counts_as_down_once_connect_timeout_has_passed(fallback):
+    """The clock decides when a source that accepts but never answers counts as down: silence until then."""
+    clock = FakeClock()
+    with socket.create_server(("127.0.0.1", 0)) as silent:  # accepts (backlog), never answers
+        url = f"http://127.0.0.1:{silent.getsockname()[1]}/vov1.mp3"
+        relay = RelaySource(url, encoding=ENCODING, fallback=fallback, connect_timeout=5.0, clock=clock)
+        with relay:
+            assert relay.open() is False
+
+            def later(played: float) -> None:
+                if played >= 1.0:
+                    clock.now = 1005.0  # connect_timeout has passed for the relay
+
+            air(relay, 2.0, at=later)
+            report = relay.report()
+    first, second = report.gaps
+    assert (first.start_seconds, first.reason, first.filled_with) == (0.0, "down_at_start", "silence")
+    assert first.seconds == pytest.approx(1.0, abs=FILL)
+    assert (second.reason, second.filled_with) == ("down_at_start", "fallback")
+    assert second.start_seconds == pytest.approx(first.seconds, abs=0.001)
+    assert relay_processes(url) == []
+
+
+def test_close_during_a_relay_ends_it(icecast):
+    where = mount()
+    with SourceFeeder(icecast, where):
+        relay = RelaySource(icecast.url(where), encoding=ENCODING)
+        relay.open(wait=5.0)
+        air(relay, 10.0, at=lambda played: relay.close() if played >= 1.0 else None)
+    report = relay.report()
+    assert report.stopped is True and report.seconds < 1.5
+    assert relay_processes(icecast.url(where)) == []
