@@ -3,7 +3,7 @@
 An ffmpeg subprocess reads the source URL (an Icecast/HTTP stream of MP3 or
 AAC, or an HLS `.m3u8` playlist, RFC 8216) and re-encodes it to constant-bitrate
 MP3 at the station's rate on a pipe; a reader thread cuts the pipe into whole
-frames (audio.mp3.frame_at). The encoder runs without the bit reservoir
+frames (audio.mp3.split_frames). The encoder runs without the bit reservoir
 (`-reservoir 0`, libmp3lame in https://ffmpeg.org/ffmpeg-codecs.html) so every
 frame decodes on its own and live frames, silence and the fallback can be
 spliced anywhere; the MP3 muxer writes no ID3 tag or Xing frame
@@ -44,7 +44,7 @@ from urllib.parse import urlsplit
 
 from audio.errors import AudioError
 from audio.mix import EncodeSettings, ffmpeg_exe
-from audio.mp3 import frame_at, scan
+from audio.mp3 import scan, split_frames
 from audio.sinks.icecast import silent_frame
 
 __all__ = ["Gap", "RelayReport", "RelaySource"]
@@ -100,21 +100,6 @@ def encoder_args(encoding: EncodeSettings) -> list[str]:
         *("-c:a", "libmp3lame", "-b:a", encoding.bitrate, "-reservoir", "0"),
         *("-id3v2_version", "0", "-write_xing", "0", "-f", "mp3"),
     ]
-
-
-def _split(pending: bytes) -> tuple[list[bytes], bytes]:
-    """The whole frames at the start of `pending` and what is left (a partial frame); skips bytes between frames."""
-    frames, pos = [], 0
-    while pos + 4 <= len(pending):
-        frame = frame_at(pending, pos)
-        if frame is None:
-            if pending[pos] == 0xFF and len(pending) - pos < 2048:
-                break  # probably a frame not yet complete
-            pos += 1
-            continue
-        frames.append(pending[pos : pos + frame.length])
-        pos += frame.length
-    return frames, pending[pos:]
 
 
 class RelaySource:
@@ -261,7 +246,7 @@ class RelaySource:
                     chunk = os.read(out, 65536)
                     if not chunk:
                         break
-                    frames, pending = _split(pending + chunk)
+                    frames, pending = split_frames(pending + chunk)
                     if frames:
                         if not delivered:
                             delivered = True

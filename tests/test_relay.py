@@ -18,8 +18,8 @@ import pytest
 
 from audio.errors import AudioError
 from audio.mix import EncodeSettings, ffmpeg_exe, measure_loudness
-from audio.mp3 import scan
-from audio.relay import Gap, RelaySource, _split
+from audio.mp3 import scan, split_frames
+from audio.relay import Gap, RelaySource
 from scheduler.messages import text
 from tests.fakes.icecast import Icecast, SourceFeeder, free_port, real_icecast
 
@@ -339,9 +339,9 @@ def test_an_unreadable_fallback_is_a_clear_error(tmp_path):
 
 def test_the_pipe_is_cut_into_whole_frames():
     frame = b"\xff\xfb\x90\xc4" + bytes(413)  # MPEG-1 layer III 128 kbit/s 44.1 kHz mono, 417 bytes
-    frames, rest = _split(b"junk" + frame * 3 + frame[:100])
+    frames, rest = split_frames(b"junk" + frame * 3 + frame[:100])
     assert frames == [frame] * 3 and rest == frame[:100]
-    frames, rest = _split(rest + frame[100:])
+    frames, rest = split_frames(rest + frame[100:])
     assert frames == [frame] and rest == b""
 
 
