@@ -12,9 +12,12 @@ other files; see the `-f` and "Demuxers" sections of https://ffmpeg.org/ffmpeg-f
 - WebM/Matroska: the EBML magic 1A 45 DF A3, what Chromium's MediaRecorder gives (Opus inside).
 The audio is decoded once to mono 16-bit PCM at the station's rate, limited to
 a little more than the longest allowed duration so a small file of hours
-cannot fill the memory. Loudness is measured and normalized with the functions
-of `audio.mix` (EBU R128, the encoder's two-pass correction), and the MP3 is
-written under a temporary name and renamed to `<sha256>.mp3`.
+cannot fill the memory. Silence (RMS level and peak) and clipping (samples at
+full scale) are read from those samples; loudness is normalized and measured
+with the functions of `audio.mix` (EBU R128, the encoder's two-pass
+correction), and the MP3 is written under a temporary name and renamed to
+`<sha256>.mp3`. `timeout` bounds each ffmpeg step (long recordings get a
+quarter of their length if that is more).
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ FORMATS = ("mp3", "wav", "m4a", "ogg", "flac", "webm")
 HEAD_BYTES = 64  # enough for every magic above
 _DEMUXERS = {"mp3": "mp3", "wav": "wav", "m4a": "mp4", "aac": "aac", "ogg": "ogg", "flac": "flac", "webm": "matroska"}
 _MB = 1024 * 1024
+STEP_SHARE = 0.25  # a long recording's ffmpeg steps may take this share of its length, if more than `timeout`
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -50,7 +54,7 @@ class MediaRules:
     min_seconds: float = 1.0
     max_seconds: float = 1800.0
     max_bytes: int = 100 * _MB
-    silence_dbfs: float = -50.0  # a file whose loudness (LUFS) or true peak (dBTP) is under this is silent
+    silence_dbfs: float = -50.0  # a file whose level (RMS) and peak (both dBFS) are under this is silent
     clip_fraction: float = 0.01  # share of samples at full scale that counts as clipped
 
 
@@ -212,9 +216,10 @@ def import_media(
         raise AudioError("media_too_long", seconds=round(longer, 1), limit=round(rules.max_seconds, 1))
     if seconds < rules.min_seconds:
         raise AudioError("media_too_short", seconds=round(seconds, 2), limit=round(rules.min_seconds, 2))
-    measured = measure_loudness(source, timeout=timeout)
-    if max(measured.integrated, measured.true_peak) < rules.silence_dbfs:
-        raise AudioError("media_silent", lufs=round(measured.integrated, 1), limit=rules.silence_dbfs)
+    segment = AudioSegment(data=pcm, sample_width=2, frame_rate=rate, channels=1)
+    level = segment.dBFS  # RMS over the whole file; -inf for digital silence
+    if max(level, segment.max_dBFS) < rules.silence_dbfs:
+        raise AudioError("media_silent", dbfs=round(level, 1), limit=rules.silence_dbfs)
     clipped = _clipped_share(pcm)
     if clipped >= rules.clip_fraction:
         raise AudioError("media_clipped", percent=round(clipped * 100, 1), limit=round(rules.clip_fraction * 100, 1))
@@ -227,13 +232,12 @@ def import_media(
         raise AudioError("output_unwritable", path=str(dest_dir), reason=exc.strerror or str(exc)) from exc
     tmp = Path(tmp_name)
     try:
-        segment = AudioSegment(data=pcm, sample_width=2, frame_rate=rate, channels=1)
         encoded = encode_mp3(segment, tmp, encoding)
         final, digest = _store(tmp, dest_dir)
     finally:
         if tmp.exists():
             tmp.unlink()
-    loudness = measure_loudness(final, timeout=timeout)
+    loudness = measure_loudness(final, timeout=max(timeout, seconds * STEP_SHARE))
     return MediaFile(
         path=final,
         sha256=digest,

@@ -28,8 +28,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The recording is too long ({seconds} s, at most {limit} s).",
     ),
     "media_silent": (
-        "Bản ghi gần như không có tiếng (độ lớn {lufs} LUFS, dưới ngưỡng {limit}); hãy kiểm tra micrô rồi ghi lại.",
-        "The recording is (nearly) silent (loudness {lufs} LUFS, under {limit}); check the microphone and record again.",
+        "Bản ghi gần như không có tiếng (mức {dbfs} dBFS, dưới ngưỡng {limit} dBFS); hãy kiểm tra micrô rồi ghi lại.",
+        "The recording is (nearly) silent (level {dbfs} dBFS, under {limit} dBFS); check the microphone and record again.",
     ),
     "media_clipped": (
         "Bản ghi bị rè do thu quá to ({percent}% mẫu chạm mức tối đa, cho phép dưới {limit}%); hãy để micrô xa hơn hoặc giảm mức thu rồi ghi lại.",
