@@ -114,7 +114,7 @@ def store_upload(app: App, data: bytes, *, name: str, uploaded_by: str | None = 
     limit = int(app.config.channels.radio.media_max_mb * 1024 * 1024)
     if len(data) > limit:
         mb = round(len(data) / 1024 / 1024, 1)
-        raise AudioError("media_too_large", mb=mb, limit=app.config.channels.radio.media_max_mb)
+        raise AudioError("media_too_large", mb=mb, limit_mb=app.config.channels.radio.media_max_mb)
     folder = app.config.data_dir / "tmp"
     folder.mkdir(parents=True, exist_ok=True)
     handle, temp = tempfile.mkstemp(dir=folder, prefix="upload-", suffix=Path(_clean_name(name)).suffix[:8])
