@@ -1,4 +1,6 @@
-"""Recorded audio bulletins from the command line: checked, normalized, stored once, aired as the file, posted as text."""
+"""Recorded audio bulletins from the command line: checked, normalized, stored once, aired as the file,
+posted as text.
+"""
 
 from __future__ import annotations
 
@@ -30,8 +32,8 @@ def _config(tmp_path: Path, db_url: str, extra: str = "") -> Path:
 
 def _recording(path: Path, source: str = "sine=frequency=523:duration=2.5", volume: str = "0.2") -> Path:
     subprocess.run(
-        [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", source, "-af", f"volume={volume}"]
-        + ["-ac", "1", "-y", str(path)],
+        [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", source]
+        + ["-af", f"volume={volume}", "-ac", "1", "-y", str(path)],  # noqa: RUF005
         check=True,
         timeout=60,
     )
@@ -104,7 +106,7 @@ def test_with_text_the_pages_get_the_text_and_the_same_file_is_stored_once(tmp_p
 def test_a_bad_recording_is_refused_in_one_line_and_nothing_is_stored(tmp_path, db_url, capsys, make, words):
     config = _config(tmp_path, db_url)
     path = make(tmp_path)
-    code, out, err = run(capsys, "--config", str(config), "queue", "--audio", str(path), "--at", "now")
+    code, _, err = run(capsys, "--config", str(config), "queue", "--audio", str(path), "--at", "now")
     assert code != 0
     assert words in err.lower() and "Traceback" not in err
     assert _rows(config, Bulletin) == [] and _rows(config, Media) == []
