@@ -23,17 +23,20 @@ def _config(tmp_path: Path, db_url: str, extra: str = "") -> Path:
     path = tmp_path / "config.toml"
     path.write_text(
         f'[station]\nname = "Đài xã Thử"\ncode = "thu"\n[database]\nurl = "{db_url}"\n'
-        '[channels.facebook]\ndry_run = true\n[channels.zalo]\ndry_run = true\n'
+        "[channels.facebook]\ndry_run = true\n[channels.zalo]\ndry_run = true\n"
         f"{extra}",
         encoding="utf-8",
     )
     return path
 
 
+def _tail(volume: str, path: Path) -> list[str]:
+    return ["-af", f"volume={volume}", "-ac", "1", "-y", str(path)]
+
+
 def _recording(path: Path, source: str = "sine=frequency=523:duration=2.5", volume: str = "0.2") -> Path:
     subprocess.run(
-        [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", source]
-        + ["-af", f"volume={volume}", "-ac", "1", "-y", str(path)],  # noqa: RUF005
+        [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", source, *_tail(volume, path)],
         check=True,
         timeout=60,
     )
@@ -135,7 +138,5 @@ def test_a_relay_is_queued_for_its_minutes_on_the_radio(tmp_path, db_url, capsys
     assert [a["channel"] for a in queued["airings"]] == ["radio"] and queued["estimated_seconds"] == 1800
     code, out, err = run(capsys, "--config", str(config), "queue", "--relay", "vov2", "--minutes", "30", "--at", "now")
     assert code != 0 and "vov1" in err
-    code, out, err = run(
-        capsys, "--config", str(config), "queue", "--relay", "vov1", "--audio", "x.wav", "--at", "now"
-    )
+    code, out, err = run(capsys, "--config", str(config), "queue", "--relay", "vov1", "--audio", "x.wav", "--at", "now")
     assert code != 0 and "--relay" in err
