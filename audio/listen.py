@@ -286,6 +286,8 @@ class MountListener:
                 with self._cond:
                     index = bisect.bisect_left(ends, windows * self.window - 1e-9)
                     at = stamps[min(index, len(stamps) - 1)] if stamps else self.wall()
+                    if index > 4096:  # frames behind the decoder are needed no more
+                        del ends[:index], stamps[:index]
                     self._windows.append((at, dbfs))
                     while self._windows and self._windows[0][0] < at - self.keep:
                         self._windows.popleft()

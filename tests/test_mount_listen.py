@@ -19,10 +19,11 @@ from audio.mp3 import read_mp3, scan, stream_frames
 from audio.sinks.icecast import IcecastSink
 from audio.sinks.ledger import Ledger
 from tests.fakes.bulletin import tone_mp3
-from tests.fakes.icecast import FakeSourceServer, free_port, http_get
+from tests.fakes.icecast import FakeSourceServer, free_port, http_get, listen
 from tests.icecast_server import IcecastServer, icecast_server
 
 DELAYS: list[float] = []  # measured first-audible delays, printed at the end of the module
+DECODING: list[float] = []  # how long after its arrival the listener knew a window was audible
 
 
 @pytest.fixture(scope="module")
@@ -31,6 +32,7 @@ def icecast() -> Iterator[IcecastServer]:
         yield server
     if DELAYS:
         print(f"\nfirst audible after play(): {', '.join(f'{d * 1000:.0f} ms' for d in DELAYS)}")
+        print(f"listener decoding latency: {', '.join(f'{d * 1000:.0f} ms' for d in DECODING)}")
 
 
 @pytest.fixture(scope="module")
@@ -115,12 +117,16 @@ def test_a_listener_stays_connected_across_airings_and_hears_each_from_its_first
     try:
         for key in ("k1", "k2"):
             asked = time.time()
-            sink.play(bulletin, key=key)
+            playing = threading.Thread(target=sink.play, args=(bulletin,), kwargs={"key": key}, daemon=True)
+            playing.start()
             heard_at = listener.wait_audible(asked, 2.0)
+            known = time.time()
+            playing.join(10)
             time.sleep(0.6)
             heard = listener.heard(asked, time.time())
             assert heard_at is not None and heard.first_audible_at == heard_at
             DELAYS.append(heard_at - asked)
+            DECODING.append(known - heard_at)
             assert heard_at - asked < 0.5
             assert abs(heard.heard_seconds - seconds) <= 0.5
             assert heard.reachable and heard.unreachable_seconds == 0.0
@@ -265,3 +271,70 @@ def test_stream_frames_cuts_a_stream_like_scan_cuts_a_file(bulletin):
         chunks = (data[i : i + size] for i in range(0, len(data), size))
         frames = [frame for _, frame in stream_frames(chunks)]
         assert [(f.offset, f.length) for f in frames] == [(f.offset, f.length) for f in scan(data)]
+
+
+def test_a_stream_that_stalls_leaves_a_gap_of_silence_and_the_mount_up(live, bulletin):
+    sink, listener, _ = live
+    data = Path(bulletin).read_bytes()
+    half = len(data) // 2
+
+    def chunks() -> Iterator[bytes]:
+        yield data[:half]
+        time.sleep(1.5)  # the relay's source stalls
+        yield data[half:]
+
+    asked = time.time()
+    sink.play_stream(chunks(), key="relay")
+    time.sleep(0.6)
+    heard = listener.heard(asked, time.time())
+    assert abs(heard.heard_seconds - read_mp3(bulletin).seconds) <= 0.5
+    assert heard.longest_silence_seconds >= 0.8  # the gap went out as silence
+    assert sink.status().connected and sink.was_played("relay") is True
+
+
+def test_a_carrier_is_looped_between_airings(tmp_path, icecast, bulletin, silent):
+    where = mount()
+    sink = IcecastSink(
+        url=icecast.url(where),
+        user="source",
+        password=icecast.password,
+        timeout=5.0,
+        ledger=tmp_path / "ledger",
+        keep_up=True,
+        carrier=bulletin,
+    )
+    listener = MountListener(icecast.url(where))
+    try:
+        sink.start()
+        assert until(lambda: sink.status().connected)
+        listener.start()
+        assert until(lambda: listener.connected)
+        time.sleep(0.5)
+        idle = time.time()
+        time.sleep(1.5)
+        assert listener.heard(idle, time.time()).heard_seconds >= 1.0  # the carrier is on the air
+        asked = time.time()
+        sink.play(silent, key="k1")  # an airing replaces the carrier
+        time.sleep(0.3)
+        heard = listener.heard(asked + 0.3, time.time() - 0.9)  # the carrier comes back 0.3 s before the end is due
+        assert heard.heard_seconds <= 0.2 and heard.longest_silence_seconds >= 1.0, heard
+    finally:
+        listener.close()
+        sink.close()
+
+
+def test_without_keep_up_a_stream_gets_its_own_source_connection(tmp_path, icecast, bulletin):
+    where = mount()
+    sink = IcecastSink(
+        url=icecast.url(where), user="source", password=icecast.password, timeout=5.0, ledger=tmp_path / "ledger"
+    )
+    data = Path(bulletin).read_bytes()
+    outcome: list[Any] = []
+    thread = threading.Thread(target=lambda: outcome.append(sink.play_stream(iter([data]), key="relay")), daemon=True)
+    thread.start()
+    received, _ = listen(icecast.port, where, limit=10.0)
+    thread.join(10)
+    assert outcome and outcome[0].target == sink.url and sink.was_played("relay") is True
+    mp3 = read_mp3(bulletin)
+    assert mp3.data[mp3.frames[5].offset : mp3.frames[6].offset] in received
+    assert not sink.status().connected  # the mount went away with the airing
