@@ -276,9 +276,15 @@ class LiveSource:
                 ahead = pos - now
                 lead = self._lead(item)
                 if ahead >= lead:
-                    self._cond.wait(min(ahead - lead + STEP, STEP))
-                    continue
-                parts, pos = self._batch(item, origin, now, pos)
+                    wait = min(ahead - lead + STEP, STEP)
+                    if self._sleep is None:
+                        self._cond.wait(wait)  # woken at once when an airing is queued
+                        continue
+                else:
+                    wait, (parts, pos) = 0.0, self._batch(item, origin, now, pos)
+            if wait and self._sleep is not None:  # a test's clock
+                self._sleep(wait)
+                continue
             if parts:
                 sock.sendall(b"".join(parts))
             else:
