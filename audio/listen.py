@@ -90,6 +90,8 @@ class MountListener:
     # -- public --------------------------------------------------------------------
 
     def start(self) -> None:
+        """Start listening in the background (AudioError when there is no ffmpeg)."""
+        self.ffmpeg = self.ffmpeg or ffmpeg_exe()
         if not self._thread.is_alive() and not self._closed:
             self._thread.start()
 
@@ -176,12 +178,16 @@ class MountListener:
             self._mark(True)
             try:
                 self._listen(sock)
+            except OSError:  # ffmpeg could not run: like a drop, retried
+                pass
             finally:
                 sock.close()
                 with self._cond:
                     self._sock = None
             if not self._closed:
                 self._mark(False)
+                with self._cond:
+                    self._cond.wait(RETRY / 5)  # a dropped stream is retried soon, never in a tight loop
 
     def _get(self) -> socket.socket | None:
         """Connect and send the GET; the socket positioned at the stream, or None when the mount is not there."""
@@ -226,7 +232,7 @@ class MountListener:
 
     def _listen(self, sock: socket.socket) -> None:
         """Decode the stream of one connection until it ends; windows are stamped by frame arrival."""
-        command = [self.ffmpeg or ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-nostdin"]
+        command = [self.ffmpeg or "ffmpeg", "-hide_banner", "-loglevel", "error", "-nostdin"]
         command += ["-fflags", "nobuffer", "-probesize", "32", "-analyzeduration", "0", "-f", "mp3", "-i", "pipe:0"]
         command += ["-ac", "1", "-ar", str(RATE), "-flush_packets", "1", "-f", "s16le", "pipe:1"]
         proc = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)

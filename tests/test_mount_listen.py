@@ -41,6 +41,11 @@ def bulletin(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
+def long(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tone_mp3(tmp_path_factory.mktemp("live") / "long.mp3", 4.0).path
+
+
+@pytest.fixture(scope="module")
 def silent(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("live") / "silent.mp3"
     command = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-nostdin", "-f", "lavfi", "-i"]
@@ -195,7 +200,7 @@ def test_a_stream_plays_on_the_kept_up_mount(live, bulletin):
     assert abs(heard.heard_seconds - read_mp3(bulletin).seconds) <= 0.5
 
 
-def test_the_sender_reconnects_by_itself_when_icecast_restarts(tmp_path, bulletin):
+def test_the_sender_reconnects_by_itself_when_icecast_restarts(tmp_path, bulletin, long):
     with icecast_server() as server:
         where = mount()
         sink = kept_up(tmp_path, server.url(where), server.password)
@@ -204,7 +209,23 @@ def test_the_sender_reconnects_by_itself_when_icecast_restarts(tmp_path, bulleti
             sink.start()
             assert until(lambda: sink.status().connected)
             first = sink.status().since
-            server.restart(down_seconds=0.5)
+            outcome: list[Any] = []
+
+            def run() -> None:
+                try:
+                    outcome.append(sink.play(long, key="cut"))
+                except AudioError as exc:
+                    outcome.append(exc)
+
+            thread = threading.Thread(target=run, daemon=True)
+            thread.start()
+            assert until(lambda: Ledger(tmp_path / "ledger").state("cut") == "pending", 5)
+            time.sleep(0.3)
+            server.restart(down_seconds=0.5)  # mid-airing
+            thread.join(10)
+            assert isinstance(outcome[0], AudioError) and outcome[0].code == "sink_failed"
+            assert outcome[0].params["reason"].startswith("the connection broke while streaming")
+            assert sink.was_played("cut") is None  # it went out in part: unclear
             assert until(lambda: sink.status().reconnects >= 1 and sink.status().connected, 15)
             status = sink.status()
             assert status.since != first and status.last_error and server.password not in status.last_error

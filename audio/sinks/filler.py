@@ -13,9 +13,10 @@ import subprocess
 from pathlib import Path
 
 from audio.errors import AudioError
+from audio.mix import EncodeSettings, ffmpeg_exe
 from audio.mp3 import Mp3, read_mp3, scan
 
-__all__ = ["silence_frame", "carrier_frames", "mp3_frames", "zeroed_frame"]
+__all__ = ["filler_frames", "silence_frame", "carrier_frames", "mp3_frames", "zeroed_frame"]
 
 
 def zeroed_frame(data: bytes, offset: int, length: int) -> bytes:
@@ -59,3 +60,10 @@ def carrier_frames(path: Path) -> list[tuple[bytes, float]]:
 
 def mp3_frames(mp3: Mp3) -> list[tuple[bytes, float]]:
     return [(mp3.data[f.offset : f.offset + f.length], f.seconds) for f in mp3.frames]
+
+
+def filler_frames(carrier: Path | None, encoding: EncodeSettings) -> list[tuple[bytes, float]]:
+    """What goes out between airings: the carrier's frames, else one silent frame in `encoding`'s format."""
+    if carrier is not None:
+        return carrier_frames(carrier)
+    return [silence_frame(ffmpeg_exe(), sample_rate=encoding.sample_rate, bitrate=encoding.bitrate)]

@@ -30,10 +30,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from audio.errors import AudioError
-from audio.mix import EncodeSettings, ffmpeg_exe
+from audio.mix import EncodeSettings
 from audio.mp3 import Frame, Mp3, read_mp3, scan
 from audio.sinks.base import Played
-from audio.sinks.filler import carrier_frames, mp3_frames, silence_frame, zeroed_frame
+from audio.sinks.filler import filler_frames, mp3_frames, zeroed_frame
 from audio.sinks.ledger import Ledger
 from audio.sinks.live import Item, LiveSource, MountStatus
 
@@ -117,7 +117,7 @@ class IcecastSink:
         self.password = password
         self.timeout = timeout
         self.ledger = Ledger(ledger)
-        self._lock = threading.Lock()
+        self._lock, self._start_lock = threading.Lock(), threading.Lock()
         self._sock: socket.socket | None = None
         self._stopping = threading.Event()
         self.keep_up = keep_up
@@ -333,15 +333,13 @@ class IcecastSink:
 
     def start(self) -> None:
         """With `keep_up`, keep the mount up from now on (AudioError if the filler cannot be made)."""
-        if not self.keep_up or self._live is not None:
-            return
-        if self.carrier is not None:
-            filler = carrier_frames(self.carrier)
-        else:
-            filler = [silence_frame(ffmpeg_exe(), sample_rate=self.encoding.sample_rate, bitrate=self.encoding.bitrate)]
-        self._header_frame = scan(filler[0][0])[0]
-        self._live = LiveSource(self._open_live, filler, clock=self._clock, sleep=self._sleep)
-        self._live.start()
+        with self._start_lock:
+            if not self.keep_up or self._live is not None:
+                return
+            filler = filler_frames(self.carrier, self.encoding)
+            self._header_frame = scan(filler[0][0])[0]
+            self._live = LiveSource(self._open_live, filler, clock=self._clock, sleep=self._sleep)
+            self._live.start()
 
     def _open_live(self) -> socket.socket:
         assert self._header_frame is not None
