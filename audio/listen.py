@@ -7,10 +7,16 @@ arrival is noted; ffmpeg (imageio-ffmpeg's) decodes them to mono 16-bit PCM at
 8 kHz and the RMS of each window (`window_seconds`) is measured. A window is
 stamped with the arrival time of the MP3 frame that completed it, not with the
 time ffmpeg hands its samples over, so ffmpeg's own buffering (small anyway with
-`-probesize 32 -analyzeduration 0 -fflags nobuffer -flush_packets 1`, see the
-ffmpeg-formats documentation) does not shift the measurement: a stamp is late by
-at most one MP3 frame (26 ms at 44.1 kHz) plus socket reads. `wait_audible` does
-return only once ffmpeg has decoded the window (measured below 0.1 s on loopback).
+`-probesize 32 -analyzeduration 0 -fflags nobuffer -flush_packets 1`, see
+ffmpeg-formats(1), "Format options") does not shift the measurement: a stamp is
+late by at most one MP3 frame (26 ms at 44.1 kHz) plus socket reads.
+`wait_audible` returns only once ffmpeg has decoded the window: measured 1-2 ms
+after the stamp for a kept-up mount on loopback (which sends an airing's first
+second at once), about 50 ms for frames arriving at real-time pace.
+
+Arrival is not playback: a loudspeaker plays what it received in order, behind
+its own buffer (which Icecast's burst-on-connect fills), so it hears an airing
+later than it arrives, by that buffer plus the silence queued before it.
 
 A window louder than `threshold_dbfs` is audible. When the mount cannot be
 reached, or the stream drops or stalls for `timeout`, the listener reconnects

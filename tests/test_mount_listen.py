@@ -14,7 +14,7 @@ import pytest
 
 from audio.errors import AudioError
 from audio.listen import MountListener
-from audio.mix import ffmpeg_exe
+from audio.mix import EncodeSettings, ffmpeg_exe
 from audio.mp3 import read_mp3, scan, stream_frames
 from audio.sinks.icecast import IcecastSink
 from audio.sinks.ledger import Ledger
@@ -270,10 +270,22 @@ def test_a_listener_of_an_unreachable_mount_says_so():
     assert heard.unreachable_seconds >= 1.2 and heard.heard_seconds == 0.0 and heard.first_audible_at is None
 
 
-def test_a_kept_up_source_sends_no_length_and_expects_100_continue(tmp_path):
+@pytest.mark.parametrize(
+    "encoding, expected",
+    [(None, (44_100, 1, 128)), (EncodeSettings(sample_rate=48_000, bitrate="64k"), (48_000, 1, 64))],
+)
+def test_a_kept_up_source_sends_no_length_and_expects_100_continue(tmp_path, encoding, expected):
     answers = [b"HTTP/1.1 100 Continue\r\nContent-Length: 0\r\n\r\nHTTP/1.0 200 OK\r\n\r\n"]
     with FakeSourceServer(answers) as server:
-        sink = kept_up(tmp_path, f"http://127.0.0.1:{server.port}/up.mp3", "s3cret")
+        sink = IcecastSink(
+            url=f"http://127.0.0.1:{server.port}/up.mp3",
+            user="source",
+            password="s3cret",
+            timeout=5.0,
+            ledger=tmp_path / "ledger",
+            keep_up=True,
+            encoding=encoding,
+        )
         sink.start()
         assert until(lambda: sink.status().connected)
         time.sleep(0.5)
@@ -282,7 +294,8 @@ def test_a_kept_up_source_sends_no_length_and_expects_100_continue(tmp_path):
     assert head.startswith(b"PUT /up.mp3 HTTP/1.1\r\n")
     assert b"Expect: 100-continue\r\n" in head and b"Content-Length" not in head
     frames = scan(body)  # silence frames, at the bulletins' format (44.1 kHz mono 128 kbit/s by default)
-    assert {(f.sample_rate, f.channels, f.bitrate) for f in frames} == {(44_100, 1, 128)}
+    assert {(f.sample_rate, f.channels, f.bitrate) for f in frames} == {expected}
+    assert f"Ice-Audio-Info: samplerate={expected[0]};channels=1;bitrate={expected[2]}".encode() in head
     assert 0.3 <= sum(f.seconds for f in frames) <= 2.0  # real-time pace, a little ahead
 
 
