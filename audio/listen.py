@@ -160,13 +160,14 @@ class MountListener:
 
     # -- the listening thread ------------------------------------------------------
 
-    def _mark(self, connected: bool) -> None:
+    def _mark(self, connected: bool, since: float | None = None) -> None:
+        """Note that the mount is reached, or not (since wall time `since`: when the failed attempt began)."""
         with self._cond:
             now = self.wall()
             if connected and self._down and self._down[-1][1] is None:
                 self._down[-1][1] = now
             elif not connected and not (self._down and self._down[-1][1] is None):
-                self._down.append([now, None])
+                self._down.append([now if since is None else since, None])
             self._connected = connected
             while self._down and self._down[0][1] is not None and self._down[0][1] < now - self.keep:
                 self._down.pop(0)
@@ -174,9 +175,10 @@ class MountListener:
 
     def _run(self) -> None:
         while not self._closed:
+            attempt = self.wall()
             sock = self._get()
             if sock is None:
-                self._mark(False)
+                self._mark(False, since=attempt)  # a host that never answers is down from the attempt on
                 with self._cond:
                     if not self._closed:
                         self._cond.wait(RETRY)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import subprocess
 import threading
 import time
@@ -257,17 +258,28 @@ def test_a_play_while_the_mount_is_down_fails_after_the_timeout(tmp_path, bullet
         sink.close()
 
 
-def test_a_listener_of_an_unreachable_mount_says_so():
-    listener = MountListener(f"http://127.0.0.1:{free_port()}/loa.mp3", timeout=0.5)
+def unreachable(url: str) -> tuple[Any, bool]:
+    listener = MountListener(url, timeout=0.5)
     started = time.time()
     listener.start()
     try:
         time.sleep(1.5)
-        heard = listener.heard(started, time.time())
+        return listener.heard(started, time.time()), listener.connected
     finally:
         listener.close()
-    assert not heard.reachable and not listener.connected
-    assert heard.unreachable_seconds >= 1.2 and heard.heard_seconds == 0.0 and heard.first_audible_at is None
+
+
+def test_a_listener_of_an_unreachable_mount_says_so(icecast):
+    with socket.create_server(("127.0.0.1", 0)) as silent:  # accepts connections (backlog) but never answers
+        cases = [
+            f"http://127.0.0.1:{free_port()}/loa.mp3",  # nothing listens
+            f"http://127.0.0.1:{silent.getsockname()[1]}/loa.mp3",
+            icecast.url(mount()),  # Icecast is up, the mount has no source (404)
+        ]
+        for url in cases:
+            heard, connected = unreachable(url)
+            assert not heard.reachable and not connected, url
+            assert heard.unreachable_seconds >= 1.2 and heard.heard_seconds == 0.0 and heard.first_audible_at is None
 
 
 @pytest.mark.parametrize(
