@@ -179,10 +179,16 @@ class LiveRelays:
         source = self.source(broadcast)
         zone.stop.clear()
         start = self.wall()
+        cut = False
         try:
             played = play_stream(
                 zone.sink, source.frames(seconds, zone.stop), key=broadcast.key, encoding=self.encoding
             )
+        except AudioError as exc:
+            if exc.code != "sink_interrupted":
+                raise
+            cut = True  # the sink was stopped (an emergency): what aired until then is still recorded
+            played = Played(sink=zone.sink.name, target=broadcast.key)
         finally:
             report = source.report()
             source.close()
@@ -217,8 +223,10 @@ class LiveRelays:
             detail=detail,
             alerts=tuple(alerts),
         )
-        delivery = heard_delivery(delivery, zone, broadcast, start, end, self.sleep)
-        if report.stopped:
+        cut = cut or report.stopped
+        # cut short, the zone is wanted at once: what the listener heard so far is taken without waiting
+        delivery = heard_delivery(delivery, zone, broadcast, start, end, (lambda _: None) if cut else self.sleep)
+        if cut:
             raise AudioError("sink_interrupted", delivery=delivery)
         return delivery
 
