@@ -8,10 +8,11 @@ frame carry no audio and are left out.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["Frame", "Mp3", "read_mp3", "scan"]
+__all__ = ["Frame", "Mp3", "read_mp3", "scan", "stream_frames"]
 
 # kbit/s by bitrate index, for (MPEG-1?, layer)
 _MPEG1 = {
@@ -56,8 +57,8 @@ class Mp3:
         return sum(frame.length for frame in self.frames)
 
 
-def _header(data: bytes, pos: int) -> Frame | None:
-    """The frame whose header starts at `pos`, or None if there is none."""
+def _header(data: bytes, pos: int, *, whole: bool = True) -> Frame | None:
+    """The frame whose header starts at `pos`, or None if there is none (or, if `whole`, it is cut short)."""
     if pos + 4 > len(data) or data[pos] != 0xFF or data[pos + 1] & 0xE0 != 0xE0:
         return None
     b1, b2, b3 = data[pos + 1], data[pos + 2], data[pos + 3]
@@ -75,7 +76,7 @@ def _header(data: bytes, pos: int) -> Frame | None:
         length, samples = 144_000 * bitrate // rate + padding, 1152
     else:
         length, samples = 72_000 * bitrate // rate + padding, 576
-    if pos + length > len(data):
+    if whole and pos + length > len(data):
         return None
     channels = 1 if b3 >> 6 == 3 else 2
     return Frame(offset=pos, length=length, samples=samples, sample_rate=rate, bitrate=bitrate, channels=channels)
@@ -127,3 +128,53 @@ def read_mp3(path: Path) -> Mp3:
     """Read an MP3 file and find its audio frames; raises OSError or ValueError."""
     data = Path(path).read_bytes()
     return Mp3(data=data, frames=scan(data))
+
+
+def stream_frames(chunks: Iterable[bytes]) -> Iterator[tuple[bytes, Frame]]:
+    """The frames of a stream of MP3 data cut anywhere (a relay): (frame bytes, frame), in order.
+
+    A frame is taken once the header of the next one is seen (or the stream ends),
+    which guards against false syncs like `scan` does; bytes between frames (ID3
+    tags, garbage after a reconnect) and a leading Xing/Info frame are skipped. Frame offsets count from the
+    start of the stream.
+    """
+    buffer = b""
+    base = 0  # stream offset of buffer[0]
+    first = True
+    for chunk in chunks:
+        buffer += chunk
+        pos = 0
+        while pos + 4 <= len(buffer):
+            frame = _header(buffer, pos, whole=False)
+            if frame is None:
+                pos += 1
+                continue
+            following = pos + frame.length
+            if following + 4 > len(buffer):
+                break  # wait for the next header before trusting this one
+            if _header(buffer, following, whole=False) is None and not buffer.startswith(b"TAG", following):
+                pos += 1
+                continue
+            if first and _is_info_frame(buffer, frame):  # the encoder's Xing/Info header carries no audio
+                first = False
+                pos = following
+                continue
+            first = False
+            yield buffer[pos:following], _shifted(frame, base)
+            pos = following
+        base += pos
+        buffer = buffer[pos:]
+    frame = _header(buffer, 0)
+    if frame is not None:
+        yield buffer[: frame.length], _shifted(frame, base)
+
+
+def _shifted(frame: Frame, base: int) -> Frame:
+    return Frame(
+        offset=frame.offset + base,
+        length=frame.length,
+        samples=frame.samples,
+        sample_rate=frame.sample_rate,
+        bitrate=frame.bitrate,
+        channels=frame.channels,
+    )

@@ -2,12 +2,19 @@
 
 Icecast 2.4 takes a source as an HTTP PUT to the mount (Basic auth, Content-Type,
 ice-* headers) and reads the body as a live stream; it does not accept a
-chunked body, so the request carries the exact Content-Length. Servers older
+chunked body, so a per-airing request carries the exact Content-Length. Servers older
 than 2.4 only know the legacy SOURCE method, which is tried when PUT is refused
 as unknown. The MP3 frames are sent at the pace they play (a little ahead), so
 listeners hear the bulletin live, followed by half a second of silence that
 flushes Icecast's last block; `play` returns when the last frame is due.
 The password never appears in errors or logs.
+
+With `keep_up`, the mount stays up between airings instead (audio/sinks/live.py):
+`start()` connects a sender thread that sends silence, or a looped carrier,
+at the pace it plays; `play` and `play_stream` queue an airing's frames right
+after what was already sent and return when its last frame is due; `stop()`
+interrupts the airing but the mount stays up; the sender reconnects by itself. A play while the
+mount is down waits up to the sink's timeout for it, then fails ("sink_failed", the last error).
 """
 
 from __future__ import annotations
@@ -18,15 +25,19 @@ import socket
 import ssl
 import threading
 import time
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from audio.errors import AudioError
-from audio.mp3 import Frame, Mp3, read_mp3
+from audio.mix import EncodeSettings
+from audio.mp3 import Frame, Mp3, read_mp3, scan
 from audio.sinks.base import Played
+from audio.sinks.filler import filler_frames, mp3_frames, zeroed_frame
 from audio.sinks.ledger import Ledger
+from audio.sinks.live import Item, LiveSource, MountStatus
 
-__all__ = ["IcecastSink", "stream_payload"]
+__all__ = ["IcecastSink", "MountStatus", "stream_payload"]
 
 LEAD_SECONDS = 1.0  # how far ahead of real time audio is sent (absorbs network jitter)
 STEP_SECONDS = 0.1  # how often the sender wakes up to send what is due
@@ -36,11 +47,7 @@ FLUSH_BYTES = 8192  # silence after the audio: twice Icecast's 4 KiB block
 
 def silent_frame(frame: Frame, data: bytes) -> bytes:
     """A frame like `frame` (no padding, no CRC) whose all-zero content decodes to silence."""
-    header = bytearray(data[frame.offset : frame.offset + 4])
-    header[1] |= 0x01  # no CRC
-    padding = (header[2] >> 1) & 1
-    header[2] &= 0xFD  # no padding byte
-    return bytes(header) + bytes(frame.length - padding - 4)
+    return zeroed_frame(data, frame.offset, frame.length)
 
 
 def stream_payload(mp3: Mp3) -> tuple[bytes, list[tuple[int, float]]]:
@@ -80,7 +87,20 @@ class IcecastSink:
 
     name = "icecast"
 
-    def __init__(self, *, url: str, user: str, password: str, timeout: float, ledger: Path) -> None:
+    def __init__(
+        self,
+        *,
+        url: str,
+        user: str,
+        password: str,
+        timeout: float,
+        ledger: Path,
+        keep_up: bool = False,
+        carrier: Path | None = None,
+        encoding: EncodeSettings | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] | None = None,
+    ) -> None:
         parts = urlsplit(url)
         self.host = parts.hostname or ""
         self.tls = parts.scheme == "https"
@@ -97,9 +117,16 @@ class IcecastSink:
         self.password = password
         self.timeout = timeout
         self.ledger = Ledger(ledger)
-        self._lock = threading.Lock()
+        self._lock, self._start_lock = threading.Lock(), threading.Lock()
         self._sock: socket.socket | None = None
         self._stopping = threading.Event()
+        self.keep_up = keep_up
+        self.carrier = carrier
+        self.encoding = encoding or EncodeSettings()
+        self._clock = clock
+        self._sleep = sleep
+        self._live: LiveSource | None = None
+        self._header_frame: Frame | None = None
 
     def _fail(self, reason: str) -> AudioError:
         return AudioError("sink_failed", sink=f"{self.name} {self.url}", reason=self._redact(reason))
@@ -129,7 +156,7 @@ class IcecastSink:
                 raise self._fail(f"TLS handshake with {self.host}:{self.port} failed: {exc}") from exc
         return sock
 
-    def _request(self, method: str, length: int, frame: Frame) -> bytes:
+    def _request(self, method: str, length: int | None, frame: Frame) -> bytes:
         token = base64.b64encode(f"{self.user}:{self.password}".encode()).decode("ascii")
         version = "HTTP/1.1" if method == "PUT" else "HTTP/1.0"
         lines = [
@@ -138,14 +165,15 @@ class IcecastSink:
             f"Authorization: Basic {token}",
             "User-Agent: Loa",
             "Content-Type: audio/mpeg",
-            f"Content-Length: {length}",
+            # a kept-up source streams until it closes: no length, like libshout (see audio/sinks/live.py)
+            f"Content-Length: {length}" if length is not None else ("Expect: 100-continue" if method == "PUT" else ""),
             "Ice-Name: Loa",
             "Ice-Description: Loa bulletin",
             "Ice-Public: 0",
             f"Ice-Bitrate: {frame.bitrate}",
             f"Ice-Audio-Info: samplerate={frame.sample_rate};channels={frame.channels};bitrate={frame.bitrate}",
         ]
-        return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+        return ("\r\n".join(line for line in lines if line) + "\r\n\r\n").encode("latin-1")
 
     def _answer(self, sock: socket.socket) -> tuple[int, str]:
         """Read the server's answer to the source request: (status, reason text); 100 Continue is skipped."""
@@ -185,7 +213,7 @@ class IcecastSink:
             pass
         return b"".join(chunks).decode("utf-8", "replace")
 
-    def _open(self, frame: Frame, length: int) -> socket.socket:
+    def _open(self, frame: Frame, length: int | None) -> socket.socket:
         """Connect and become the mount's source (PUT, then SOURCE if PUT is unknown)."""
         for method in ("PUT", "SOURCE"):
             sock = self._connect()
@@ -256,6 +284,12 @@ class IcecastSink:
             mp3 = read_mp3(audio)
         except (OSError, ValueError) as exc:
             raise self._fail(f"cannot read {audio}: {getattr(exc, 'strerror', None) or exc}") from exc
+        if self.keep_up:
+            item = Item()
+            for data, seconds in mp3_frames(mp3):
+                item.push(data, seconds)
+            item.complete = True
+            return self._air(item, key)
         payload, marks = stream_payload(mp3)
         self._stopping.clear()
         sock = self._open(mp3.frames[0], len(payload))
@@ -283,7 +317,10 @@ class IcecastSink:
         return self.ledger.was_played(key)
 
     def stop(self) -> None:
-        """End the stream now: wake the sender and shut the connection down."""
+        """End the airing now: wake the sender and shut the connection down (a kept-up mount stays up)."""
+        if self._live is not None:
+            self._live.cancel_all()
+            return
         with self._lock:
             sock = self._sock
             if sock is None:
@@ -291,3 +328,71 @@ class IcecastSink:
             self._stopping.set()
             with contextlib.suppress(OSError):  # already closed
                 sock.shutdown(socket.SHUT_RDWR)
+
+    # -- a kept-up mount -------------------------------------------------------------
+
+    def start(self) -> None:
+        """With `keep_up`, keep the mount up from now on (AudioError if the filler cannot be made)."""
+        with self._start_lock:
+            if not self.keep_up or self._live is not None:
+                return
+            filler = filler_frames(self.carrier, self.encoding)
+            self._header_frame = scan(filler[0][0])[0]
+            self._live = LiveSource(self._open_live, filler, clock=self._clock, sleep=self._sleep)
+            self._live.start()
+
+    def _open_live(self) -> socket.socket:
+        assert self._header_frame is not None
+        sock = self._open(self._header_frame, None)
+        with self._lock:
+            if self._sock is sock:
+                self._sock = None  # the sender owns it now; stop() never closes a kept-up connection
+        sock.settimeout(self.timeout)
+        return sock
+
+    def status(self) -> MountStatus:
+        if self._live is None:
+            return MountStatus(connected=False, since=None, last_error=None, reconnects=0)
+        return self._live.status()
+
+    def close(self) -> None:
+        """Stop the sender thread and leave the mount (interrupts any airing)."""
+        live, self._live = self._live, None
+        if live is not None:
+            live.close()
+        else:
+            self.stop()
+
+    def play_stream(self, chunks: Iterable[bytes], *, key: str) -> Played:
+        """Air MP3 data (a relay) paced by its frames, like `play`; while it stalls the mount gets filler.
+        Without `keep_up`, the mount is kept up just for this airing."""
+        if not self.keep_up:
+            self.keep_up = True
+            try:
+                return self.play_stream(chunks, key=key)
+            finally:
+                self.close()
+                self.keep_up = False
+        self.start()
+        assert self._live is not None
+        item = Item()
+        feeder = threading.Thread(target=self._live.feed, args=(item, chunks), name="icecast-feed", daemon=True)
+        feeder.start()
+        try:
+            return self._air(item, key)
+        finally:
+            item.cancelled = item.cancelled or not item.complete  # an abandoned stream stops feeding
+            feeder.join(self.timeout + 1.0)
+
+    def _air(self, item: Item, key: str) -> Played:
+        """Queue `item` on the kept-up mount and wait until its last frame is due."""
+        self.start()
+        assert self._live is not None
+        self._live.air(item, timeout=self.timeout, mark=lambda state: self._mark(key, state), fail=self._fail)
+        return Played(sink=self.name, target=self.url)
+
+    def _mark(self, key: str, state: str) -> None:
+        try:
+            self.ledger.mark(key, state, target=self.url)
+        except OSError as exc:
+            raise self._fail(f"cannot record the hand-over: {exc.strerror or exc}") from exc

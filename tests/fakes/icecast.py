@@ -230,7 +230,7 @@ class FakeSourceServer:
                     head += chunk
                 conn.sendall(answer)
                 body = bytearray()
-                if b" 200 " in answer.split(b"\r\n", 1)[0]:
+                if b" 200 " in answer:  # also after a "100 Continue"
                     while chunk := conn.recv(65536):
                         body += chunk
                 self.requests.append((head, bytes(body)))
