@@ -21,6 +21,20 @@ against a local server that paces a file at real time (printed as
 `listener_latency_*`), the same for both sides. A bulletin never heard within
 its spacing is counted as missed and left out of the percentiles.
 
+Arrival, not playback: the figure is when audible audio reaches the listener.
+A player adds its own buffer (Icecast's burst on connect, its jitter buffer)
+to everything it plays, the same on both mounts. A source that sends ahead of
+real time (Loa's kept-up sender keeps `SILENCE_LEAD` of silence in flight
+between airings, printed as `loa_silence_lead_s`) does not delay a bulletin
+for a player that keeps pace with the stream: the bulletin follows the silence
+already in flight, which that player also heard early. What would delay it is
+more stream arriving at once than real time (silence queued in front of the
+bulletin); the detail line checks this with `*_steady_player`: the onset's
+position in the stream on the clock the silence kept in the second before the
+due time, minus the due time (`steady_delays_ms`), i.e. when a player that
+keeps pace and never runs dry reaches it. The per-airing sink has no stream
+before the due time, so no such figure for it.
+
     python benchmarks/onair.py [--count 50] [--spacing 5] [--sink auto|keep-up|per-airing] [--json-only]
 
 Progress goes to stderr; the last stdout line is the result JSON.
@@ -41,7 +55,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from audio.mix import ffmpeg_exe
-from benchmarks.onair_listen import Listener, calibrate, first_audible
+from benchmarks.onair_listen import Listener, Window, calibrate, first_audible
 from benchmarks.onair_loa import LoaSide, keep_up_supported, late_ms
 from benchmarks.onair_stack import allow_root, clip_durations, liquidsoap_script, make_clip, push, running_liquidsoap
 from benchmarks.playout import percentile
@@ -87,12 +101,33 @@ def result_line(loa_ms: list[float], liquidsoap_ms: list[float]) -> str:
     return json.dumps(result(loa_ms, liquidsoap_ms))
 
 
-def delays_ms(windows: list[tuple[float, float]], dues: list[float], spacing: float) -> list[float | None]:
+def delays_ms(windows: list[Window], dues: list[float], spacing: float) -> list[float | None]:
     """For each due time (epoch seconds): first audible arrival minus due, in ms; None if not heard in time."""
     found: list[float | None] = []
     for due in dues:
         onset = first_audible(windows, due - EARLY_SECONDS, due + spacing - EARLY_SECONDS)
-        found.append(None if onset is None else (onset - due) * 1000)
+        found.append(None if onset is None else (onset.at - due) * 1000)
+    return found
+
+
+def steady_delays_ms(windows: list[Window], dues: list[float], spacing: float) -> list[float | None]:
+    """For each due time: when a player playing the stream steadily reaches the first audible audio, in ms.
+
+    Just before the due time only silence flows; the most any window was ahead
+    of its stream position then (min of arrival - position over the second
+    before) is the stream's clock, the one a player keeping pace follows. The
+    onset's stream position on that clock, minus the due time, is when that
+    player reaches it: silence that arrives in a burst in front of the bulletin
+    counts, unlike in the arrival figure.
+    """
+    found: list[float | None] = []
+    for due in dues:
+        onset = first_audible(windows, due - EARLY_SECONDS, due + spacing - EARLY_SECONDS)
+        before = [w.at - w.position for w in windows if due - 1.0 - EARLY_SECONDS <= w.at < due - EARLY_SECONDS]
+        if onset is None or not before:
+            found.append(None)
+            continue
+        found.append((min(before) + onset.position - due) * 1000)
     return found
 
 
@@ -104,6 +139,15 @@ def joined_ms(joins: list[float], dues: list[float], spacing: float) -> list[flo
         if later:
             found.append((later[0] - due) * 1000)
     return found
+
+
+def silence_lead() -> float | None:
+    """How far ahead of real time Loa's kept-up sender keeps its silence (None if this checkout has no such sender)."""
+    try:
+        from audio.sinks.live import SILENCE_LEAD
+    except ImportError:
+        return None
+    return float(SILENCE_LEAD)
 
 
 def heard(values: list[float | None]) -> list[float]:
@@ -221,6 +265,8 @@ def run(args: argparse.Namespace, folder: Path, ffmpeg: str, icecast: str, liqui
     loa_found = delays_ms(listeners["loa"].windows, loa_dues, args.spacing)
     liq_found = delays_ms(listeners["liquidsoap"].windows, liq_dues, args.spacing)
     loa_ms, liq_ms = heard(loa_found), heard(liq_found)
+    loa_steady = steady_delays_ms(listeners["loa"].windows, loa_dues, args.spacing) if keep_up else []
+    liq_steady = steady_delays_ms(listeners["liquidsoap"].windows, liq_dues, args.spacing)
     detail = {
         "count": args.count,
         "spacing_s": args.spacing,
@@ -229,6 +275,9 @@ def run(args: argparse.Namespace, folder: Path, ffmpeg: str, icecast: str, liqui
         "liquidsoap_heard": len(liq_ms),
         "loa_runner_late": summary(late_ms(records)),
         "liquidsoap_push_late": summary([p * 1000 for p in pushed]),
+        "loa_steady_player": summary(heard(loa_steady)),
+        "liquidsoap_steady_player": summary(heard(liq_steady)),
+        "loa_silence_lead_s": silence_lead() if keep_up else None,
         "loa_listener_connections": len(listeners["loa"].joins),
         "loa_listener_joined_ms": summary(joined_ms(listeners["loa"].joins, loa_dues, args.spacing)),
         "listener_latency_median_ms": round(calibration.median_ms, 1),

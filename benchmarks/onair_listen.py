@@ -42,8 +42,9 @@ from array import array
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
-__all__ = ["AUDIBLE_DBFS", "Listener", "calibrate", "first_audible", "level_dbfs"]
+__all__ = ["AUDIBLE_DBFS", "Listener", "Window", "calibrate", "first_audible", "level_dbfs"]
 
 RATE = 44_100  # Hz of the decoded PCM: the clips' rate, so ffmpeg does not resample (which delays a frame)
 WINDOW_MS = 10
@@ -66,13 +67,21 @@ def level_dbfs(samples: Sequence[int]) -> float:
     return max(10 * math.log10(power / (32768.0 * 32768.0)), SILENT_DBFS)
 
 
+class Window(NamedTuple):
+    """One window of decoded audio: when it came out of ffmpeg, its level, where it starts in the stream."""
+
+    at: float  # time.time() of arrival
+    dbfs: float
+    position: float  # seconds of audio decoded before it since the listener started
+
+
 def first_audible(
-    windows: Sequence[tuple[float, float]], start: float, end: float, threshold: float = AUDIBLE_DBFS
-) -> float | None:
-    """The arrival time of the first window (time, dBFS) at or above `threshold` within [start, end)."""
-    for at, level in windows:
-        if start <= at < end and level >= threshold:
-            return at
+    windows: Sequence[Window], start: float, end: float, threshold: float = AUDIBLE_DBFS
+) -> Window | None:
+    """The first window at or above `threshold` that arrived within [start, end)."""
+    for window in windows:
+        if start <= window.at < end and window.dbfs >= threshold:
+            return window
     return None
 
 
@@ -166,14 +175,14 @@ def _get(port: int, mount: str, timeout: float) -> tuple[int, socket.socket]:
 
 
 class Listener:
-    """Listens to one mount from `start` to `stop`; `windows` holds (arrival time, dBFS) per WINDOW_MS."""
+    """Listens to one mount from `start` to `stop`; `windows` holds a Window per WINDOW_MS of audio."""
 
     def __init__(self, port: int, mount: str, *, ffmpeg: str, timeout: float = 5.0) -> None:
         self.port = port
         self.mount = mount
         self.ffmpeg = ffmpeg
         self.timeout = timeout
-        self.windows: list[tuple[float, float]] = []
+        self.windows: list[Window] = []
         self.joins: list[float] = []  # when each connection was answered 200
         self.connected = threading.Event()  # set at the first 200 answer
         self._stopping = threading.Event()
@@ -232,6 +241,7 @@ class Listener:
         fd = self._proc.stdout.fileno()
         size = RATE * WINDOW_MS // 1000 * 2
         odd = b""  # a byte left over from a read that split a sample
+        position = 0.0
         while True:
             chunk = os.read(fd, 65_536)
             now = time.time()
@@ -241,7 +251,9 @@ class Listener:
             if len(chunk) % 2:
                 chunk, odd = chunk[:-1], chunk[-1:]
             for start in range(0, len(chunk), size):  # windows never wait for the next read
-                self.windows.append((now, level_dbfs(array("h", chunk[start : start + size]))))
+                samples = array("h", chunk[start : start + size])
+                self.windows.append(Window(now, level_dbfs(samples), position))
+                position += len(samples) / RATE
 
     def stop(self) -> None:
         self._stopping.set()
@@ -357,5 +369,5 @@ def calibrate(ffmpeg: str, tone: Path, silence: Path, *, rounds: int = 6, block_
     for at in sent_at:
         onset = first_audible(listener.windows, at - 0.2, at + 1.0)
         if onset is not None:
-            latencies.append((onset - at) * 1000)
+            latencies.append((onset.at - at) * 1000)
     return Calibration(latencies)

@@ -9,8 +9,8 @@ import subprocess
 
 import pytest
 
-from benchmarks.onair import delays_ms, joined_ms, parse_args, result, result_line, summary
-from benchmarks.onair_listen import SILENT_DBFS, FrameSplitter, first_audible, frame_length, level_dbfs
+from benchmarks.onair import delays_ms, joined_ms, parse_args, result, result_line, steady_delays_ms, summary
+from benchmarks.onair_listen import SILENT_DBFS, FrameSplitter, Window, first_audible, frame_length, level_dbfs
 from benchmarks.onair_stack import QUEUE, clip_durations, liquidsoap_script
 
 FRAME_128K = bytes([0xFF, 0xFB, 0x90, 0xC4])  # MPEG-1 Layer III, 128 kbit/s, 44.1 kHz, no padding, mono
@@ -66,13 +66,13 @@ def test_a_side_with_nothing_heard_has_no_figures_and_no_ratio():
 # -- from listener windows to delays -------------------------------------------------
 
 
-def windows(onsets: list[tuple[float, float]], until: float, step: float = 0.01) -> list[tuple[float, float]]:
-    """Silence every `step` s up to `until`, loud (-15 dBFS) within each (start, end)."""
+def windows(onsets: list[tuple[float, float]], until: float, step: float = 0.01, ahead: float = 0.0) -> list[Window]:
+    """A stream arriving in real time (`ahead` s early), silent but loud (-15 dBFS) from each start to end (s)."""
     out = []
     for i in range(round(until / step)):
-        at = i * step
-        loud = any(start <= at < end for start, end in onsets)
-        out.append((at, -15.0 if loud else SILENT_DBFS))
+        position = i * step
+        loud = any(start <= position < end for start, end in onsets)
+        out.append(Window(position - ahead, -15.0 if loud else SILENT_DBFS, position))
     return out
 
 
@@ -91,10 +91,28 @@ def test_audio_a_little_before_the_due_time_counts_negative_and_the_previous_bul
 
 
 def test_first_audible_uses_the_threshold_and_the_interval():
-    data = [(1.0, -50.0), (2.0, -39.0), (3.0, -10.0)]
-    assert first_audible(data, 0.0, 10.0) == 2.0
-    assert first_audible(data, 0.0, 10.0, threshold=-20.0) == 3.0
+    data = [Window(1.0, -50.0, 0.0), Window(2.0, -39.0, 0.01), Window(3.0, -10.0, 0.02)]
+    assert first_audible(data, 0.0, 10.0) == data[1]
+    assert first_audible(data, 0.0, 10.0, threshold=-20.0) == data[2]
     assert first_audible(data, 2.5, 2.9) is None
+
+
+def test_a_steady_player_hears_what_arrives_in_a_burst_only_when_its_turn_comes():
+    # a stream sent 0.3 s ahead of real time all along: a player that keeps pace with it hears on arrival
+    early = windows([(10.3, 12.0)], until=14.0, ahead=0.3)
+    assert delays_ms(early, [10.0], spacing=3.0)[0] == pytest.approx(0.0, abs=0.5)
+    assert steady_delays_ms(early, [10.0], spacing=3.0)[0] == pytest.approx(0.0, abs=0.5)
+    # a stream in real time: the same
+    real = windows([(10.2, 12.0)], until=14.0)
+    assert steady_delays_ms(real, [10.0], spacing=3.0)[0] == pytest.approx(200.0, abs=0.5)
+    assert delays_ms(real, [10.0], spacing=3.0)[0] == pytest.approx(200.0, abs=0.5)
+    # 0.3 s of silence and the bulletin arrive at once at the due time: heard after the silence plays
+    burst = [w._replace(at=10.0) if 10.0 <= w.position < 10.5 else w for w in windows([(10.3, 12.0)], until=14.0)]
+    assert delays_ms(burst, [10.0], spacing=3.0)[0] == pytest.approx(0.0, abs=0.5)
+    assert steady_delays_ms(burst, [10.0], spacing=3.0)[0] == pytest.approx(300.0, abs=0.5)
+    # nothing before the due time (a mount that only comes up for the airing): no steady figure
+    late = [w for w in real if w.at >= 10.0]
+    assert steady_delays_ms(late, [10.0], spacing=3.0) == [None]
 
 
 def test_joined_ms_is_the_first_connection_after_each_due_time():
