@@ -7,7 +7,9 @@ to ffmpeg, RMS windows of 10 ms, each timed on arrival):
 
 - /loa.mp3: `--count` bulletins queued in Loa's database `--spacing` seconds
   apart, aired by the real Runner's timers through Loa's Icecast sink
-  (benchmarks/onair_loa.py; kept-up when the sink has it, else per-airing);
+  (benchmarks/onair_loa.py; kept-up when the sink has it, else per-airing:
+  then the mount exists only during an airing, and the listener, asking
+  every 20 ms as a loudspeaker retries, joins each airing as it starts);
 - /liquidsoap.mp3: the same clips, each pushed at its due time into a
   Liquidsoap request queue over telnet, over a silence fallback, the way
   LibreTime and AzuraCast drive Liquidsoap (benchmarks/onair_stack.py).
@@ -29,10 +31,9 @@ between airings, printed as `loa_silence_lead_s`) does not delay a bulletin
 for a player that keeps pace with the stream: the bulletin follows the silence
 already in flight, which that player also heard early. What would delay it is
 more stream arriving at once than real time (silence queued in front of the
-bulletin); the detail line checks this with `*_steady_player`: the onset's
-position in the stream on the clock the silence kept in the second before the
-due time, minus the due time (`steady_delays_ms`), i.e. when a player that
-keeps pace and never runs dry reaches it. The per-airing sink has no stream
+bulletin); the detail line checks this with `*_steady_player`: when a player
+that keeps pace with the stream and never ran dry on the silence of the second
+before the due time reaches the first audible audio (`steady_delays_ms`). The per-airing sink has no stream
 before the due time, so no such figure for it.
 
     python benchmarks/onair.py [--count 50] [--spacing 5] [--sink auto|keep-up|per-airing] [--json-only]
@@ -113,12 +114,13 @@ def delays_ms(windows: list[Window], dues: list[float], spacing: float) -> list[
 def steady_delays_ms(windows: list[Window], dues: list[float], spacing: float) -> list[float | None]:
     """For each due time: when a player playing the stream steadily reaches the first audible audio, in ms.
 
-    Just before the due time only silence flows; the most any window was ahead
-    of its stream position then (min of arrival - position over the second
-    before) is the stream's clock, the one a player keeping pace follows. The
-    onset's stream position on that clock, minus the due time, is when that
-    player reaches it: silence that arrives in a burst in front of the bulletin
-    counts, unlike in the arrival figure.
+    Just before the due time only silence flows. A player that keeps pace with
+    the stream and never ran dry on that silence plays stream position p at
+    c + p, with c the latest any window of the second before arrived relative
+    to its position (max of arrival - position): the clock such a player
+    follows. It reaches the onset at c + its position, or when the onset
+    arrives if that is later; minus the due time. Silence that arrives in a
+    burst in front of the bulletin counts here, unlike in the arrival figure.
     """
     found: list[float | None] = []
     for due in dues:
@@ -127,7 +129,7 @@ def steady_delays_ms(windows: list[Window], dues: list[float], spacing: float) -
         if onset is None or not before:
             found.append(None)
             continue
-        found.append((min(before) + onset.position - due) * 1000)
+        found.append((max(max(before) + onset.position, onset.at) - due) * 1000)
     return found
 
 

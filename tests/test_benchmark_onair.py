@@ -110,6 +110,12 @@ def test_a_steady_player_hears_what_arrives_in_a_burst_only_when_its_turn_comes(
     burst = [w._replace(at=10.0) if 10.0 <= w.position < 10.5 else w for w in windows([(10.3, 12.0)], until=14.0)]
     assert delays_ms(burst, [10.0], spacing=3.0)[0] == pytest.approx(0.0, abs=0.5)
     assert steady_delays_ms(burst, [10.0], spacing=3.0)[0] == pytest.approx(300.0, abs=0.5)
+    # the onset arriving later than the stream's clock: the player waits for it
+    slow = [w._replace(at=w.at + 0.1) if w.position >= 10.2 else w for w in real]
+    assert steady_delays_ms(slow, [10.0], spacing=3.0)[0] == pytest.approx(300.0, abs=0.5)
+    # a stream arriving in uneven chunks: the player's clock is the latest arrival before the due time
+    jitter = [w._replace(at=w.at + (0.05 if round(w.position * 100) % 8 == 0 else 0.0)) for w in real]
+    assert steady_delays_ms(jitter, [10.0], spacing=3.0)[0] == pytest.approx(250.0, abs=0.5)
     # nothing before the due time (a mount that only comes up for the airing): no steady figure
     late = [w for w in real if w.at >= 10.0]
     assert steady_delays_ms(late, [10.0], spacing=3.0) == [None]
