@@ -8,6 +8,7 @@ import hashlib
 import json
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -43,7 +44,7 @@ def _recording(path: Path, source: str = "sine=frequency=523:duration=2.5", volu
     return path
 
 
-def _rows(config: Path, model: type) -> list:
+def _rows(config: Path, model: Any) -> list[Any]:
     app = build_app(load_config(config))
     try:
         with app.reads() as session:
