@@ -7,7 +7,7 @@ zone; real Icecast mounts and listeners are in tests/test_onair.py.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -412,5 +412,40 @@ def test_the_monthly_report_says_which_zones_heard_what_and_lists_the_alerts(tmp
         sheet = load_workbook(out)["Cụm loa"]
         cells = [c for row in sheet.iter_rows(values_only=True) for c in row if c is not None]
         assert "thon-dong" in cells and "dead_air" in cells
+    finally:
+        app.close()
+
+
+def test_after_a_crash_a_recorded_bulletin_played_in_its_zone_is_recovered_as_its_file(tmp_path, db_url, clock):
+    from broadcasts.channels.base import Broadcast
+
+    east = GateSink()
+    app = _zoned_app(tmp_path, db_url, clock, {"thon-dong": east, "loa-day": GateSink()})
+    try:
+        base = Broadcast(
+            airing_id=7,
+            bulletin_id=3,
+            channel="radio",
+            station_code="thu",
+            station_name="Thử",
+            timezone="Asia/Ho_Chi_Minh",
+            title="Tệp",
+            body="",
+            post_text=None,
+            priority="normal",
+            due_at=clock.now(),
+            zone="thon-dong",
+            kind="audio",
+            media_path="media/abc.mp3",
+            media_sha256="ab" * 32,
+            media_seconds=12.5,
+        )
+        radio = app.channels["radio"]
+        assert radio.recover(base) is None  # never handed over
+        east.played.append(base.key)
+        found = radio.recover(base)
+        assert found.outcome is Outcome.aired and found.audio_sha256 == "ab" * 32 and found.audio_seconds == 12.5
+        assert found.audio_path.endswith("media/abc.mp3") and found.detail["recovered"] is True
+        assert radio.recover(replace(base, zone="loa-day")) is None  # the other zone's ledger knows nothing of it
     finally:
         app.close()

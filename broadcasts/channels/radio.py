@@ -297,6 +297,15 @@ class RadioChannel:
             return None
         if played is None:
             return Delivery(outcome=Outcome.unknown, error_code="crashed_unclear")
+        if broadcast.kind != "speech":  # a recorded file or a relay: nothing was rendered for it
+            audio = broadcast.kind == "audio"
+            return Delivery(
+                outcome=Outcome.aired,
+                audio_path=str(self.media_dir / broadcast.media_path) if audio and broadcast.media_path else None,
+                audio_sha256=broadcast.media_sha256 if audio else None,
+                audio_seconds=broadcast.media_seconds if audio else broadcast.relay_seconds,
+                detail={"sink": zone.sink.name, "recovered": True, **({"relay": broadcast.relay} if not audio else {})},
+            )
         path = self.archive_path(broadcast)
         meta = read_sidecar(path)
         return Delivery(
