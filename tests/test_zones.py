@@ -449,3 +449,39 @@ def test_after_a_crash_a_recorded_bulletin_played_in_its_zone_is_recovered_as_it
         assert radio.recover(replace(base, zone="loa-day")) is None  # the other zone's ledger knows nothing of it
     finally:
         app.close()
+
+
+def test_a_priority_bulletin_cuts_a_relay_but_waits_for_a_spoken_bulletin():
+    from scheduler.runner.radio import RadioTurns
+
+    class Radio:
+        name = "radio"
+
+        def __init__(self) -> None:
+            self.cut: list[str | None] = []
+            self.release = threading.Event()
+
+        def interrupt(self, zone: str | None = None) -> None:
+            self.cut.append(zone)
+            self.release.set()
+
+    for holder_is_relay in (True, False):
+        turns, radio = RadioTurns(), Radio()
+        held = threading.Event()
+
+        def hold(
+            relay: bool = holder_is_relay, radio: Radio = radio, held: threading.Event = held, turns: Any = turns
+        ) -> None:
+            with turns.turn(radio, False, "thon-dong", relay=relay):  # type: ignore[arg-type]
+                held.set()
+                radio.release.wait(5)
+
+        holder = threading.Thread(target=hold)
+        holder.start()
+        assert held.wait(5)
+        if not holder_is_relay:
+            threading.Timer(0.3, radio.release.set).start()  # the spoken bulletin ends by itself
+        with turns.turn(radio, False, "thon-dong", priority=True):  # type: ignore[arg-type]
+            holder.join(5)
+            assert not holder.is_alive()  # the priority bulletin has the zone only once the holder let go
+        assert radio.cut == (["thon-dong"] if holder_is_relay else [])

@@ -139,7 +139,17 @@ class Runner:
         else:
             zone = airing.zone
             watch = radio.StopWatch(app, channel, airing_id, zone)
-            with self.turns.turn(channel, emergency, zone), claims.lease_kept(app, airing_id), watch.watching():
+            with (
+                self.turns.turn(
+                    channel,
+                    emergency,
+                    zone,
+                    priority=bulletin.priority is Priority.priority,
+                    relay=bulletin.kind is BulletinKind.relay,
+                ),
+                claims.lease_kept(app, airing_id),
+                watch.watching(),
+            ):
                 started_at = app.clock.now()
                 late_seconds = max((started_at - broadcast.due_at).total_seconds(), 0.0)
                 if late_seconds >= (1 if broadcast.channel == "radio" else 60):

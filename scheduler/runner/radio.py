@@ -28,6 +28,7 @@ class RadioTurns:
         self._radio = threading.Condition()
         self._busy: set[str | None] = set()
         self._emergencies: dict[str | None, int] = {}
+        self._relays: set[str | None] = set()  # zones a relay holds (a priority bulletin may cut it)
 
     def emergency_waiting(self, zone: str | None = None) -> bool:
         """Whether an emergency waits for the zone (one waiting for the data folder should step aside)."""
@@ -35,29 +36,37 @@ class RadioTurns:
             return self._emergencies.get(zone, 0) > 0
 
     @contextmanager
-    def turn(self, channel: Channel, emergency: bool, zone: str | None = None) -> Iterator[None]:
-        """Wait for the zone's turn (other channels go at once), then hold it until the block ends."""
+    def turn(
+        self, channel: Channel, emergency: bool, zone: str | None = None, *, priority: bool = False, relay: bool = False
+    ) -> Iterator[None]:
+        """Wait for the zone's turn (other channels go at once), then hold it until the block ends.
+
+        An emergency interrupts whatever holds the zone; a priority bulletin interrupts a relay (tiếp âm)
+        but waits for anything else; a relay itself is marked so."""
         if channel.name != "radio":
             yield
             return
         interrupt = channel.interrupt if isinstance(channel, Interruptible) else None
         with self._radio:
-            if emergency:
+            cutting = emergency or (priority and zone in self._relays)
+            if cutting:
                 self._emergencies[zone] = self._emergencies.get(zone, 0) + 1
-                while zone in self._busy:
+                while zone in self._busy and (emergency or zone in self._relays):
                     if interrupt is not None:
                         interrupt(zone)
                     self._radio.wait(0.2)
                 self._emergencies[zone] -= 1
-            else:
-                while zone in self._busy or self._emergencies.get(zone, 0):
-                    self._radio.wait()
+            while zone in self._busy or (not cutting and self._emergencies.get(zone, 0)):
+                self._radio.wait()
             self._busy.add(zone)
+            if relay:
+                self._relays.add(zone)
         try:
             yield
         finally:
             with self._radio:
                 self._busy.discard(zone)
+                self._relays.discard(zone)
                 self._radio.notify_all()
 
 
