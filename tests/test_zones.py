@@ -472,7 +472,7 @@ def test_a_priority_bulletin_cuts_a_relay_but_waits_for_a_spoken_bulletin():
         def hold(
             relay: bool = holder_is_relay, radio: Radio = radio, held: threading.Event = held, turns: Any = turns
         ) -> None:
-            with turns.turn(radio, False, "thon-dong", relay=relay):  # type: ignore[arg-type]
+            with turns.turn(radio, False, "thon-dong", relay=relay):
                 held.set()
                 radio.release.wait(5)
 
