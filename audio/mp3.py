@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["Frame", "Mp3", "read_mp3", "scan"]
+__all__ = ["Frame", "Mp3", "read_mp3", "scan", "split_frames"]
 
 # kbit/s by bitrate index, for (MPEG-1?, layer)
 _MPEG1 = {
@@ -127,3 +127,21 @@ def read_mp3(path: Path) -> Mp3:
     """Read an MP3 file and find its audio frames; raises OSError or ValueError."""
     data = Path(path).read_bytes()
     return Mp3(data=data, frames=scan(data))
+
+
+def split_frames(pending: bytes) -> tuple[list[bytes], bytes]:
+    """The whole frames at the start of a stream's `pending` bytes, and the rest (a frame still arriving).
+
+    Bytes that are not a frame are skipped, but a possible frame start near the end is kept for more data.
+    """
+    frames, pos = [], 0
+    while pos + 4 <= len(pending):
+        frame = _header(pending, pos)
+        if frame is None:
+            if pending[pos] == 0xFF and len(pending) - pos < 2048:
+                break
+            pos += 1
+            continue
+        frames.append(pending[pos : pos + frame.length])
+        pos += frame.length
+    return frames, pending[pos:]

@@ -22,6 +22,7 @@ from scheduler.messages import (
     labels,
     led,
     limits,
+    media,
     portal,
     report,
     runner,
@@ -297,6 +298,7 @@ _merge(
     portal.MESSAGES,
     email.MESSAGES,
     zones.MESSAGES,
+    media.MESSAGES,
 )
 
 

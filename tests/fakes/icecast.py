@@ -234,3 +234,67 @@ class FakeSourceServer:
                     while chunk := conn.recv(65536):
                         body += chunk
                 self.requests.append((head, bytes(body)))
+
+
+def real_icecast() -> Iterator[Icecast]:
+    """The body of a module fixture: a real Icecast, skipped if icecast2 is not installed (failed under CI)."""
+    import pytest
+
+    binary = icecast_binary()
+    if binary is None:
+        reason = "icecast2 is not installed (apt-get install icecast2)"
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must have it: {reason}")
+        pytest.skip(reason)
+    with running_icecast(binary) as server:
+        yield server
+
+
+# codec -> (ffmpeg encoder, Content-Type, muxer) of a feeder
+FEEDER_CODECS = {"mp3": ("libmp3lame", "audio/mpeg", "mp3"), "aac": ("aac", "audio/aac", "adts")}
+
+
+class SourceFeeder:
+    """An ffmpeg source feeding a mount of `server` with a live tone (`-re`), as a broadcaster's encoder would.
+
+    It uses ffmpeg's icecast:// output protocol (https://ffmpeg.org/ffmpeg-protocols.html#icecast).
+    """
+
+    def __init__(
+        self, server: Icecast, mount: str, *, frequency: int = 440, bitrate: str = "128k", codec: str = "mp3"
+    ) -> None:
+        self.server, self.mount, self.frequency, self.bitrate, self.codec = server, mount, frequency, bitrate, codec
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def start(self, *, wait: float = 10.0) -> Self:
+        """Start feeding; with `wait`, until a listener gets the mount (status 200)."""
+        from audio.mix import ffmpeg_exe
+
+        target = f"icecast://source:{self.server.password}@127.0.0.1:{self.server.port}{self.mount}"
+        command = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-nostdin", "-re", "-f", "lavfi"]
+        encoder, content_type, muxer = FEEDER_CODECS[self.codec]
+        command += ["-i", f"sine=frequency={self.frequency}:sample_rate=44100", "-ac", "1", "-c:a", encoder]
+        command += ["-b:a", self.bitrate, "-content_type", content_type, "-f", muxer, target]
+        self.proc = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
+        deadline = time.monotonic() + wait
+        while wait:
+            status, sock = http_get(self.server.port, self.mount, timeout=2.0)
+            sock.close()
+            if status == 200:
+                break
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                raise AssertionError(f"the feeder of {self.mount} never went live (status {status})")
+            time.sleep(0.05)
+        return self
+
+    def kill(self) -> None:
+        if self.proc is not None:
+            self.proc.kill()
+            self.proc.wait(5)
+            self.proc = None
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.kill()
