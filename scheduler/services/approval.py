@@ -127,23 +127,48 @@ def submit_bulletin(
     at: str = "next",
     channels: Sequence[str] | None = None,
     priority: str = "normal",
+    zones: Sequence[str] | None = None,
+    media_id: int | None = None,
+    relay: str | None = None,
+    relay_minutes: float | None = None,
 ) -> Submitted:
-    """Queue a bulletin; under `require_approval` one from an operator becomes a draft."""
+    """Queue a bulletin; under `require_approval` one from an operator becomes a draft.
+
+    A recorded file (`media_id`) or a relay goes through the same rules as text."""
     require(actor, "draft")
     if priority == Priority.emergency.value:
         require(actor, "emergency")
     needs_approval = app.config.require_approval and not can(actor, "approve")
     state = Approval.draft if needs_approval else Approval.approved
     queued = queue_bulletin(
-        app, text=text, title=title, at=at, channels=channels, priority=priority, origin="web", approval=state
+        app,
+        text=text,
+        title=title,
+        at=at,
+        channels=channels,
+        priority=priority,
+        origin="web",
+        approval=state,
+        zones=zones,
+        media_id=media_id,
+        relay=relay,
+        relay_minutes=relay_minutes,
     )
+    extra: dict[str, object] = {}
+    if media_id is not None:
+        extra["media"] = media_id
+    if relay is not None:
+        extra["relay"] = relay
+    if zones:
+        extra["zones"] = sorted({a.zone for a in queued.airings if a.zone})
     audit(
         app,
         actor,
         "draft" if needs_approval else "queue",
         f"bulletin:{queued.bulletin_id}",
         priority=priority,
-        channels=[a.channel for a in queued.airings],
+        channels=list(dict.fromkeys(a.channel for a in queued.airings)),
+        **extra,
     )
     return Submitted(queued=queued, approval=state.value)
 

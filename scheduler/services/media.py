@@ -18,12 +18,13 @@ from pathlib import Path, PurePath
 from sqlalchemy import select
 
 from audio.errors import AudioError
+from broadcasts.errors import NotFoundError
 from audio.media import MediaRules, import_media
 from broadcasts.models import Media
 from scheduler.app import App, encode_settings
 from scheduler.errors import UsageError
 
-__all__ = ["MediaInfo", "media_folder", "media_rules", "store_media", "store_upload", "list_media", "MEDIA_FOLDER"]
+__all__ = ["MediaInfo", "media_folder", "media_rules", "store_media", "store_upload", "list_media", "media_file", "MEDIA_FOLDER"]
 
 MEDIA_FOLDER = "media"
 
@@ -114,7 +115,7 @@ def store_upload(app: App, data: bytes, *, name: str, uploaded_by: str | None = 
     limit = int(app.config.channels.radio.media_max_mb * 1024 * 1024)
     if len(data) > limit:
         mb = round(len(data) / 1024 / 1024, 1)
-        raise AudioError("media_too_large", mb=mb, limit=app.config.channels.radio.media_max_mb)
+        raise AudioError("media_too_large", mb=mb, limit_mb=app.config.channels.radio.media_max_mb)
     folder = app.config.data_dir / "tmp"
     folder.mkdir(parents=True, exist_ok=True)
     handle, temp = tempfile.mkstemp(dir=folder, prefix="upload-", suffix=Path(_clean_name(name)).suffix[:8])
@@ -133,3 +134,15 @@ def list_media(app: App, limit: int = 50) -> list[MediaInfo]:
             select(Media).where(Media.station_id == app.station_id).order_by(Media.id.desc()).limit(limit)
         ).all()
         return [MediaInfo.of(m) for m in rows]
+
+
+def media_file(app: App, media_id: int) -> Path:
+    """The stored MP3 of one of this station's recordings (for listening back); only files under the data dir."""
+    with app.reads() as session:
+        media = session.get(Media, media_id)
+        if media is None or media.station_id != app.station_id:
+            raise NotFoundError(kind="media", id=media_id)
+        path = (app.config.data_dir / media.path).resolve()
+    if not path.is_relative_to(app.config.data_dir.resolve()) or not path.is_file():
+        raise NotFoundError(kind="media", id=media_id)
+    return path
