@@ -24,7 +24,16 @@ from broadcasts.models import Media
 from scheduler.app import App, encode_settings
 from scheduler.errors import UsageError
 
-__all__ = ["MediaInfo", "media_folder", "media_rules", "store_media", "store_upload", "list_media", "media_file", "MEDIA_FOLDER"]
+__all__ = [
+    "MediaInfo",
+    "media_folder",
+    "media_rules",
+    "store_media",
+    "store_upload",
+    "list_media",
+    "media_file",
+    "MEDIA_FOLDER",
+]
 
 MEDIA_FOLDER = "media"
 
