@@ -211,7 +211,8 @@ def test_a_relay_through_the_api(client, app, tokens):
     assert body["approval"] == "approved" and [a["zone"] for a in body["airings"]] == ["loa-day"]
     shown = client.get(f"/api/bulletins/{body['bulletin_id']}", headers=tokens["binh"]).get_json()
     assert shown["kind"] == "relay" and shown["relay"] == "vov1" and shown["relay_seconds"] == 900
-    drafted = client.post("/api/bulletins", json={"relay": "vov1", "relay_minutes": 5, "at": "now"}, headers=tokens["an"])
+    short = {"relay": "vov1", "relay_minutes": 5, "at": "now"}
+    drafted = client.post("/api/bulletins", json=short, headers=tokens["an"])
     assert drafted.status_code == 201 and drafted.get_json()["approval"] == "draft", drafted.get_json()
     for bad, code in (
         ({"relay": "vov9", "relay_minutes": 5}, "queue_unknown_relay"),

@@ -19,8 +19,8 @@ from broadcasts.models import Airing, AiringStatus, Approval, Bulletin, Priority
 from scheduler.app import App
 from scheduler.errors import UsageError
 from scheduler.programme import planner
-from scheduler.services.queue import Notice, Queued, queue_bulletin, replan_with_notices
 from scheduler.services.media import MediaInfo
+from scheduler.services.queue import Notice, Queued, queue_bulletin, replan_with_notices
 from scheduler.services.users import Actor, audit, can, require
 
 __all__ = [

@@ -18,8 +18,8 @@ from pathlib import Path, PurePath
 from sqlalchemy import select
 
 from audio.errors import AudioError
-from broadcasts.errors import NotFoundError
 from audio.media import MediaRules, import_media
+from broadcasts.errors import NotFoundError
 from broadcasts.models import Media
 from scheduler.app import App, encode_settings
 from scheduler.errors import UsageError

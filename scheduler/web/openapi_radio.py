@@ -77,7 +77,7 @@ def radio_paths(errors: dict[str, Any]) -> dict[str, Any]:
                 },
             },
             "post": {
-                "summary": "Tải lên tệp âm thanh (kiểm tra, chuẩn hóa âm lượng) / upload a recording (checked, normalized)",
+                "summary": "Tải lên tệp âm thanh (kiểm tra, chuẩn hóa) / upload a recording (checked, normalized)",
                 "parameters": [_query("name", {"type": "string", "description": "file name for a raw body"})],
                 "requestBody": {
                     "required": True,

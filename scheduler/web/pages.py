@@ -25,8 +25,8 @@ from scheduler.report.labels import default_report_name, period_text
 from scheduler.report.svg import report_charts
 from scheduler.services import approval, console, records, users
 from scheduler.services import listen as listening
-from scheduler.services.plans import get_plan, import_plan, list_plans, may_choose_plan, use_plan
 from scheduler.services.alerts import recent_alerts
+from scheduler.services.plans import get_plan, import_plan, list_plans, may_choose_plan, use_plan
 from scheduler.services.records import read_log
 from scheduler.web.auth import current, login_required
 
