@@ -261,7 +261,7 @@ def test_the_alerts_endpoint(client, app, tokens):
     old = client.get("/api/alerts", query_string={"until": until}, headers=tokens["an"]).get_json()["alerts"]
     assert [a["kind"] for a in old] == ["dead_air"]
     assert len(client.get("/api/alerts?limit=1", headers=tokens["an"]).get_json()["alerts"]) == 1
-    for query in ("limit=0", "limit=501", "limit=x", "since=yesterday", "until=2026-13-01"):
+    for query in ("limit=0", "limit=501", "limit=x", "since=yesterday", "until=2026-13-01", "since=0001-01-01"):
         answer = client.get(f"/api/alerts?{query}", headers=tokens["an"])
         assert answer.status_code == 400 and answer.get_json()["message"], query
     assert client.get("/api/alerts").status_code == 401

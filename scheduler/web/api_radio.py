@@ -12,7 +12,7 @@ the API's blueprint and take bearer tokens only.
 from __future__ import annotations
 
 import io
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import g, request, send_file
@@ -89,9 +89,11 @@ def _instant(value: str | None) -> datetime | None:
         return None
     try:
         moment = datetime.fromisoformat(value.strip())
-    except ValueError:
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=g.loa.config.tz)
+        return moment.astimezone(UTC)  # year 1 or 9999 in another zone is out of range: refused here, not in SQL
+    except (ValueError, OverflowError):
         raise UsageError("api_bad_instant", value=value[:40]) from None
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=g.loa.config.tz)
 
 
 @bp.get("/alerts")
