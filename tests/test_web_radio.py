@@ -405,7 +405,7 @@ def recording_browser() -> Iterator[Any]:
     """Headless Chromium with a fake microphone (a beep) that needs no permission prompt."""
     import os
 
-    from tests.test_web_e2e import ARGS, CHROMIUM, _missing
+    from tests.test_web_e2e import ARGS, CHROMIUM, _missing  # the same Chromium, flags and skip rule
 
     reason = _missing()
     if reason:
@@ -447,6 +447,12 @@ def served(tmp_path: Path, clock: Any) -> Iterator[tuple[str, Any]]:
         app.close()
 
 
+def _shots(page: Any, name: str) -> None:
+    from tests.test_web_e2e import _shots as shots
+
+    shots(page, name)
+
+
 def test_record_in_the_browser_listen_back_and_queue(recording_browser, served):
     base, app = served
     # 127.0.0.1 is a secure context, so getUserMedia is there without HTTPS
@@ -483,8 +489,12 @@ def test_record_in_the_browser_listen_back_and_queue(recording_browser, served):
     assert duration >= 1.0
     page.check("input[name=zones][value=thon-dong]")
     page.fill("input[name=at]", "now")
+    _shots(page, "20-new-recorded")
     page.click("form#bulletin button#submit")
     assert "Đã" in page.text_content(".flash")
+    page.goto(f"{base}/")
+    assert page.locator(".line[data-kind=audio] .zone", has_text="Thôn Đông").count() == 1
+    _shots(page, "21-today-zones")
 
     with app.reads() as session:
         media = session.get_one(Media, int(media_id))
