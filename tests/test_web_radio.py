@@ -123,6 +123,10 @@ def test_hostile_uploads_are_refused_in_words(client, app, tokens, wav, tmp_path
     short = _upload(client, headers, tone(tmp_path / "short.wav", 0.3).read_bytes(), "short.wav")
     assert short.status_code == 400 and short.get_json()["error"] == "media_too_short"
     assert client.post("/api/media", data={"file": (io.BytesIO(wav), "t.wav")}).status_code == 401
+    from scheduler.web.serve import MAX_BODY_BYTES
+
+    huge = client.post("/api/media?name=big.wav", data=b"\0" * (MAX_BODY_BYTES + 1), headers=headers)
+    assert huge.status_code == 413 and huge.get_json()["message"]  # over what the server reads at all
 
     small = build_web_app(
         tmp_path / "small", f"sqlite:///{tmp_path / 'small.db'}", clock, channels={"radio": {"media_max_mb": 0.05}}
