@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 
 from broadcasts.accounts import ROLES
-from broadcasts.models import Approval, Priority
+from broadcasts.models import Approval, BulletinKind, Priority
 from scheduler.errors import NotFoundError
 from scheduler.messages import MESSAGES, labels, render, text
+from scheduler.runner.alerts import ALERT_KINDS
 
 REPO = Path(__file__).resolve().parents[1]
 SOURCES = ("scheduler", "broadcasts", "audio")
@@ -30,6 +31,8 @@ FAMILIES = {
     "w_p_": [p.value for p in Priority],
     "w_approval_": [a.value for a in Approval],
     "w_role_": list(ROLES),
+    "w_kind_": [k.value for k in BulletinKind],
+    "w_alert_": list(ALERT_KINDS),
     "r_": [],
 }
 

@@ -29,6 +29,7 @@ from scheduler.messages import (
     speech,
     system,
     web,
+    web_radio,
     zalo,
     zones,
 )
@@ -299,6 +300,7 @@ _merge(
     email.MESSAGES,
     zones.MESSAGES,
     media.MESSAGES,
+    web_radio.MESSAGES,
 )
 
 

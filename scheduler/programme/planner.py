@@ -277,6 +277,9 @@ class ProgrammeLine:
     title: str
     status: str
     seconds: float | None = None  # the estimated spoken length, for the radio
+    zone: str | None = None  # the loudspeaker zone of a radio airing (None: the station's only zone)
+    kind: str = "speech"  # speech | audio | relay
+    until: datetime | None = None  # a relay ends then
 
     def as_json(self, tz: ZoneInfo | None = None) -> dict[str, Any]:
         """The line as `loa programme --json` and the API's /programme show it (times in `tz` when given)."""
@@ -290,6 +293,9 @@ class ProgrammeLine:
             "title": self.title,
             "status": self.status,
             "estimated_seconds": self.seconds,
+            "zone": self.zone,
+            "kind": self.kind,
+            "until": None if self.until is None else (self.until.astimezone(tz) if tz else self.until).isoformat(),
         }
 
 
@@ -321,7 +327,10 @@ def upcoming(app: App, now: datetime, days: int) -> list[ProgrammeLine]:
             origin=b.origin,
             title=b.title,
             status=a.status.value,
-            seconds=limits.bulletin_seconds(app, b.title, b.body) if a.channel == "radio" else None,
+            seconds=limits.airtime_seconds(app, b) if a.channel == "radio" else None,
+            zone=a.zone,
+            kind=b.kind.value,
+            until=a.until,
         )
         for a, b in rows
     ]

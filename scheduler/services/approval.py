@@ -19,6 +19,7 @@ from broadcasts.models import Airing, AiringStatus, Approval, Bulletin, Priority
 from scheduler.app import App
 from scheduler.errors import UsageError
 from scheduler.programme import planner
+from scheduler.services.media import MediaInfo
 from scheduler.services.queue import Notice, Queued, queue_bulletin, replan_with_notices
 from scheduler.services.users import Actor, audit, can, require
 
@@ -59,6 +60,12 @@ class BulletinView:
     created_at: datetime
     airings: tuple[tuple[int, str, datetime, str], ...]
     notices: tuple[Notice, ...] = ()
+    kind: str = "speech"  # speech | audio | relay
+    media: MediaInfo | None = None
+    relay: str | None = None
+    relay_seconds: float | None = None
+    zones: tuple[str, ...] = ()
+    airing_zones: tuple[str | None, ...] = ()  # the zone of each of `airings`, in the same order
 
     def as_json(self, tz: ZoneInfo | None = None) -> dict[str, Any]:
         """The bulletin as the API gives it; times with the station's offset when `tz` is given."""
@@ -74,8 +81,16 @@ class BulletinView:
             "approval": self.approval,
             "origin": self.origin,
             "created_at": iso(self.created_at),
-            "airings": [{"id": i, "channel": c, "due_at": iso(d), "status": s} for i, c, d, s in self.airings],
+            "airings": [
+                {"id": i, "channel": c, "due_at": iso(d), "status": s, "zone": z}
+                for (i, c, d, s), z in zip(self.airings, self.airing_zones or [None] * len(self.airings), strict=True)
+            ],
             "notices": [n.as_json(tz) for n in self.notices],
+            "kind": self.kind,
+            "media": None if self.media is None else self.media.as_json(),
+            "relay": self.relay,
+            "relay_seconds": self.relay_seconds,
+            "zones": list(self.zones),
         }
 
 
@@ -90,6 +105,12 @@ def _view(bulletin: Bulletin, airings: Sequence[Airing], notices: Sequence[Notic
         created_at=bulletin.created_at,
         airings=tuple((a.id, a.channel, a.due_at, a.status.value) for a in airings),
         notices=tuple(notices),
+        kind=bulletin.kind.value,
+        media=MediaInfo.of(bulletin.media) if bulletin.media is not None else None,
+        relay=bulletin.relay,
+        relay_seconds=bulletin.relay_seconds,
+        zones=tuple(bulletin.zones or ()),
+        airing_zones=tuple(a.zone for a in airings),
     )
 
 
@@ -127,23 +148,48 @@ def submit_bulletin(
     at: str = "next",
     channels: Sequence[str] | None = None,
     priority: str = "normal",
+    zones: Sequence[str] | None = None,
+    media_id: int | None = None,
+    relay: str | None = None,
+    relay_minutes: float | None = None,
 ) -> Submitted:
-    """Queue a bulletin; under `require_approval` one from an operator becomes a draft."""
+    """Queue a bulletin; under `require_approval` one from an operator becomes a draft.
+
+    A recorded file (`media_id`) or a relay goes through the same rules as text."""
     require(actor, "draft")
     if priority == Priority.emergency.value:
         require(actor, "emergency")
     needs_approval = app.config.require_approval and not can(actor, "approve")
     state = Approval.draft if needs_approval else Approval.approved
     queued = queue_bulletin(
-        app, text=text, title=title, at=at, channels=channels, priority=priority, origin="web", approval=state
+        app,
+        text=text,
+        title=title,
+        at=at,
+        channels=channels,
+        priority=priority,
+        origin="web",
+        approval=state,
+        zones=zones,
+        media_id=media_id,
+        relay=relay,
+        relay_minutes=relay_minutes,
     )
+    extra: dict[str, object] = {}
+    if media_id is not None:
+        extra["media"] = media_id
+    if relay is not None:
+        extra["relay"] = relay
+    if zones:
+        extra["zones"] = sorted({a.zone for a in queued.airings if a.zone})
     audit(
         app,
         actor,
         "draft" if needs_approval else "queue",
         f"bulletin:{queued.bulletin_id}",
         priority=priority,
-        channels=[a.channel for a in queued.airings],
+        channels=list(dict.fromkeys(a.channel for a in queued.airings)),
+        **extra,
     )
     return Submitted(queued=queued, approval=state.value)
 

@@ -20,6 +20,7 @@ from broadcasts.accounts import AuditEntry
 from broadcasts.errors import NotFoundError
 from broadcasts.models import Airing, AiringStatus, Approval, Bulletin, Slot
 from scheduler.app import App
+from scheduler.services.media import MediaInfo
 from scheduler.services.users import Actor, can
 
 __all__ = [
@@ -55,11 +56,15 @@ class AiringLine:
     status: str
     outcome: str | None
     stop_requested_by: str | None = None
+    zone: str | None = None
+    until: datetime | None = None
 
     def as_json(self, tz: tzinfo) -> dict[str, Any]:
         return {
             "id": self.id,
             "channel": self.channel,
+            "zone": self.zone,
+            "until": _iso(self.until, tz),
             "due_at": _iso(self.due_at, tz),
             "slot": self.slot,
             "status": self.status,
@@ -82,6 +87,11 @@ class BulletinDetail:
     author: str | None
     created_at: datetime
     airings: tuple[AiringLine, ...]
+    kind: str = "speech"  # speech | audio | relay
+    media: MediaInfo | None = None
+    relay: str | None = None
+    relay_seconds: float | None = None
+    zones: tuple[str, ...] = ()
 
     @property
     def pending(self) -> bool:
@@ -104,6 +114,11 @@ class BulletinDetail:
             "author": self.author,
             "created_at": _iso(self.created_at, tz),
             "airings": [a.as_json(tz) for a in self.airings],
+            "kind": self.kind,
+            "media": None if self.media is None else self.media.as_json(),
+            "relay": self.relay,
+            "relay_seconds": self.relay_seconds,
+            "zones": list(self.zones),
         }
 
 
@@ -132,6 +147,8 @@ def line_of(airing: Airing, slots: dict[int, str]) -> AiringLine:
         status=airing.status.value,
         outcome=airing.outcome.value if airing.outcome else None,
         stop_requested_by=airing.stop_requested_by,
+        zone=airing.zone,
+        until=airing.until,
     )
 
 
@@ -158,6 +175,11 @@ def _detail(session: Session, bulletin: Bulletin, airings: Sequence[Airing]) -> 
         author=author_of(session, bulletin.id),
         created_at=bulletin.created_at,
         airings=tuple(line_of(a, slots) for a in airings),
+        kind=bulletin.kind.value,
+        media=MediaInfo.of(bulletin.media) if bulletin.media is not None else None,
+        relay=bulletin.relay,
+        relay_seconds=bulletin.relay_seconds,
+        zones=tuple(bulletin.zones or ()),
     )
 
 

@@ -19,11 +19,21 @@ from sqlalchemy import select
 
 from audio.errors import AudioError
 from audio.media import MediaRules, import_media
+from broadcasts.errors import NotFoundError
 from broadcasts.models import Media
 from scheduler.app import App, encode_settings
 from scheduler.errors import UsageError
 
-__all__ = ["MediaInfo", "media_folder", "media_rules", "store_media", "store_upload", "list_media", "MEDIA_FOLDER"]
+__all__ = [
+    "MediaInfo",
+    "media_folder",
+    "media_rules",
+    "store_media",
+    "store_upload",
+    "list_media",
+    "media_file",
+    "MEDIA_FOLDER",
+]
 
 MEDIA_FOLDER = "media"
 
@@ -133,3 +143,15 @@ def list_media(app: App, limit: int = 50) -> list[MediaInfo]:
             select(Media).where(Media.station_id == app.station_id).order_by(Media.id.desc()).limit(limit)
         ).all()
         return [MediaInfo.of(m) for m in rows]
+
+
+def media_file(app: App, media_id: int) -> Path:
+    """The stored MP3 of one of this station's recordings (for listening back); only files under the data dir."""
+    with app.reads() as session:
+        media = session.get(Media, media_id)
+        if media is None or media.station_id != app.station_id:
+            raise NotFoundError(kind="media", id=media_id)
+        path = (app.config.data_dir / media.path).resolve()
+    if not path.is_relative_to(app.config.data_dir.resolve()) or not path.is_file():
+        raise NotFoundError(kind="media", id=media_id)
+    return path

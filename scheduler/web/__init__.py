@@ -24,6 +24,7 @@ from scheduler.errors import ConfigError, PlanError, UsageError
 from scheduler.messages import MESSAGES, render, text
 from scheduler.messages.labels import ACTION_LABELS, CHANNEL_LABELS, OUTCOME_LABELS, STATUS_LABELS
 from scheduler.programme.limits import minutes
+from scheduler.runner.alerts import ALERT_KINDS
 from scheduler.services.users import AccessError, AuthError
 from scheduler.web.serve import MAX_BODY_BYTES
 
@@ -126,9 +127,11 @@ def init_app(flask: Flask) -> None:
     from scheduler.web import (
         admin,  # noqa: F401  (puts Users, API tokens and Audit on pages.bp)
         api,
+        api_radio,  # noqa: F401  (puts /api/media and /api/alerts on api.bp)
         auth,
         bulletins,
         pages,
+        radio_pages,  # noqa: F401  (puts the recording upload and listening back on pages.bp)
         throttle,
     )
 
@@ -165,6 +168,8 @@ def init_app(flask: Flask) -> None:
             "channel_label": channel_label,
             "action_label": action_label,
             "other_language": _other_language,
+            "zone_label": _zone_label,
+            "alert_kinds": ALERT_KINDS,
         }
 
     @flask.errorhandler(LoaError)
@@ -201,6 +206,11 @@ def init_app(flask: Flask) -> None:
     flask.register_blueprint(pages.bp)
     flask.register_blueprint(bulletins.bp)
     flask.register_blueprint(api.bp)
+
+
+def _zone_label(name: str | None) -> str:
+    """A loudspeaker zone's name for people (its label in the config)."""
+    return str(g.loa.config.channels.radio.zone_label(name))
 
 
 def _other_language() -> str:

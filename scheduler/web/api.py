@@ -66,6 +66,33 @@ def _channels(data: dict[str, Any]) -> list[str] | None:
     return value
 
 
+def _strings(data: dict[str, Any], key: str) -> list[str] | None:
+    value = data.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise UsageError("api_field_list", key=key)
+    return value
+
+
+def _positive_int(data: dict[str, Any], key: str) -> int | None:
+    value = data.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 2**31 - 1:
+        raise UsageError("api_field_int", key=key)
+    return value
+
+
+def _number(data: dict[str, Any], key: str) -> float | None:
+    value = data.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
+        raise UsageError("api_field_number", key=key)
+    return float(value)
+
+
 @bp.get("/openapi.json")
 def openapi() -> Any:
     return document()
@@ -126,6 +153,10 @@ def create_bulletin() -> Any:
         at=_text(data, "at", "next") or "next",
         channels=_channels(data),
         priority=_text(data, "priority", "normal"),
+        zones=_strings(data, "zones"),
+        media_id=_positive_int(data, "media_id"),
+        relay=_optional_text(data, "relay") or None,
+        relay_minutes=_number(data, "relay_minutes"),
     )
     return done.as_json(g.loa.config.tz), 201
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from broadcasts.channels import channel_names
 from scheduler.services.listen import MAX_CHARS
+from scheduler.web.openapi_radio import BULLETIN_RADIO_FIELDS, radio_paths
 
 __all__ = ["document"]
 
@@ -243,13 +244,13 @@ def document() -> dict[str, Any]:
                     status="201",
                     body={
                         "type": "object",
-                        "required": ["text"],
                         "properties": {
-                            "text": {"type": "string"},
+                            "text": {"type": "string", "description": "bắt buộc với bản tin đọc / required to read"},
                             "title": {"type": "string"},
                             "at": {"type": "string"},
                             "channels": channels,
                             "priority": {"type": "string", "enum": ["normal", "priority", "emergency"]},
+                            **BULLETIN_RADIO_FIELDS,
                         },
                     },
                 ),
@@ -375,5 +376,6 @@ def document() -> dict[str, Any]:
             "/api/tokens/{token_id}/revoke": {
                 "post": _op("Thu hồi mã / revoke a token (admin)", _json(_TOKEN), params=_TOKEN_ID)
             },
+            **radio_paths(_ERRORS),
         },
     }

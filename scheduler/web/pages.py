@@ -13,7 +13,7 @@ from typing import Any
 from flask import Blueprint, flash, g, redirect, render_template, request, send_file, url_for
 from werkzeug.utils import secure_filename
 
-from audio.errors import LoaError
+from audio.errors import AudioError, LoaError
 from broadcasts.log import LogQuery
 from broadcasts.models import Outcome
 from scheduler.errors import PlanError, UsageError
@@ -25,6 +25,7 @@ from scheduler.report.labels import default_report_name, period_text
 from scheduler.report.svg import report_charts
 from scheduler.services import approval, console, records, users
 from scheduler.services import listen as listening
+from scheduler.services.alerts import recent_alerts
 from scheduler.services.plans import get_plan, import_plan, list_plans, may_choose_plan, use_plan
 from scheduler.services.records import read_log
 from scheduler.web.auth import current, login_required
@@ -58,6 +59,7 @@ def today() -> Any:
     return render_template(
         "today.html",
         today=console.today(g.loa),
+        alerts=recent_alerts(g.loa),
         channels=list(g.loa.channels),
         slots=sorted(g.loa.config.slots, key=lambda s: s.time),
     )
@@ -78,6 +80,9 @@ def emergency() -> Any:
 @bp.route("/new", methods=["GET", "POST"])
 @login_required("draft")
 def new() -> Any:
+    from scheduler.web.radio_pages import RadioForm, radio_arguments, radio_choices, read_radio_form
+
+    radio = read_radio_form(request.form) if request.method == "POST" else RadioForm()
     form: dict[str, Any] = {
         "text": "",
         "title": "",
@@ -110,13 +115,14 @@ def new() -> Any:
             done = approval.submit_bulletin(
                 g.loa,
                 current(),
-                text=form["text"],
+                text="" if radio.kind == "relay" else form["text"],
                 title=form["title"] or None,
                 at=form["at"],
                 channels=form["channels"] or None,
                 priority=form["priority"],
+                **radio_arguments(radio),
             )
-        except UsageError as exc:
+        except (UsageError, AudioError) as exc:
             error = render(exc, _lang())
         else:
             code = "w_drafted" if done.approval == "draft" else "w_queued"
@@ -137,6 +143,8 @@ def new() -> Any:
         voicings=voicings,
         voices=listening.configured_voices(g.loa),
         recent=approval.recent_bulletins(g.loa, 10),
+        radio=radio,
+        **radio_choices(),
     ), 400 if error else 200
 
 
