@@ -141,3 +141,32 @@ def test_a_relay_is_queued_for_its_minutes_on_the_radio(tmp_path, db_url, capsys
     assert code != 0 and "vov1" in err
     code, out, err = run(capsys, "--config", str(config), "queue", "--relay", "vov1", "--audio", "x.wav", "--at", "now")
     assert code != 0 and "--relay" in err
+
+
+def test_the_programme_names_each_airings_zone_and_kind(tmp_path, db_url, capsys):
+    extra = (
+        "[channels]\nenabled = ['radio']\n"
+        "[channels.radio.relays.vov1]\nurl = 'http://127.0.0.1:9/vov1.mp3'\n"
+        "[channels.radio.zones.thon-dong]\nlabel = 'Thôn Đông'\n[channels.radio.zones.loa-day]\nsink = 'folder'\n"
+    )
+    config = _config(tmp_path, db_url, extra)
+    args = ["--config", str(config), "queue", "--relay", "vov1", "--minutes", "30", "--at", "+1h"]
+    args += ["--zones", "thon-dong"]
+        "--config",
+        str(config),
+        "queue",
+        "--relay",
+        "vov1",
+        "--minutes",
+        "30",
+        "--at",
+        "+1h",
+        "--zones",
+        "thon-dong",
+    ]
+    code, _, err = run(capsys, *args)
+    assert code == 0, err
+    code, out, err = run(capsys, "--config", str(config), "programme", "--days", "1")
+    assert code == 0, err
+    line = next(x for x in out.splitlines() if "#1" in x)
+    assert "radio:thon-dong" in line and "Tiếp âm" in line

@@ -53,13 +53,19 @@ def programme(days: int, as_json: bool) -> None:
             heading = group
             say("")
             say(f"{group[0]}  {line.slot or text('programme_no_slot', lang)}")
+        kind = text(f"w_kind_{line.kind}", lang) if line.kind != "speech" else ""
         marks = " ".join(
             x
-            for x in (PRIORITY_LABELS[lang].get(line.priority, ""), ORIGIN_LABELS[lang].get(line.origin, line.origin))
+            for x in (
+                PRIORITY_LABELS[lang].get(line.priority, ""),
+                ORIGIN_LABELS[lang].get(line.origin, line.origin),
+                kind,
+            )
             if x
         )
+        where = f"{line.channel}:{line.zone}" if line.zone else line.channel
         length = f"{minutes(line.seconds):>5}" if line.seconds is not None else " " * 5
         say(
-            f"  {format_local(line.due_at, tz, '%H:%M:%S')}  {line.channel:<9} #{line.airing_id:<5} {length}  "
+            f"  {format_local(line.due_at, tz, '%H:%M:%S')}  {where:<9} #{line.airing_id:<5} {length}  "
             f"{('[' + marks + '] ') if marks else ''}{line.title}"
         )
