@@ -152,18 +152,6 @@ def test_the_programme_names_each_airings_zone_and_kind(tmp_path, db_url, capsys
     config = _config(tmp_path, db_url, extra)
     args = ["--config", str(config), "queue", "--relay", "vov1", "--minutes", "30", "--at", "+1h"]
     args += ["--zones", "thon-dong"]
-        "--config",
-        str(config),
-        "queue",
-        "--relay",
-        "vov1",
-        "--minutes",
-        "30",
-        "--at",
-        "+1h",
-        "--zones",
-        "thon-dong",
-    ]
     code, _, err = run(capsys, *args)
     assert code == 0, err
     code, out, err = run(capsys, "--config", str(config), "programme", "--days", "1")
