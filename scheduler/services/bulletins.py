@@ -189,8 +189,13 @@ def airings_of(session: Session, bulletin_id: int, *, lock: bool = False) -> lis
 
 
 def bulletin_row(app: App, session: Session, bulletin_id: int, *, lock: bool = False) -> Bulletin:
+    """The station's bulletin; with `lock`, its row locked against other changes for the transaction.
+
+    The lock is PostgreSQL's FOR NO KEY UPDATE (`key_share`): a plain FOR UPDATE would also block the
+    foreign-key check of a log record the runner writes for one of its airings, and the runner, holding
+    that airing, and a cancel, holding the bulletin and waiting for the airing, would deadlock."""
     stmt = select(Bulletin).where(Bulletin.id == bulletin_id)
-    bulletin = session.scalar(stmt.with_for_update() if lock else stmt)
+    bulletin = session.scalar(stmt.with_for_update(key_share=True) if lock else stmt)
     if bulletin is None or bulletin.station_id != app.station_id:
         raise NotFoundError(kind="bulletin", id=bulletin_id)
     return bulletin
