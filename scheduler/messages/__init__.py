@@ -17,6 +17,7 @@ from scheduler.messages import (
     channels,
     cli,
     config,
+    console_radio,
     email,
     facebook,
     labels,
@@ -29,7 +30,6 @@ from scheduler.messages import (
     speech,
     system,
     web,
-    web_radio,
     zalo,
     zones,
 )
@@ -300,7 +300,7 @@ _merge(
     email.MESSAGES,
     zones.MESSAGES,
     media.MESSAGES,
-    web_radio.MESSAGES,
+    console_radio.MESSAGES,
 )
 
 

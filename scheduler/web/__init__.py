@@ -127,10 +127,10 @@ def init_app(flask: Flask) -> None:
     from scheduler.web import (
         admin,  # noqa: F401  (puts Users, API tokens and Audit on pages.bp)
         api,
-        api_radio,  # noqa: F401  (puts /api/media and /api/alerts on api.bp)
         auth,
         bulletins,
         pages,
+        radio_api,  # noqa: F401  (puts /api/media and /api/alerts on api.bp)
         radio_pages,  # noqa: F401  (puts the recording upload and listening back on pages.bp)
         throttle,
     )

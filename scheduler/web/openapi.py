@@ -6,7 +6,7 @@ from typing import Any
 
 from broadcasts.channels import channel_names
 from scheduler.services.listen import MAX_CHARS
-from scheduler.web.openapi_radio import BULLETIN_RADIO_FIELDS, radio_paths
+from scheduler.web.radio_spec import BULLETIN_RADIO_FIELDS, radio_paths
 
 __all__ = ["document"]
 

@@ -22,9 +22,9 @@ from flask import g, request, send_file, url_for
 from audio.errors import AudioError
 from scheduler.errors import UsageError
 from scheduler.services import media as media_service
-from scheduler.web.api_radio import media_status
 from scheduler.web.auth import current, login_required
 from scheduler.web.pages import bp
+from scheduler.web.radio_api import media_status
 
 __all__ = ["RadioForm", "read_radio_form", "radio_arguments", "radio_choices"]
 
@@ -91,7 +91,7 @@ def media_upload() -> Any:
     """The page's script sends a recording or a chosen file here; the answer is JSON, in words either way."""
     from scheduler.messages import render
     from scheduler.web import lang, t
-    from scheduler.web.api_radio import uploaded_file
+    from scheduler.web.radio_api import uploaded_file
 
     try:
         data, name = uploaded_file()

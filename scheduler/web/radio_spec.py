@@ -1,4 +1,4 @@
-"""The OpenAPI 3.0 paths of scheduler.web.api_radio (recorded files, alerts) and the radio fields of a bulletin.
+"""The OpenAPI 3.0 paths of scheduler.web.radio_api (recorded files, alerts) and the radio fields of a bulletin.
 
 Multipart upload as OpenAPI 3.0 describes it: a `multipart/form-data` request
 body with a `format: binary` property (spec.openapis.org/oas/v3.0.3, "Considerations for File Uploads").
