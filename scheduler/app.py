@@ -28,10 +28,8 @@ from audio.text import ReadingOptions
 from broadcasts.channels import channel_type
 from broadcasts.channels.base import Channel, Closeable, Context
 from broadcasts.channels.http import USER_AGENT
-from broadcasts.channels.playout import FolderSinkSettings
 from broadcasts.channels.radio import Studio
-from broadcasts.channels.radio_zones import build_sink as zone_sink
-from broadcasts.channels.radio_zones import zone_table
+from broadcasts.channels.radio_zones import zone_sink, zone_table
 from broadcasts.channels.script import Script
 from broadcasts.models import Slot, Station
 from broadcasts.store import open_store, read_sessions
@@ -184,20 +182,9 @@ def channel_context(
 
 def build_sink(config: Config, secrets: Secrets | None = None, zone: str | None = None) -> Sink:
     """The configured playout sink of a radio zone (the first one by default)."""
-    table = zone_table(config.channels.radio)
-    name = zone or next(iter(table))
-    settings = table[name]
-    context = channel_context(config, secrets=secrets)
-    return zone_sink(
-        settings.sink,
-        folder=settings.folder if settings.folder.outbox else FolderSinkSettings(outbox=f"outbox/{name}"),
-        device=settings.device,
-        icecast=settings.icecast,
-        command=settings.command,
-        context=context,
-        ledger=config.data_dir / "ledger" / (name if config.channels.radio.zones else ""),
-        encoding=encode_settings(config),
-    )
+    radio = config.channels.radio
+    name = zone or next(iter(zone_table(radio)))
+    return zone_sink(radio, name, channel_context(config, secrets=secrets), encode_settings(config))
 
 
 def build_channels(

@@ -34,7 +34,7 @@ from broadcasts.channels.playout import (
 if TYPE_CHECKING:
     from broadcasts.channels.radio import RadioSettings
 
-__all__ = ["Zone", "Listener", "zone_table", "build_sink", "build_zones", "zone_problems", "ZONE_NAME"]
+__all__ = ["Zone", "Listener", "zone_table", "build_sink", "zone_sink", "build_zones", "zone_problems", "ZONE_NAME"]
 
 ZONE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 
@@ -114,6 +114,22 @@ def build_sink(
     return FolderSink(context.path(folder.outbox), ledger)
 
 
+def zone_sink(settings: RadioSettings, name: str, context: Context, encoding: EncodeSettings | None) -> Sink:
+    """The configured sink of zone `name`: its ledger in a folder of its own (the top-level one for a station
+    without zones), its folder outbox `outbox/<zone>` unless it names one."""
+    zone = zone_table(settings)[name]
+    return build_sink(
+        zone.sink,
+        folder=zone.folder if zone.folder.outbox else FolderSinkSettings(outbox=f"outbox/{name}"),
+        device=zone.device,
+        icecast=zone.icecast,
+        command=zone.command,
+        context=context,
+        ledger=context.data_dir / "ledger" / name if settings.zones else context.data_dir / "ledger",
+        encoding=encoding,
+    )
+
+
 def _listener(icecast: IcecastSinkSettings) -> Listener:
     from audio.listen import MountListener
 
@@ -126,19 +142,8 @@ def build_zones(settings: RadioSettings, context: Context, encoding: EncodeSetti
     table = zone_table(settings)
     given: Mapping[str, Sink] = context.sinks or ({DEFAULT_ZONE: context.sink} if context.sink is not None else {})
     for name, zone in table.items():
-        ledger = context.data_dir / "ledger" if not settings.zones else context.data_dir / "ledger" / name
-        folder = zone.folder if zone.folder.outbox else FolderSinkSettings(outbox=f"outbox/{name}")
         provided = given.get(name) or (next(iter(given.values())) if len(table) == 1 and given else None)
-        sink = provided or build_sink(
-            zone.sink,
-            folder=folder,
-            device=zone.device,
-            icecast=zone.icecast,
-            command=zone.command,
-            context=context,
-            ledger=ledger,
-            encoding=encoding,
-        )
+        sink = provided or zone_sink(settings, name, context, encoding)
         listens = zone.sink == "icecast" and zone.icecast.listen and provided is None
         zones[name] = Zone(
             name=name,
