@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import os
 import socket
 import threading
 import time
@@ -21,20 +20,13 @@ from audio.sinks.icecast import FLUSH_BYTES, LEAD_SECONDS, IcecastSink, stream_p
 from audio.sinks.ledger import Ledger
 from scheduler.messages import text
 from tests.fakes.bulletin import tone_mp3
-from tests.fakes.icecast import FakeSourceServer, Icecast, free_port, icecast_binary, listen, running_icecast
+from tests.fakes.icecast import FakeSourceServer, Icecast, free_port, listen, real_icecast
 
 
 @pytest.fixture(scope="module")
 def icecast() -> Iterator[Icecast]:
     """A real Icecast server on a free port; skipped if icecast2 is not installed (failed under CI)."""
-    binary = icecast_binary()
-    if binary is None:
-        reason = "icecast2 is not installed (apt-get install icecast2)"
-        if os.environ.get("CI"):
-            pytest.fail(f"CI must have it: {reason}")
-        pytest.skip(reason)
-    with running_icecast(binary) as server:
-        yield server
+    yield from real_icecast()
 
 
 @pytest.fixture(scope="module")

@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy import select
 
 from audio.errors import AudioError
+from audio.listen import Heard
 from audio.sinks.base import Played
 from broadcasts.models import Airing, Alert, Bulletin, BulletinKind, LogRecord, Outcome
 from scheduler.app import build_app
@@ -61,16 +62,6 @@ class GateSink:
         self.cut.set()
 
 
-@dataclass(frozen=True)
-class Heard:
-    reachable: bool
-    first_audible_at: float | None
-    heard_seconds: float
-    silent_seconds: float
-    longest_silence_seconds: float
-    unreachable_seconds: float = 0.0
-
-
 class FakeListener:
     """What a listener on the mount reports: given by the test."""
 
@@ -87,7 +78,7 @@ class FakeListener:
         self.asked.append((start, end))
         if self.heard_as is not None:
             return self.heard_as
-        return Heard(True, start + self.delay, end - start - self.delay, self.delay, self.delay)
+        return Heard(True, start + self.delay, end - start - self.delay, self.delay, self.delay, 0.0)
 
 
 def _zoned_app(tmp_path: Path, db_url: str, clock: Any, sinks: dict[str, Any], **tables: Any) -> Any:
@@ -269,7 +260,7 @@ def test_what_the_listener_heard_goes_into_the_zones_record(tmp_path, db_url, cl
 def test_silence_on_the_air_raises_a_dead_air_alert_and_an_unreachable_mount_its_own(tmp_path, db_url, clock, caplog):
     app = _zoned_app(tmp_path, db_url, clock, {"thon-dong": GateSink(), "loa-day": GateSink()})
     try:
-        _radio_with_listener(app, "thon-dong", FakeListener(Heard(True, None, 0.0, 4.0, 4.0)), dead_air=3.0)
+        _radio_with_listener(app, "thon-dong", FakeListener(Heard(True, None, 0.0, 4.0, 4.0, 0.0)), dead_air=3.0)
         _radio_with_listener(app, "loa-day", FakeListener(Heard(False, None, 0.0, 0.0, 0.0, 4.0)))
         queue_bulletin(app, text="Bản tin mà không ai nghe thấy.", at="now")
         with caplog.at_level("WARNING", logger="loa.runner"):
@@ -393,7 +384,7 @@ def test_the_monthly_report_says_which_zones_heard_what_and_lists_the_alerts(tmp
     app = _zoned_app(tmp_path, db_url, clock, {"thon-dong": GateSink(), "loa-day": GateSink()})
     try:
         _radio_with_listener(app, "thon-dong", FakeListener())
-        _radio_with_listener(app, "loa-day", FakeListener(Heard(True, None, 0.0, 4.0, 4.0)), dead_air=3.0)
+        _radio_with_listener(app, "loa-day", FakeListener(Heard(True, None, 0.0, 4.0, 4.0, 0.0)), dead_air=3.0)
         queue_bulletin(app, text="Bản tin tháng mười một.", at="now")
         Runner(app).run_due()
         with app.reads() as session:
