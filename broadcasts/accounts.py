@@ -38,6 +38,10 @@ class User(Base):
     # Raised by logout, a password change and disabling: a session remembers the epoch it began in and ends
     # once the user's epoch has moved on, even if its cookie was copied.
     session_epoch: Mapped[int] = mapped_column(default=0)
+    # Which stations the account acts on: "station" (its own), "district" (the stations of `district`),
+    # "province" (every station of the deployment).
+    scope: Mapped[str] = mapped_column(String(16), default="station", server_default="station")
+    district: Mapped[str | None] = mapped_column(String(100))
 
 
 class ApiToken(Base):

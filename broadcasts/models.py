@@ -10,7 +10,7 @@ import enum
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Enum, ForeignKey, Index, Integer, MetaData, String, Text, UniqueConstraint
+from sqlalchemy import JSON, DateTime, Enum, ForeignKey, Index, Integer, MetaData, String, Text, UniqueConstraint, true
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
@@ -27,6 +27,10 @@ __all__ = [
     "LogRecord",
     "Media",
     "Alert",
+    "Node",
+    "ZoneLease",
+    "Evidence",
+    "Dispatch",
     "BulletinKind",
     "Priority",
     "Approval",
@@ -126,6 +130,13 @@ class Station(Base):
     code: Mapped[str] = mapped_column(String(40), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     timezone: Mapped[str] = mapped_column(String(64), default="Asia/Ho_Chi_Minh")
+    # Stations as data (a province's deployment): the station's own tables of the configuration (station,
+    # slots, channels, speech, audio, programme) as TOML would give them; None: the station of a config file.
+    settings: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    district: Mapped[str | None] = mapped_column(String(100))  # huyện: a group a province sends to
+    active: Mapped[bool] = mapped_column(default=True, server_default=true())
+    created_at: Mapped[datetime | None]
+    updated_at: Mapped[datetime | None]
 
 
 class Plan(Base):
@@ -188,6 +199,7 @@ class Bulletin(Base):
         _enum(BulletinKind), default=BulletinKind.speech, server_default="speech"
     )
     media_id: Mapped[int | None] = mapped_column(ForeignKey("media.id"))
+    dispatch_id: Mapped[int | None] = mapped_column(ForeignKey("dispatches.id"), index=True)  # sent by a province
     relay: Mapped[str | None] = mapped_column(String(64))  # the name of a [channels.radio.relays] source
     relay_seconds: Mapped[float | None]
     # the loudspeaker zones (cụm loa) the radio airs it in; None: every zone of the station
@@ -306,6 +318,69 @@ class Alert(Base):
     at: Mapped[datetime]
     seconds: Mapped[float | None]
     message: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
+
+
+class Node(Base):
+    """Máy chạy: one `loa run` process, by its configured name (`LOA_NODE`), alive while its heartbeat is fresh."""
+
+    __tablename__ = "nodes"
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    host: Mapped[str] = mapped_column(String(255))
+    pid: Mapped[int]
+    started_at: Mapped[datetime]
+    heartbeat_at: Mapped[datetime]
+    stopped_at: Mapped[datetime | None]  # set by a clean stop: its claims can be settled at once
+    stations: Mapped[list[str] | None] = mapped_column(JSON)  # the station codes it serves; None: all
+    version: Mapped[str | None] = mapped_column(String(32))
+
+
+class ZoneLease(Base):
+    """Who plays on a station's radio zone now: one row per zone, held by one node until `until`.
+
+    Zone "" is the station's only zone (airings without a zone). `preempt_by` is set by a node with an
+    emergency for the zone: the holder interrupts what plays and gives the zone up."""
+
+    __tablename__ = "zone_leases"
+    station_id: Mapped[int] = mapped_column(ForeignKey("stations.id"), primary_key=True)
+    zone: Mapped[str] = mapped_column(String(64), primary_key=True)
+    node: Mapped[str] = mapped_column(String(100))
+    airing_id: Mapped[int | None]
+    holds: Mapped[str] = mapped_column(String(16))  # emergency | priority | normal | relay
+    until: Mapped[datetime]
+    preempt_by: Mapped[str | None] = mapped_column(String(100))
+    acquired_at: Mapped[datetime]
+
+
+class Evidence(Base):
+    """What a sink or a channel did for one airing key, kept where every node can read it after a crash.
+
+    `book` names the ledger or journal (a zone's hand-over ledger, a channel's send journal), `data`
+    holds what the file-based ledger or journal would hold."""
+
+    __tablename__ = "evidence"
+    book: Mapped[str] = mapped_column(String(100), primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    node: Mapped[str | None] = mapped_column(String(100))
+    updated_at: Mapped[datetime]
+
+
+class Dispatch(Base):
+    """Bản tin gửi nhiều đài: a bulletin a province or district drafts once for a group of stations;
+    each station gets its own Bulletin (`dispatch_id`) airing in its own next slot, or at once."""
+
+    __tablename__ = "dispatches"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
+    post_text: Mapped[str | None] = mapped_column(Text)
+    priority: Mapped[str] = mapped_column(String(16))
+    channels: Mapped[list[str]] = mapped_column(JSON)
+    # {"all": true} | {"district": "..."} | {"stations": ["code", ...]}
+    target: Mapped[dict[str, Any]] = mapped_column(JSON)
+    at: Mapped[str | None] = mapped_column(String(40))  # "next", "now" or an ISO instant
+    created_by: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime]
 
 

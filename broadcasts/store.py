@@ -37,6 +37,7 @@ __all__ = [
 
 MIGRATIONS = str(Path(__file__).with_name("migrations"))
 _migrate_lock = threading.Lock()
+MIGRATION_LOCK = 0x4C6F61  # the PostgreSQL advisory lock key schema upgrades run under ("Loa")
 
 
 _USERINFO = re.compile(r"(?P<head>[a-z][a-z0-9+.-]*://[^:/@\s]*):[^@\s]*@", re.I)
@@ -124,6 +125,10 @@ def migrate(engine: Engine) -> None:
     cfg = AlembicConfig()
     cfg.set_main_option("script_location", MIGRATIONS)
     with _migrate_lock, engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            # Several nodes starting at once on one database: one migrates, the others wait here and then
+            # find the schema at head. The lock is the transaction's, so it is released at commit.
+            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
         cfg.attributes["connection"] = connection
         command.upgrade(cfg, "head")
 

@@ -40,8 +40,11 @@ from scheduler.secrets import Secrets, load_secrets
 __all__ = ["App", "build_app", "build_speaker", "build_channels", "channel_context", "node_name"]
 
 
-def node_name() -> str:
-    """This process as a runner node: host, pid and a random suffix."""
+def node_name(config: Config | None = None) -> str:
+    """This process as a runner node: `[runner] node`, else $LOA_NODE, else host, pid and a random suffix."""
+    named = (config.runner.node if config is not None else "") or os.environ.get("LOA_NODE", "")
+    if named.strip():
+        return named.strip()[:100]
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 
 
@@ -255,4 +258,5 @@ def build_app(
         channels=built,
         speaker=speaker,
         station_id=station_id,
+        node=node_name(config),
     )

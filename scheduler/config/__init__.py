@@ -74,9 +74,14 @@ class ArchiveConfig:
 @dataclass(frozen=True, kw_only=True)
 class RunnerConfig:
     poll_seconds: float = 5.0
-    lease_seconds: int = 900
+    lease_seconds: int = 60
     horizon_hours: int = 48
     workers: int = 4
+    # this node's name in the log and the console; "" takes $LOA_NODE, else host-pid
+    node: str = ""
+    # the station codes this node serves; empty: the station of this file; ["*"]: every station of the database
+    stations: tuple[str, ...] = ()
+    heartbeat_seconds: float = 5.0
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -214,6 +214,7 @@ BOUNDS: dict[str, tuple[float, float]] = {
     "archive.keep_days": (1, 36_500),
     "runner.poll_seconds": (0.01, 3_600),
     "runner.lease_seconds": (1, 86_400),
+    "runner.heartbeat_seconds": (0.1, 600),
     "runner.horizon_hours": (1, 8_784),
     "runner.workers": (1, 64),
     "speech.rate": (80, 450),

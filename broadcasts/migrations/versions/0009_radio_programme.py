@@ -10,6 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from broadcasts.migrations.columns import add_reference
+
 revision = "0009_radio_programme"
 down_revision = "0008_airing_stop"
 branch_labels = None
@@ -51,22 +53,22 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_alerts")),
     )
     op.create_index("ix_alerts_station_at", "alerts", ["station_id", "at"])
-    with op.batch_alter_table("bulletins") as batch:
-        batch.add_column(sa.Column("kind", sa.String(16), nullable=False, server_default="speech"))
-        batch.add_column(sa.Column("media_id", sa.Integer(), nullable=True))
-        batch.add_column(sa.Column("relay", sa.String(64), nullable=True))
-        batch.add_column(sa.Column("relay_seconds", sa.Double(), nullable=True))
-        batch.add_column(sa.Column("zones", sa.JSON(), nullable=True))
-        batch.create_foreign_key(op.f("fk_bulletins_media_id_media"), "media", ["media_id"], ["id"])
-    with op.batch_alter_table("airings") as batch:
-        batch.add_column(sa.Column("zone", sa.String(64), nullable=True))
-        batch.add_column(sa.Column("until", sa.DateTime(timezone=True), nullable=True))
-    with op.batch_alter_table("log_records") as batch:
-        batch.add_column(sa.Column("zone", sa.String(64), nullable=True))
-        batch.add_column(sa.Column("heard_delay_ms", sa.Double(), nullable=True))
-        batch.add_column(sa.Column("heard_seconds", sa.Double(), nullable=True))
-        batch.add_column(sa.Column("silent_seconds", sa.Double(), nullable=True))
-        batch.add_column(sa.Column("longest_silence_seconds", sa.Double(), nullable=True))
+    # Plain ADD COLUMN: a batch copy of `bulletins` or `airings` would drop a table other rows refer to.
+    op.add_column("bulletins", sa.Column("kind", sa.String(16), nullable=False, server_default="speech"))
+    add_reference("bulletins", "media_id", "media")
+    op.add_column("bulletins", sa.Column("relay", sa.String(64), nullable=True))
+    op.add_column("bulletins", sa.Column("relay_seconds", sa.Double(), nullable=True))
+    op.add_column("bulletins", sa.Column("zones", sa.JSON(), nullable=True))
+    op.add_column("airings", sa.Column("zone", sa.String(64), nullable=True))
+    op.add_column("airings", sa.Column("until", sa.DateTime(timezone=True), nullable=True))
+    for column in (
+        sa.Column("zone", sa.String(64), nullable=True),
+        sa.Column("heard_delay_ms", sa.Double(), nullable=True),
+        sa.Column("heard_seconds", sa.Double(), nullable=True),
+        sa.Column("silent_seconds", sa.Double(), nullable=True),
+        sa.Column("longest_silence_seconds", sa.Double(), nullable=True),
+    ):
+        op.add_column("log_records", column)
 
 
 def downgrade() -> None:
