@@ -112,7 +112,7 @@ def build_engines(
     names = [only] if only else list(speech.engines)
     engines = [build(name) for name in names]
     if speech.cache_mb > 0:
-        folder = config.data_dir / "cache" / "tts"
+        folder = config.cache_dir / "tts"
         engines = [CachedEngine(engine, folder, speech.cache_mb * MB) for engine in engines]
     return EngineChain(engines, [speech.voice_for(name) for name in names])
 
@@ -180,6 +180,7 @@ def channel_context(
         studio=studio,
         sink=sink,
         sinks=sinks,
+        cache_dir=config.cache_dir,
     )
 
 

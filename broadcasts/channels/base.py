@@ -238,6 +238,12 @@ class Context:
     studio: Studio | None = None  # how the radio speaks and frames a bulletin
     sink: Sink | None = None  # a playout sink to use instead of the configured one (tests, benchmarks)
     sinks: Mapping[str, Sink] | None = None  # the same, by radio zone
+    cache_dir: Path | None = None  # caches shared by the stations of a deployment; None: data_dir/cache
+
+    @property
+    def caches(self) -> Path:
+        """Where rendered bulletins and spoken sentences are kept (shared by every station of a node)."""
+        return self.cache_dir or self.data_dir / "cache"
 
     def path(self, value: str) -> Path:
         """A configured path, relative to `base_dir` unless absolute."""

@@ -337,7 +337,7 @@ def build(settings: RadioSettings, context: Context) -> RadioChannel:
         settings=studio.encoding,
         pause_ms=studio.pause_ms,
         script=studio.script,
-        render_cache=LruFolder(context.data_dir / "cache" / "bulletins", cache * MB) if cache > 0 else None,
+        render_cache=LruFolder(context.caches / "bulletins", cache * MB) if cache > 0 else None,
     )
 
 

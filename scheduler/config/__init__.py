@@ -64,6 +64,9 @@ class DatabaseConfig:
 class PathsConfig:
     data_dir: str = "data"
     secrets_file: str = ""
+    # the speech and bulletin caches; "": data_dir/cache. The stations of a province share it, so the same
+    # text for 200 stations is spoken once (a folder every node can reach, for several machines)
+    cache_dir: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -258,6 +261,10 @@ class Config:
     @property
     def data_dir(self) -> Path:
         return self.path(self.paths.data_dir)
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.path(self.paths.cache_dir) if self.paths.cache_dir else self.data_dir / "cache"
 
     @property
     def database_url(self) -> str:
