@@ -5,5 +5,6 @@
 - `channels`: the registry and one module per channel (radio, facebook, zalo, led);
 - `log`: writing and reading the broadcast log; `report`: the periodic report's queries, into the
   dataclasses of `figures`;
+- `wakeups`: PostgreSQL LISTEN/NOTIFY, so a change to what is due wakes the runners at once;
 - `errors`, `redact`: the errors of this layer, and scrubbing secrets from text.
 """
