@@ -85,6 +85,7 @@ class RunnerConfig:
     # the station codes this node serves; empty: the station of this file; ["*"]: every station of the database
     stations: tuple[str, ...] = ()
     heartbeat_seconds: float = 5.0
+    listen: bool = True  # PostgreSQL: wake at once on LISTEN/NOTIFY; polling stays the fallback
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -119,4 +119,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Lượt phát #{airing} ({channel}): thư mục dữ liệu không ghi được ({reason}); thử lại sau {seconds:.0f} s, trong thời gian cho phép trễ.",
         "Airing #{airing} ({channel}): the data folder refuses writes ({reason}); trying again in {seconds:.0f} s, within its grace.",
     ),
+    # wake-ups through PostgreSQL LISTEN/NOTIFY (#17)
+    "log_wakeups_lost": (
+        "Mất kết nối nhận tín hiệu tức thời từ cơ sở dữ liệu ({reason}); vẫn đọc lịch mỗi {poll} giây, đang kết nối lại.",
+        "Lost the database's instant wake-ups ({reason}); still reading the schedule every {poll} s, reconnecting.",
+    ),
+    "log_wakeups_back": (
+        "Đã nhận lại tín hiệu tức thời từ cơ sở dữ liệu sau {seconds:.0f} s; đọc lại lịch ngay.",
+        "Instant wake-ups are back after {seconds:.0f} s; reading the schedule now.",
+    ),
 }

@@ -7,7 +7,8 @@
 - `delivery`: the pure `decide` (hold, miss, skip or go) and publishing with the retry policy;
 - `followups`: the follow-up airing of a step a channel held for later (a Zalo broadcast at night);
 - `radio`: the radio's exclusive turn and emergency interrupt, quiet-hour holds and requeues;
-- `notes`: the runner's log lines, in the station's language.
+- `notes`: the runner's log lines, in the station's language;
+- `wake`: on PostgreSQL, the LISTEN/NOTIFY listener that makes the timers sync at once.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from broadcasts.models import (
 from scheduler.app import App
 from scheduler.messages import render
 from scheduler.programme import planner
-from scheduler.runner import claims, delivery, followups, radio
+from scheduler.runner import claims, delivery, followups, radio, wake
 from scheduler.runner.claims import Observer
 from scheduler.runner.delivery import RetryPolicy, Verdict
 from scheduler.runner.notes import note
@@ -248,6 +249,8 @@ class Runner:
                 note(self.app, logging.ERROR, "log_radio_start_failed", reason=render(exc, self.app.config.lang))
         self.watch.start()
         self.timers.start(scheduler)
+        if scheduler is None:  # PostgreSQL: sync at once when woken (a scheduler passed in is a test's, told when)
+            self.listener = wake.start_listener(self.app, self.timers.wake)
 
     def sync(self) -> int:
         """Refresh the timers from the database; return how many airing timers were added."""
@@ -263,5 +266,8 @@ class Runner:
 
     def stop(self, wait: bool = True) -> None:
         """Stop the timers; with `wait`, the airings in hand finish and are recorded."""
+        listener, self.listener = getattr(self, "listener", None), None
+        if listener is not None:
+            listener.stop()
         self.watch.stop()
         self.timers.stop(wait)

@@ -56,6 +56,11 @@ def _prepare(timers: Timers, airing_id: int) -> None:
             timers._rendering.discard(airing_id)  # render again once the store is back
 
 
+def _wake(timers: Timers) -> None:
+    """APScheduler job target: the sync a wake-up asked for (`Timers.wake`)."""
+    timers.sync()
+
+
 class Timers:
     """Keeps a timer for each airing due within the window, rebuilt from the database at every poll."""
 
@@ -108,6 +113,27 @@ class Timers:
         if self._scheduler is not None:
             self._scheduler.shutdown(wait=wait)
             self._scheduler = None
+
+    def wake(self) -> None:
+        """Sync now rather than at the next poll (a wake-up: something was queued, approved or moved).
+
+        One job on the `sync` executor, so it waits for a sync under way; wakes before it starts are one
+        (`replace_existing`), and a second instance may wait behind a running one, which may have read
+        the database before the change that woke it."""
+        scheduler = self._scheduler
+        if scheduler is None:
+            return
+        scheduler.add_job(
+            _wake,
+            "date",
+            run_date=self.app.clock.now(),
+            args=[self],
+            id="wake",
+            executor="sync",
+            replace_existing=True,
+            max_instances=2,
+            misfire_grace_time=None,
+        )
 
     def window(self) -> timedelta:
         """How far ahead airings get a timer: a few polls, so a late poll never makes one late."""
