@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from broadcasts.channels.base import Channel, Delivery, Interruptible
 from broadcasts.models import Airing, AiringStatus, Bulletin, LogRecord, Outcome, Slot
+from broadcasts.wakeups import notify
 from scheduler.app import App
 from scheduler.programme import planner
 from scheduler.programme.rotation import ANNOUNCEMENTS, occupied
@@ -165,6 +166,7 @@ def requeue(app: App, record: LogRecord) -> None:
                 created_at=now,
             )
         )
+        notify(session, record.station_id, "queue")  # due now: this runner's timers (or another node's) look at once
     note(app, logging.INFO, "log_requeued", airing=record.airing_id, bulletin=record.bulletin_id)
 
 

@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from broadcasts.errors import NotFoundError
 from broadcasts.models import Airing, AiringStatus, Approval, Bulletin, Priority
+from broadcasts.wakeups import notify
 from scheduler.app import App
 from scheduler.errors import UsageError
 from scheduler.programme import planner
@@ -221,6 +222,7 @@ def _decide(app: App, actor: Actor, bulletin_id: int, decision: Approval, commen
             elif airing.slot_at is None and airing.due_at < now:
                 airing.due_at = now  # a timed bulletin approved after its time airs at once
         notices = _take_slot_room(app, session, bulletin, airings, now) if decision is Approval.approved else []
+        notify(session, app.station_id, "approve" if decision is Approval.approved else "cancel")
         view = _view(bulletin, airings, notices)
     audit(app, actor, decision.value, f"bulletin:{bulletin_id}", comment=comment.strip())
     return view

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from broadcasts.channels.base import Delivery
 from broadcasts.log import new_record
 from broadcasts.models import Airing, AiringStatus, Approval, Bulletin, Outcome, Slot
+from broadcasts.wakeups import notify
 from scheduler.app import App
 from scheduler.errors import UsageError
 from scheduler.messages import text
@@ -149,6 +150,7 @@ def cancel_bulletin(
                     stopping.append(airing.id)
         if not changed and not running:
             raise UsageError("bulletin_nothing_pending", id=bulletin_id)
+        notify(session, app.station_id, "cancel")  # the runners drop its timers at once
         result = Change(
             bulletin_id=bulletin_id,
             action="cancel",
@@ -224,6 +226,7 @@ def move_bulletin(
         notices: list[Notice] = []
         if any(a.channel == "radio" and a.slot_at is not None for a in pending):
             notices = replan_with_notices(app, session, now, bulletin_id)
+        notify(session, app.station_id, "move")
         slots = slot_names(session, app.station_id)
         result = Change(
             bulletin_id=bulletin_id,
@@ -299,6 +302,7 @@ def edit_bulletin(
         back_to_draft = app.config.require_approval and bulletin.approval is Approval.approved
         if back_to_draft:
             bulletin.approval = Approval.draft
+        notify(session, app.station_id, "edit")
         slots = slot_names(session, app.station_id)
         result = Change(
             bulletin_id=bulletin_id,

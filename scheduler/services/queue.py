@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from broadcasts.models import Airing, AiringStatus, Approval, Bulletin, BulletinKind, Priority
+from broadcasts.wakeups import notify
 from scheduler.app import App
 from scheduler.errors import UsageError
 from scheduler.programme import limits, planner
@@ -266,6 +267,8 @@ def queue_bulletin(
         session.flush()
         if any(a.channel == "radio" and a.slot_at is not None for a in airings):
             notices += replan_with_notices(app, session, now, bulletin.id)
+        if approval is Approval.approved:  # the runners look at once (PostgreSQL; delivered on commit)
+            notify(session, app.station_id, "emergency" if level is Priority.emergency else "queue")
         return Queued(
             bulletin_id=bulletin.id,
             seconds=seconds,

@@ -17,6 +17,7 @@ from audio.errors import LoaError
 from broadcasts.channels.base import ERROR, Broadcast, Checkable, Delivery, Finding, Reconcilable, Resumable
 from broadcasts.log import new_record
 from broadcasts.models import Airing, AiringStatus, Bulletin, LogRecord, Outcome, Station
+from broadcasts.wakeups import notify
 from scheduler.app import App
 from scheduler.errors import NotFoundError, UsageError
 from scheduler.messages import Label, text
@@ -270,6 +271,7 @@ def retry_airing(app: App, airing_id: int) -> RetryResult:
                     )
                 )
         new_id = new.id
+        notify(session, airing.station_id, "queue")  # the retry is due now: the runners look at once
     return RetryResult(airing_id=airing_id, channel=airing.channel, new_airing_id=new_id, due_at=now, carried=carried)
 
 
