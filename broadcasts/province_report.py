@@ -132,9 +132,9 @@ def province_month(
         zones[station.timezone].append(station.id)
     for zone, ids in zones.items():
         since, until = month.bounds(ZoneInfo(zone))
-        # no filter when this zone holds the whole province: the month's records are all of them
-        only = None if wanted is None and len(zones) == 1 else ids
-        final = _final_records(since, until, only)
+        # always by station, even for the whole province: the (station_id, due_at) index then reads only the
+        # period's records (a bitmap scan), where a filter on due_at alone reads the whole log
+        final = _final_records(since, until, ids)
         for station_id, channel, outcome, item_id, n in session.execute(_counted(final)):
             by_outcome = counts[station_id].setdefault(channel, dict.fromkeys(_OUTCOMES, 0))
             by_outcome[outcome.value] = by_outcome.get(outcome.value, 0) + n
@@ -153,7 +153,7 @@ def province_month(
                 )
             )
         if now is not None:
-            for row in session.execute(_stale(since, min(until, now - overdue), only)):
+            for row in session.execute(_stale(since, min(until, now - overdue), ids)):
                 unaired[row.station_id].append(
                     Unaired(
                         airing_id=row.id,
@@ -179,25 +179,20 @@ def province_month(
     ]
 
 
-def _final_records(since: datetime, until: datetime, station_ids: Sequence[int] | None) -> Any:
+def _final_records(since: datetime, until: datetime, station_ids: Sequence[int]) -> Any:
     """The last record of every airing due in [since, until), with its airing's `retry_of`: a CTE."""
-    numbered = (
-        select(
-            LogRecord.airing_id,
-            LogRecord.bulletin_id,
-            LogRecord.station_id,
-            LogRecord.channel,
-            LogRecord.outcome,
-            LogRecord.due_at,
-            LogRecord.error_code,
-            Airing.retry_of,
-            func.row_number().over(partition_by=LogRecord.airing_id, order_by=LogRecord.id.desc()).label("rank"),
-        )
-        .join(Airing, Airing.id == LogRecord.airing_id)
-        .where(LogRecord.due_at >= since, LogRecord.due_at < until)
-    )
-    if station_ids is not None:
-        numbered = numbered.where(LogRecord.station_id.in_(station_ids))
+    numbered = select(
+        LogRecord.airing_id,
+        LogRecord.bulletin_id,
+        LogRecord.station_id,
+        LogRecord.channel,
+        LogRecord.outcome,
+        LogRecord.due_at,
+        LogRecord.error_code,
+        # one look-up by primary key per record: a join lets PostgreSQL hash the whole airings table
+        select(Airing.retry_of).where(Airing.id == LogRecord.airing_id).scalar_subquery().label("retry_of"),
+        func.row_number().over(partition_by=LogRecord.airing_id, order_by=LogRecord.id.desc()).label("rank"),
+    ).where(LogRecord.station_id.in_(station_ids), LogRecord.due_at >= since, LogRecord.due_at < until)
     inner = numbered.subquery("numbered")
     columns = [c for c in inner.c if c.name != "rank"]
     return select(*columns).where(inner.c.rank == 1).cte("final")
@@ -237,9 +232,9 @@ def _problems(final: Any) -> Any:
     )
 
 
-def _stale(since: datetime, before: datetime, station_ids: Sequence[int] | None) -> Any:
+def _stale(since: datetime, before: datetime, station_ids: Sequence[int]) -> Any:
     """Airings due in [since, before), still pending or running, with no record at all."""
-    stmt = (
+    return (
         select(
             Airing.id,
             Airing.station_id,
@@ -251,13 +246,13 @@ def _stale(since: datetime, before: datetime, station_ids: Sequence[int] | None)
         )
         .join(Bulletin, Bulletin.id == Airing.bulletin_id)
         .where(
+            Airing.station_id.in_(station_ids),
             Airing.status.in_([AiringStatus.pending, AiringStatus.running]),
             Airing.due_at >= since,
             Airing.due_at < before,
             ~exists().where(LogRecord.airing_id == Airing.id),
         )
     )
-    return stmt.where(Airing.station_id.in_(station_ids)) if station_ids is not None else stmt
 
 
 def _plan_items(session: Session, station_ids: list[int]) -> dict[int, list[tuple[int, str]]]:
