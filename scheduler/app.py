@@ -59,13 +59,15 @@ class App:
     speaker: Speaker
     station_id: int
     node: str = field(default_factory=node_name)
+    owns_store: bool = True  # False for the stations of a node, which share its database pool
 
     def close(self) -> None:
-        """Close the channels that hold connections, then the database pool."""
+        """Close the channels that hold connections, then the database pool (if it is this app's own)."""
         for channel in self.channels.values():
             if isinstance(channel, Closeable):
                 channel.close()
-        self.engine.dispose()
+        if self.owns_store:
+            self.engine.dispose()
 
     def __enter__(self) -> App:
         return self
@@ -241,10 +243,17 @@ def build_app(
     sink: Sink | None = None,
     channels: Mapping[str, Channel] | None = None,
     sinks: Mapping[str, Sink] | None = None,
+    store: tuple[Engine, sessionmaker[Session]] | None = None,
+    station_id: int | None = None,
+    node: str | None = None,
 ) -> App:
-    """Open the store and wire the channels for `config`."""
-    engine, sessions = open_store(config.database_url, busy_timeout_ms=config.database.busy_timeout_ms)
-    station_id = _ensure_station(sessions, config)
+    """Open the store and wire the channels for `config`.
+
+    A node serving several stations passes its `store` (one pool for all), the `station_id` of a station
+    kept as data (its row is not rewritten from a file) and its `node` name."""
+    engine, sessions = store or open_store(config.database_url, busy_timeout_ms=config.database.busy_timeout_ms)
+    if station_id is None:
+        station_id = _ensure_station(sessions, config)
     speaker = build_speaker(config, tts)
     clock = clock or SystemClock()
     built = build_channels(config, speaker, sink, clock=clock, sinks=sinks)
@@ -259,5 +268,6 @@ def build_app(
         channels=built,
         speaker=speaker,
         station_id=station_id,
-        node=node_name(config),
+        node=node or node_name(config),
+        owns_store=store is None,
     )

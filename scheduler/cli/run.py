@@ -24,16 +24,15 @@ __all__ = ["run"]
 def run(once: bool) -> None:
     """Chạy đài (tiến trình nền) / run the station daemon."""
     from scheduler.messages.formatter import setup_logging
-    from scheduler.runner import Runner
+    from scheduler.runner.node import Node
 
     state = current_state()
     config = state.load()
     setup_logging(state.debug, state.language, config.tz)  # log times in the station's zone
-    with state.app() as app:
-        runner = Runner(app)
+    with Node(config) as node:
         if once:
-            records = runner.run_due()
-            say(text("run_once_done", state.language, count=len(records)))
+            count = node.run_once()
+            say(text("run_once_done", state.language, count=count))
             return
         stop = threading.Event()
 
@@ -47,9 +46,15 @@ def run(once: bool) -> None:
 
         signal.signal(signal.SIGINT, _signal)
         signal.signal(signal.SIGTERM, _signal)
-        runner.start()
-        say(text("running", state.language, station=app.config.station.name), err=True)
+        node.start()
+        names = [s.app.config.station.name for s in node.served.values()]
+        if not names and not config.runner.stations:
+            raise click.ClickException(text("run_no_station", state.language, node=node.name, wanted="[]"))
+        if len(names) == 1 and not config.runner.stations:
+            say(text("running", state.language, station=names[0]), err=True)
+        else:
+            shown = ", ".join(names[:10]) + (" …" if len(names) > 10 else "")
+            say(text("running_node", state.language, node=node.name, count=len(names), stations=shown), err=True)
         while not stop.wait(1.0):
             pass
         say(text("stopping", state.language), err=True)
-        runner.stop(wait=True)

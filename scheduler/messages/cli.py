@@ -24,6 +24,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Loa đang chạy cho {station}. Nhấn Ctrl+C để dừng.",
         "Loa is running for {station}. Press Ctrl+C to stop.",
     ),
+    "running_node": (
+        "Loa (máy chạy {node}) đang chạy cho {count} đài: {stations}. Nhấn Ctrl+C để dừng.",
+        "Loa (node {node}) is running for {count} stations: {stations}. Press Ctrl+C to stop.",
+    ),
+    "run_no_station": (
+        "Máy chạy {node} không có đài nào để phục vụ ([runner] stations = {wanted}); xem 'loa station list'.",
+        "Node {node} has no station to serve ([runner] stations = {wanted}); see 'loa station list'.",
+    ),
     "stopping": (
         "Đang dừng: chờ lượt phát đang làm xong và được ghi nhật ký…",
         "Stopping: waiting for the airing in hand to finish and be logged…",

@@ -6,6 +6,30 @@ __all__ = ["MESSAGES"]
 
 # code -> (Vietnamese, English)
 MESSAGES: dict[str, tuple[str, str]] = {
+    "log_node_station_unknown": (
+        "Máy chạy {node}: không có đài mã '{station}' trong cơ sở dữ liệu (thêm bằng 'loa station add'); bỏ qua.",
+        "Node {node}: there is no station '{station}' in the database (add it with 'loa station add'); skipped.",
+    ),
+    "log_node_station_refused": (
+        "Máy chạy {node}: chưa phục vụ đài {station} vì thiết lập của đài sai: {reason}",
+        "Node {node}: not serving station {station}, its settings are wrong: {reason}",
+    ),
+    "log_node_station_added": (
+        "Máy chạy {node}: bắt đầu phục vụ đài {station}.",
+        "Node {node}: now serving station {station}.",
+    ),
+    "log_node_station_dropped": (
+        "Máy chạy {node}: thôi phục vụ đài {station} (đã tắt, đã sửa hoặc không còn trong danh sách).",
+        "Node {node}: no longer serving station {station} (switched off, edited or no longer listed).",
+    ),
+    "log_node_store_lost": (
+        "Máy chạy {node}: mất kết nối cơ sở dữ liệu ({reason}); các lượt phát đã hẹn vẫn chạy, sẽ thử lại.",
+        "Node {node}: lost the database ({reason}); timers already set still run; trying again.",
+    ),
+    "log_node_store_back": (
+        "Máy chạy {node}: đã kết nối lại cơ sở dữ liệu.",
+        "Node {node}: the database is back.",
+    ),
     "log_late": (
         "Lượt phát #{airing} trên {channel} bắt đầu trễ {seconds:.1f} giây.",
         "Airing #{airing} on {channel} starts {seconds:.1f} s late.",

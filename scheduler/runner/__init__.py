@@ -240,6 +240,18 @@ class Runner:
     def start(self, scheduler: Any = None) -> None:
         """Connect the radio's kept-up mounts and listeners, then start the in-memory timers, rebuilt from
         the database now and every poll (`Timers.start`)."""
+        self._connect()
+        self.timers.start(scheduler)
+        if scheduler is None:  # PostgreSQL: sync at once when woken (a scheduler passed in is a test's, told when)
+            self.listener = wake.start_listener(self.app, self.timers.wake)
+
+    def attach(self, scheduler: Any) -> None:
+        """Start as one station of a node: its mounts and listeners, its timers on the node's scheduler, which
+        the node starts, syncs (`Timers.feed`) and stops."""
+        self._connect()
+        self.timers.attach(scheduler)
+
+    def _connect(self) -> None:
         radio_channel = self.app.channels.get("radio")
         starter = getattr(radio_channel, "start", None)
         if callable(starter):
@@ -248,9 +260,10 @@ class Runner:
             except LoaError as exc:  # a mount down now is retried by its sender; airings still run
                 note(self.app, logging.ERROR, "log_radio_start_failed", reason=render(exc, self.app.config.lang))
         self.watch.start()
-        self.timers.start(scheduler)
-        if scheduler is None:  # PostgreSQL: sync at once when woken (a scheduler passed in is a test's, told when)
-            self.listener = wake.start_listener(self.app, self.timers.wake)
+
+    def detach(self) -> None:
+        """Stop this station's own threads; its timers' jobs stay with the node's scheduler."""
+        self.watch.stop()
 
     def sync(self) -> int:
         """Refresh the timers from the database; return how many airing timers were added."""

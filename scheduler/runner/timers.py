@@ -9,19 +9,21 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from sqlalchemy import and_, or_, select
 
 from broadcasts.channels.base import Preparable
+from broadcasts.channels.radio_zones import zone_table
 from broadcasts.models import Airing, AiringStatus, Approval, Bulletin, Priority
 from scheduler.app import App
 from scheduler.programme import planner
 from scheduler.runner.notes import note
 from scheduler.runner.outage import Outage
 
-__all__ = ["Airs", "Timers"]
+__all__ = ["Airs", "Timers", "UPCOMING"]
 
 
 class Airs(Protocol):
@@ -61,6 +63,14 @@ def _wake(timers: Timers) -> None:
     timers.sync()
 
 
+# The pending, approved airings the timers are set from (a station's, or a node's stations' at once).
+UPCOMING = (
+    select(Airing.id, Airing.station_id, Airing.channel, Airing.due_at, Bulletin.priority)
+    .join(Bulletin, Bulletin.id == Airing.bulletin_id)
+    .where(Airing.status == AiringStatus.pending, Bulletin.approval == Approval.approved)
+)
+
+
 class Timers:
     """Keeps a timer for each airing due within the window, rebuilt from the database at every poll."""
 
@@ -86,12 +96,13 @@ class Timers:
             from apscheduler.executors.pool import ThreadPoolExecutor
             from apscheduler.schedulers.background import BackgroundScheduler
 
+            zones = len(zone_table(self.app.config.channels.radio))
             scheduler = BackgroundScheduler(
                 timezone=UTC,
                 executors={
                     "default": ThreadPoolExecutor(self.app.config.runner.workers),
-                    "radio": ThreadPoolExecutor(1),
-                    "emergency": ThreadPoolExecutor(1),
+                    "radio": ThreadPoolExecutor(zones),  # zones play in parallel, each one at a time
+                    "emergency": ThreadPoolExecutor(zones),  # an emergency airs in every zone at once
                     "render": ThreadPoolExecutor(1),
                     "sync": ThreadPoolExecutor(1),
                 },
@@ -128,7 +139,7 @@ class Timers:
             "date",
             run_date=self.app.clock.now(),
             args=[self],
-            id="wake",
+            id=f"wake:{self.app.station_id}",  # a node's stations share one scheduler
             executor="sync",
             replace_existing=True,
             max_instances=2,
@@ -152,25 +163,18 @@ class Timers:
             return 0
         with self._sync_lock:
             now = self.app.clock.now()
-            near = now + self.window()
-            radio = self.app.channels.get("radio")
-            renders = isinstance(radio, Preparable)
-            lead = timedelta(seconds=self.app.config.channels.radio.render_lead_seconds)
-            ahead = max(near, now + lead + timedelta(seconds=self.app.config.runner.poll_seconds)) if renders else near
+            ahead = self.ahead(now)
             try:
                 self.runner.recover(now)
-                if self._materialized_at is None or now - self._materialized_at >= timedelta(seconds=60):
-                    planner.materialize(self.app, now, now + timedelta(hours=self.app.config.runner.horizon_hours))
-                    self._materialized_at = now
+                self.materialize(now)
                 with self.app.reads() as session:
                     rows = session.execute(
-                        select(Airing.id, Airing.channel, Airing.due_at, Bulletin.priority)
-                        .join(Bulletin, Bulletin.id == Airing.bulletin_id)
-                        .where(
+                        UPCOMING.where(
                             Airing.station_id == self.app.station_id,
-                            Airing.status == AiringStatus.pending,
-                            Bulletin.approval == Approval.approved,
-                            or_(Airing.due_at <= near, and_(Airing.channel == "radio", Airing.due_at <= ahead)),
+                            or_(
+                                Airing.due_at <= now + self.window(),
+                                and_(Airing.channel == "radio", Airing.due_at <= ahead),
+                            ),
                         )
                     ).all()
             except Exception as exc:  # the database may be briefly unreachable: try again at the next poll
@@ -178,52 +182,88 @@ class Timers:
                     note(self.app, logging.ERROR, "log_sync_failed", exc_info=True)
                 return 0
             self.outage.ok()
-            added = 0
-            for row in rows:
-                if renders and row.channel == "radio" and row.due_at > now and row.id not in self._rendering:
-                    self._rendering.add(row.id)  # once: a render that fails is tried again at air time
-                    scheduler.add_job(
-                        _prepare,
-                        "date",
-                        run_date=max(row.due_at - lead, now),
-                        args=[self, row.id],
-                        id=f"render:{row.id}",
-                        executor="render",
-                        replace_existing=True,
-                    )
-                if row.due_at > near:
-                    continue
-                with self._timers_lock:
-                    timer_due = self._inflight.get(row.id)
-                    if timer_due is None:
-                        self._inflight[row.id] = row.due_at
-                if timer_due is not None:  # a timer exists or its job waits in an executor queue
-                    if timer_due != row.due_at:  # re-planned since: move the timer
-                        job = scheduler.get_job(f"airing:{row.id}")
-                        if job is not None:
-                            job.reschedule("date", run_date=max(row.due_at, now))
-                            with self._timers_lock:
-                                self._inflight[row.id] = row.due_at
-                    continue
-                if row.channel != "radio":
-                    executor = "default"
-                else:
-                    executor = "emergency" if row.priority is Priority.emergency else "radio"
+            return self._apply(scheduler, rows, now)
+
+    def ahead(self, now: datetime) -> datetime:
+        """Until when airings are read: the timer window, and for rendered radio airings their render lead."""
+        near = now + self.window()
+        if not isinstance(self.app.channels.get("radio"), Preparable):
+            return near
+        lead = timedelta(seconds=self.app.config.channels.radio.render_lead_seconds)
+        return max(near, now + lead + timedelta(seconds=self.app.config.runner.poll_seconds))
+
+    def materialize(self, now: datetime, every: timedelta = timedelta(seconds=60)) -> bool:
+        """Lay out the programme ahead (rotation, openings, relays) if it was not done within `every`."""
+        if self._materialized_at is not None and now - self._materialized_at < every:
+            return False
+        planner.materialize(self.app, now, now + timedelta(hours=self.app.config.runner.horizon_hours))
+        self._materialized_at = now
+        return True
+
+    def attach(self, scheduler: Any) -> None:
+        """Use a scheduler another owns (a node's, shared by its stations): no sync job of its own, not started."""
+        self._scheduler = scheduler
+
+    def feed(self, rows: list[Any], now: datetime) -> int:
+        """Set the timers from rows a node read for all its stations at once (`UPCOMING` rows of this station)."""
+        scheduler = self._scheduler
+        if scheduler is None:
+            return 0
+        with self._sync_lock:
+            ahead = self.ahead(now)
+            return self._apply(scheduler, [r for r in rows if r.due_at <= ahead], now)
+
+    def _apply(self, scheduler: Any, rows: Sequence[Any], now: datetime) -> int:
+        """Add, move and drop timers and render jobs to match `rows`, the pending airings of the near future."""
+        near = now + self.window()
+        renders = isinstance(self.app.channels.get("radio"), Preparable)
+        lead = timedelta(seconds=self.app.config.channels.radio.render_lead_seconds)
+        added = 0
+        for row in rows:
+            if renders and row.channel == "radio" and row.due_at > now and row.id not in self._rendering:
+                self._rendering.add(row.id)  # once: a render that fails is tried again at air time
                 scheduler.add_job(
-                    _fire,
+                    _prepare,
                     "date",
-                    run_date=max(row.due_at, now),
+                    run_date=max(row.due_at - lead, now),
                     args=[self, row.id],
-                    id=f"airing:{row.id}",
-                    executor=executor,
+                    id=f"render:{row.id}",
+                    executor="render",
                     replace_existing=True,
                 )
-                added += 1
-            self._drop_gone(scheduler, {row.id for row in rows if row.due_at <= near}, {row.id for row in rows})
-            if not self.ready.is_set():
-                self.ready.set()
-                note(self.app, logging.INFO, "log_timers_ready", count=added, seconds=self.window().total_seconds())
-            return added
+            if row.due_at > near:
+                continue
+            with self._timers_lock:
+                timer_due = self._inflight.get(row.id)
+                if timer_due is None:
+                    self._inflight[row.id] = row.due_at
+            if timer_due is not None:  # a timer exists or its job waits in an executor queue
+                if timer_due != row.due_at:  # re-planned since: move the timer
+                    job = scheduler.get_job(f"airing:{row.id}")
+                    if job is not None:
+                        job.reschedule("date", run_date=max(row.due_at, now))
+                        with self._timers_lock:
+                            self._inflight[row.id] = row.due_at
+                continue
+            if row.channel != "radio":
+                executor = "default"
+            else:
+                executor = "emergency" if row.priority is Priority.emergency else "radio"
+            scheduler.add_job(
+                _fire,
+                "date",
+                run_date=max(row.due_at, now),
+                args=[self, row.id],
+                id=f"airing:{row.id}",
+                executor=executor,
+                replace_existing=True,
+            )
+            added += 1
+        self._drop_gone(scheduler, {row.id for row in rows if row.due_at <= near}, {row.id for row in rows})
+        if not self.ready.is_set():
+            self.ready.set()
+            note(self.app, logging.INFO, "log_timers_ready", count=added, seconds=self.window().total_seconds())
+        return added
 
     def _drop_gone(self, scheduler: Any, timed: set[int], pending: set[int]) -> None:
         """Remove the timers of airings cancelled, sent back to draft or moved out of the window since they were
