@@ -117,15 +117,23 @@ def user() -> None:
     help="Vai trò / role.",
 )
 @click.option("--password", help="Mật khẩu (hỏi nếu không ghi) / password (prompted if not given).")
+@click.option(
+    "--scope",
+    type=click.Choice(["station", "district", "province"]),
+    default="station",
+    show_default=True,
+    help="Phạm vi: đài này, một huyện, cả tỉnh / which stations the account reaches.",
+)
+@click.option("--district", help="Huyện của tài khoản cấp huyện / the district of a district account.")
 @common_options
-def user_add(username: str, role: str, password: str | None) -> None:
+def user_add(username: str, role: str, password: str | None, scope: str, district: str | None) -> None:
     """Tạo người dùng (người đầu tiên nên là admin) / create a user (make the first one an admin)."""
     from scheduler.services.users import add_user
 
     state = current_state()
     password = password if password is not None else ask_password(state.language)
     with state.app() as app:
-        add_user(app, username, password, role)
+        add_user(app, username, password, role, scope=scope, district=district)
     say(text("user_added", state.language, username=username, role=role))
 
 

@@ -25,6 +25,7 @@ from scheduler.messages import (
     limits,
     media,
     portal,
+    province,
     report,
     runner,
     speech,
@@ -301,6 +302,7 @@ _merge(
     zones.MESSAGES,
     media.MESSAGES,
     console_radio.MESSAGES,
+    province.MESSAGES,
 )
 
 

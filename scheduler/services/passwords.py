@@ -36,7 +36,7 @@ def list_accounts(app: App) -> list[UserView]:
     with app.reads() as session:
         rows = session.scalars(
             select(User)
-            .where((User.station_id == app.station_id) | User.station_id.is_(None))
+            .where((User.station_id == app.station_id) | (User.station_id.is_(None) & (User.scope == "station")))
             .order_by(User.station_id.is_(None), User.username)
         )
         return [
@@ -69,7 +69,9 @@ def reset_password(app: App, username: str, password: str, *, by: str = "cli") -
 def assign_user(app: App, username: str, *, by: str = "cli") -> None:
     """Give an account of no station (carried over from a database of several stations) to this station."""
     with app.sessions.begin() as session:
-        user = session.scalar(select(User).where(User.station_id.is_(None), User.username == username))
+        user = session.scalar(
+            select(User).where(User.station_id.is_(None), User.scope == "station", User.username == username)
+        )
         if user is None:
             raise UsageError("user_not_unassigned", username=username)
         if session.scalar(select(User.id).where(_named(app, username))) is not None:

@@ -1,7 +1,9 @@
 """Console users: accounts with roles, argon2 passwords, login lockout, API tokens and the audit trail.
 
 Everything here is scoped to the app's station (`app.station_id`): a user, token or
-audit entry of another station in the same database is unknown to this one.
+audit entry of another station in the same database is unknown to this one. A
+district or province account (`scheduler.services.scope`) logs in and uses its
+tokens on the console of any station it reaches; only the CLI manages it.
 """
 
 from __future__ import annotations
@@ -10,8 +12,8 @@ import contextlib
 import hashlib
 import logging
 import secrets
-from dataclasses import dataclass
-from datetime import datetime, timedelta, tzinfo
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from typing import Any
 
 from argon2 import PasswordHasher
@@ -22,9 +24,12 @@ from sqlalchemy.exc import DBAPIError
 from audio.errors import LoaError
 from broadcasts.accounts import ROLES, ApiToken, AuditEntry, User
 from broadcasts.errors import NotFoundError
+from broadcasts.models import Station
 from broadcasts.store import quick_sessions
 from scheduler.app import App
 from scheduler.errors import UsageError
+from scheduler.services import scope as scopes
+from scheduler.services.tokens import TokenView, token_view
 
 __all__ = [
     "Actor",
@@ -78,6 +83,9 @@ class Actor:
     username: str
     role: str
     epoch: int = 0  # the user's session epoch when this actor was read (a session keeps it)
+    station_id: int | None = None  # the account's own station (None for a district or province account)
+    scope: str = "station"  # station | district | province (see scheduler.services.scope)
+    district: str | None = None
 
 
 def can(actor: Actor, right: str) -> bool:
@@ -92,7 +100,8 @@ def require(actor: Actor, right: str) -> None:
 
 
 def _actor(user: User) -> Actor:
-    return Actor(id=user.id, username=user.username, role=user.role, epoch=user.session_epoch)
+    actor = Actor(id=user.id, username=user.username, role=user.role, epoch=user.session_epoch)
+    return replace(actor, station_id=user.station_id, scope=user.scope or "station", district=user.district)
 
 
 def _entry(app: App, username: str, action: str, target: str | None = None, detail: Any = None) -> AuditEntry:
@@ -112,9 +121,30 @@ def _named(app: App, username: str) -> Any:
     return (User.station_id == app.station_id) & (User.username == username)
 
 
-def add_user(app: App, username: str, password: str, role: str, *, by: str = "cli") -> Actor:
-    """Create a user with an argon2id password hash."""
+def _reaching(app: App, username: str) -> Any:
+    """The condition of the user called `username` who may log in on this station (its own or a wider scope)."""
+    with app.reads() as session:
+        station = session.get_one(Station, app.station_id)
+        return scopes.reach_condition(station) & (User.username == username)
+
+
+def add_user(
+    app: App,
+    username: str,
+    password: str,
+    role: str,
+    *,
+    by: str = "cli",
+    scope: str = "station",
+    district: str | None = None,
+) -> Actor:
+    """Create a user with an argon2id password hash.
+
+    A "district" or "province" account (`scope`) belongs to no station: its name
+    must be free on every station, and no station account may take it later.
+    """
     username = username.strip()
+    scope, district = scopes.check_scope(scope, district)
     if role not in ROLES:
         raise UsageError("unknown_role", role=role, known=", ".join(ROLES))
     if not username or len(username) > 64:
@@ -123,10 +153,15 @@ def add_user(app: App, username: str, password: str, role: str, *, by: str = "cl
         raise UsageError("password_too_short")
     now = app.clock.now()
     with app.sessions.begin() as session:
-        if session.scalar(select(User).where(_named(app, username))) is not None:
+        taken = select(User.id).where(User.username == username)
+        if scope == "station":  # a station name may repeat on another station, never a wider account's
+            taken = taken.where((User.scope != "station") | (User.station_id == app.station_id))
+        if session.scalar(taken.limit(1)) is not None:
             raise UsageError("user_exists", username=username)
         user = User(
-            station_id=app.station_id,
+            station_id=app.station_id if scope == "station" else None,
+            scope=scope,
+            district=district,
             username=username,
             password_hash=_hasher.hash(password),
             role=role,
@@ -137,7 +172,7 @@ def add_user(app: App, username: str, password: str, role: str, *, by: str = "cl
         )
         session.add(user)
         session.flush()
-        session.add(_entry(app, by, "user_add", username, {"role": role}))
+        session.add(_entry(app, by, "user_add", username, {"role": role, "scope": scope, "district": district}))
         return _actor(user)
 
 
@@ -178,18 +213,19 @@ def _check_password(app: App, username: str, password: str) -> Actor | AuthError
     web = app.config.web
     now = app.clock.now()
     name = username.strip()
+    reaching = _reaching(app, name)
     with app.sessions.begin() as session:  # take a numbered attempt, unless locked: one atomic UPDATE
         taken = session.execute(
             update(User)
             .where(
-                _named(app, name),
+                reaching,
                 User.active.is_(True),
                 or_(User.locked_until.is_(None), User.locked_until <= now),
             )
             .values(failed_logins=User.failed_logins + 1)
             .returning(User.id, User.password_hash, User.failed_logins)
         ).one_or_none()
-        known = taken is not None or session.scalar(select(User.id).where(_named(app, name), User.active)) is not None
+        known = taken is not None or session.scalar(select(User.id).where(reaching, User.active)) is not None
     if taken is None:
         return _refuse(app, name if known else username, "login_locked" if known else "login_failed", password)
     user_id, password_hash, attempt = taken
@@ -249,54 +285,14 @@ def create_token(app: App, username: str, name: str, *, by: str = "cli") -> str:
     """A new API token for `username` of this station; only its hash is stored, so show it once."""
     token = "loa_" + secrets.token_urlsafe(32)
     now = app.clock.now()
+    reaching = _reaching(app, username)
     with app.sessions.begin() as session:
-        user = session.scalar(select(User).where(_named(app, username)))
+        user = session.scalar(select(User).where(reaching))
         if user is None:
             raise UsageError("user_unknown", username=username)
         session.add(ApiToken(user_id=user.id, name=name, token_sha256=_digest(token), created_at=now, revoked=False))
         session.add(_entry(app, by, "token_add", username, {"name": name}))
     return token
-
-
-@dataclass(frozen=True, kw_only=True)
-class TokenView:
-    """An API token as the admin sees it: never the token itself, which only its owner was shown."""
-
-    id: int
-    name: str
-    username: str
-    created_at: datetime
-    last_used_at: datetime | None
-    revoked: bool
-    revoked_at: datetime | None
-
-    def as_json(self, tz: tzinfo | None = None) -> dict[str, Any]:
-        """Plain JSON values; instants ISO-8601 in `tz` (the station's zone), else UTC."""
-
-        def iso(moment: datetime | None) -> str | None:
-            return moment.astimezone(tz).isoformat() if moment is not None else None
-
-        return {
-            "id": self.id,
-            "name": self.name,
-            "username": self.username,
-            "created_at": iso(self.created_at),
-            "last_used_at": iso(self.last_used_at),
-            "revoked": self.revoked,
-            "revoked_at": iso(self.revoked_at),
-        }
-
-
-def _token_view(token: ApiToken, username: str) -> TokenView:
-    return TokenView(
-        id=token.id,
-        name=token.name,
-        username=username,
-        created_at=token.created_at,
-        last_used_at=token.last_used_at,
-        revoked=token.revoked,
-        revoked_at=token.revoked_at,
-    )
 
 
 def list_tokens(app: App) -> list[TokenView]:
@@ -308,7 +304,7 @@ def list_tokens(app: App) -> list[TokenView]:
             .where(User.station_id == app.station_id)
             .order_by(ApiToken.revoked, ApiToken.created_at.desc(), ApiToken.id.desc())
         ).all()
-        return [_token_view(token, username) for token, username in rows]
+        return [token_view(token, username) for token, username in rows]
 
 
 def revoke_token(app: App, token_id: int, *, by: str) -> TokenView:
@@ -326,13 +322,14 @@ def revoke_token(app: App, token_id: int, *, by: str) -> TokenView:
         if not token.revoked:
             token.revoked, token.revoked_at = True, now
             session.add(_entry(app, by, "token_revoke", username, {"token_id": token.id, "name": token.name}))
-        return _token_view(token, username)
+        return token_view(token, username)
 
 
 def actor_for_token(app: App, token: str) -> Actor:
     """The active user of this station a bearer token belongs to; the token's last use is noted (to the minute)."""
     now = app.clock.now()
     with app.reads() as session:
+        station = session.get_one(Station, app.station_id)
         row = session.execute(
             select(User, ApiToken.id, ApiToken.last_used_at)
             .join(ApiToken, ApiToken.user_id == User.id)
@@ -340,7 +337,7 @@ def actor_for_token(app: App, token: str) -> Actor:
                 ApiToken.token_sha256 == _digest(token),
                 ApiToken.revoked.is_(False),
                 User.active.is_(True),
-                User.station_id == app.station_id,
+                scopes.reach_condition(station),
             )
         ).one_or_none()
         if row is None:
@@ -384,7 +381,9 @@ def get_actor(app: App, user_id: int, epoch: int) -> Actor | None:
     """
     with app.reads() as session:
         user = session.get(User, user_id)
-        if user is None or not user.active or user.station_id != app.station_id or user.session_epoch != epoch:
+        if user is None or not user.active or user.session_epoch != epoch:
+            return None
+        if not scopes.reaches(user, session.get_one(Station, app.station_id)):
             return None
         return _actor(user)
 
@@ -392,9 +391,5 @@ def get_actor(app: App, user_id: int, epoch: int) -> Actor | None:
 def end_sessions(app: App, actor: Actor, *, action: str = "logout") -> None:
     """End every console session of `actor` (server-side: copied cookies stop working too)."""
     with app.sessions.begin() as session:
-        session.execute(
-            update(User)
-            .where(User.id == actor.id, User.station_id == app.station_id)
-            .values(session_epoch=User.session_epoch + 1)
-        )
+        session.execute(update(User).where(User.id == actor.id).values(session_epoch=User.session_epoch + 1))
         session.add(_entry(app, actor.username, action))

@@ -1,0 +1,60 @@
+"""Messages of a province's deployment: account scopes, bulletins sent to many stations and the consolidated log."""
+
+from __future__ import annotations
+
+# code -> (Vietnamese, English)
+MESSAGES: dict[str, tuple[str, str]] = {
+    # scopes
+    "unknown_scope": ("Phạm vi không hợp lệ: {scope} (có: {known}).", "Unknown scope: {scope} (known: {known})."),
+    "scope_needs_district": (
+        "Tài khoản cấp huyện cần ghi huyện (--district).",
+        "A district account needs its district (--district).",
+    ),
+    "bad_district": ("Tên huyện không hợp lệ.", "Invalid district name."),
+    # dispatches
+    "dispatch_needs_scope": (
+        "Chỉ tài khoản cấp huyện hoặc tỉnh gửi được bản tin cho nhiều đài.",
+        "Only a district or province account can send a bulletin to many stations.",
+    ),
+    "dispatch_bad_target": (
+        "Nơi nhận không hợp lệ: {target} (dùng all, một huyện hoặc danh sách mã đài).",
+        "Invalid recipients: {target} (use all, a district or a list of station codes).",
+    ),
+    "dispatch_unknown_station": (
+        "Không có đài mã '{code}' trong phạm vi của bạn.",
+        "There is no station '{code}' within your reach.",
+    ),
+    "dispatch_other_district": (
+        "Tài khoản huyện {district} không gửi được cho huyện {target}.",
+        "An account of district {district} cannot send to district {target}.",
+    ),
+    "dispatch_no_station": (
+        "Không có đài nào nhận bản tin này.",
+        "No station would receive this bulletin.",
+    ),
+    "dispatch_unknown": ("Không có bản tin gửi nhiều đài số {id}.", "There is no dispatch {id}."),
+    "dispatch_inactive": ("đài đang ngừng hoạt động", "the station is inactive"),
+    "dispatch_sent": (
+        "Đã gửi bản tin {id} tới {sent} đài; {skipped} đài bỏ qua, {failed} đài không nhận được.",
+        "Dispatch {id} sent to {sent} stations; {skipped} skipped, {failed} not queued.",
+    ),
+    "dispatch_station_line": ("{code}: {status} {detail}", "{code}: {status} {detail}"),
+    "dispatch_status_aired": ("đã phát", "aired"),
+    "dispatch_status_pending": ("chờ phát", "pending"),
+    "dispatch_status_failed": ("lỗi", "failed"),
+    "dispatch_status_missed": ("bị lỡ", "missed"),
+    "dispatch_status_skipped": ("bỏ qua", "skipped"),
+    "dispatch_status_not_queued": ("không xếp được", "not queued"),
+    "dispatch_status_draft": ("chờ duyệt", "waiting for approval"),
+    "dispatch_status_cancelled": ("đã hủy", "cancelled"),
+    # console
+    "w_dispatch": ("Gửi nhiều đài", "Send to stations"),
+    "w_dispatch_to": ("Gửi tới", "Send to"),
+    "w_dispatch_all": ("Tất cả các đài", "Every station"),
+    "w_dispatch_district": ("Huyện", "District"),
+    "w_dispatch_stations": ("Mã các đài (cách nhau bởi dấu phẩy)", "Station codes (comma separated)"),
+    "w_dispatch_send": ("Gửi", "Send"),
+    "w_dispatch_recent": ("Đã gửi gần đây", "Recently sent"),
+    "w_station": ("Đài", "Station"),
+    "w_detail": ("Chi tiết", "Detail"),
+}
