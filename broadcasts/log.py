@@ -59,6 +59,7 @@ CONTRACT_FIELDS = (
     "heard_seconds",
     "silent_seconds",
     "longest_silence_seconds",
+    "node",  # the runner node that wrote it ("which node aired this")
 )
 _CHUNK = 2_000
 _S = TypeVar("_S", bound=Select)

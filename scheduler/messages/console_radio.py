@@ -61,6 +61,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "w_zones_field": ("Cụm loa", "Loudspeaker zones"),
     "w_zones_help": ("Không chọn: phát ở mọi cụm loa.", "None chosen: every zone."),
     "w_zone": ("Cụm loa", "Zone"),
+    "w_node": ("Máy chạy", "Node"),
     # the bulletin page, the programme and the log
     "w_file": ("Tệp", "File"),
     "w_relay_for": ("Tiếp âm {relay} trong {minutes} phút", "Relay {relay} for {minutes} min"),
