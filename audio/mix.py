@@ -245,13 +245,16 @@ def _clamp(gain: float) -> float:
     return max(-MAX_GAIN_DB, min(MAX_GAIN_DB, gain))
 
 
-def encode_mp3(audio: AudioSegment, out_path: Path, settings: EncodeSettings) -> Encoded:
+def encode_mp3(audio: AudioSegment, out_path: Path, settings: EncodeSettings, *, verify: bool = True) -> Encoded:
     """Normalize loudness and encode `audio` to an MP3 at `out_path`, atomically.
 
     The raw audio is measured (EBU R128), brought to the target by a gain and
     a peak limiter under the true-peak ceiling, and encoded; the MP3 itself is
     then measured, and encoded once more with a corrected gain when the limiter
     or the encoder moved it off the target by more than LOUDNESS_TOLERANCE.
+    Without `verify` (an emergency, which must be on the air within a second)
+    the second measure and encode are left out: the gain and the limiter alone
+    set its level, which halves the time the encoding takes.
     """
     out_path = Path(out_path)
     try:
@@ -270,7 +273,11 @@ def encode_mp3(audio: AudioSegment, out_path: Path, settings: EncodeSettings) ->
         )
         gain = _clamp(settings.target_lufs - loudness)
         _encode(pcm, rate, tmp_name, settings, gain, timeout)
-        measured, true_peak = _meter(["-f", "mp3", "-i", tmp_name], None, true_peak=True, timeout=timeout)
+        measured, true_peak = (
+            _meter(["-f", "mp3", "-i", tmp_name], None, true_peak=True, timeout=timeout)
+            if verify
+            else (settings.target_lufs, settings.true_peak_db)
+        )
         off = settings.target_lufs - measured
         if abs(off) > LOUDNESS_TOLERANCE or true_peak > settings.true_peak_db:
             limited = peak + gain > settings.true_peak_db - LIMITER_MARGIN_DB

@@ -54,7 +54,13 @@ class Speaker:
 
 
 def render_script(
-    parts: Sequence[str | Clip], speaker: Speaker, out_path: Path, *, settings: EncodeSettings, pause_ms: int = 700
+    parts: Sequence[str | Clip],
+    speaker: Speaker,
+    out_path: Path,
+    *,
+    settings: EncodeSettings,
+    pause_ms: int = 700,
+    verify: bool = True,
 ) -> Rendered:
     """Speak each non-empty text part (a Clip, such as a jingle, plays as is) with pauses between, then encode."""
     pieces: list[Clip | int] = []
@@ -82,7 +88,7 @@ def render_script(
                 voices.append(clip.voice)
     if not spoken:
         raise TtsError("empty_text")
-    encoded: Encoded = encode_mp3(assemble(pieces), out_path, settings)
+    encoded: Encoded = encode_mp3(assemble(pieces), out_path, settings, verify=verify)
     return Rendered(
         path=encoded.path,
         sha256=encoded.sha256,

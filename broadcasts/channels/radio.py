@@ -224,7 +224,10 @@ class RadioChannel:
             jingle = None
         parts: list[str | Clip] = [jingle] if jingle is not None else []
         parts.extend(self.parts(broadcast))
-        return render_script(parts, self.speaker, path, settings=self.settings, pause_ms=self.pause_ms)
+        urgent = broadcast.priority == "emergency"  # on the air within a second: one loudness pass
+        return render_script(
+            parts, self.speaker, path, settings=self.settings, pause_ms=self.pause_ms, verify=not urgent
+        )
 
     def prepare(self, broadcast: Broadcast) -> Rendered:
         """Render the bulletin to its archive path (with a sidecar), unless it is already rendered as is;
