@@ -86,6 +86,8 @@ class RunnerConfig:
     stations: tuple[str, ...] = ()
     heartbeat_seconds: float = 5.0
     listen: bool = True  # PostgreSQL: wake at once on LISTEN/NOTIFY; polling stays the fallback
+    # a radio zone's lease across nodes: renewed every third of it; a dead node's zone is free after it
+    zone_lease_seconds: float = 15.0
 
 
 @dataclass(frozen=True, kw_only=True)

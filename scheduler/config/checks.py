@@ -215,6 +215,7 @@ BOUNDS: dict[str, tuple[float, float]] = {
     "runner.poll_seconds": (0.01, 3_600),
     "runner.lease_seconds": (1, 86_400),
     "runner.heartbeat_seconds": (0.1, 600),
+    "runner.zone_lease_seconds": (1, 3_600),
     "runner.horizon_hours": (1, 8_784),
     "runner.workers": (1, 64),
     "speech.rate": (80, 450),

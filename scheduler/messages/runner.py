@@ -38,6 +38,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Lượt phát #{airing}: chưa gia hạn được quyền giữ việc trong cơ sở dữ liệu; sẽ thử lại.",
         "Airing #{airing}: could not renew its lease in the database; trying again.",
     ),
+    "log_zone_waiting": (
+        "Lượt phát #{airing}: vùng loa {zone} đang do máy {node} phát; chờ đến lượt.",
+        "Airing #{airing}: zone {zone} is playing on node {node}; waiting for its turn.",
+    ),
+    "log_zone_cut": (
+        "Lượt phát #{airing}: máy {node} cần vùng loa {zone} cho tin ưu tiên hơn; cắt ngang và nhường vùng.",
+        "Airing #{airing}: node {node} needs zone {zone} for a bulletin that goes first; cutting and giving it up.",
+    ),
+    "log_zone_lost": (
+        "Lượt phát #{airing}: mất quyền giữ vùng loa {zone} (không gia hạn kịp); dừng phát để không phát chồng.",
+        "Airing #{airing}: lost its lease on zone {zone} (not renewed in time); stopping so as not to play over another.",
+    ),
+    "log_zone_lease_failed": (
+        "Vùng loa {zone}: không đọc hoặc ghi được quyền giữ vùng trong cơ sở dữ liệu; sẽ thử lại.",
+        "Zone {zone}: could not read or write its lease in the database; trying again.",
+    ),
     "log_quiet_wait": (
         "Lượt phát #{airing}: đang giờ yên lặng của loa, chờ đến khung giờ {at}.",
         "Airing #{airing}: inside the radio's quiet hours, waits for the slot at {at}.",

@@ -7,6 +7,7 @@
 - `delivery`: the pure `decide` (hold, miss, skip or go) and publishing with the retry policy;
 - `followups`: the follow-up airing of a step a channel held for later (a Zalo broadcast at night);
 - `radio`: the radio's exclusive turn and emergency interrupt, quiet-hour holds and requeues;
+- `zone_lease`: the zone's lease in the database that makes the radio's turn exclusive across nodes;
 - `notes`: the runner's log lines, in the station's language;
 - `wake`: on PostgreSQL, the LISTEN/NOTIFY listener that makes the timers sync at once.
 """
@@ -38,6 +39,7 @@ from scheduler.runner.claims import Observer
 from scheduler.runner.delivery import RetryPolicy, Verdict
 from scheduler.runner.notes import note
 from scheduler.runner.timers import Timers
+from scheduler.runner.zone_lease import ZoneLeases
 from scheduler.runner.zones import ZoneWatch
 
 __all__ = ["Runner"]
@@ -56,7 +58,7 @@ class Runner:
         self.timers = Timers(app, self)
         self.watch = ZoneWatch(app)  # kept-up mounts that stay down between airings raise an alert
         self.ready = self.timers.ready  # set once the first sync has rebuilt the timers
-        self.turns = radio.RadioTurns()  # the radio's exclusive turn in this process
+        self.turns = radio.RadioTurns(ZoneLeases(app))  # the radio's exclusive turn, across nodes too
         self.quiet = planner.quiet_hours(app)
         channels = app.config.channels
         self.grace = {name: timedelta(minutes=getattr(channels, name).grace_minutes) for name in channels.settings}
@@ -147,6 +149,7 @@ class Runner:
                     zone,
                     priority=bulletin.priority is Priority.priority,
                     relay=bulletin.kind is BulletinKind.relay,
+                    airing_id=airing_id,
                 ),
                 claims.lease_kept(app, airing_id),
                 watch.watching(),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 
@@ -17,43 +17,104 @@ from scheduler.app import App
 from scheduler.programme import planner
 from scheduler.programme.rotation import ANNOUNCEMENTS, occupied
 from scheduler.runner.notes import note, say
+from scheduler.runner.zone_lease import ZoneLeases, holds_of
 
 __all__ = ["RadioTurns", "StopWatch", "hold", "requeue", "empty_slot"]
 
 
 class RadioTurns:
-    """Each radio zone is exclusive in this process: one airing at a time in it, an emergency interrupts
-    and goes first; zones play in parallel. An airing without a zone is in the station's only zone."""
+    """Each radio zone is exclusive: one airing at a time in it, an emergency interrupts and goes first;
+    zones play in parallel. An airing without a zone is in the station's only zone.
 
-    def __init__(self) -> None:
+    The condition here orders the airings of this process; with `leases` (`zone_lease.ZoneLeases`), an
+    airing also holds the zone's row in the database while it plays, which makes the zone exclusive
+    across processes and nodes (see that module for the guarantee)."""
+
+    def __init__(self, leases: ZoneLeases | None = None) -> None:
+        self.leases = leases
         self._radio = threading.Condition()
         self._busy: set[str | None] = set()
         self._emergencies: dict[str | None, int] = {}
         self._relays: set[str | None] = set()  # zones a relay holds (a priority bulletin may cut it)
+        self._cut: set[str | None] = set()  # zones another node asked for (an emergency there)
+        self._ending: set[str | None] = set()  # zones whose airing has ended and is giving the zone up
 
     def emergency_waiting(self, zone: str | None = None) -> bool:
-        """Whether an emergency waits for the zone (one waiting for the data folder should step aside)."""
+        """Whether an emergency waits for the zone, here or on another node (one waiting for the data folder
+        should step aside)."""
         with self._radio:
-            return self._emergencies.get(zone, 0) > 0
+            return self._emergencies.get(zone, 0) > 0 or zone in self._cut
 
     @contextmanager
     def turn(
-        self, channel: Channel, emergency: bool, zone: str | None = None, *, priority: bool = False, relay: bool = False
+        self,
+        channel: Channel,
+        emergency: bool,
+        zone: str | None = None,
+        *,
+        priority: bool = False,
+        relay: bool = False,
+        airing_id: int | None = None,
     ) -> Iterator[None]:
         """Wait for the zone's turn (other channels go at once), then hold it until the block ends.
 
         An emergency interrupts whatever holds the zone; a priority bulletin interrupts a relay (tiếp âm)
-        but waits for anything else; a relay itself is marked so."""
+        but waits for anything else; a relay itself is marked so. With `leases` and an `airing_id`, the
+        zone's database lease is taken too (a non-emergency waiting for it steps back when an emergency of
+        this process wants the zone), kept while the block runs and given up at its end."""
         if channel.name != "radio":
             yield
             return
         interrupt = channel.interrupt if isinstance(channel, Interruptible) else None
+        leases = self.leases if airing_id is not None else None
+        holds = holds_of(emergency=emergency, priority=priority, relay=relay)
+        while True:
+            self._enter(zone, emergency, priority, relay, interrupt)
+            if leases is None or airing_id is None:
+                break
+            try:
+                got = leases.acquire(
+                    zone, airing_id, holds, give_up=None if emergency else lambda: self.emergency_waiting(zone)
+                )
+            except BaseException:
+                self._leave(zone)
+                raise
+            if got:
+                break
+            self._leave(zone)  # an emergency of this process goes first; then wait for the turn again
+        try:
+            if leases is None or airing_id is None:
+                yield
+            else:
+                with leases.kept(
+                    zone,
+                    airing_id,
+                    holds,
+                    on_cut=lambda: self._cut_by_another(zone, interrupt),
+                    keep=lambda: self._emergencies.get(zone, 0) > 0,
+                ):
+                    try:
+                        yield
+                    finally:
+                        with self._radio:  # what played is over: a waiting emergency stops cutting the zone
+                            self._ending.add(zone)
+        finally:
+            self._leave(zone)
+
+    def _enter(
+        self,
+        zone: str | None,
+        emergency: bool,
+        priority: bool,
+        relay: bool,
+        interrupt: Callable[[str | None], None] | None,
+    ) -> None:
         with self._radio:
             cutting = emergency or (priority and zone in self._relays)
             if cutting:
                 self._emergencies[zone] = self._emergencies.get(zone, 0) + 1
                 while zone in self._busy and (emergency or zone in self._relays):
-                    if interrupt is not None:
+                    if interrupt is not None and zone not in self._ending:
                         interrupt(zone)
                     self._radio.wait(0.2)
                 self._emergencies[zone] -= 1
@@ -62,13 +123,21 @@ class RadioTurns:
             self._busy.add(zone)
             if relay:
                 self._relays.add(zone)
-        try:
-            yield
-        finally:
-            with self._radio:
-                self._busy.discard(zone)
-                self._relays.discard(zone)
-                self._radio.notify_all()
+
+    def _leave(self, zone: str | None) -> None:
+        with self._radio:
+            self._busy.discard(zone)
+            self._relays.discard(zone)
+            self._cut.discard(zone)
+            self._ending.discard(zone)
+            self._radio.notify_all()
+
+    def _cut_by_another(self, zone: str | None, interrupt: Callable[[str | None], None] | None) -> None:
+        """Another node wants the zone (or took it): step aside and cut what plays."""
+        with self._radio:
+            self._cut.add(zone)
+        if interrupt is not None:
+            interrupt(zone)
 
 
 class StopWatch:
