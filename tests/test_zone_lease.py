@@ -264,7 +264,7 @@ def test_the_lease_is_given_up_after_an_exception_and_a_priority_cuts_a_relay_of
             self.cut.append(zone)
 
     turns = a.runner.turns
-    with pytest.raises(RuntimeError), turns.turn(Radio(), False, "loa-day", airing_id=41):  # type: ignore[arg-type]
+    with pytest.raises(RuntimeError), turns.turn(Radio(), False, "loa-day", airing_id=41):
         assert [(x.zone, x.node, x.airing_id) for x in _leases(a.app)] == [("loa-day", "node-a", 41)]
         raise RuntimeError("a bug while it plays")
     assert _leases(a.app) == []
