@@ -37,7 +37,7 @@ from scheduler.clock import Clock, SystemClock
 from scheduler.config import Config
 from scheduler.secrets import Secrets, load_secrets
 
-__all__ = ["App", "build_app", "build_speaker", "build_channels", "channel_context", "node_name"]
+__all__ = ["App", "build_app", "build_speaker", "build_channels", "channel_context", "node_name", "sync_slots"]
 
 
 def node_name(config: Config | None = None) -> str:
@@ -212,6 +212,23 @@ def build_channels(
     return built
 
 
+def sync_slots(session: Session, station_id: int, config: Config, *, retire: bool = False) -> None:
+    """Make the slots of `station_id` those of `config` (by name); `retire` empties the weekdays of a slot
+    the configuration no longer has (it never occurs again; airings that used it keep their row)."""
+    existing = {s.name: s for s in session.scalars(select(Slot).where(Slot.station_id == station_id))}
+    for slot_config in config.slots:
+        slot = existing.pop(slot_config.name, None) or Slot(station_id=station_id, name=slot_config.name)
+        slot.local_time = slot_config.time
+        slot.timezone = config.station.timezone
+        slot.weekdays = "".join(str(d) for d in sorted(slot_config.weekdays()))
+        slot.max_seconds = slot_config.max_minutes * 60
+        slot.channels = ["relay"] if slot_config.relay else list(slot_config.channels)
+        session.add(slot)
+    if retire:
+        for slot in existing.values():
+            slot.weekdays = ""
+
+
 def _ensure_station(sessions: sessionmaker[Session], config: Config) -> int:
     """Create or update this station and its slots from the configuration."""
     with sessions.begin() as session:
@@ -223,15 +240,7 @@ def _ensure_station(sessions: sessionmaker[Session], config: Config) -> int:
         else:
             station.name = config.station.name
             station.timezone = config.station.timezone
-        existing = {s.name: s for s in session.scalars(select(Slot).where(Slot.station_id == station.id))}
-        for slot_config in config.slots:
-            slot = existing.get(slot_config.name) or Slot(station_id=station.id, name=slot_config.name)
-            slot.local_time = slot_config.time
-            slot.timezone = config.station.timezone
-            slot.weekdays = "".join(str(d) for d in sorted(slot_config.weekdays()))
-            slot.max_seconds = slot_config.max_minutes * 60
-            slot.channels = ["relay"] if slot_config.relay else list(slot_config.channels)
-            session.add(slot)
+        sync_slots(session, station.id, config)
         return station.id
 
 

@@ -9,6 +9,7 @@ and `COMMANDS` lists them all (beets' `default_commands`):
 - `log`: the broadcast log; `programme`: the coming programme;
 - `channels`: `channels check`, `reconcile`, `retry`, `mark`;
 - `report`: `report`, `archive prune`; `web`: `web`, `user`;
+- `station`: add, list, show and edit the stations kept in the database;
 - `options`: --config/--lang/--debug; `output`: tables, CSV and JSON.
 """
 
@@ -21,7 +22,21 @@ import click
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 from audio.errors import LoaError
-from scheduler.cli import bulletin, channels, demo, language, log, plan, programme, queue, report, run, speech, web
+from scheduler.cli import (
+    bulletin,
+    channels,
+    demo,
+    language,
+    log,
+    plan,
+    programme,
+    queue,
+    report,
+    run,
+    speech,
+    station,
+    web,
+)
 from scheduler.cli.options import State, common_options, say
 from scheduler.messages import render, text
 
@@ -56,6 +71,7 @@ COMMANDS: list[click.Command] = [
     report.archive_group,
     web.web,
     web.user,
+    station.station,
 ]
 
 for _command in COMMANDS:

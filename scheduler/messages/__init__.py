@@ -29,6 +29,7 @@ from scheduler.messages import (
     report,
     runner,
     speech,
+    stations,
     system,
     web,
     zalo,
@@ -303,6 +304,7 @@ _merge(
     media.MESSAGES,
     console_radio.MESSAGES,
     province.MESSAGES,
+    stations.MESSAGES,
 )
 
 

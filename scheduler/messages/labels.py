@@ -68,6 +68,8 @@ ACTION_LABELS = {  # what the audit trail records (scheduler.services.users.audi
         "bulletin_move": "dời bản tin",
         "bulletin_edit": "sửa bản tin",
         "radio_stop": "dừng phát",
+        "station_add": "thêm đài",
+        "station_change": "sửa đài",
     },
     "en": {
         "login": "login",
@@ -90,6 +92,8 @@ ACTION_LABELS = {  # what the audit trail records (scheduler.services.users.audi
         "bulletin_move": "bulletin moved",
         "bulletin_edit": "bulletin edited",
         "radio_stop": "radio stopped",
+        "station_add": "station added",
+        "station_change": "station changed",
     },
 }
 CHANNEL_LABELS = {
