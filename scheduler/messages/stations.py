@@ -73,8 +73,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Only a province administrator may add or change stations.",
     ),
     "api_station_body": (
-        "Trường '{key}' cần {expected}.",
-        "The field '{key}' expects {expected}.",
+        "Trường '{key}' cần kiểu JSON {expected}.",
+        "The field '{key}' expects a JSON {expected}.",
     ),
     # the CLI
     "station_added": ("Đã thêm đài {station} ({name}).", "Added station {station} ({name})."),

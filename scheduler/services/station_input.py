@@ -9,25 +9,32 @@ import tomllib
 from collections.abc import Mapping
 from typing import Any
 
+from broadcasts.errors import TextError
 from scheduler.config.stations import STATION_TABLES
 from scheduler.errors import UsageError
 
-__all__ = ["clean_settings", "parse_set", "set_path", "IDENTITY", "MAX_SETTINGS_BYTES"]
+__all__ = ["clean_settings", "parse_set", "parse_pair", "set_path", "IDENTITY", "MAX_SETTINGS_BYTES"]
 
 IDENTITY = ("code", "name", "timezone")  # the row's, never the settings'
 MAX_SETTINGS_BYTES = 256 * 1024
 _KEY = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff]")
+_BAD = re.compile("[\x00\ud800-\udfff]")  # what no database keeps (broadcasts.store.BAD_CHARACTERS)
 
 
 def _plain(value: Any, key: str) -> None:
     """Refuse what JSON cannot keep (a TOML date, a time), naming where it is."""
     if isinstance(value, Mapping):
         for k, v in value.items():
-            _plain(v, f"{key}.{k}" if key else str(k))
+            where = f"{key}.{k}" if key else str(k)
+            if not isinstance(k, str) or _BAD.search(k):
+                raise TextError(field=_CONTROL.sub("?", where)[:60])
+            _plain(v, where)
     elif isinstance(value, list):
         for i, v in enumerate(value):
             _plain(v, f"{key}[{i}]")
+    elif isinstance(value, str) and _BAD.search(value):
+        raise TextError(field=_CONTROL.sub("?", key)[:60])
     elif not isinstance(value, (str, int, float, bool)) or (isinstance(value, float) and value != value):
         raise UsageError("station_bad_value", key=key)
 
@@ -71,11 +78,23 @@ def parse_set(item: str) -> tuple[tuple[str, ...], Any]:
         value = _value(text.strip())
     except (tomllib.TOMLDecodeError, RecursionError):
         raise UsageError("station_bad_set", item=shown) from None
+    return _checked(path), value
+
+
+def parse_pair(key: str, value: Any) -> tuple[tuple[str, ...], Any]:
+    """A settings path given apart from its value (the API's `{"speech.rate": 170}`)."""
+    path = tuple(key.split(".")) if isinstance(key, str) else ()
+    if not path or not all(_KEY.fullmatch(part) for part in path) or len(path) > 8:
+        raise UsageError("station_bad_set", item=_CONTROL.sub("?", str(key))[:80])
+    return _checked(path), value
+
+
+def _checked(path: tuple[str, ...]) -> tuple[str, ...]:
     if path[0] not in STATION_TABLES:
         raise UsageError("station_not_own_table", key=path[0], allowed=", ".join(STATION_TABLES))
     if path[0] == "station" and len(path) == 2 and path[1] in IDENTITY:
         raise UsageError("station_set_identity", key=".".join(path))
-    return path, value
+    return path
 
 
 def set_path(settings: Mapping[str, Any], path: tuple[str, ...], value: Any) -> dict[str, Any]:

@@ -35,7 +35,7 @@ from scheduler.config.dump import toml_text
 from scheduler.config.loader import field_names, parse_toml
 from scheduler.config.stations import STATION_TABLES, station_config, station_settings
 from scheduler.errors import ConfigError, UsageError
-from scheduler.services.station_input import clean_settings, parse_set, set_path
+from scheduler.services.station_input import clean_settings, parse_pair, parse_set, set_path
 
 __all__ = [
     "StationView",
@@ -260,7 +260,7 @@ def add_station(
     """A new data station; its settings checked by the loader first. UsageError if `code` is taken."""
     code, name, district = _code(code), _name(name), _district(district)
     given = dict(settings or {})
-    station_table = given.get("station") if isinstance(given.get("station"), dict) else {}
+    station_table = given["station"] if isinstance(given.get("station"), dict) else {}
     timezone = _timezone(timezone or str(station_table.get("timezone") or app.config.station.timezone))
     cleaned = clean_settings(given)
     config = station_config(app.config, cleaned, code=code, name=name, timezone=timezone)
@@ -297,14 +297,15 @@ def edit_station(
     district: str | None = None,
     timezone: str | None = None,
     active: bool | None = None,
-    sets: Iterable[str] = (),
+    sets: Iterable[str | tuple[str, Any]] = (),
     settings: Mapping[str, Any] | None = None,
     by: str,
 ) -> StationView:
-    """Change a station: its name, district, time zone, whether it is active, settings by path (`sets`,
-    "speech.rate=170") or all of them (`settings`). Checked by the loader before anything is written."""
+    """Change a station: its name, district, time zone, whether it is active, settings by path (`sets`:
+    "speech.rate=170", or (key, value) pairs) or all of them (`settings`). Checked by the loader before
+    anything is written."""
     code = _code(code)
-    changes = [parse_set(item) for item in sets]
+    changes = [parse_set(item) if isinstance(item, str) else parse_pair(*item) for item in sets]
     name = _name(name) if name is not None else None
     district_given = district is not None
     district = _district(district)

@@ -132,6 +132,7 @@ def init_app(flask: Flask) -> None:
         pages,
         radio_api,  # noqa: F401  (puts /api/media and /api/alerts on api.bp)
         radio_pages,  # noqa: F401  (puts the recording upload and listening back on pages.bp)
+        stations,  # noqa: F401  (puts /stations on pages.bp and /api/stations on api.bp)
         throttle,
     )
 

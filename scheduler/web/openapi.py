@@ -7,6 +7,7 @@ from typing import Any
 from broadcasts.channels import channel_names
 from scheduler.services.listen import MAX_CHARS
 from scheduler.web.radio_spec import BULLETIN_RADIO_FIELDS, radio_paths
+from scheduler.web.station_spec import station_paths
 
 __all__ = ["document"]
 
@@ -377,5 +378,6 @@ def document() -> dict[str, Any]:
                 "post": _op("Thu hồi mã / revoke a token (admin)", _json(_TOKEN), params=_TOKEN_ID)
             },
             **radio_paths(_ERRORS),
+            **station_paths(_ERRORS),
         },
     }
