@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select, update
 
 from broadcasts.accounts import AuditEntry, User
-from broadcasts.models import Station
+from broadcasts.models import Node, Station
 from scheduler.services.stations import add_station
 from scheduler.services.users import add_user, create_token
 from tests.web_support import (  # noqa: F401  (the app and client fixtures)
@@ -171,6 +171,21 @@ def test_the_stations_api(app, client, people):
     assert (shown["district"], shown["active"]) == ("Huyện B", False)
     replaced = client.patch("/api/stations/xa-api", json={"settings": {"speech": {"rate": 120}}}, headers=tinh)
     assert replaced.status_code == 200 and replaced.get_json()["settings"] == {"speech": {"rate": 120}}
+
+
+def test_the_list_says_which_node_serves_each_station(app, client, people):
+    now = app.clock.now()
+    with app.sessions.begin() as session:
+        for name, codes, stopped in (("may-1", None, None), ("may-2", ["xa-a"], None), ("may-3", ["xa-c"], now)):
+            session.add(
+                Node(name=name, host="h", pid=1, started_at=now, heartbeat_at=now, stopped_at=stopped, stations=codes)
+            )
+    listed = client.get("/api/stations", headers=people["tinh"]).get_json()["stations"]
+    assert {s["code"]: s["nodes"] for s in listed} == {
+        "thu-nghiem": ["may-1"],
+        "xa-a": ["may-1", "may-2"],
+        "xa-c": ["may-1"],  # may-3 stopped
+    }
 
 
 @pytest.mark.parametrize(

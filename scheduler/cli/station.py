@@ -45,7 +45,7 @@ _FILE = click.option(
 @click.group("station")
 @common_options
 def station() -> None:
-    """Các đài của hệ thống (lưu trong cơ sở dữ liệu) / the stations of a deployment, kept in the database."""
+    """Các đài (lưu trong cơ sở dữ liệu) / the stations, kept in the database."""
 
 
 def _json(value: Any) -> None:
@@ -126,7 +126,10 @@ def add_command(
     by: str | None,
     as_json: bool,
 ) -> None:
-    """Thêm một đài / add a station (CODE: chữ thường, số, - hoặc _ / lower case, digits, - or _)."""
+    """Thêm một đài / add a station.
+
+    CODE: chữ thường không dấu, chữ số, - hoặc _ / lower case letters, digits, - or _.
+    """
     from scheduler.services.stations import add_station
 
     state = current_state()
@@ -236,7 +239,7 @@ def edit_command(
     by: str | None,
     as_json: bool,
 ) -> None:
-    """Sửa một đài; kiểm tra cấu hình trước khi lưu / change a station; checked before it is stored."""
+    """Sửa một đài (kiểm tra trước khi lưu) / change a station (checked first)."""
     from scheduler.services.stations import edit_station, read_settings_file
 
     state = current_state()
