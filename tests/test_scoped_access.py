@@ -48,6 +48,10 @@ NOT_STATION_BOUND = {
     "api.listen": "renders a preview of the posted text only",
     "pages.listen_file": "a preview file by its random name, kept per console process",
     "api.listen_file": "a preview file by its random name, kept per console process",
+    **dict.fromkeys(
+        ("pages.station_page", "api.api_station", "api.api_edit_station"),
+        "a station by its code: the account's reach is checked there (tests/test_web_stations.py)",
+    ),
 }
 # Routes whose URL names a row: the argument filled with station B's row.
 ROW_ARGUMENT = {

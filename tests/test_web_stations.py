@@ -33,6 +33,8 @@ def people(app: Any) -> dict[str, dict[str, str]]:
     with app.sessions.begin() as session:
         session.execute(update(User).where(User.username == "tinh").values(scope="province"))
         session.execute(update(User).where(User.username == "huyen").values(scope="district", district="Huyện B"))
+        # the console's own station is in Huyện B too, so the district's admin reaches this console
+        session.execute(update(Station).where(Station.code == "thu-nghiem").values(district="Huyện B"))
         other = session.scalar(select(Station.id).where(Station.code == "xa-a"))
     tokens = {n: {"Authorization": f"Bearer {create_token(app, n, 't')}"} for n in ("tinh", "huyen", "chi", "an")}
     with app.sessions.begin() as session:  # khac belongs to station xa-a, not to this console's
@@ -235,7 +237,7 @@ def test_who_may_use_the_stations_api(app, client, people):
     assert client.post("/api/stations", json={"code": "xa-q", "name": "Q"}, headers=chi).status_code == 403
     assert client.patch("/api/stations/thu-nghiem", json={"district": "H"}, headers=chi).status_code == 403
     huyen = client.get("/api/stations", headers=people["huyen"]).get_json()["stations"]
-    assert [s["code"] for s in huyen] == ["xa-a"]
+    assert [s["code"] for s in huyen] == ["thu-nghiem", "xa-a"]
     assert client.patch("/api/stations/xa-a", json={"district": "H"}, headers=people["huyen"]).status_code == 403
     assert client.get("/api/stations").status_code == 401
     assert client.get("/api/stations", headers=an).status_code == 403

@@ -16,7 +16,7 @@ from flask import flash, g, redirect, render_template, request, url_for
 from broadcasts.accounts import User
 from broadcasts.errors import NotFoundError, TextError
 from scheduler.errors import ConfigError, UsageError
-from scheduler.services import stations
+from scheduler.services import scope, stations
 from scheduler.services.users import AccessError, Actor
 from scheduler.web.api import bp as api_bp
 from scheduler.web.api import token_required
@@ -29,33 +29,22 @@ __all__ = ["Reach", "reach"]
 
 @dataclass(frozen=True, kw_only=True)
 class Reach:
-    """Which stations a user may see and whether they may change them."""
+    """Which stations a user may see (by id) and whether they may change them."""
 
     province: bool  # sees and changes every station
-    station_id: int | None  # a station admin's own station
-    district: str | None  # a district admin's district
+    ids: frozenset[int]  # the stations the account reaches (scheduler.services.scope.stations_of)
 
-    def sees(self, view: stations.StationView, station_id: int | None) -> bool:
-        if self.province:
-            return True
-        if self.district is not None:
-            return view.district == self.district
-        return station_id is not None and station_id == self.station_id
+    def sees(self, station_id: int | None) -> bool:
+        return self.province or (station_id is not None and station_id in self.ids)
 
 
 def reach(actor: Actor) -> Reach:
     """What `actor` may do with stations, read from their account (role, scope, district); 403 if nothing."""
     with g.loa.reads() as session:
         user = session.get(User, actor.id)
-        role, scope = (user.role, user.scope) if user is not None else ("", "")
-        station_id, district = (user.station_id, user.district) if user is not None else (None, None)
-    if role != "admin":
-        raise AccessError("forbidden", role=role or actor.role, right="admin")
-    if scope == "province":
-        return Reach(province=True, station_id=station_id, district=None)
-    if scope == "district" and district:
-        return Reach(province=False, station_id=station_id, district=district)
-    return Reach(province=False, station_id=station_id, district=None)
+        if user is None or user.role != "admin":
+            raise AccessError("forbidden", role=user.role if user is not None else actor.role, right="admin")
+        return Reach(province=user.scope == "province", ids=frozenset(scope.stations_of(session, user)))
 
 
 def _writer(actor: Actor) -> Reach:
@@ -76,12 +65,12 @@ def _ids() -> dict[str, int]:
 
 def _visible(found: Reach) -> list[stations.StationView]:
     ids = _ids()
-    return [v for v in stations.list_stations(g.loa) if found.sees(v, ids.get(v.code))]
+    return [v for v in stations.list_stations(g.loa) if found.sees(ids.get(v.code))]
 
 
 def _one(found: Reach, code: str) -> stations.StationView:
     view = stations.show_station(g.loa, code)
-    if not found.sees(view, _ids().get(code)):
+    if not found.sees(_ids().get(code)):
         raise NotFoundError("station_unknown", station=code)
     return view
 
