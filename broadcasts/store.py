@@ -114,6 +114,10 @@ def _prepare_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         if wait != connection.info.get("loa_busy_timeout_ms", busy_timeout_ms):
             connection.exec_driver_sql(f"PRAGMA busy_timeout={wait}")  # set per connection, so set it back too
             connection.info["loa_busy_timeout_ms"] = wait
+        durable = bool(options.get("loa_durable", False))  # delivery evidence: synced to disk at commit
+        if durable != connection.info.get("loa_durable", False):
+            connection.exec_driver_sql(f"PRAGMA synchronous={'FULL' if durable else 'NORMAL'}")
+            connection.info["loa_durable"] = durable
         connection.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
 
 

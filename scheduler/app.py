@@ -23,6 +23,7 @@ from audio.engines.breaker import BreakerEngine
 from audio.engines.cache import CachedEngine
 from audio.mix import EncodeSettings
 from audio.sinks.base import Sink
+from audio.sinks.ledger import Book
 from audio.speech import Speaker
 from audio.text import ReadingOptions
 from broadcasts.channels import channel_type
@@ -31,6 +32,7 @@ from broadcasts.channels.http import USER_AGENT
 from broadcasts.channels.radio import Studio
 from broadcasts.channels.radio_zones import zone_sink, zone_table
 from broadcasts.channels.script import Script
+from broadcasts.evidence import books as evidence_books
 from broadcasts.models import Slot, Station
 from broadcasts.store import open_store, read_sessions
 from scheduler.clock import Clock, SystemClock
@@ -60,6 +62,9 @@ class App:
     station_id: int
     node: str = field(default_factory=node_name)
     owns_store: bool = True  # False for the stations of a node, which share its database pool
+    # the airings this process holds now (claimed, not yet finished): a claim under this node's name that is
+    # not among them was left by an earlier process of the same name, and is settled as abandoned
+    in_hand: set[int] = field(default_factory=set)
 
     def close(self) -> None:
         """Close the channels that hold connections, then the database pool (if it is this app's own)."""
@@ -156,8 +161,10 @@ def channel_context(
     clock: Clock | None = None,
     secrets: Secrets | None = None,
     sinks: Mapping[str, Sink] | None = None,
+    books: Callable[[str, str], Book] | None = None,
 ) -> Context:
-    """What the channels of `config` are built with: its folders, secrets and clock, and the radio's studio."""
+    """What the channels of `config` are built with: its folders, secrets and clock, the radio's studio, and
+    where ledgers and journals keep their evidence (`books`; None: files under the data folder)."""
     clock = clock or SystemClock()
     secrets = secrets or load_secrets(config)  # lazy: the secrets file is read only if a secret is asked for
     audio = config.audio
@@ -183,6 +190,7 @@ def channel_context(
         sink=sink,
         sinks=sinks,
         cache_dir=config.cache_dir,
+        books=books,
     )
 
 
@@ -201,9 +209,12 @@ def build_channels(
     clock: Clock | None = None,
     secrets: Secrets | None = None,
     sinks: Mapping[str, Sink] | None = None,
+    books: Callable[[str, str], Book] | None = None,
 ) -> dict[str, Channel]:
     """The enabled channels, each built by its registered type from its own settings."""
-    context = channel_context(config, speaker=speaker, sink=sink, clock=clock, secrets=secrets, sinks=sinks)
+    context = channel_context(
+        config, speaker=speaker, sink=sink, clock=clock, secrets=secrets, sinks=sinks, books=books
+    )
     built: dict[str, Channel] = {}
     for name in config.channels.enabled:
         channel = channel_type(name).build(config.channel(name), context)
@@ -265,7 +276,10 @@ def build_app(
         station_id = _ensure_station(sessions, config)
     speaker = build_speaker(config, tts)
     clock = clock or SystemClock()
-    built = build_channels(config, speaker, sink, clock=clock, sinks=sinks)
+    node = node or node_name(config)
+    # every node reads every node's ledgers and journals: a takeover never sends again what was sent
+    books = evidence_books(engine, config.station.code, node=node, now=clock.now)
+    built = build_channels(config, speaker, sink, clock=clock, sinks=sinks, books=books)
     if channels:
         built.update(channels)
     return App(

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from audio.errors import AudioError
 from audio.sinks.base import Played
-from audio.sinks.ledger import Ledger
+from audio.sinks.ledger import Book, Ledger
 from audio.sinks.process import PlayerProcess, last_line, split_command
 
 __all__ = ["CommandSink"]
@@ -23,7 +23,7 @@ class CommandSink:
 
     name = "command"
 
-    def __init__(self, *, command: str, timeout: float, ledger: Path, grace: float = 2.0) -> None:
+    def __init__(self, *, command: str, timeout: float, ledger: Path | Book, grace: float = 2.0) -> None:
         self.command = command
         self.timeout = timeout
         self.ledger = Ledger(ledger)

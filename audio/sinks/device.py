@@ -26,7 +26,7 @@ from audio.errors import AudioError
 from audio.mix import ffmpeg_exe
 from audio.mp3 import read_mp3
 from audio.sinks.base import Played
-from audio.sinks.ledger import Ledger
+from audio.sinks.ledger import Book, Ledger
 from audio.sinks.process import Finished, PlayerProcess, last_line, split_command
 
 __all__ = ["DeviceSink", "Player", "find_player", "output_format"]
@@ -137,7 +137,7 @@ class DeviceSink:
 
     name = "device"
 
-    def __init__(self, *, player: str, device: str, ledger: Path, timeout_margin: float = 30.0) -> None:
+    def __init__(self, *, player: str, device: str, ledger: Path | Book, timeout_margin: float = 30.0) -> None:
         self.player = player
         self.device = device or "default"
         self.ledger = Ledger(ledger)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from audio.errors import AudioError
 from audio.sinks.base import Played
-from audio.sinks.ledger import Ledger
+from audio.sinks.ledger import Book, Ledger
 
 __all__ = ["FolderSink"]
 
@@ -24,7 +24,7 @@ class FolderSink:
 
     name = "folder"
 
-    def __init__(self, outbox: Path, ledger: Path) -> None:
+    def __init__(self, outbox: Path, ledger: Path | Book) -> None:
         self.outbox = Path(outbox)
         self.ledger = Ledger(ledger)
 

@@ -34,7 +34,7 @@ from audio.mix import EncodeSettings
 from audio.mp3 import Frame, Mp3, read_mp3, scan
 from audio.sinks.base import Played
 from audio.sinks.filler import filler_frames, mp3_frames, zeroed_frame
-from audio.sinks.ledger import Ledger
+from audio.sinks.ledger import Book, Ledger
 from audio.sinks.live import Item, LiveSource, MountStatus
 
 __all__ = ["IcecastSink", "MountStatus", "stream_payload"]
@@ -94,7 +94,7 @@ class IcecastSink:
         user: str,
         password: str,
         timeout: float,
-        ledger: Path,
+        ledger: Path | Book,
         keep_up: bool = False,
         carrier: Path | None = None,
         encoding: EncodeSettings | None = None,

@@ -27,6 +27,7 @@ from broadcasts.outcomes import Outcome
 
 if TYPE_CHECKING:
     from audio.sinks.base import Sink
+    from audio.sinks.ledger import Book
     from broadcasts.channels.radio import Studio
     from broadcasts.models import Airing, Bulletin, Station
 
@@ -239,11 +240,21 @@ class Context:
     sink: Sink | None = None  # a playout sink to use instead of the configured one (tests, benchmarks)
     sinks: Mapping[str, Sink] | None = None  # the same, by radio zone
     cache_dir: Path | None = None  # caches shared by the stations of a deployment; None: data_dir/cache
+    # where ledgers and journals keep their evidence: (kind, name) -> a book every node reads (the database);
+    # None: files under data_dir (tests that build a channel or a sink by itself)
+    books: Callable[[str, str], Book] | None = None
 
     @property
     def caches(self) -> Path:
         """Where rendered bulletins and spoken sentences are kept (shared by every station of a node)."""
         return self.cache_dir or self.data_dir / "cache"
+
+    def evidence(self, kind: str, name: str, folder: Path | None = None) -> Path | Book:
+        """Where the `kind` ("ledger" or "journal") of `name` (a zone, a channel) is kept: the context's book,
+        else `folder` (default `data_dir/<kind>/<name>`)."""
+        if self.books is not None:
+            return self.books(kind, name)
+        return folder if folder is not None else self.data_dir / kind / name
 
     def path(self, value: str) -> Path:
         """A configured path, relative to `base_dir` unless absolute."""

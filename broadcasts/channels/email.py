@@ -108,7 +108,7 @@ def build(settings: EmailSettings, context: Context) -> EmailChannel | None:
     return EmailChannel(
         settings,
         password=lambda: context.secret(settings.password_env),
-        journal=Journal(context.data_dir / "journal" / EmailChannel.name),
+        journal=Journal(context.evidence("journal", EmailChannel.name)),
         now=context.now,
         renderer=renderer,
         ca_file=str(context.path(settings.ca_file)) if settings.ca_file else "",

@@ -77,7 +77,7 @@ def build(settings: FacebookSettings, context: Context) -> FacebookChannel | Non
         session=make_session(context.user_agent, settings.timeout_seconds),
         token=partial(context.secret, settings.token_env),
         app_secret=partial(context.secret, settings.app_secret_env),
-        journal=Journal(context.data_dir / "journal" / FacebookChannel.name),
+        journal=Journal(context.evidence("journal", FacebookChannel.name)),
         now=context.now,
     )
 

@@ -5,6 +5,10 @@ A step is marked `sending` (durably) just before its request goes out and
 journal tells `recover` whether a request may be out there (then the post is
 looked up) or surely is not (then the airing simply runs again), and a step
 that is `done` is never sent twice, also when a later step is retried.
+
+Where it is kept is a `Book` (audio.sinks.ledger): files in a folder by
+default (`JournalFolder`), the database in a running app (`broadcasts.evidence`),
+so a node taking over another node's airing reads what that node sent.
 """
 
 from __future__ import annotations
@@ -18,9 +22,10 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from audio.sinks.ledger import Book
 from broadcasts.redact import scrub_value
 
-__all__ = ["Journal", "write_durably", "SENDING", "DONE"]
+__all__ = ["Journal", "JournalFolder", "write_durably", "SENDING", "DONE"]
 
 SENDING = "sending"
 DONE = "done"
@@ -51,8 +56,8 @@ def write_durably(path: Path, data: bytes, *, mode: int = 0o600) -> None:
             os.close(directory)
 
 
-class Journal:
-    """One JSON file per airing key under `directory`: {"steps": {name: {"state": ..., ...}}}."""
+class JournalFolder:
+    """One JSON file per airing key under `directory` (mode 0600, written atomically)."""
 
     def __init__(self, directory: Path) -> None:
         self.directory = Path(directory)
@@ -60,22 +65,41 @@ class Journal:
     def _path(self, key: str) -> Path:
         return self.directory / (re.sub(r"[^A-Za-z0-9_.-]", "_", key) + ".json")
 
-    def load(self, key: str) -> dict[str, dict[str, Any]]:
-        """The steps recorded for `key` (empty if none)."""
+    def load(self, key: str) -> dict[str, Any] | None:
         try:
             raw = self._path(key).read_bytes()
         except FileNotFoundError:
-            return {}
+            return None
+        data = json.loads(raw.decode("utf-8"))
+        if not isinstance(data, dict):
+            raise ValueError("not a JSON object")
+        return data
+
+    def save(self, key: str, data: dict[str, Any]) -> None:
+        body = json.dumps({"version": 1, "key": key, **data}, ensure_ascii=False, sort_keys=True)
+        write_durably(self._path(key), body.encode("utf-8"), mode=0o600)
+
+
+class Journal:
+    """The steps of each airing key in a book: {"steps": {name: {"state": ..., ...}}}."""
+
+    def __init__(self, book: Path | Book) -> None:
+        self.book: Book = book if isinstance(book, Book) else JournalFolder(Path(book))
+
+    def load(self, key: str) -> dict[str, dict[str, Any]]:
+        """The steps recorded for `key` (empty if none)."""
         try:
-            steps = json.loads(raw.decode("utf-8")).get("steps", {})
-        except (ValueError, AttributeError):  # a torn file cannot happen (atomic writes); be safe anyway
+            data = self.book.load(key)
+            if data is None:
+                return {}
+            steps = data.get("steps", {})
+            return {name: dict(step) for name, step in steps.items() if isinstance(step, dict)}
+        except (ValueError, AttributeError):  # a torn record cannot happen (atomic writes); be safe anyway
             return {"?": {"state": SENDING}}
-        return {name: dict(step) for name, step in steps.items() if isinstance(step, dict)}
 
     def _save(self, key: str, steps: dict[str, dict[str, Any]]) -> None:
         steps = scrub_value(steps)  # ids and urls come from the service, which may echo the token
-        body = json.dumps({"version": 1, "key": key, "steps": steps}, ensure_ascii=False, sort_keys=True)
-        write_durably(self._path(key), body.encode("utf-8"), mode=0o600)
+        self.book.save(key, {"steps": steps})
 
     def mark(self, key: str, step: str, state: str, **fields: Any) -> None:
         """Record `step` of `key` as `state` (with ids and the like), durably."""

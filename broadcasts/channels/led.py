@@ -64,7 +64,7 @@ def build(settings: LedSettings, context: Context) -> LedChannel | None:
         folder=context.path(settings.folder),
         work=context.data_dir / "led",
         font=context.path(settings.font) if settings.font else default_font(),
-        journal=Journal(context.data_dir / "journal" / LedChannel.name),
+        journal=Journal(context.evidence("journal", LedChannel.name)),
         password=partial(context.secret, settings.mqtt_password_env),
     )
 

@@ -55,7 +55,7 @@ def build(settings: PortalSettings, context: Context) -> PortalChannel | None:
         max_items=settings.max_items,
         now=context.now,
     )
-    journal = Journal(context.data_dir / "journal" / PortalChannel.name)
+    journal = Journal(context.evidence("journal", PortalChannel.name))
     wp = settings.wordpress
     wordpress = None
     if wp.url:

@@ -4,8 +4,8 @@ A station lists its zones under `[channels.radio.zones.<name>]`; one that lists
 none has a single zone, `main`, made of the top-level sink settings of
 `[channels.radio]` (what every station had before zones). Each zone is
 exclusive on its own and zones play in parallel (the runner's `RadioTurns`);
-each keeps its hand-over ledger in a folder of its own, so the same airing key
-can never be taken for another zone's.
+each keeps its hand-over ledger in a folder (or a database book) of its own, so
+the same airing key can never be taken for another zone's.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from audio.mix import EncodeSettings
 from audio.sinks.base import Sink
 from audio.sinks.folder import FolderSink
+from audio.sinks.ledger import Book
 from broadcasts.channels.base import Context, Problem
 from broadcasts.channels.playout import (
     DEFAULT_ZONE,
@@ -86,10 +87,10 @@ def build_sink(
     icecast: IcecastSinkSettings,
     command: CommandSinkSettings,
     context: Context,
-    ledger: Path,
+    ledger: Path | Book,
     encoding: EncodeSettings | None = None,
 ) -> Sink:
-    """One configured playout sink, keeping its hand-over ledger in `ledger`."""
+    """One configured playout sink, keeping its hand-over ledger in `ledger` (a folder or a book)."""
     if kind == "device":
         from audio.sinks.device import DeviceSink
 
@@ -125,7 +126,9 @@ def zone_sink(settings: RadioSettings, name: str, context: Context, encoding: En
         icecast=zone.icecast,
         command=zone.command,
         context=context,
-        ledger=context.data_dir / "ledger" / name if settings.zones else context.data_dir / "ledger",
+        ledger=context.evidence(
+            "ledger", name, context.data_dir / "ledger" / name if settings.zones else context.data_dir / "ledger"
+        ),
         encoding=encoding,
     )
 

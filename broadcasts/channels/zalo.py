@@ -99,7 +99,7 @@ def build(settings: ZaloSettings, context: Context) -> ZaloChannel | None:
         app_secret_env=settings.app_secret_env,
         refresh_token_env=settings.refresh_token_env,
     )
-    journal = Journal(context.data_dir / "journal" / ZaloChannel.name)
+    journal = Journal(context.evidence("journal", ZaloChannel.name))
     return ZaloChannel(settings, session=session, auth=auth, journal=journal, now=context.now, sleep=context.sleep)
 
 

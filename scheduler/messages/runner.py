@@ -110,6 +110,26 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Airing #{airing} on {channel}: a step was deferred but the channel cannot continue from what went out; "
         "check, then use 'loa retry'.",
     ),
+    "log_abandoned": (
+        "Lượt phát #{airing} trên {channel}: máy chạy {node} đã bỏ dở (ngừng, mất nhịp hoặc hết hạn giữ việc); "
+        "xem bằng chứng đã gửi trong cơ sở dữ liệu để quyết định.",
+        "Airing #{airing} on {channel}: node {node} left it unfinished (stopped, no heartbeat, or lease expired); "
+        "the delivery evidence in the database decides what happened.",
+    ),
+    "node_name_taken": (
+        "Tên máy chạy '{name}' đang được một tiến trình khác dùng (máy {host}, pid {pid}); hai tiến trình không "
+        "được trùng tên. Đặt tên khác bằng LOA_NODE hoặc [runner] node, hoặc dừng tiến trình kia.",
+        "The node name '{name}' is in use by another live process (host {host}, pid {pid}); two processes must "
+        "not share a name. Choose another with LOA_NODE or [runner] node, or stop the other one.",
+    ),
+    "log_node_name_lost": (
+        "Máy chạy {node}: một tiến trình khác đã nhận tên này; tiến trình này cần được dừng lại.",
+        "Node {node}: another process has taken this name; this process should be stopped.",
+    ),
+    "log_heartbeat_failed": (
+        "Máy chạy {node}: chưa ghi được nhịp sống vào cơ sở dữ liệu; sẽ thử lại.",
+        "Node {node}: could not write its heartbeat to the database; trying again.",
+    ),
     "log_rerun": (
         "Lượt phát #{airing} trên {channel}: lần chạy trước dừng khi chưa gửi gì; sẽ phát lại.",
         "Airing #{airing} on {channel}: the previous runner stopped before delivering; it runs again.",

@@ -8,6 +8,7 @@
 - `followups`: the follow-up airing of a step a channel held for later (a Zalo broadcast at night);
 - `radio`: the radio's exclusive turn and emergency interrupt, quiet-hour holds and requeues;
 - `zone_lease`: the zone's lease in the database that makes the radio's turn exclusive across nodes;
+- `heartbeat`: this node's row in `nodes`, kept fresh while it runs, how other nodes tell it is alive;
 - `notes`: the runner's log lines, in the station's language;
 - `wake`: on PostgreSQL, the LISTEN/NOTIFY listener that makes the timers sync at once.
 """
@@ -37,6 +38,7 @@ from scheduler.programme import planner
 from scheduler.runner import claims, delivery, followups, radio, wake
 from scheduler.runner.claims import Observer
 from scheduler.runner.delivery import RetryPolicy, Verdict
+from scheduler.runner.heartbeat import Heartbeat
 from scheduler.runner.notes import note
 from scheduler.runner.timers import Timers
 from scheduler.runner.zone_lease import ZoneLeases
@@ -49,9 +51,17 @@ class Runner:
     """Executes due airings once each, on time, and records what happened."""
 
     def __init__(
-        self, app: App, *, max_attempts: int = 3, backoff_seconds: float = 2.0, observers: list[Observer] | None = None
+        self,
+        app: App,
+        *,
+        max_attempts: int = 3,
+        backoff_seconds: float = 2.0,
+        observers: list[Observer] | None = None,
+        heartbeat: bool = True,
     ) -> None:
         self.app = app
+        # this node's heartbeat, started with the poll loop; False: the process owns one (a multi-station node)
+        self.heartbeat = Heartbeat(app) if heartbeat else None
         self.policy = RetryPolicy(max_attempts=max_attempts, backoff_seconds=backoff_seconds)
         self.observers = list(observers or [])
         self.stopped: dict[str, str] = {}  # channel -> why it stopped (an expired or revoked token)
@@ -242,7 +252,10 @@ class Runner:
 
     def start(self, scheduler: Any = None) -> None:
         """Connect the radio's kept-up mounts and listeners, then start the in-memory timers, rebuilt from
-        the database now and every poll (`Timers.start`)."""
+        the database now and every poll (`Timers.start`). First the node's heartbeat (unless the process owns
+        one): NodeNameTaken if another live process runs under this node's name."""
+        if self.heartbeat is not None:
+            self.heartbeat.start()
         self._connect()
         self.timers.start(scheduler)
         if scheduler is None:  # PostgreSQL: sync at once when woken (a scheduler passed in is a test's, told when)
@@ -287,3 +300,5 @@ class Runner:
             listener.stop()
         self.watch.stop()
         self.timers.stop(wait)
+        if self.heartbeat is not None:
+            self.heartbeat.stop()

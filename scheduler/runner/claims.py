@@ -3,8 +3,13 @@
 An airing is claimed by a conditional update (pending -> running, with this
 node's name and a lease) committed before any side effect; the final LogRecord
 and the status change are written in one transaction, so every airing ends with
-exactly one final record. A claim left by a process that died, or whose lease
-expired, is settled by asking the channel what happened (`Channel.recover`).
+exactly one final record. A claim is abandoned when its lease expired, when its
+node's heartbeat went stale or the node stopped (`heartbeat`), when it carries
+this node's name but this process does not hold it (an earlier process of the
+same name), or when it was made by an unnamed process on this host that no
+longer exists. It is settled by asking the channel what happened
+(`Channel.recover`), which reads the delivery evidence every node writes to the
+database, so a takeover never sends again what the dead node sent.
 """
 
 from __future__ import annotations
@@ -27,11 +32,13 @@ from broadcasts.models import FINAL_OUTCOMES, Airing, AiringStatus, Approval, Bu
 from scheduler.app import App
 from scheduler.messages import Label
 from scheduler.runner import alerts
+from scheduler.runner.heartbeat import node_alive, stale_after
 from scheduler.runner.notes import note, say
 from scheduler.runner.outage import is_store_error
 
 __all__ = [
     "Observer",
+    "abandoned",
     "claim",
     "due_ids",
     "extend_lease",
@@ -100,19 +107,44 @@ def due_ids(app: App, now: datetime) -> list[int]:
     return [r.id for r in sorted(rows, key=lambda r: (r.due_at, r.priority.rank, r.id))]
 
 
+_hands = threading.Lock()  # guards every App.in_hand
+
+
+def _hold(app: App, airing_id: int) -> bool:
+    """Count `airing_id` as in hand before its claim commits (so `recover` never sees it running and
+    unheld); True if it was not held already."""
+    with _hands:
+        added = airing_id not in app.in_hand
+        app.in_hand.add(airing_id)
+    return added
+
+
+def _let_go(app: App, airing_id: int) -> None:
+    with _hands:
+        app.in_hand.discard(airing_id)
+
+
 def claim(app: App, airing_id: int, now: datetime) -> bool:
     """Take a pending airing for this node with a fresh lease, committed at once; False if another has it."""
-    with app.sessions.begin() as session:
-        claimed = _updated(
-            session,
-            _CLAIM,
-            {
-                "airing_id": airing_id,
-                "node": app.node,
-                "now": now,
-                "lease_until": now + timedelta(seconds=app.config.runner.lease_seconds),
-            },
-        )
+    added = _hold(app, airing_id)
+    try:
+        with app.sessions.begin() as session:
+            claimed = _updated(
+                session,
+                _CLAIM,
+                {
+                    "airing_id": airing_id,
+                    "node": app.node,
+                    "now": now,
+                    "lease_until": now + timedelta(seconds=app.config.runner.lease_seconds),
+                },
+            )
+    except BaseException:
+        if added:
+            _let_go(app, airing_id)
+        raise
+    if claimed != 1 and added:
+        _let_go(app, airing_id)
     return claimed == 1
 
 
@@ -130,6 +162,7 @@ def release(app: App, airing_id: int) -> None:
                 attempts=Airing.attempts - 1,
             )
         )
+    _let_go(app, airing_id)
 
 
 @contextmanager
@@ -191,33 +224,37 @@ def finish(
     message = delivery.error_message
     if delivery.error_code and not message:  # a channel's own words: its code with `detail["error_params"]`
         message = say(app, delivery.error_code, **((delivery.detail or {}).get("error_params") or {}))
-    with app.sessions.begin() as session:
-        changed = _updated(
-            session,
-            _FINISH,
-            {
-                "airing_id": airing.id,
-                "claimant": claimant,
-                "outcome": delivery.outcome,
-                "status": AiringStatus.done if final else AiringStatus.unknown,
-            },
-        )
-        if changed != 1:
-            note(app, logging.ERROR, "log_claim_lost", airing=airing.id)
-            return None
-        record = new_record(
-            airing,
-            delivery,
-            node=app.node,
-            started=started,
-            finished=finished,
-            late_seconds=late_seconds,
-            error_message=message,
-        )
-        session.add(record)
-        raised = alerts.add_alerts(app, session, airing, delivery, finished)
-        if also is not None:
-            also(session, record)
+    try:
+        with app.sessions.begin() as session:
+            changed = _updated(
+                session,
+                _FINISH,
+                {
+                    "airing_id": airing.id,
+                    "claimant": claimant,
+                    "outcome": delivery.outcome,
+                    "status": AiringStatus.done if final else AiringStatus.unknown,
+                },
+            )
+            if changed != 1:
+                note(app, logging.ERROR, "log_claim_lost", airing=airing.id)
+                return None
+            record = new_record(
+                airing,
+                delivery,
+                node=app.node,
+                started=started,
+                finished=finished,
+                late_seconds=late_seconds,
+                error_message=message,
+            )
+            session.add(record)
+            raised = alerts.add_alerts(app, session, airing, delivery, finished)
+            if also is not None:
+                also(session, record)
+    finally:
+        if claimant == app.node:
+            _let_go(app, airing.id)  # after the commit: `recover` never sees it running and unheld
     alerts.announce(app, raised)
     note(
         app,
@@ -232,8 +269,25 @@ def finish(
     return record
 
 
+def abandoned(app: App, session: Session, airing: Airing, now: datetime) -> bool:
+    """Whether a `running` airing is no longer in anyone's hands: not held by this process, and its lease
+    expired, or its node stopped or stopped beating, or it carries this node's name (an earlier process of
+    the same name), or an unnamed process on this host made it and is gone."""
+    if airing.id in app.in_hand:
+        return False
+    if airing.claimed_by == app.node:
+        return True
+    if airing.lease_until is not None and airing.lease_until < now:
+        return True
+    if not airing.claimed_by:
+        return False
+    alive = node_alive(session, airing.claimed_by, now, stale_after(app.config.runner.heartbeat_seconds))
+    return alive is False or _claimant_dead(airing.claimed_by)
+
+
 def recover(app: App, now: datetime, observers: list[Observer]) -> list[LogRecord]:
-    """Settle airings left `running` by a process that died or whose lease expired."""
+    """Settle airings left `running` by a node that died, stopped, or lost its lease (`abandoned`), as the
+    channel's evidence says: aired or posted, unknown, or (surely nothing went out) pending again."""
     with app.reads() as session:
         rows = session.execute(
             select(Airing, Bulletin, Station)
@@ -241,11 +295,12 @@ def recover(app: App, now: datetime, observers: list[Observer]) -> list[LogRecor
             .join(Station, Station.id == Airing.station_id)
             .where(Airing.station_id == app.station_id, Airing.status == AiringStatus.running)
         ).all()
+        left = [row for row in rows if abandoned(app, session, row[0], now)]
     records: list[LogRecord] = []
-    for airing, bulletin, station in rows:
-        expired = airing.lease_until is not None and airing.lease_until < now
-        if airing.claimed_by == app.node or not (expired or _claimant_dead(airing.claimed_by)):
+    for airing, bulletin, station in left:
+        if not _still_running(app, airing):  # finished meanwhile by the process that holds it
             continue
+        note(app, logging.WARNING, "log_abandoned", airing=airing.id, channel=airing.channel, node=airing.claimed_by)
         broadcast = Broadcast.of(airing, bulletin, station)
         channel = app.channels.get(airing.channel)
         delivery = (
@@ -276,6 +331,20 @@ def recover(app: App, now: datetime, observers: list[Observer]) -> list[LogRecor
         if record is not None:
             records.append(record)
     return records
+
+
+def _still_running(app: App, airing: Airing) -> bool:
+    """The airing is still `running` under the claim `recover` saw (and not taken in hand since)."""
+    if airing.id in app.in_hand:
+        return False
+    with app.reads() as session:
+        fresh = session.get(Airing, airing.id, populate_existing=True)
+        return (
+            fresh is not None
+            and fresh.status is AiringStatus.running
+            and fresh.claimed_by == airing.claimed_by
+            and fresh.claimed_at == airing.claimed_at
+        )
 
 
 def _updated(session: Session, statement: Update, params: dict[str, Any]) -> int:

@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from broadcasts import evidence
 from broadcasts.channels.base import Broadcast, Channel, Delivery, Resumable
 from broadcasts.models import Airing, AiringStatus, LogRecord
 from scheduler.app import App
@@ -52,7 +53,8 @@ def follow_up(app: App, channel: Channel, broadcast: Broadcast, delivery: Delive
         session.add(new)
         session.flush()
         # before the commit, so no runner sees the follow-up without what went out (as `loa retry` does)
-        carried = channel.carry_over(broadcast, dataclasses.replace(broadcast, airing_id=new.id, due_at=resume_at))
+        with evidence.within(session):  # the journal's copy commits with the follow-up
+            carried = channel.carry_over(broadcast, dataclasses.replace(broadcast, airing_id=new.id, due_at=resume_at))
         detail: dict[str, Any] = dict(record.detail or {})
         held = dict(detail.get("broadcast_deferred") or {})
         detail["broadcast_deferred"] = {**held, "follow_up": new.id, "carried": carried}

@@ -14,6 +14,7 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, select, update
 
 from audio.errors import LoaError
+from broadcasts import evidence
 from broadcasts.channels.base import ERROR, Broadcast, Checkable, Delivery, Finding, Reconcilable, Resumable
 from broadcasts.log import new_record
 from broadcasts.models import Airing, AiringStatus, Bulletin, LogRecord, Outcome, Station
@@ -243,7 +244,8 @@ def retry_airing(app: App, airing_id: int) -> RetryResult:
         session.add(new)
         session.flush()
         if isinstance(channel, Resumable):  # before commit, so no runner sees the new airing without it
-            carried = channel.carry_over(old, Broadcast.of(new, bulletin, station))
+            with evidence.within(session):  # the journal's copy commits with the new airing
+                carried = channel.carry_over(old, Broadcast.of(new, bulletin, station))
         if airing.status is AiringStatus.unknown:
             changed = cast(
                 CursorResult[Any],
