@@ -55,6 +55,19 @@ def node_alive(session: Session, name: str, now: datetime, timeout: float) -> bo
     return (now - row.heartbeat_at).total_seconds() <= timeout
 
 
+def _gone(pid: int) -> bool:
+    """True if no process `pid` exists on this host."""
+    if os.name != "posix" or pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
 def _version() -> str | None:
     try:
         return metadata.version("loa")[:32]
@@ -91,6 +104,7 @@ class Heartbeat:
                 not self._ours(row)
                 and row.stopped_at is None
                 and (now - row.heartbeat_at).total_seconds() <= stale_after(self.interval)
+                and not (row.host == self.host and _gone(row.pid))  # a restart on this host right after a crash
             ):
                 raise NodeNameTaken(name=self.name, host=row.host, pid=row.pid)
             row.host, row.pid = self.host, self.pid
