@@ -5,6 +5,7 @@ and `COMMANDS` lists them all (beets' `default_commands`):
 
 - `demo`: the whole flow offline; `plan`: import, list, show plans, pin items;
 - `speech`: `normalize`, `say`; `queue`: queue a bulletin; `run`: a runner node;
+- `dispatch`: one bulletin to many stations of a province;
 - `bulletin`: list, show, cancel, move and edit queued bulletins;
 - `log`: the broadcast log; `programme`: the coming programme;
 - `channels`: `channels check`, `reconcile`, `retry`, `mark`;
@@ -26,6 +27,7 @@ from scheduler.cli import (
     bulletin,
     channels,
     demo,
+    dispatch,
     language,
     log,
     plan,
@@ -59,6 +61,7 @@ COMMANDS: list[click.Command] = [
     speech.normalize,
     speech.say_command,
     queue.queue,
+    dispatch.dispatch,
     bulletin.bulletin,
     run.run,
     log.log_command,

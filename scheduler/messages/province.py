@@ -21,8 +21,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Invalid recipients: {target} (use all, a district or a list of station codes).",
     ),
     "dispatch_unknown_station": (
-        "Không có đài mã '{code}' trong phạm vi của bạn.",
-        "There is no station '{code}' within your reach.",
+        "Không có đài mã '{station}' trong phạm vi của bạn.",
+        "There is no station '{station}' within your reach.",
     ),
     "dispatch_other_district": (
         "Tài khoản huyện {district} không gửi được cho huyện {target}.",
@@ -38,7 +38,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Đã gửi bản tin {id} tới {sent} đài; {skipped} đài bỏ qua, {failed} đài không nhận được.",
         "Dispatch {id} sent to {sent} stations; {skipped} skipped, {failed} not queued.",
     ),
-    "dispatch_station_line": ("{code}: {status} {detail}", "{code}: {status} {detail}"),
+    "dispatch_station_line": ("{station}: {status} {detail}", "{station}: {status} {detail}"),
+    "queued_short": ("đã xếp lịch", "queued"),
     "dispatch_status_aired": ("đã phát", "aired"),
     "dispatch_status_pending": ("chờ phát", "pending"),
     "dispatch_status_failed": ("lỗi", "failed"),

@@ -153,6 +153,8 @@ def queue_bulletin(
     media_id: int | None = None,
     relay: str | None = None,
     relay_minutes: float | None = None,
+    post_text: str | None = None,
+    dispatch_id: int | None = None,
 ) -> Queued:
     """Create a bulletin and one airing per channel, at a time or in the next slot with room.
 
@@ -170,6 +172,7 @@ def queue_bulletin(
     A recorded file (`media_id`, see `scheduler.services.media`) or a relay (`relay`
     for `relay_minutes`) airs instead of the spoken text (`radio_kinds`); the radio
     gets one airing per targeted zone (`zones`; all by default, always all for an emergency).
+    A bulletin of a province's dispatch (`dispatch_id`, see `dispatch`) is keyed `dispatch:<id>`.
     """
     limits.check_size(title, text)
     content_item_id = None
@@ -211,6 +214,9 @@ def queue_bulletin(
             approval=approval,
             content_item_id=content_item_id,
             origin=origin,
+            origin_key=f"dispatch:{dispatch_id}" if dispatch_id is not None else None,
+            dispatch_id=dispatch_id,
+            post_text=post_text,
             kind=kind.kind,
             media_id=kind.media.id if kind.media is not None else None,
             relay=kind.relay,

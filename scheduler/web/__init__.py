@@ -129,6 +129,7 @@ def init_app(flask: Flask) -> None:
         api,
         auth,
         bulletins,
+        dispatches,  # noqa: F401  (puts /dispatches on pages.bp and /api/dispatches on api.bp)
         pages,
         radio_api,  # noqa: F401  (puts /api/media and /api/alerts on api.bp)
         radio_pages,  # noqa: F401  (puts the recording upload and listening back on pages.bp)

@@ -100,6 +100,8 @@ def _file(media: str, description: str) -> dict[str, Any]:
 
 def document() -> dict[str, Any]:
     """The OpenAPI document, built when asked for: its channel names come from the registry as it is now."""
+    from scheduler.web.dispatches import dispatch_paths  # it registers on the API's blueprint, which imports this
+
     channels = {"type": "array", "items": {"type": "string", "enum": list(channel_names())}}
     return {
         "openapi": "3.0.3",
@@ -379,5 +381,6 @@ def document() -> dict[str, Any]:
             },
             **radio_paths(_ERRORS),
             **station_paths(_ERRORS),
+            **dispatch_paths(_ERRORS),
         },
     }
