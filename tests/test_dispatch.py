@@ -64,7 +64,10 @@ def _due(app: Any) -> dict[str, datetime]:
 
 def _stored(app: Any) -> tuple[int, int, int]:
     with app.reads() as session:
-        return tuple(session.scalar(select(func.count()).select_from(m)) or 0 for m in (Dispatch, Bulletin, Airing))
+        dispatches, bulletins, airings = (
+            session.scalar(select(func.count()).select_from(m)) or 0 for m in (Dispatch, Bulletin, Airing)
+        )
+        return dispatches, bulletins, airings
 
 
 def test_to_all_each_station_airs_in_its_own_next_slot_and_zone(province):
