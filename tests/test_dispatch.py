@@ -216,3 +216,19 @@ def test_the_api_sends_and_reports(province):
     }
     assert client.get(f"/api/dispatches/{dispatch_id}", headers=an).status_code == 404  # no station of its own
     assert client.get("/api/dispatches/999", headers=tinh).status_code == 404
+
+
+def test_the_province_report_has_a_row_per_station(province, tmp_path, capsys, db_url):
+    import json
+
+    send_dispatch(province, PROVINCE, text=TEXT, channels=["radio"])
+    path = tmp_path / "config.toml"
+    path.write_text(
+        f'[station]\nname = "Đài truyền thanh xã Thử Nghiệm"\ncode = "thu-nghiem"\n[database]\nurl = "{db_url}"\n',
+        encoding="utf-8",
+    )
+    code, out, err = run(capsys, "--config", str(path), "report", "--month", "2026-11", "--province", "--json")
+    assert code == 0, err
+    rows = {r["station"]: r for r in json.loads(out)["stations"]}
+    assert set(rows) == {"thu-nghiem", "xa-b", "xa-c", "xa-d"}
+    assert all(r["failed"] == 0 for r in rows.values())

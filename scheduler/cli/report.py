@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -22,6 +23,43 @@ def _size(n: int) -> str:
     return f"{n} B"  # pragma: no cover
 
 
+def _province(app: Any, period: Any, as_json: bool) -> None:
+    """`loa report --province`: each station's month (broadcasts.province_report), as JSON or one line a station."""
+    from broadcasts.province_report import province_month
+
+    with app.reads() as session:
+        rows = province_month(session, period, now=app.clock.now())
+    figures = [
+        {
+            "station": r.code,
+            "name": r.name,
+            "airings": r.airings,
+            "done": r.done,
+            "failed": r.failed,
+            "missed": r.missed,
+            "unknown": r.unknown,
+            "success_rate": r.success_rate,
+            "unaired": [
+                {"bulletin_id": u.bulletin_id, "title": u.title, "channel": u.channel, "why": u.error_code or u.outcome}
+                for u in r.unaired
+            ],
+        }
+        for r in rows
+    ]
+    if as_json:
+        say(
+            json.dumps(
+                {"period": [period.first.isoformat(), period.last.isoformat()], "stations": figures}, ensure_ascii=False
+            )
+        )
+        return
+    from scheduler.messages import text
+
+    say(text("report_province_header", app.config.lang))
+    for f in figures:
+        say(f"{f['station']:<20} {f['airings']:>6} {f['done']:>6} {f['failed']:>4} {f['missed']:>4} {f['unknown']:>4}")
+
+
 @click.command("report")
 @click.option("--month", help="Tháng báo cáo / the month, YYYY-MM.")
 @click.option("--year", type=int, help="Cả năm / a whole year, YYYY.")
@@ -36,6 +74,7 @@ def _size(n: int) -> str:
 )
 @click.option("--plan", "plan_id", type=int, help="Kế hoạch số (mặc định kế hoạch đang dùng) / plan ID.")
 @click.option("--json", "as_json", is_flag=True, help="In số liệu tóm tắt dạng JSON / print the figures as JSON.")
+@click.option("--province", is_flag=True, help="Tổng hợp từng đài của cả tỉnh / a row per station of the province.")
 @common_options
 def report_command(
     month: str | None,
@@ -45,6 +84,7 @@ def report_command(
     outs: tuple[str, ...],
     plan_id: int | None,
     as_json: bool,
+    province: bool,
 ) -> None:
     """Báo cáo kết quả thực hiện kế hoạch tuyên truyền / the periodic report (.xlsx or .csv)."""
     from scheduler.errors import UsageError
@@ -64,6 +104,9 @@ def report_command(
     with state.app() as app:
         today = app.clock.now().astimezone(app.config.tz).date()
         period = choose_period(month=month, year=year, first=first_day, last=last_day, today=today)
+        if province:
+            _province(app, period, as_json)
+            return
         report = make_report(app, period, plan_id=plan_id)
     paths = [write_report(report, Path(out), lang) for out in (outs or (default_report_name(report),))]
     if as_json:

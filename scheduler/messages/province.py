@@ -48,6 +48,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "dispatch_status_not_queued": ("không xếp được", "not queued"),
     "dispatch_status_draft": ("chờ duyệt", "waiting for approval"),
     "dispatch_status_cancelled": ("đã hủy", "cancelled"),
+    # the province's report
+    "report_province_header": (
+        "Đài                    Lượt  Xong  Lỗi  Lỡ  Chưa rõ",
+        "Station              Airings  Done Fail Miss Unknown",
+    ),
     # console
     "w_dispatch": ("Gửi nhiều đài", "Send to stations"),
     "w_dispatch_to": ("Gửi tới", "Send to"),
