@@ -45,6 +45,7 @@ def dispatch(
 ) -> None:
     """Gửi một bản tin cho nhiều đài / send one bulletin to many stations (as the deployment's administrator)."""
     from scheduler.services.dispatch import CLI_ACTOR, parse_target, send_dispatch
+    from scheduler.services.reception import STATUS_MESSAGES
 
     state = current_state()
     target = parse_target(to, district=district, stations=stations)
@@ -78,5 +79,5 @@ def dispatch(
     for one in sent.stations:
         due = one.as_json()["due_at"] or ""
         detail = f"#{one.bulletin_id} {due}" if one.bulletin_id else (one.message or "")
-        status = text("dispatch_status_" + one.status, lang) if one.status != "queued" else text("queued_short", lang)
+        status = text(STATUS_MESSAGES[one.status], lang)
         say("  " + text("dispatch_station_line", lang, station=one.code, status=status, detail=detail))

@@ -22,9 +22,21 @@ from scheduler.services.dispatch import get_dispatch
 from scheduler.services.scope import stations_of
 from scheduler.services.users import Actor
 
-__all__ = ["StationState", "DispatchState", "dispatch_status"]
+__all__ = ["STATUS_MESSAGES", "StationState", "DispatchState", "dispatch_status"]
 
 DONE = {Outcome.aired, Outcome.posted, Outcome.dry_run}
+# the message of each status a station has of a dispatch (queued: just sent)
+STATUS_MESSAGES = {
+    "queued": "queued_short",
+    "aired": "dispatch_status_aired",
+    "pending": "dispatch_status_pending",
+    "draft": "dispatch_status_draft",
+    "failed": "dispatch_status_failed",
+    "missed": "dispatch_status_missed",
+    "cancelled": "dispatch_status_cancelled",
+    "skipped": "dispatch_status_skipped",
+    "not_queued": "dispatch_status_not_queued",
+}
 
 
 @dataclass(frozen=True, kw_only=True)

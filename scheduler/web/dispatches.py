@@ -11,7 +11,7 @@ from flask import flash, g, redirect, render_template, request, url_for
 
 from scheduler.errors import UsageError
 from scheduler.services import dispatch as dispatching
-from scheduler.services.reception import dispatch_status
+from scheduler.services.reception import STATUS_MESSAGES, dispatch_status
 from scheduler.web import api, pages
 from scheduler.web.auth import current, login_required
 
@@ -102,7 +102,8 @@ def dispatches() -> Any:
 @pages.bp.route("/dispatches/<id:dispatch_id>")
 @login_required("view")
 def dispatch_page(dispatch_id: int) -> Any:
-    return render_template("dispatch.html", state=dispatch_status(g.loa, current(), dispatch_id))
+    state = dispatch_status(g.loa, current(), dispatch_id)
+    return render_template("dispatch.html", state=state, status_messages=STATUS_MESSAGES)
 
 
 def dispatch_paths(errors: dict[str, Any]) -> dict[str, Any]:
