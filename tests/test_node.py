@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select, update
 
 from broadcasts.models import LogRecord, Outcome, Station
+from broadcasts.models import Node as NodeRow
 from scheduler.config import load_config
 from scheduler.runner.node import REFRESH, Node
 from scheduler.services.queue import queue_bulletin
@@ -90,6 +91,14 @@ def test_one_node_airs_every_station_once_from_one_sync(node, clock):
     assert {r.node for r in written} == {"may-1"}  # which node aired it
     assert {first, second} <= {r.station_id for r in written}
     assert node.sync() == 0 and timers.pending("airing:") == {}  # nothing timed twice
+    _, sessions = node.store
+    with sessions() as session:
+        row = session.get(NodeRow, "may-1")
+        assert row is not None and row.stations == [] and row.stopped_at is None  # one heartbeat: every station
+    node.stop()
+    with sessions() as session:
+        row = session.get(NodeRow, "may-1")
+        assert row is not None and row.stopped_at is not None  # a clean stop: nothing of ours is left running
 
 
 def test_each_station_speaks_its_own_settings(node, clock):

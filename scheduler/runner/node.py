@@ -41,6 +41,7 @@ from scheduler.config import Config
 from scheduler.config.stations import file_table, station_config
 from scheduler.messages import render
 from scheduler.runner import Runner, wake
+from scheduler.runner.heartbeat import Heartbeat
 from scheduler.runner.notes import note
 from scheduler.runner.timers import UPCOMING
 
@@ -85,6 +86,7 @@ class Node:
         self._refreshed: datetime | None = None
         self._down = False
         self._listener: Listener | None = None
+        self._heartbeat: Heartbeat | None = None
 
     # ---- stations -----------------------------------------------------------------
 
@@ -164,7 +166,7 @@ class Node:
 
     def _add(self, app: App, stamp: tuple[Any, ...]) -> None:
         self.refused.pop(app.config.station.code, None)
-        runner = Runner(app)
+        runner = Runner(app, heartbeat=False)  # the node beats once for all its stations
         self.served[app.station_id] = Served(app=app, runner=runner, stamp=stamp)
         if self._scheduler is not None:
             runner.attach(self._scheduler)
@@ -181,6 +183,12 @@ class Node:
     def start(self, scheduler: Any = None) -> None:
         """Build the stations, then start the shared timers and the node's sync every poll."""
         self.refresh()
+        first = next(iter(self.served.values()), None)
+        if first is not None:  # before any claim: refused (NodeNameTaken) if the name is alive elsewhere
+            wanted = self.config.runner.stations
+            advertised = [] if "*" in wanted else [s.app.config.station.code for s in self.served.values()]
+            self._heartbeat = Heartbeat(first.app, stations=advertised)
+            self._heartbeat.start()
         if scheduler is None:
             scheduler = self._background()
         self._scheduler = scheduler
@@ -306,9 +314,12 @@ class Node:
         listener, self._listener = self._listener, None
         if listener is not None:
             listener.stop()
+        beating, self._heartbeat = self._heartbeat, None
         if self._scheduler is not None:
             self._scheduler.shutdown(wait=wait)
             self._scheduler = None
+        if beating is not None:  # after the airings in hand are recorded: then nothing of ours is left running
+            beating.stop()
         with self._lock:
             for station_id in list(self.served):
                 served = self.served.pop(station_id)
