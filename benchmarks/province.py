@@ -245,6 +245,8 @@ def province(args: argparse.Namespace, url: str, folder: Path) -> dict[str, Any]
             busy[name]["cpu_percent"] = round((cpu_seconds(pid) - cpu_before[name]) / load_seconds * 100, 1)
         sender.join(60)
     finally:
+        for node in nodes:  # all at once: each finishes what it holds
+            node.signal(signal.SIGTERM)
         for node in nodes:
             node.stop(timeout=60)
         engine.dispose()
@@ -303,6 +305,8 @@ def todays_way(args: argparse.Namespace, url: str, folder: Path) -> dict[str, An
         pids = {p.name: p.pid for p in procs}
         figures_ = idle_figures(engine, database, pids, args.today_idle)
     finally:
+        for proc in procs:
+            proc.signal(signal.SIGTERM)
         for proc in procs:
             proc.stop(timeout=30)
         engine.dispose()

@@ -209,6 +209,29 @@ class Node:
         from apscheduler.executors.pool import ThreadPoolExecutor
         from apscheduler.schedulers.background import BackgroundScheduler
 
+        class AheadExecutor(ThreadPoolExecutor):
+            """Renders ahead of air time: at shutdown those not started are dropped, not waited for (an
+            airing renders at its own time on the node that claims it); a stop no longer waits for every
+            render of the next `render_lead` seconds of all the node's stations."""
+
+            def _do_submit_job(self, job: Any, run_times: Any) -> None:
+                from apscheduler.executors.base import run_job
+
+                def done(future: Any) -> None:
+                    if future.cancelled():
+                        return
+                    exc = future.exception()
+                    if exc is not None:
+                        self._run_job_error(job.id, exc, exc.__traceback__)
+                    else:
+                        self._run_job_success(job.id, future.result())
+
+                future = self._pool.submit(run_job, job, job._jobstore_alias, run_times, self._logger.name)
+                future.add_done_callback(done)
+
+            def shutdown(self, wait: bool = True) -> None:
+                self._pool.shutdown(wait, cancel_futures=True)
+
         zones = sum(len(zone_table(s.app.config.channels.radio)) for s in self.served.values()) or 1
         zones = min(max(zones, 2), 512)  # room for stations added later; a thread per zone playing at once
         return BackgroundScheduler(
@@ -217,7 +240,7 @@ class Node:
                 "default": ThreadPoolExecutor(max(self.config.runner.workers, min(len(self.served), 32))),
                 "radio": ThreadPoolExecutor(zones),
                 "emergency": ThreadPoolExecutor(zones),
-                "render": ThreadPoolExecutor(2),
+                "render": AheadExecutor(2),
                 "sync": ThreadPoolExecutor(1),
             },
             job_defaults={"misfire_grace_time": None, "coalesce": False, "max_instances": 1},
