@@ -87,6 +87,7 @@ class Node:
         self._down = False
         self._listener: Listener | None = None
         self._heartbeat: Heartbeat | None = None
+        self._executors: dict[str, Any] = {}  # the executors of the node's own scheduler (none if given one)
 
     # ---- stations -----------------------------------------------------------------
 
@@ -234,15 +235,16 @@ class Node:
 
         zones = sum(len(zone_table(s.app.config.channels.radio)) for s in self.served.values()) or 1
         zones = min(max(zones, 2), 512)  # room for stations added later; a thread per zone playing at once
+        self._executors = {
+            "default": ThreadPoolExecutor(max(self.config.runner.workers, min(len(self.served), 32))),
+            "radio": ThreadPoolExecutor(zones),
+            "emergency": ThreadPoolExecutor(zones),
+            "render": AheadExecutor(2),
+            "sync": ThreadPoolExecutor(1),
+        }
         return BackgroundScheduler(
             timezone=UTC,
-            executors={
-                "default": ThreadPoolExecutor(max(self.config.runner.workers, min(len(self.served), 32))),
-                "radio": ThreadPoolExecutor(zones),
-                "emergency": ThreadPoolExecutor(zones),
-                "render": AheadExecutor(2),
-                "sync": ThreadPoolExecutor(1),
-            },
+            executors=dict(self._executors),
             job_defaults={"misfire_grace_time": None, "coalesce": False, "max_instances": 1},
         )
 
@@ -339,7 +341,12 @@ class Node:
             listener.stop()
         beating, self._heartbeat = self._heartbeat, None
         if self._scheduler is not None:
-            self._scheduler.shutdown(wait=wait)
+            # Not shutdown(wait=True) on our own executors: APScheduler waits for them holding its job store
+            # lock, and a sync still running adds timers under that lock, so the stop would hang for ever.
+            self._scheduler.shutdown(wait=wait and not self._executors)
+            if wait:
+                for executor in self._executors.values():
+                    executor.shutdown(wait=True)  # what is in hand finishes and is recorded
             self._scheduler = None
         if beating is not None:  # after the airings in hand are recorded: then nothing of ours is left running
             beating.stop()
