@@ -124,14 +124,18 @@ def test_three_nodes_one_killed_one_stopped_air_everything_once(tmp_path):
     assert aired <= set(played), f"aired without a sink start mark: {sorted(aired - set(played))[:20]}"
 
     by_airing = {r.airing_id: r for r in records}
+    # on a loaded machine every airing starts late: n1's may be as late as the latest of the others, plus the lease
+    backlog = max((r.late_seconds or 0.0) for r in records if r.airing_id not in in_hand)
     late = []
     for airing_id in sorted(in_hand):
         record = by_airing[airing_id]
         if record.node == "n1":
             continue  # n1 wrote it before it died (the record and the status change are one transaction)
-        if record.created_at > killed_at + timedelta(seconds=LEASE + TAKEOVER_MARGIN):
-            late.append((airing_id, record.node, (record.created_at - killed_at).total_seconds()))
-    assert not late, f"n1's airings taken over late (id, node, seconds after the kill): {late[:20]}"
+        if record.created_at > killed_at + timedelta(seconds=LEASE + TAKEOVER_MARGIN + backlog):
+            late.append((airing_id, record.node, (record.created_at - killed_at).total_seconds(), backlog))
+    assert not late, (
+        f"n1's airings taken over late (id, node, seconds after the kill, others' worst lateness): {late[:20]}"
+    )
     assert in_hand, "n1 held no airing when it was killed: the kill proved nothing"
     assert {r.node for r in records} <= {"n1", "n2", "n3"}
 
