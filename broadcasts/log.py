@@ -60,6 +60,7 @@ CONTRACT_FIELDS = (
     "silent_seconds",
     "longest_silence_seconds",
     "node",  # the runner node that wrote it ("which node aired this")
+    "station_id",  # whose record it is (a province's consolidated log, `loa log --stations`)
 )
 _CHUNK = 2_000
 _S = TypeVar("_S", bound=Select)
@@ -79,6 +80,8 @@ class LogQuery:
     item_ref: str | None = None
     text: str | None = None
     airing_ids: tuple[int, ...] | None = None
+    # a province's consolidated log: these stations instead of the one asked for (None: that one only)
+    station_ids: tuple[int, ...] | None = None
     limit: int | None = None
     offset: int = 0
 
@@ -116,7 +119,10 @@ def _has_accents(text: str) -> bool:
 
 def _filtered(stmt: _S, station_id: int, query: LogQuery) -> _S:
     """`stmt` (over log_records) narrowed by every filter except the text search."""
-    stmt = stmt.where(LogRecord.station_id == station_id)
+    if query.station_ids is not None:
+        stmt = stmt.where(LogRecord.station_id.in_(query.station_ids))
+    else:
+        stmt = stmt.where(LogRecord.station_id == station_id)
     if query.since is not None:
         stmt = stmt.where(LogRecord.due_at >= query.since)
     if query.until is not None:

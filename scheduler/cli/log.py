@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import sys
+from typing import Any
 
 import click
 
@@ -36,6 +37,11 @@ def _split(value: str | None) -> tuple[str, ...]:
     help="Tìm trong tiêu đề, nội dung, lỗi, liên kết (không dấu cũng được) / search text.",
 )
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@click.option(
+    "--stations",
+    help="Nhật ký chung của nhiều đài: all (mọi đài) hoặc mã đài cách nhau dấu phẩy / a province's "
+    "consolidated log: all, or station codes, comma-separated.",
+)
 @click.option("--limit", type=click.IntRange(min=1), help="Số dòng mỗi trang / records per page.")
 @click.option("--page", type=click.IntRange(min=1), help="Trang số (mặc định 50 dòng/trang) / page number.")
 @common_options
@@ -51,6 +57,7 @@ def log_command(
     fmt: str,
     limit: int | None,
     page: int | None,
+    stations: str | None,
 ) -> None:
     """Xem nhật ký phát sóng / show the broadcast log."""
     from broadcasts.log import LogQuery
@@ -84,6 +91,7 @@ def log_command(
     with state.app() as app:
         tz = app.config.tz
         start, end = day_range(first, last, tz)
+        station_ids, codes = _stations(app, stations)
         result = read_log_page(
             app,
             LogQuery(
@@ -96,6 +104,7 @@ def log_command(
                 text=search or None,
                 limit=limit,
                 offset=(page - 1) * limit if page and limit else 0,
+                station_ids=station_ids,
             ),
         )
     if fmt == "json":
@@ -110,7 +119,7 @@ def log_command(
     tty = sys.stdout.isatty()
     size = shutil.get_terminal_size((180, 24))
     detail = max(30, min(80, size.columns - 100)) if tty else 80  # fit a terminal; whole lines into a file
-    output = log_table(result.records, tz, lang, titles=result.titles, detail_width=detail)
+    output = log_table(result.records, tz, lang, titles=result.titles, detail_width=detail, stations=codes)
     if limit and result.total > len(result.records):
         current = page or 1
         footer = text(
@@ -129,3 +138,24 @@ def log_command(
         click.echo_via_pager(output + "\n")
     else:
         say(output)
+
+
+def _stations(app: Any, value: str | None) -> tuple[tuple[int, ...] | None, dict[int, str] | None]:
+    """The station ids `--stations` names (all, or codes) with their codes; (None, None) for this station only."""
+    from sqlalchemy import select
+
+    from broadcasts.models import Station
+    from scheduler.errors import UsageError
+
+    if value is None:
+        return None, None
+    wanted = _split(value)
+    with app.reads() as session:
+        rows = session.execute(select(Station.id, Station.code).order_by(Station.code)).all()
+    known = {code: station_id for station_id, code in rows}
+    if wanted != ("all",):
+        unknown = [code for code in wanted if code not in known]
+        if unknown or not wanted:
+            raise UsageError("log_unknown_station", station=", ".join(unknown) or value, known=", ".join(known))
+        known = {code: known[code] for code in wanted}
+    return tuple(known.values()), {station_id: code for code, station_id in known.items()}

@@ -87,8 +87,10 @@ def log_table(
     *,
     titles: Mapping[int, str] | None = None,
     title_width: int = 32,
+    stations: Mapping[int, str] | None = None,
 ) -> str:
-    """The log as an aligned table: local times, lateness, audio length, bulletin title and the detail."""
+    """The log as an aligned table: local times, lateness, audio length, bulletin title and the detail;
+    with `stations` (a province's log: station id -> code) each channel cell names its station first."""
     labels = OUTCOME_LABELS.get(lang, OUTCOME_LABELS["vi"])
     rows = []
     for r in records:
@@ -98,7 +100,8 @@ def log_table(
                 str(r.id),
                 str(r.airing_id),
                 format_local(r.due_at, tz, "%Y-%m-%d %H:%M"),
-                f"{r.channel}:{r.zone}" if r.zone else r.channel,
+                (f"{stations.get(r.station_id, r.station_id)} " if stations else "")
+                + (f"{r.channel}:{r.zone}" if r.zone else r.channel),
                 labels[r.outcome.value],
                 short_duration(r.late_seconds),
                 clock_duration(r.audio_seconds),

@@ -74,6 +74,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Run the station on its schedule: loa --config {config} run\n"
         "Open the console: loa --config {config} user add admin, then loa --config {config} web",
     ),
+    "log_unknown_station": (
+        "Không có đài mã {station}. Các đài: {known}.",
+        "There is no station {station}. Stations: {known}.",
+    ),
     "log_unknown_channel": (
         "Không có kênh '{channel}' (các kênh: {known}).",
         "There is no channel '{channel}' (channels: {known}).",
