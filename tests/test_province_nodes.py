@@ -8,7 +8,6 @@ The marks are the sinks' own account, read back independently of the log.
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import signal
 import time
@@ -107,37 +106,41 @@ def test_three_nodes_one_killed_one_stopped_air_everything_once(tmp_path):
             status = dict(session.execute(select(Airing.id, Airing.status).where(Airing.id.in_(ids))).all())
         engine.dispose()
 
+    problems: list[str] = []  # every check is made and all that fail are told, so one run shows them all
+
+    def check(ok: object, message: str) -> None:
+        if not ok:
+            problems.append(message)
+
     per_airing = Counter(r.airing_id for r in records)
-    assert set(per_airing) == set(ids), f"airings without a record: {sorted(set(ids) - set(per_airing))[:20]}"
+    check(set(per_airing) == set(ids), f"airings without a record: {sorted(set(ids) - set(per_airing))[:20]}")
     twice = sorted(a for a, n in per_airing.items() if n != 1)
-    assert not twice, f"airings with more than one record: {twice[:20]}"
+    check(not twice, f"airings with more than one record: {twice[:20]}")
     not_done = sorted(a for a, s in status.items() if s is not AiringStatus.done)
-    assert not not_done, f"airings not done: {[(a, status[a].value) for a in not_done[:20]]}"
+    check(not not_done, f"airings not done: {[(a, status[a].value) for a in not_done[:20]]}")
     unclear = sorted((r.airing_id, r.outcome.value, r.error_code) for r in records if r.outcome not in FINAL_OUTCOMES)
-    assert not unclear, f"records without a final outcome: {unclear[:20]}"
+    check(not unclear, f"records without a final outcome: {unclear[:20]}")
 
     zones = read_marks(tmp_path)
     played = starts(zones)
     repeated = {a: [(m.key, m.pid) for m in marks] for a, marks in played.items() if len(marks) > 1}
-    assert not repeated, f"a sink ran twice for one airing: {dict(list(repeated.items())[:10])}"
+    check(not repeated, f"a sink ran twice for one airing: {dict(list(repeated.items())[:10])}")
     aired = {r.airing_id for r in records if r.outcome.value == "aired"}
-    assert aired <= set(played), f"aired without a sink start mark: {sorted(aired - set(played))[:20]}"
+    check(aired <= set(played), f"aired without a sink start mark: {sorted(aired - set(played))[:20]}")
 
     by_airing = {r.airing_id: r for r in records}
     # on a loaded machine every airing starts late: n1's may be as late as the latest of the others, plus the lease
     backlog = max((r.late_seconds or 0.0) for r in records if r.airing_id not in in_hand)
     late = []
-    for airing_id in sorted(in_hand):
+    for airing_id in sorted(in_hand & set(by_airing)):
         record = by_airing[airing_id]
         if record.node == "n1":
             continue  # n1 wrote it before it died (the record and the status change are one transaction)
         if record.created_at > killed_at + timedelta(seconds=LEASE + TAKEOVER_MARGIN + backlog):
             late.append((airing_id, record.node, (record.created_at - killed_at).total_seconds(), backlog))
-    assert not late, (
-        f"n1's airings taken over late (id, node, seconds after the kill, others' worst lateness): {late[:20]}"
-    )
-    assert in_hand, "n1 held no airing when it was killed: the kill proved nothing"
-    assert {r.node for r in records} <= {"n1", "n2", "n3"}
+    check(not late, f"n1's airings taken over late (id, node, seconds after the kill, others' worst lateness): {late}")
+    check(in_hand, "n1 held no airing when it was killed: the kill proved nothing")
+    check({r.node for r in records} <= {"n1", "n2", "n3"}, f"unknown nodes: { ({r.node for r in records}) }")
 
     node_of = {r.airing_id: r.node for r in records}
     both = [
@@ -146,6 +149,5 @@ def test_three_nodes_one_killed_one_stopped_air_everything_once(tmp_path):
         + f" played ({(mark.ns - playing[-1].ns) / 1e6:.0f} ms after it started)"
         for zone, mark, playing in overlaps(zones)
     ]
-    if both and importlib.util.find_spec("scheduler.runner.zone_lease") is None:
-        pytest.xfail(f"zone leases across nodes have not landed: {len(both)} overlaps, e.g. {both[:3]}")
-    assert not both, f"a zone played two airings at once ({len(both)}):\n" + "\n".join(both[:20])
+    check(not both, f"a zone played two airings at once ({len(both)}): " + "; ".join(both[:20]))
+    assert not problems, "\n".join(problems)
