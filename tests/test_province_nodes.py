@@ -116,10 +116,20 @@ def test_three_nodes_one_killed_one_stopped_air_everything_once(tmp_path):
     check(set(per_airing) == set(ids), f"airings without a record: {sorted(set(ids) - set(per_airing))[:20]}")
     twice = sorted(a for a, n in per_airing.items() if n != 1)
     check(not twice, f"airings with more than one record: {twice[:20]}")
-    not_done = sorted(a for a, s in status.items() if s is not AiringStatus.done)
+    # DESIGN's rule: what the killed node was playing, its hand-over ledger still "pending", cannot be told
+    # played or not; it is `unknown` for reconcile (never aired again by itself). Only those may be unclear.
+    cut = {r.airing_id for r in records if r.airing_id in in_hand and r.error_code == "crashed_unclear"}
+    not_done = sorted(
+        a for a, s in status.items() if s is not AiringStatus.done and not (a in cut and s is AiringStatus.unknown)
+    )
     check(not not_done, f"airings not done: {[(a, status[a].value) for a in not_done[:20]]}")
-    unclear = sorted((r.airing_id, r.outcome.value, r.error_code) for r in records if r.outcome not in FINAL_OUTCOMES)
+    unclear = sorted(
+        (r.airing_id, r.outcome.value, r.error_code)
+        for r in records
+        if r.outcome not in FINAL_OUTCOMES and r.airing_id not in cut
+    )
     check(not unclear, f"records without a final outcome: {unclear[:20]}")
+    check(len(cut) <= 2 * 50, f"more unclear airings than n1 could have been playing: {sorted(cut)}")
 
     zones = read_marks(tmp_path)
     played = starts(zones)

@@ -153,6 +153,7 @@ class Runner:
             zone = airing.zone
             watch = radio.StopWatch(app, channel, airing_id, zone)
             with (
+                claims.lease_kept(app, airing_id),  # renewed while it waits for its zone too
                 self.turns.turn(
                     channel,
                     emergency,
@@ -161,9 +162,11 @@ class Runner:
                     relay=bulletin.kind is BulletinKind.relay,
                     airing_id=airing_id,
                 ),
-                claims.lease_kept(app, airing_id),
                 watch.watching(),
             ):
+                if not claims.holds(app, airing_id):  # taken over while it waited: the other node airs it
+                    note(app, logging.ERROR, "log_claim_lost", airing=airing_id)
+                    return None
                 started_at = app.clock.now()
                 late_seconds = max((started_at - broadcast.due_at).total_seconds(), 0.0)
                 if late_seconds >= (1 if broadcast.channel == "radio" else 60):

@@ -43,6 +43,7 @@ __all__ = [
     "due_ids",
     "extend_lease",
     "finish",
+    "holds",
     "lease_kept",
     "load",
     "recover",
@@ -163,6 +164,16 @@ def release(app: App, airing_id: int) -> None:
             )
         )
     _let_go(app, airing_id)
+
+
+def holds(app: App, airing_id: int) -> bool:
+    """Whether this node still holds its claim on the airing (not settled or taken over by another node)."""
+    with app.reads() as session:
+        row = session.execute(select(Airing.status, Airing.claimed_by).where(Airing.id == airing_id)).first()
+    if row is not None and row.status is AiringStatus.running and row.claimed_by == app.node:
+        return True
+    _let_go(app, airing_id)
+    return False
 
 
 @contextmanager
