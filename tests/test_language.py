@@ -96,7 +96,10 @@ def check(output: str, lang: str, args: list[str]) -> list[str]:
 def station(tmp_path: Path) -> Path:
     path = tmp_path / "config.toml"
     path.write_text(
-        f'[station]\nname = "Đài xã Thử"\ncode = "thu"\n[database]\nurl = "sqlite:///{tmp_path / "loa.db"}"\n',
+        f'[station]\nname = "Dai xa Thu"\ncode = "thu"\n[database]\nurl = "sqlite:///{tmp_path / "loa.db"}"\n'
+        # the station's and its slots' names are its data, not Loa's words: ASCII, so what `programme` and
+        # `station list` show after the walk's `dispatch` queued a bulletin is not taken for Vietnamese under en
+        '[[slots]]\nname = "Morning"\ntime = "06:00"\n[[slots]]\nname = "Evening"\ntime = "17:00"\n',
         encoding="utf-8",
     )
     return path
