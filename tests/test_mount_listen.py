@@ -334,7 +334,9 @@ def test_a_stream_that_stalls_leaves_a_gap_of_silence_and_the_mount_up(live, bul
     time.sleep(0.6)
     heard = listener.heard(asked, time.time())
     assert abs(heard.heard_seconds - read_mp3(bulletin).seconds) <= 0.5
-    assert heard.longest_silence_seconds >= 0.8  # the gap went out as silence
+    # the gap went out as silence: 1.5 s less what the sink had buffered; a loaded machine may split it in two
+    # stretches (seen: 1.1 s of silence, the longest 0.7 s), so the silence is counted whole
+    assert heard.silent_seconds >= 0.8 and heard.longest_silence_seconds >= 0.4
     assert sink.status().connected and sink.was_played("relay") is True
 
 
