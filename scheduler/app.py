@@ -37,9 +37,19 @@ from broadcasts.models import Slot, Station
 from broadcasts.store import open_store, read_sessions
 from scheduler.clock import Clock, SystemClock
 from scheduler.config import Config
+from scheduler.config.stations import station_config
 from scheduler.secrets import Secrets, load_secrets
 
-__all__ = ["App", "build_app", "build_speaker", "build_channels", "channel_context", "node_name", "sync_slots"]
+__all__ = [
+    "App",
+    "build_app",
+    "build_station_app",
+    "build_speaker",
+    "build_channels",
+    "channel_context",
+    "node_name",
+    "sync_slots",
+]
 
 
 def node_name(config: Config | None = None) -> str:
@@ -294,3 +304,20 @@ def build_app(
         node=node or node_name(config),
         owns_store=store is None,
     )
+
+
+def build_station_app(
+    base: Config,
+    row: Station,
+    *,
+    store: tuple[Engine, sessionmaker[Session]],
+    clock: Clock | None = None,
+    tts: TtsEngine | None = None,
+    node: str | None = None,
+) -> App:
+    """The App of a station kept as data: its row's settings over the deployment's `base`, on the shared
+    `store` (one pool for every station); ConfigError (naming the station) if its settings are wrong.
+
+    How a runner node builds each of its stations, and the console each station it switches to."""
+    config = station_config(base, row.settings, code=row.code, name=row.name, timezone=row.timezone)
+    return build_app(config, clock=clock, tts=tts, store=store, station_id=row.id, node=node)

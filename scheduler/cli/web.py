@@ -53,6 +53,8 @@ def web(host: str | None, port: int | None, threads: int | None, dev: bool) -> N
                 )
         except OSError as exc:
             raise _listen_error(exc, host, port) from exc
+        finally:
+            console.extensions["loa_stations"].close()  # the other stations' channels (the pool is app's)
 
 
 def _listen_error(exc: OSError, host: str, port: int) -> Exception:

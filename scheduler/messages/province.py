@@ -63,4 +63,26 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "w_dispatch_recent": ("Đã gửi gần đây", "Recently sent"),
     "w_station": ("Đài", "Station"),
     "w_detail": ("Chi tiết", "Detail"),
+    # the station switcher and the log of every station one reaches
+    "station_not_reached": (
+        "Tài khoản của bạn không làm việc được với đài này (ngoài phạm vi của bạn hoặc không có).",
+        "Your account cannot work on that station (it is outside your reach or does not exist).",
+    ),
+    "station_not_switchable": (
+        "Không chuyển được sang đài {station}: cấu hình của đài không nằm trong cơ sở dữ liệu hoặc không "
+        "hợp lệ (dùng bảng điều khiển của chính đài đó).",
+        "Cannot switch to station {station}: its settings are not kept in the database or are not valid "
+        "(use that station's own console).",
+    ),
+    "station_switched": ("Đang làm việc với đài {name} ({station}).", "Now working on station {name} ({station})."),
+    "w_station_switch": ("Chuyển đài", "Switch"),
+    "w_log_stations": ("Phạm vi", "Stations"),
+    "w_log_this_station": ("Đài {name}", "Station {name}"),
+    "w_log_all_mine": ("Tất cả đài của tôi", "All my stations"),
+    "w_log_page": (
+        "Trang {page}/{pages} · {first}-{last} trong {total} bản ghi",
+        "Page {page} of {pages} · {first}-{last} of {total} records",
+    ),
+    "w_log_newer": ("← Mới hơn", "← Newer"),
+    "w_log_older": ("Cũ hơn →", "Older →"),
 }

@@ -35,10 +35,10 @@ from broadcasts.channels.radio_zones import zone_table
 from broadcasts.models import Airing, AiringStatus, Station
 from broadcasts.store import open_store
 from broadcasts.wakeups import Listener
-from scheduler.app import App, build_app, node_name
+from scheduler.app import App, build_app, build_station_app, node_name
 from scheduler.clock import Clock, SystemClock
 from scheduler.config import Config
-from scheduler.config.stations import file_table, station_config
+from scheduler.config.stations import file_table
 from scheduler.messages import render
 from scheduler.runner import Runner, wake
 from scheduler.runner.heartbeat import Heartbeat
@@ -153,10 +153,7 @@ class Node:
         if row is None:
             return build_app(self.config, clock=self.clock, tts=self.tts, store=self.store, node=self.name)
         try:
-            config = station_config(self.config, row.settings, code=row.code, name=row.name, timezone=row.timezone)
-            return build_app(
-                config, clock=self.clock, tts=self.tts, store=self.store, station_id=row.id, node=self.name
-            )
+            return build_station_app(self.config, row, clock=self.clock, tts=self.tts, store=self.store, node=self.name)
         except LoaError as exc:
             code = row.code
             reason = render(exc, self.config.lang)

@@ -14,7 +14,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from broadcasts.figures import Period, Report
-from broadcasts.log import LogPage, LogQuery, query_log, read_page
+from broadcasts.log import LogPage, LogQuery, count_log, query_log, read_page
 from broadcasts.models import ContentItem, LogRecord, Plan
 from broadcasts.report import active_plan, build_report
 from scheduler.app import App
@@ -23,6 +23,7 @@ from scheduler.errors import NotFoundError, UsageError
 __all__ = [
     "read_log",
     "read_log_page",
+    "read_log_newest",
     "make_report",
     "parse_month",
     "choose_period",
@@ -94,6 +95,20 @@ def read_log(app: App, query: LogQuery) -> list[LogRecord]:
     """Log records of this station matching `query`, oldest first."""
     with app.reads() as session:
         return query_log(session, app.station_id, query)
+
+
+def read_log_newest(app: App, query: LogQuery, *, page: int = 1, size: int = 100) -> LogPage:
+    """Page `page` (1: the newest) of the records matching `query`, newest first, `size` a page (the console's
+    log); a page past the last is the last. Two queries: the count, then the page's rows."""
+    with app.reads() as session:
+        total = count_log(session, app.station_id, query)
+        pages = max(1, -(-total // size))
+        page = min(max(1, page), pages)
+        end = total - (page - 1) * size  # the records [start, end) in log order, oldest first
+        start = max(0, end - size)
+        paged = dataclasses.replace(query, offset=start, limit=end - start)
+        records = query_log(session, app.station_id, paged) if end > start else []
+    return LogPage(records=list(reversed(records)), total=total, offset=start)
 
 
 def read_log_page(app: App, query: LogQuery) -> LogPage:

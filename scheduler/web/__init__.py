@@ -16,6 +16,7 @@ from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
+from audio.engines.base import TtsEngine
 from audio.errors import AudioError, LoaError, TtsError
 from broadcasts.errors import ChannelError, NotFoundError, StoreError, TextError
 from broadcasts.store import BAD_CHARACTERS
@@ -99,8 +100,12 @@ class _JSONProvider(DefaultJSONProvider):
 _SURROGATES = re.compile("[\ud800-\udfff]")
 
 
-def create_app(app: App, *, secret_key: str | None = None, testing: bool = False) -> Flask:
-    """Build the console for `app`; without a key, sessions end when the process does."""
+def create_app(
+    app: App, *, secret_key: str | None = None, testing: bool = False, tts: TtsEngine | None = None
+) -> Flask:
+    """Build the console for `app`; without a key, sessions end when the process does.
+
+    `tts` is the speech engine of the other stations the console switches to (None: each its own engines)."""
     web = app.config.web
     flask = Flask(__name__)
     flask.config.update(
@@ -117,6 +122,7 @@ def create_app(app: App, *, secret_key: str | None = None, testing: bool = False
     flask.json = _JSONProvider(flask)
     flask.json.ensure_ascii = False
     flask.extensions["loa"] = app
+    flask.extensions["loa_tts"] = tts
     flask.url_map.converters["id"] = IdConverter
     init_app(flask)
     return flask
@@ -130,10 +136,12 @@ def init_app(flask: Flask) -> None:
         auth,
         bulletins,
         dispatches,  # noqa: F401  (puts /dispatches on pages.bp and /api/dispatches on api.bp)
+        log_page,  # noqa: F401  (puts /log on pages.bp)
         pages,
         radio_api,  # noqa: F401  (puts /api/media and /api/alerts on api.bp)
         radio_pages,  # noqa: F401  (puts the recording upload and listening back on pages.bp)
         stations,  # noqa: F401  (puts /stations on pages.bp and /api/stations on api.bp)
+        switcher,  # puts POST /station on pages.bp; binds g.loa to the station chosen
         throttle,
     )
 
@@ -204,6 +212,7 @@ def init_app(flask: Flask) -> None:
 
     throttle.init_app(flask)
     auth.init_app(flask)
+    switcher.init_app(flask, flask.extensions.get("loa_tts"))  # after auth: the user decides which stations
     flask.register_blueprint(auth.bp)
     flask.register_blueprint(pages.bp)
     flask.register_blueprint(bulletins.bp)

@@ -26,7 +26,8 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 
 
 def token_required(right: str = "view") -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Accept only `Authorization: Bearer <token>` of a user whose role grants `right`."""
+    """Accept only `Authorization: Bearer <token>` of a user whose role grants `right`; `?station=CODE` acts
+    on another station the token's account reaches."""
 
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(view)
@@ -36,6 +37,11 @@ def token_required(right: str = "view") -> Callable[[Callable[..., Any]], Callab
                 raise AuthError("auth_required")
             g.actor = users.actor_for_token(g.loa, header[7:].strip())
             users.require(g.actor, right)
+            chosen = request.args.get("station")
+            if chosen is not None:  # another station the account reaches (scheduler.web.switcher)
+                from scheduler.web.switcher import for_api
+
+                g.loa = for_api(g.actor, chosen.strip())
             return view(*args, **kwargs)
 
         return wrapped

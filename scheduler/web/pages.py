@@ -1,6 +1,7 @@
-"""The console pages: Today, New bulletin (with Listen), Approvals, Plans, Log, Reports and Channels.
+"""The console pages: Today, New bulletin (with Listen), Approvals, Plans, Reports and Channels.
 
-Users, API tokens and the audit trail are in scheduler.web.admin, on this same blueprint."""
+Users, API tokens and the audit trail are in scheduler.web.admin, the log in scheduler.web.log_page, on this
+same blueprint."""
 
 from __future__ import annotations
 
@@ -27,7 +28,6 @@ from scheduler.services import approval, console, records, users
 from scheduler.services import listen as listening
 from scheduler.services.alerts import recent_alerts
 from scheduler.services.plans import get_plan, import_plan, list_plans, may_choose_plan, use_plan
-from scheduler.services.records import read_log
 from scheduler.web.auth import current, login_required
 
 __all__ = ["bp", "local"]
@@ -294,20 +294,6 @@ def log_query(args: Any) -> tuple[LogQuery, dict[str, str]]:
         channel=filters["channel"] or None,
         outcome=Outcome(filters["outcome"]) if filters["outcome"] else None,
     ), filters
-
-
-@bp.route("/log")
-@login_required()
-def log() -> Any:
-    query, filters = log_query(request.args)
-    records = list(reversed(read_log(g.loa, query)))[:300]
-    return render_template(
-        "log.html",
-        records=records,
-        filters=filters,
-        outcomes=OUTCOMES,
-        channels=list(dict.fromkeys([*g.loa.config.channels.enabled, *g.loa.channels])),
-    )
 
 
 @bp.route("/audio/<id:record_id>")
