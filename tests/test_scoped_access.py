@@ -6,7 +6,9 @@ record, plan, media, user and token, and gets a 404 (or a 400 naming no such
 user), never B's row, a 500 or a traceback; every list page and API list shows
 none of B's rows. The route table is the Flask app's url_map, so a new route
 must be classified here. District and province accounts reach the stations of
-their district and every station.
+their district and every station; a district admin switched to station C
+(kept as data, in A's district) walks the same routes with the same answers,
+and neither the switch route nor the API's `?station=` reaches B from outside.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from scheduler.app import build_app
 from scheduler.clock import FakeClock
 from scheduler.config import Config
 from scheduler.services import scope, users
+from scheduler.services import stations as station_service
 from scheduler.services.queue import queue_bulletin
 from scheduler.web import create_app
 from tests.conftest import make_config
@@ -160,11 +163,17 @@ def stations(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any
             "username": "bop",
         }
     users.add_user(a, "huyen-bac", PASSWORD, "approver", scope="district", district="Bắc")
+    users.add_user(a, "huyen-admin", PASSWORD, "admin", scope="district", district="Bắc")
     users.add_user(a, "tinh", PASSWORD, "admin", scope="province")
+    station_service.add_station(a, "xa-c", "Đài xã C", district="Bắc", settings={}, by="test")
+    with a.reads() as session:
+        c_id = session.scalars(select(Station.id).where(Station.code == "xa-c")).one()
     yield {
         "a": a,
         "b": b,
-        "console_a": create_app(a, secret_key="s", testing=True),
+        "c_id": c_id,
+        "token_district": users.create_token(a, "huyen-admin", "token-cua-huyen"),
+        "console_a": create_app(a, secret_key="s", testing=True, tts=ToneEngine()),
         "console_b": create_app(b, secret_key="s", testing=True),
         "ids": ids,
         "token_a": users.create_token(a, "chi", "token-cua-a"),
@@ -226,6 +235,59 @@ def test_a_gets_not_found_for_every_row_of_b(stations, method, endpoint, rule):
     _nothing_of_b_changed(stations)
 
 
+@pytest.mark.parametrize(("method", "endpoint", "rule"), ROW_ROUTES, ids=[f"{m} {e}" for m, e, _ in ROW_ROUTES])
+def test_a_district_admin_switched_to_c_gets_not_found_for_every_row_of_b(stations, method, endpoint, rule):
+    flask = stations["console_a"]
+    path = _path(flask, rule, stations["ids"])
+    if path.startswith("/api/"):
+        headers = {"Authorization": f"Bearer {stations['token_district']}"}
+        response = flask.test_client().open(
+            path + "?station=xa-c", method=method, headers=headers, json={"at": "now", "text": "x", "comment": "lý do"}
+        )
+    else:
+        client = flask.test_client()
+        assert login(client, "huyen-admin").status_code == 302
+        switched = client.post("/station", data={"csrf_token": csrf(client, "/"), "station": stations["c_id"]})
+        assert switched.status_code == 302
+        with client.session_transaction() as session:
+            assert session["station"] == stations["c_id"]
+        data = {"csrf_token": csrf(client, "/"), "role": "operator", "active": "no", "at": "now", "text": "x"}
+        response = client.open(path, method=method, data={**data, "comment": "lý do"} if method != "GET" else None)
+    body = response.get_data(as_text=True)
+    expected = {400} if "username" in rule.arguments else {404}
+    assert response.status_code in expected, (path, response.status_code, body[:300])
+    assert SECRET_B not in body and "Traceback" not in body
+    _nothing_of_b_changed(stations)
+
+
+def test_the_switch_route_reaches_no_station_out_of_reach(stations):
+    """A's admin and a district account of Bắc are refused B (403); the province, which reaches B, is told B is
+    not served by A's console (its settings are its own file's, 400); no session changes."""
+    b_id = stations["b"].station_id
+    for username, status in (("chi", 403), ("huyen-admin", 403), ("huyen-bac", 403), ("tinh", 400)):
+        client = stations["console_a"].test_client()
+        assert login(client, username).status_code == 302
+        response = client.post("/station", data={"csrf_token": csrf(client, "/"), "station": b_id})
+        body = response.get_data(as_text=True)
+        assert response.status_code == status, (username, body[:300])
+        assert SECRET_B not in body and "Traceback" not in body
+        with client.session_transaction() as session:
+            assert "station" not in session
+        assert SECRET_B not in client.get("/log").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("endpoint", [e for e in LIST_ROUTES if e.startswith("api.")])
+def test_the_api_station_parameter_reaches_no_station_out_of_reach(stations, endpoint):
+    flask = stations["console_a"]
+    rule = next(r for r in RULES if r.endpoint == endpoint)
+    path = _path(flask, rule, stations["ids"])
+    for token in (stations["token_a"], stations["token_district"]):
+        response = flask.test_client().get(path + "?station=xa-b", headers={"Authorization": f"Bearer {token}"})
+        body = response.get_data(as_text=True) if response.mimetype.startswith(("text", "application/json")) else ""
+        assert response.status_code == 403, (path, body[:300])
+        assert SECRET_B not in body and "bop" not in body
+
+
 def _nothing_of_b_changed(stations: dict[str, Any]) -> None:
     """B's bulletin, user and token are as they were."""
     b = stations["b"]
@@ -254,11 +316,11 @@ def test_lists_of_a_show_no_row_of_b(stations, endpoint):
 def test_accounts_reach_their_scope(stations):
     a, b = stations["a"], stations["b"]
     with a.reads() as session:
-        everyone = {a.station_id, b.station_id}
+        everyone = {a.station_id, b.station_id, stations["c_id"]}
         accounts = {u.username: u for u in session.scalars(select(User))}
         assert scope.stations_of(session, accounts["chi"]) == {a.station_id}
         assert scope.stations_of(session, accounts["bop"]) == {b.station_id}
-        assert scope.stations_of(session, accounts["huyen-bac"]) == {a.station_id}
+        assert scope.stations_of(session, accounts["huyen-bac"]) == {a.station_id, stations["c_id"]}
         assert scope.stations_of(session, accounts["tinh"]) == everyone
         district = users._actor(accounts["huyen-bac"])
         assert scope.may_act(session, district, a.station_id, "approve")
