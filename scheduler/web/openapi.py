@@ -108,7 +108,9 @@ def document() -> dict[str, Any]:
         "info": {
             "title": "Loa API",
             "version": "1",
-            "description": "Bản tin, duyệt tin, phát khẩn cấp và nhật ký / bulletins, approvals, emergency, log.",
+            "description": "Bản tin, duyệt tin, phát khẩn cấp và nhật ký / bulletins, approvals, emergency, log. "
+            "Mọi đường dẫn nhận thêm ?station=MÃ_ĐÀI: một đài khác trong phạm vi của tài khoản (ngoài phạm vi: 403) "
+            "/ every route takes ?station=CODE: another station the token's account reaches (out of reach: 403).",
         },
         "security": [{"bearer": []}],
         "components": {

@@ -176,8 +176,8 @@ def init_app(flask: Flask, tts: TtsEngine | None = None) -> None:
     @flask.before_request
     def _switch() -> None:
         g.stations = ()
-        if request.blueprint == "api" or request.path.startswith("/api/"):
-            return  # tokens, not the session: `?station=CODE` (for_api)
+        if request.blueprint == "api" or request.path.startswith("/api/") or request.endpoint == "static":
+            return  # the API: tokens, not the session (`?station=CODE`, for_api); static files: no station
         actor = g.get("actor")
         if actor is None:
             return
