@@ -8,6 +8,15 @@ is kept before the audio or the request leaves Loa; each load reads the newest
 committed row, whichever node wrote it. A node that takes over another node's
 airing thus reads what that node handed over or sent, and never sends it twice.
 Every string is scrubbed of known secrets before it is stored.
+
+**The fence.** Reading the evidence and then acting on it is a race: a node whose lease lapsed (a slow
+renewal on a loaded machine) may be about to hand over just as another node reads "nothing went out" and
+airs the bulletin again. So while the runner delivers an airing, its saves are `fenced`: each save, in
+its own transaction, first renews the airing's lease on the condition that the claim is still this
+node's (`running`, `claimed_by` = the node), and raises `ClaimLost` instead of saving otherwise. The node
+that takes over resets an airing to pending only under the same row lock (`claims.recover`), after
+reading the evidence again; so either the hand-over mark is committed first and the taker sees it, or the
+taker's reset is, and the hand-over is refused before any audio or request leaves Loa.
 """
 
 from __future__ import annotations
@@ -15,20 +24,69 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import UTC, datetime
-from typing import Any
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any, cast
 
-from sqlalchemy import Engine, select
+from sqlalchemy import CursorResult, Engine, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
 from audio.sinks.ledger import Book
-from broadcasts.models import Evidence
+from broadcasts.models import Airing, AiringStatus, Evidence
 from broadcasts.redact import scrub_value
 
-__all__ = ["DatabaseBook", "books", "book_name", "within"]
+__all__ = ["ClaimLost", "DatabaseBook", "books", "book_name", "fenced", "within"]
 
 _ambient: ContextVar[Session | None] = ContextVar("loa_evidence_session", default=None)
+
+
+class ClaimLost(Exception):
+    """A fenced save found the airing no longer claimed by this node: nothing may be handed over for it."""
+
+    def __init__(self, airing_id: int) -> None:
+        super().__init__(f"airing {airing_id} is no longer claimed by this node")
+        self.airing_id = airing_id
+
+
+@dataclass(frozen=True)
+class _Fence:
+    airing_id: int
+    node: str
+    lease_seconds: float
+
+
+_fence: ContextVar[_Fence | None] = ContextVar("loa_evidence_fence", default=None)
+
+
+@contextmanager
+def fenced(airing_id: int, node: str, lease_seconds: float) -> Iterator[None]:
+    """Inside, every save to a database book is made only while `node` still holds its claim on the airing
+    (renewing its lease by `lease_seconds` in the same transaction); otherwise it raises `ClaimLost`."""
+    token = _fence.set(_Fence(airing_id, node, lease_seconds))
+    try:
+        yield
+    finally:
+        _fence.reset(token)
+
+
+def _check_fence(session: Session, now: datetime) -> None:
+    """The fenced save's condition, in the save's transaction: the claim is still ours (its row locked)."""
+    fence = _fence.get()
+    if fence is None:
+        return
+    result = session.execute(
+        update(Airing)
+        .where(
+            Airing.id == fence.airing_id,
+            Airing.status == AiringStatus.running,
+            Airing.claimed_by == fence.node,
+        )
+        .values(lease_until=now + timedelta(seconds=fence.lease_seconds))
+        .execution_options(synchronize_session=False)
+    )
+    if cast("CursorResult[Any]", result).rowcount != 1:
+        raise ClaimLost(fence.airing_id)
 
 
 @contextmanager
@@ -101,9 +159,11 @@ class DatabaseBook:
         }
         joined = self._joined()
         if joined is not None:
+            _check_fence(joined, values["updated_at"])
             _upsert(joined, values)
             return
         with self._writes.begin() as session:
+            _check_fence(session, values["updated_at"])
             _upsert(session, values)
 
 

@@ -90,6 +90,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Lượt phát #{airing} trên {channel}: lỗi nội bộ của Loa (chi tiết bên dưới); đã ghi nhật ký là không thành.",
         "Airing #{airing} on {channel}: internal error in Loa (details below); logged as failed.",
     ),
+    "log_claim_lost_unsent": (
+        "Lượt phát #{airing}: máy khác đã nhận lại việc này (hạn giữ việc đã qua) trước khi phát; "
+        "máy này không phát, không gửi gì.",
+        "Airing #{airing}: another node took it over (its lease had lapsed) before it went out; "
+        "this node neither played nor sent anything.",
+    ),
     "log_claim_lost": (
         "Lượt phát #{airing}: mất quyền giữ việc trước khi ghi nhật ký (một máy khác đã nhận nó).",
         "Airing #{airing}: the claim was lost before recording (another node took it over).",

@@ -21,6 +21,7 @@ from typing import Any
 
 from audio.errors import LoaError
 from broadcasts.channels.base import Broadcast, Preparable
+from broadcasts.evidence import ClaimLost, fenced
 from broadcasts.models import (
     Airing,
     AiringStatus,
@@ -181,17 +182,23 @@ class Runner:
                 if watch.check():  # stopped before it began: nothing went out
                     result = delivery.stopped(app, watch.by, interrupted=False)
                 else:
-                    result = delivery.deliver(
-                        app,
-                        channel,
-                        broadcast,
-                        policy=self.policy,
-                        stopped=self.stopped,
-                        grace=grace,
-                        step_aside=(lambda: self.turns.emergency_waiting(zone))
-                        if broadcast.channel == "radio" and not emergency
-                        else None,
-                    )
+                    try:
+                        with fenced(airing_id, app.node, app.config.runner.lease_seconds):
+                            result = delivery.deliver(
+                                app,
+                                channel,
+                                broadcast,
+                                policy=self.policy,
+                                stopped=self.stopped,
+                                grace=grace,
+                                step_aside=(lambda: self.turns.emergency_waiting(zone))
+                                if broadcast.channel == "radio" and not emergency
+                                else None,
+                            )
+                    except ClaimLost:  # taken over meanwhile (its lease lapsed): the other node settles it
+                        claims.holds(app, airing_id)  # lets it go from this process's hands
+                        note(app, logging.ERROR, "log_claim_lost_unsent", airing=airing_id)
+                        return None
                     if watch.by is not None and result.error_code == "sink_interrupted":
                         result = delivery.stopped(app, watch.by, interrupted=True)
             now = started_at

@@ -26,7 +26,8 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, Update, bindparam, select, update
 from sqlalchemy.orm import Session
 
-from broadcasts.channels.base import Broadcast, Delivery
+from broadcasts import evidence
+from broadcasts.channels.base import Broadcast, Channel, Delivery
 from broadcasts.log import new_record
 from broadcasts.models import FINAL_OUTCOMES, Airing, AiringStatus, Approval, Bulletin, LogRecord, Outcome, Station
 from scheduler.app import App
@@ -317,18 +318,9 @@ def recover(app: App, now: datetime, observers: list[Observer]) -> list[LogRecor
         delivery = (
             channel.recover(broadcast) if channel else Delivery(outcome=Outcome.unknown, error_code="crashed_unclear")
         )
-        if delivery is None:
-            with app.sessions.begin() as session:
-                session.execute(
-                    update(Airing)
-                    .where(
-                        Airing.id == airing.id,
-                        Airing.status == AiringStatus.running,
-                        Airing.claimed_by == airing.claimed_by,
-                    )
-                    .values(status=AiringStatus.pending, claimed_by=None, lease_until=None)
-                )
-            note(app, logging.WARNING, "log_rerun", airing=airing.id, channel=airing.channel)
+        if delivery is None and channel is not None:
+            delivery = _rerun_if_nothing_went_out(app, channel, broadcast, airing)
+        if delivery is None:  # made pending again, or settled meanwhile by its holder
             continue
         record = finish(
             app,
@@ -342,6 +334,41 @@ def recover(app: App, now: datetime, observers: list[Observer]) -> list[LogRecor
         if record is not None:
             records.append(record)
     return records
+
+
+def _rerun_if_nothing_went_out(app: App, channel: Channel, broadcast: Broadcast, airing: Airing) -> Delivery | None:
+    """Make an abandoned airing pending again if, read again under its row lock, the evidence still says
+    nothing went out: None once reset (or settled meanwhile by its holder); else what the evidence now says.
+
+    The lock is what makes a fenced hand-over (`evidence.fenced`) and this reset exclude each other: a node
+    whose lease lapsed cannot hand over after the reset, nor be reset after it handed over."""
+    with app.sessions.begin() as session, evidence.within(session):
+        locked = _updated(
+            session,
+            update(Airing)
+            .where(
+                Airing.id == airing.id,
+                Airing.status == AiringStatus.running,
+                Airing.claimed_by == airing.claimed_by,
+                Airing.attempts == airing.attempts,
+            )
+            .values(lease_until=Airing.lease_until)
+            .execution_options(synchronize_session=False),
+            {},
+        )
+        if locked != 1:  # finished or taken meanwhile
+            return None
+        again = channel.recover(broadcast)
+        if again is not None:
+            return again
+        session.execute(
+            update(Airing)
+            .where(Airing.id == airing.id)
+            .values(status=AiringStatus.pending, claimed_by=None, lease_until=None)
+            .execution_options(synchronize_session=False)
+        )
+    note(app, logging.WARNING, "log_rerun", airing=airing.id, channel=airing.channel)
+    return None
 
 
 def _still_running(app: App, airing: Airing) -> bool:

@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 from audio.errors import LoaError
 from broadcasts.channels.base import Broadcast, Channel, Delivery
 from broadcasts.errors import ChannelError
+from broadcasts.evidence import ClaimLost
 from broadcasts.models import Outcome
 from scheduler.app import App
 from scheduler.messages import Phrase, render
@@ -137,7 +138,8 @@ def deliver(
     grace: timedelta | None = None,
     step_aside: Callable[[], bool] | None = None,
 ) -> Delivery:
-    """Publish with retries for clear transient errors; an auth error stops the channel in `stopped`; never raises.
+    """Publish with retries for clear transient errors; an auth error stops the channel in `stopped`; raises only
+    `ClaimLost` (a fenced hand-over found the airing taken over by another node).
 
     A data folder that refuses writes (read-only, full) is tried again, with backoff, as long as the airing is
     still inside its `grace`; only then is it recorded failed. While it waits, `step_aside()` (an emergency
@@ -176,6 +178,8 @@ def deliver(
                 )
             attempt -= 1  # waiting for the folder does not use up the channel's attempts
             continue
+        except ClaimLost:
+            raise  # another node took the airing over: this node hands nothing over and records nothing
         except ChannelError as exc:
             message = render(exc, lang)
             if exc.auth:
