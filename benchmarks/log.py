@@ -65,13 +65,10 @@ def timed(func: Callable[[], Any], repeat: int) -> tuple[float, float, Any]:
     return times[0], min(times), result
 
 
-def pg_schema(url: str) -> tuple[str, Callable[[], None]]:
-    """A fresh schema on the PostgreSQL at `url`; returns the URL that uses it and how to drop it."""
-    import psycopg
-
+def _pg_params(url: str) -> dict[str, Any]:
+    """psycopg's connection parameters for the database of a SQLAlchemy `url` (autocommit)."""
     parsed = make_url(url)
-    schema = f"loa_bench_{uuid.uuid4().hex[:10]}"
-    params: dict[str, Any] = dict(
+    return dict(
         host=parsed.host,
         port=parsed.port or 5432,
         user=parsed.username,
@@ -79,6 +76,15 @@ def pg_schema(url: str) -> tuple[str, Callable[[], None]]:
         password=parsed.password,
         autocommit=True,
     )
+
+
+def pg_schema(url: str) -> tuple[str, Callable[[], None]]:
+    """A fresh schema on the PostgreSQL at `url`; returns the URL that uses it and how to drop it."""
+    import psycopg
+
+    parsed = make_url(url)
+    schema = f"loa_bench_{uuid.uuid4().hex[:10]}"
+    params = _pg_params(url)
     with psycopg.connect(**params) as conn:
         conn.execute(f'CREATE SCHEMA "{schema}"')
 
@@ -94,14 +100,7 @@ def pg_database(url: str, name: str) -> tuple[str, Callable[[], None]]:
     import psycopg
 
     parsed = make_url(url)
-    params: dict[str, Any] = dict(
-        host=parsed.host,
-        port=parsed.port or 5432,
-        user=parsed.username,
-        dbname=parsed.database,
-        password=parsed.password,
-        autocommit=True,
-    )
+    params = _pg_params(url)
     with psycopg.connect(**params) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
         conn.execute(f'CREATE DATABASE "{name}"')
