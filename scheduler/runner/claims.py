@@ -37,19 +37,8 @@ from scheduler.runner.heartbeat import node_alive, stale_after
 from scheduler.runner.notes import note, say
 from scheduler.runner.outage import is_store_error
 
-__all__ = [
-    "Observer",
-    "abandoned",
-    "claim",
-    "due_ids",
-    "extend_lease",
-    "finish",
-    "holds",
-    "lease_kept",
-    "load",
-    "recover",
-    "release",
-]
+__all__ = ["Observer", "abandoned", "claim", "due_ids", "extend_lease", "finish", "holds", "lease_kept", "load"]
+__all__ += ["recover", "release"]
 
 Observer = Callable[[LogRecord], None]
 
