@@ -15,8 +15,6 @@ database, so a takeover never sends again what the dead node sent.
 from __future__ import annotations
 
 import logging
-import os
-import socket
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -33,12 +31,23 @@ from broadcasts.models import FINAL_OUTCOMES, Airing, AiringStatus, Approval, Bu
 from scheduler.app import App
 from scheduler.messages import Label
 from scheduler.runner import alerts
-from scheduler.runner.heartbeat import node_alive, stale_after
+from scheduler.runner.heartbeat import node_alive, stale_after, unnamed_claimant_gone
 from scheduler.runner.notes import note, say
 from scheduler.runner.outage import is_store_error
 
-__all__ = ["Observer", "abandoned", "claim", "due_ids", "extend_lease", "finish", "holds", "lease_kept", "load"]
-__all__ += ["recover", "release"]
+__all__ = [
+    "Observer",
+    "abandoned",
+    "claim",
+    "due_ids",
+    "extend_lease",
+    "finish",
+    "holds",
+    "lease_kept",
+    "load",
+    "recover",
+    "release",
+]
 
 Observer = Callable[[LogRecord], None]
 
@@ -283,7 +292,7 @@ def abandoned(app: App, session: Session, airing: Airing, now: datetime) -> bool
     if not airing.claimed_by:
         return False
     alive = node_alive(session, airing.claimed_by, now, stale_after(app.config.runner.heartbeat_seconds))
-    return alive is False or _claimant_dead(airing.claimed_by)
+    return alive is False or unnamed_claimant_gone(airing.claimed_by)
 
 
 def recover(app: App, now: datetime, observers: list[Observer]) -> list[LogRecord]:
@@ -377,23 +386,3 @@ def _still_running(app: App, airing: Airing) -> bool:
 def _updated(session: Session, statement: Update, params: dict[str, Any]) -> int:
     """Run an UPDATE; return how many rows it changed."""
     return cast("CursorResult[Any]", session.execute(statement, params)).rowcount
-
-
-def _claimant_dead(claimed_by: str | None) -> bool:
-    """True if the claim was made by a process on this host that no longer exists."""
-    if not claimed_by or os.name != "posix":
-        return False
-    host, _, rest = claimed_by.partition(":")
-    pid_text = rest.split(":", 1)[0]
-    if host != socket.gethostname() or not pid_text.isdigit():
-        return False
-    pid = int(pid_text)
-    if pid == os.getpid():
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:
-        return False
-    return False

@@ -27,7 +27,15 @@ from scheduler.app import App
 from scheduler.runner.notes import note
 from scheduler.runner.outage import is_store_error
 
-__all__ = ["Heartbeat", "NodeNameTaken", "node_alive", "stale_after", "BEATS", "MARGIN_SECONDS"]
+__all__ = [
+    "Heartbeat",
+    "NodeNameTaken",
+    "node_alive",
+    "stale_after",
+    "unnamed_claimant_gone",
+    "BEATS",
+    "MARGIN_SECONDS",
+]
 
 BEATS = 3  # a node that missed this many heartbeats (plus the margin) is taken for dead
 MARGIN_SECONDS = 5.0  # for a slow database write and clocks a little apart
@@ -158,3 +166,23 @@ class Heartbeat:
                 )
         except Exception as exc:  # the heartbeat goes stale instead: the same, a few beats later
             note(self.app, logging.ERROR, "log_heartbeat_failed", exc_info=not is_store_error(exc), node=self.name)
+
+
+def unnamed_claimant_gone(claimed_by: str | None) -> bool:
+    """True if an unnamed claim ("host:pid:...") was made by a process on this host that no longer exists."""
+    if not claimed_by or os.name != "posix":
+        return False
+    host, _, rest = claimed_by.partition(":")
+    pid_text = rest.split(":", 1)[0]
+    if host != socket.gethostname() or not pid_text.isdigit():
+        return False
+    pid = int(pid_text)
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
