@@ -24,6 +24,7 @@ __all__ = [
     "read_log",
     "read_log_page",
     "read_log_newest",
+    "newest_page",
     "make_report",
     "parse_month",
     "choose_period",
@@ -97,13 +98,19 @@ def read_log(app: App, query: LogQuery) -> list[LogRecord]:
         return query_log(session, app.station_id, query)
 
 
+def newest_page(page: int, total: int, size: int) -> tuple[int, int]:
+    """(the page shown, how many pages) for page `page` of `total` records, `size` a page: past the last
+    page is the last, before the first is the first."""
+    pages = max(1, -(-total // size))
+    return min(max(1, page), pages), pages
+
+
 def read_log_newest(app: App, query: LogQuery, *, page: int = 1, size: int = 100) -> LogPage:
     """Page `page` (1: the newest) of the records matching `query`, newest first, `size` a page (the console's
     log); a page past the last is the last. Two queries: the count, then the page's rows."""
     with app.reads() as session:
         total = count_log(session, app.station_id, query)
-        pages = max(1, -(-total // size))
-        page = min(max(1, page), pages)
+        page, _ = newest_page(page, total, size)
         end = total - (page - 1) * size  # the records [start, end) in log order, oldest first
         start = max(0, end - size)
         paged = dataclasses.replace(query, offset=start, limit=end - start)

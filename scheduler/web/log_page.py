@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from broadcasts.models import Station
 from scheduler.services import scope
-from scheduler.services.records import read_log_newest
+from scheduler.services.records import newest_page, read_log_newest
 from scheduler.web.auth import current, login_required
 from scheduler.web.pages import OUTCOMES, bp, log_query
 
@@ -35,8 +35,7 @@ def log() -> Any:
     raw = request.args.get("page", "1")
     asked = int(raw) if raw.isdigit() and len(raw) < 7 else 1
     page = read_log_newest(g.loa, query, page=asked, size=LOG_PAGE)
-    pages = max(1, -(-page.total // LOG_PAGE))
-    number = min(max(1, asked), pages)  # as read_log_newest: past the last page is the last
+    number, pages = newest_page(asked, page.total, LOG_PAGE)  # the page read_log_newest read
     shown: dict[str, Any] = {k: v for k, v in filters.items() if v}
     if every:
         shown["stations"] = "all"
